@@ -1,0 +1,76 @@
+# Kiểm điểm. `make run` starts the embedded demo; `make test` runs everything. See README.md.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+PY := $(UV) run --frozen python
+
+# The embedded default of `make run`: SQLite under var/, Celery tasks in-process.
+RUN_ENV := DEBUG=true DATABASE_URL=$${RUN_DATABASE_URL:-sqlite:///var/kiemdiem.sqlite3} REDIS_URL= \
+	CELERY_BROKER_URL= CELERY_TASK_ALWAYS_EAGER=true SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+
+# `make test`: PostgreSQL and Redis at their local defaults unless the environment says otherwise.
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kiemdiem
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: help uv deps run serve test test-fast lint format bench system-deps services migrations-check messages
+
+help:
+	@echo "make run    - start the demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
+	@echo "make test   - the whole suite on PostgreSQL + Redis, with Celery and Chromium"
+	@echo "make lint   - ruff"
+	@echo "make bench  - benchmarks (bench/README.md)"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
+
+deps: uv
+	@$(UV) sync --frozen --quiet
+
+run: deps
+	@mkdir -p var
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(PY) manage.py seed_demo --if-empty
+	@echo "Kiểm điểm: http://127.0.0.1:8000/  (Ctrl+C to stop)"
+	@$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdfsig >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian packages:$$missing"; \
+			(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "The tests need these Debian packages:$$missing. Install them with: sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+services: deps
+	@$(PY) tests/check_services.py
+
+test: deps system-deps services
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: deps services
+	$(PY) -m pytest -m "not e2e and not worker" $(PYTEST_ARGS)
+
+lint: deps
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: deps
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+migrations-check: deps
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+messages: deps
+	DEBUG=true $(PY) manage.py makemessages -l vi --no-obsolete --add-location file -i ".venv/*" -i "var/*"
+	DEBUG=true $(PY) manage.py compilemessages -l vi --ignore ".venv/*"
+
+bench: deps services
+	$(PY) bench/run.py $(BENCH_ARGS)

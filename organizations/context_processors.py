@@ -1,0 +1,19 @@
+from organizations.access import get_scope
+from organizations.models import Role
+
+
+def navigation(request):
+    """What the navigation bar offers depends on the roles the user holds today."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = get_scope(user)
+    return {
+        "nav": {
+            "is_member": bool(getattr(user, "member", None)) if hasattr(user, "member") else False,
+            "manages": bool(scope.manage_paths) or scope.everything,
+            "views_tree": scope.is_staff_anywhere,
+            "imports": scope.has_role(Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD),
+            "is_admin": user.is_staff,
+        }
+    }
