@@ -68,8 +68,13 @@ format: deps
 migrations-check: deps
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
+# Each app keeps the strings of its Python code in <app>/locale; templates and config in locale/.
+APPS := organizations members reviews reports
 messages: deps
-	DEBUG=true $(PY) manage.py makemessages -l vi --no-obsolete --add-location file -i ".venv/*" -i "var/*"
+	@for app in $(APPS); do (cd $$app && mkdir -p locale && DEBUG=true $(UV) run --frozen django-admin makemessages \
+		-l vi --no-obsolete --add-location file --settings config.settings --pythonpath ..); done
+	DEBUG=true $(PY) manage.py makemessages -l vi --no-obsolete --add-location file \
+		$(foreach app,$(APPS),-i "$(app)/*.py") -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
 	DEBUG=true $(PY) manage.py compilemessages -l vi --ignore ".venv/*"
 
 bench: deps services

@@ -47,10 +47,10 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(status__in=ON_ROLL)
 
     def search(self, text: str):
-        """Accent- and case-insensitive: 'nguyen thi huong' finds 'Nguyễn Thị Hường'."""
+        """Accent- and case-insensitive word prefixes: 'nguyen thi huong' finds 'Nguyễn Thị Hường'."""
         queryset = self
         for word in fold(text).split():
-            queryset = queryset.filter(search_text__contains=word)
+            queryset = queryset.filter(search_text__contains=f" {word}")
         return queryset
 
     def vietnamese_order(self):
@@ -122,7 +122,8 @@ class Member(models.Model):
         """Computed columns; bulk inserts call this themselves since they bypass save()."""
         self.full_name = join_name(self.family_name, self.middle_name, self.given_name)
         self.sort_key = sort_key(given=self.given_name, middle=self.middle_name, family=self.family_name)
-        self.search_text = f"{fold(self.full_name)} {self.card_number}"[:255]
+        # Leading spaces let a search match the start of any word.
+        self.search_text = f" {fold(self.full_name)} {self.card_number}"[:255]
 
     def clean(self):
         if self.cell_id and not self.cell.is_cell:

@@ -58,10 +58,8 @@ class Organization(MP_Node):
     class Meta:
         verbose_name = _("party organization")
         verbose_name_plural = _("party organizations")
-        indexes = [
-            # LIKE 'prefix%' on PostgreSQL needs a pattern index unless the database collation is C.
-            models.Index(fields=["path"], name="org_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
-        ]
+        # path is unique, so PostgreSQL also gets Django's varchar_pattern_ops "_like" index,
+        # which serves the LIKE 'prefix%' of subtree queries.
 
     def __str__(self):
         return self.name
@@ -78,6 +76,15 @@ class Organization(MP_Node):
         if self.founded_on and self.founded_on > day:
             return False
         return not (self.dissolved_on and self.dissolved_on <= day)
+
+    def children(self):
+        return Organization.objects.get_children(self)
+
+    def parent(self):
+        return Organization.objects.get_parent(self)
+
+    def ancestors(self):
+        return Organization.objects.get_ancestors(self)
 
     def subtree(self):
         """This organization and everything under it: one indexed prefix query."""

@@ -26,7 +26,7 @@ def _check_alive(organization: Organization) -> None:
 
 
 def _live_children(organization: Organization):
-    return organization.get_children().filter(dissolved_on__isnull=True)
+    return organization.children().filter(dissolved_on__isnull=True)
 
 
 @transaction.atomic
@@ -55,9 +55,11 @@ def create_organization(
         has_leadership_collective=has_leadership_collective,
     )
     if parent is None:
-        organization = Organization.add_root(**fields)
+        organization = Organization.objects.add_root(create_kwargs=fields)
     else:
-        organization = Organization.objects.get(pk=parent.pk).add_child(**fields)
+        organization = Organization.objects.add_child(
+            Organization.objects.get(pk=parent.pk), create_kwargs=fields
+        )
     OrganizationChange.objects.create(
         organization=organization,
         action=OrganizationChange.Action.CREATED,
@@ -113,13 +115,13 @@ def move_organization(
             _("%(name)s cannot be moved under itself or under one of its own subordinates.")
             % {"name": organization.name}
         )
-    old_parent = organization.get_parent()
+    old_parent = organization.parent()
     if old_parent and old_parent.pk == new_parent.pk:
         raise ValidationError(
             _("%(name)s is already under %(parent)s.")
             % {"name": organization.name, "parent": new_parent.name}
         )
-    organization.move(new_parent, pos="last-child")
+    Organization.objects.move(organization, new_parent, pos="last-child")
     organization.refresh_from_db()
     OrganizationChange.objects.create(
         organization=organization,

@@ -10,7 +10,7 @@ from organizations.models import Organization
 def breadcrumbs(user, organization: Organization) -> list[dict]:
     """The organization's ancestors the user may see, then the organization itself."""
     scope = get_scope(user)
-    chain = [a for a in organization.get_ancestors() if scope.level(a.path) >= Access.VIEW]
+    chain = [a for a in organization.ancestors() if scope.level(a.path) >= Access.VIEW]
     return [
         {"name": o.name, "url": reverse("organizations:detail", args=[o.code])}
         for o in [*chain, organization]
@@ -24,7 +24,7 @@ def organization_list(request):
         raise Http404
     # The tops of the user's part of the tree.
     if scope.everything:
-        tops = Organization.get_root_nodes()
+        tops = Organization.objects.get_root_nodes()
     else:
         tops = Organization.objects.filter(path__in=scope.manage_paths + scope.view_paths).order_by("path")
     return render(request, "organizations/list.html", {"tops": tops})
@@ -33,7 +33,7 @@ def organization_list(request):
 @login_required
 def organization_detail(request, code):
     organization = get_organization_for_user(request.user, code)
-    children = organization.get_children().order_by("dissolved_on", "name")
+    children = organization.children().order_by("dissolved_on", "name")
     changes = organization.changes.select_related("old_parent", "new_parent", "merged_into", "recorded_by")
     return render(
         request,
