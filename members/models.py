@@ -252,3 +252,87 @@ class LeaveRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.year}: {self.days}"
+
+
+class CommitteeSeat(models.Model):
+    """A member's seat on the leadership collective of an organization: the cell committee
+    (chi ủy), a party committee (đảng ủy) or its standing committee. The head is the secretary."""
+
+    class Position(models.IntegerChoices):
+        HEAD = 0, _("Secretary (head)")
+        DEPUTY = 1, _("Deputy secretary")
+        MEMBER = 2, _("Committee member")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="committee_seats")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="committee_seats")
+    position = models.PositiveSmallIntegerField(_("position"), choices=Position.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee seat")
+        verbose_name_plural = _("committee seats")
+        ordering = ["organization", "position", "id"]
+
+    def __str__(self):
+        return f"{self.member} – {self.get_position_display()} – {self.organization}"
+
+
+class Pledge(models.Model):
+    """The member's annual pledge of self-improvement (cam kết tu dưỡng, rèn luyện, phấn đấu)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged by the cell")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="pledges")
+    year = models.PositiveIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("annual pledge")
+        verbose_name_plural = _("annual pledges")
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="one_pledge_per_year")]
+
+    def __str__(self):
+        return f"{self.member} – {self.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == Pledge.State.ACKNOWLEDGED
+
+    def scope_path(self) -> str:
+        return self.member.cell.path
+
+    @property
+    def owner_user_id(self):
+        return self.member.user_id
+
+
+class PledgeItem(models.Model):
+    class Category(models.TextChoices):
+        POLITICS = "politics", _("Political study and ideology")
+        ETHICS = "ethics", _("Ethics and lifestyle")
+        PROFESSIONAL = "professional", _("Professional tasks and targets")
+        PARTY = "party", _("Party duties")
+        RESIDENCE = "residence", _("Duties where I live")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="items")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    text = models.TextField(_("commitment"))
+    target = models.CharField(_("measurable target"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pledge item")
+        verbose_name_plural = _("pledge items")
+        ordering = ["pledge", "order", "id"]
+
+    def __str__(self):
+        return self.text[:60]

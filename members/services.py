@@ -4,9 +4,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import CellPeriod, Member, StatusPeriod
+from members.models import CellPeriod, Member, Pledge, PledgeItem, StatusPeriod
 from organizations.models import Organization
 
 
@@ -39,9 +40,8 @@ def change_member_status(
             % {"date": current.starts_on.strftime("%d/%m/%Y")}
         )
     if current:
-        current.ends_on = (
-            starts_on - datetime.timedelta(days=1) if starts_on > current.starts_on else starts_on
-        )
+        # Periods are inclusive; one that starts and is replaced on the same day ends up empty.
+        current.ends_on = starts_on - datetime.timedelta(days=1)
         current.save(update_fields=["ends_on"])
     StatusPeriod.objects.create(
         member=member, status=status, starts_on=starts_on, note=note, other_cell=other_cell, recorded_by=actor
@@ -76,3 +76,87 @@ def move_members(*, members, cell: Organization, effective_on: datetime.date) ->
         [CellPeriod(member_id=member_id, cell=cell, starts_on=effective_on) for member_id in ids]
     )
     return Member.objects.filter(id__in=ids).update(cell=cell)
+
+
+# -- the annual pledge (R-FORM-5) -------------------------------------------------------------
+
+
+class PledgeError(ValidationError):
+    pass
+
+
+@transaction.atomic
+def save_pledge(*, member: Member, year: int, items: list[dict]) -> Pledge:
+    """Replace the items of a draft pledge; a submitted or acknowledged pledge is not edited."""
+    pledge, _created = Pledge.objects.select_for_update().get_or_create(member=member, year=year)
+    if pledge.state != Pledge.State.DRAFT:
+        raise PledgeError(
+            _("The pledge for %(year)s has been submitted and can no longer be edited.") % {"year": year}
+        )
+    cleaned = [i for i in items if str(i.get("text", "")).strip()]
+    for item in cleaned:
+        if item.get("category") not in PledgeItem.Category.values:
+            raise PledgeError(_("Choose a category for every commitment."))
+    pledge.items.all().delete()
+    PledgeItem.objects.bulk_create(
+        [
+            PledgeItem(
+                pledge=pledge,
+                category=i["category"],
+                text=i["text"].strip(),
+                target=str(i.get("target", "")).strip(),
+                order=n,
+            )
+            for n, i in enumerate(cleaned)
+        ]
+    )
+    return pledge
+
+
+@transaction.atomic
+def submit_pledge(*, pledge) -> Pledge:
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if pledge.state != Pledge.State.DRAFT:
+        raise PledgeError(_("The pledge has already been submitted."))
+    if not pledge.items.exists():
+        raise PledgeError(_("Write at least one commitment before submitting the pledge."))
+    missing = sorted({c.label for c in _categories()} - {c.label for c in _categories(pledge)})
+    if missing:
+        raise PledgeError(
+            _("Add at least one commitment for: %(categories)s.") % {"categories": ", ".join(missing)}
+        )
+    pledge.state, pledge.submitted_at = Pledge.State.SUBMITTED, timezone.now()
+    pledge.save(update_fields=["state", "submitted_at"])
+    return pledge
+
+
+def _categories(pledge=None):
+    if pledge is None:
+        return [PledgeItem.Category(c) for c in PledgeItem.Category.values]
+    return [PledgeItem.Category(c) for c in set(pledge.items.values_list("category", flat=True))]
+
+
+@transaction.atomic
+def acknowledge_pledge(*, pledge, actor) -> Pledge:
+    """The cell secretary acknowledges the pledge; from then on it is locked."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if pledge.state != Pledge.State.SUBMITTED:
+        raise PledgeError(_("Only a submitted pledge can be acknowledged."))
+    pledge.state, pledge.acknowledged_at, pledge.acknowledged_by = (
+        Pledge.State.ACKNOWLEDGED,
+        timezone.now(),
+        actor,
+    )
+    pledge.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+    return pledge
+
+
+@transaction.atomic
+def return_pledge(*, pledge, actor) -> Pledge:
+    """Send a submitted pledge back to its author for changes."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if pledge.state != Pledge.State.SUBMITTED:
+        raise PledgeError(_("Only a submitted pledge can be returned."))
+    pledge.state, pledge.submitted_at = Pledge.State.DRAFT, None
+    pledge.save(update_fields=["state", "submitted_at"])
+    return pledge

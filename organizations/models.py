@@ -247,3 +247,29 @@ class Role(models.Model):
 
 
 CELL_ROLE_KINDS = frozenset({Role.Kind.MEMBER, Role.Kind.CELL_SECRETARY, Role.Kind.CELL_DEPUTY})
+
+
+class OrganizationDiscipline(models.Model):
+    """Discipline of a party organization or of its leadership collective (R-RATE-6)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="disciplines"
+    )
+    decided_on = models.DateField(_("decided on"))
+    form = models.CharField(_("form"), max_length=255)
+    decided_by = models.CharField(_("decided by"), max_length=255)
+    violation_year = models.PositiveIntegerField(_("year of the violation"))
+    leadership_collective = models.BooleanField(
+        _("the leadership collective itself"), default=False,
+        help_text=_("The committee (leadership collective) was disciplined, not only the organization."),
+    )
+    self_found_and_remedied = models.BooleanField(_("self-found and remedied"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("organization discipline")
+        verbose_name_plural = _("organization disciplines")
+        ordering = ["organization", "decided_on"]
+
+    def __str__(self):
+        return f"{self.organization} – {self.form} {self.decided_on:%d/%m/%Y}"

@@ -1,0 +1,178 @@
+"""Who may act on a season's subjects.
+
+A season works on its own snapshot of the tree (R-SCOPE-1), so a user's roles are mapped to the
+snapshot paths of their organizations in that season; the checks then follow the same prefix
+rule as organizations/access.py. Each `may_*` returns None when allowed, or a sentence saying why
+not, which the UI shows beside the disabled button.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from organizations.access import active_roles
+from organizations.models import Kind, Organization, Role
+from reviews.models import Season, SeasonUnit, Subject
+
+STAFF = frozenset({Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD})
+CELL_OFFICERS = frozenset({Role.Kind.CELL_SECRETARY, Role.Kind.CELL_DEPUTY})
+MANAGING = STAFF | CELL_OFFICERS
+VIEWING = frozenset({Role.Kind.COMMITTEE_LEADER})
+
+
+@dataclass(frozen=True)
+class SeasonScope:
+    user_id: int | None
+    roles: tuple[tuple[str, str], ...]  # (role kind, snapshot path)
+    member_ids: frozenset[int]
+    everything: bool = False
+
+    def _covering(self, path: str, kinds) -> bool:
+        return self.everything or any(kind in kinds and path.startswith(p) for kind, p in self.roles)
+
+    def can_view_path(self, path: str) -> bool:
+        return self._covering(path, MANAGING | VIEWING)
+
+    def can_manage_path(self, path: str) -> bool:
+        return self._covering(path, MANAGING)
+
+    def is_staff_for(self, path: str) -> bool:
+        return self._covering(path, STAFF)
+
+    def is_upper_staff_for(self, path: str) -> bool:
+        """Staff of a level strictly above the unit at `path`."""
+        return self.everything or any(
+            kind in STAFF and path.startswith(p) and path != p for kind, p in self.roles
+        )
+
+    def member_cell_paths(self) -> tuple[str, ...]:
+        return tuple(p for kind, p in self.roles if kind == Role.Kind.MEMBER)
+
+    def q(self, path_field: str = "path", manage: bool = False):
+        from django.db.models import Q
+
+        if self.everything:
+            return Q()
+        kinds = MANAGING if manage else MANAGING | VIEWING
+        condition = Q(pk__in=[])
+        for kind, p in self.roles:
+            if kind in kinds:
+                condition |= Q(**{f"{path_field}__startswith": p})
+        return condition
+
+
+def season_scope(user, season: Season) -> SeasonScope:
+    cache = user.__dict__.setdefault("_kd_season_scopes", {})
+    if season.pk in cache:
+        return cache[season.pk]
+    roles = list(active_roles(user))
+    paths = dict(
+        SeasonUnit.objects.filter(
+            season=season, organization_id__in=[r.organization_id for r in roles]
+        ).values_list("organization_id", "path")
+    )
+    member = getattr(user, "member", None) if hasattr(user, "member") else None
+    scope = SeasonScope(
+        user_id=user.pk,
+        roles=tuple((r.kind, paths[r.organization_id]) for r in roles if r.organization_id in paths),
+        member_ids=frozenset([member.pk]) if member else frozenset(),
+        everything=user.is_superuser,
+    )
+    cache[season.pk] = scope
+    return scope
+
+
+def is_own(user, subject: Subject) -> bool:
+    return (
+        subject.member_id is not None and subject.member_id in season_scope(user, subject.season).member_ids
+    )
+
+
+def can_view_subject(user, subject: Subject) -> bool:
+    return is_own(user, subject) or season_scope(user, subject.season).can_view_path(subject.path)
+
+
+def require_subject_view(user, subject: Subject) -> Subject:
+    if not can_view_subject(user, subject):
+        raise Http404
+    return subject
+
+
+def require(reason: str | None) -> None:
+    """Turn a refusal into a 403 for views that act."""
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def _scope(user, subject):
+    return season_scope(user, subject.season)
+
+
+def may_edit_form(user, subject: Subject) -> str | None:
+    """The member writes their own; the cell secretary (or staff above) may enter it for them."""
+    if is_own(user, subject) or _scope(user, subject).can_manage_path(subject.path):
+        return None
+    return _("Only the author, the cell secretary or committee staff may write this review.")
+
+
+def may_record_meeting(user, unit: SeasonUnit) -> str | None:
+    if season_scope(user, unit.season).can_manage_path(unit.path):
+        return None
+    return _("Only the secretary of %(unit)s or committee staff above it may record its meeting.") % {
+        "unit": unit.name
+    }
+
+
+def may_return_form(user, subject: Subject) -> str | None:
+    if _scope(user, subject).can_manage_path(subject.path):
+        return None
+    return _("Only the cell secretary or committee staff may return a review.")
+
+
+def may_propose(user, subject: Subject) -> str | None:
+    """R-STEP-1: the cell committee proposes for its members; the organization-affairs staff of
+    the deciding committee propose for organizations and leadership collectives."""
+    scope = _scope(user, subject)
+    if subject.is_member:
+        if scope.can_manage_path(subject.path):
+            return None
+        return _("Only the cell committee (secretary or deputy) may propose a member's rating.")
+    if subject.decider and scope.is_staff_for(subject.decider.path):
+        return None
+    return _("Only the staff of the deciding committee may propose the rating of a collective.")
+
+
+def may_decide(user, subject: Subject) -> str | None:
+    """R-STEP-2: the deciding level (or its staff acting for it) decides."""
+    decider = subject.decider
+    if decider is None:
+        return _("This subject is not rated in this season.")
+    scope = _scope(user, subject)
+    if scope.is_staff_for(decider.path):
+        return None
+    if decider.kind == Kind.BASE_CELL and scope._covering(decider.path, CELL_OFFICERS):
+        return None  # a base cell (chi bộ cơ sở) decides its own members
+    return _("Only %(decider)s decides this rating.") % {"decider": decider.name}
+
+
+def may_reopen(user, subject: Subject) -> str | None:
+    """R-STEP-4: the deciding level or a level above."""
+    return may_decide(user, subject)
+
+
+def may_cancel(user, subject: Subject) -> str | None:
+    """R-STEP-3: the committee directly above the deciding level."""
+    decider = subject.decider
+    if decider is not None and decider.parent_id is not None:
+        parent_path = decider.path[: -Organization.steplen]
+        if _scope(user, subject).is_staff_for(parent_path):
+            return None
+    return _("Only the committee directly above the deciding level may cancel a decided rating.")
+
+
+def may_issue_suggestion(user, subject: Subject) -> str | None:
+    if _scope(user, subject).is_upper_staff_for(subject.path):
+        return None
+    return _("Review suggestions come from the staff of an upper level.")

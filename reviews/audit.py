@@ -1,0 +1,69 @@
+"""The tamper-evident event log (R-REC-4).
+
+Each season has one hash chain. `append_event` locks the chain head, so events of a season get
+gap-free sequence numbers and each event's hash covers the previous one. `verify_chain` walks a
+season's events in order and returns the first event whose stored hash, sequence or link does
+not match what it recomputes.
+"""
+
+from dataclasses import dataclass
+
+from reviews.models import AuditChain, Event, Season, Subject
+from reviews.models.audit import GENESIS
+
+
+def append_event(
+    *,
+    season: Season,
+    subject: Subject | None,
+    actor,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> Event:
+    """Must run inside the transaction of the change it records."""
+    chain = AuditChain.objects.select_for_update().get(season=season)
+    event = Event(
+        season=season,
+        seq=chain.last_seq + 1,
+        subject=subject,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        rule_set_code=season.rule_set.code,
+        data=data or {},
+        prev_hash=chain.last_hash,
+    )
+    event.hash = event.compute_hash()
+    event.save()
+    chain.last_seq, chain.last_hash = event.seq, event.hash
+    chain.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+@dataclass
+class BrokenLink:
+    season: Season
+    seq: int
+    event_id: int | None
+    problem: str
+
+
+def verify_chain(season: Season) -> BrokenLink | None:
+    expected_prev, expected_seq = GENESIS, 1
+    for event in Event.objects.filter(season=season).order_by("seq").iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            return BrokenLink(season, expected_seq, None, f"event #{expected_seq} is missing")
+        if event.prev_hash != expected_prev:
+            return BrokenLink(season, event.seq, event.pk, "its link to the previous event does not match")
+        if event.compute_hash() != event.hash:
+            return BrokenLink(season, event.seq, event.pk, "its content does not match its hash")
+        expected_prev, expected_seq = event.hash, expected_seq + 1
+    chain = AuditChain.objects.filter(season=season).first()
+    if chain and (chain.last_seq != expected_seq - 1 or chain.last_hash != expected_prev):
+        return BrokenLink(season, expected_seq, None, "events at the end of the chain are missing")
+    return None

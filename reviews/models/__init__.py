@@ -1,0 +1,26 @@
+from reviews.models.audit import AuditChain, Event
+from reviews.models.forms import ReferenceItem, ReviewForm, Suggestion
+from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting, MeetingEntry
+from reviews.models.remediation import RemediationItem, RemediationPlan
+from reviews.models.rulesets import RuleSet
+from reviews.models.seasons import Decision, QuotaGroup, Season, SeasonUnit, Subject
+
+__all__ = [
+    "AffiliateReview",
+    "AuditChain",
+    "Decision",
+    "Event",
+    "FormerCellComment",
+    "Meeting",
+    "MeetingEntry",
+    "QuotaGroup",
+    "ReferenceItem",
+    "RemediationItem",
+    "RemediationPlan",
+    "ReviewForm",
+    "RuleSet",
+    "Season",
+    "SeasonUnit",
+    "Subject",
+    "Suggestion",
+]

@@ -1,0 +1,77 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from reviews.models.seasons import Season, Subject
+
+GENESIS = "0" * 64
+
+
+class AuditChain(models.Model):
+    """The head of a season's hash chain. Appending locks this row, so events get gap-free
+    sequence numbers and each one hashes the one before it (R-REC-4)."""
+
+    season = models.OneToOneField(Season, on_delete=models.CASCADE, related_name="audit_chain")
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+
+    def __str__(self):
+        return f"{self.season} #{self.last_seq}"
+
+
+class Event(models.Model):
+    """One step of the workflow: who, when, from which state to which, why, under which rules."""
+
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    subject = models.ForeignKey(
+        Subject, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(blank=True)
+    rule_set_code = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["season", "seq"]
+        constraints = [models.UniqueConstraint(fields=["season", "seq"], name="event_seq_per_season")]
+        indexes = [models.Index(fields=["subject", "seq"], name="event_subject_idx")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+    def payload(self) -> str:
+        """The canonical text that the hash covers."""
+        return json.dumps(
+            {
+                "season": self.season_id,
+                "seq": self.seq,
+                "subject": self.subject_id,
+                "actor": self.actor_id,
+                "at": self.at.isoformat(),
+                "action": self.action,
+                "from": self.from_state,
+                "to": self.to_state,
+                "reason": self.reason,
+                "rule_set": self.rule_set_code,
+                "data": self.data,
+                "prev": self.prev_hash,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.payload().encode()).hexdigest()

@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import AffiliatedCollective
+from reviews.models.seasons import Season, SeasonUnit, Subject
+
+
+class Meeting(models.Model):
+    """The review meeting of a collective: the cell's meeting, or a committee's (R-REC-2)."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="meetings")
+    unit = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, related_name="meetings")
+    collective = models.ForeignKey(
+        Subject,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        help_text="The collective subject whose meeting this is (an organization or a leadership collective).",
+    )
+    held_on = models.DateField(_("meeting date"))
+    draft_circulated_on = models.DateField(_("draft report circulated on"), null=True, blank=True)
+    present = models.PositiveIntegerField(_("present"))
+    total = models.PositiveIntegerField(_("summoned"))
+    notes = models.TextField(_("notes"), blank=True)
+    circulation_warning = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review meeting")
+        verbose_name_plural = _("review meetings")
+        ordering = ["held_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["collective"], name="one_meeting_per_collective")]
+
+    def __str__(self):
+        return f"{self.unit} {self.held_on:%d/%m/%Y}"
+
+    def scope_path(self) -> str:
+        return self.unit.path
+
+
+class MeetingEntry(models.Model):
+    """What the meeting said about one subject: comments, votes, assessment, proposed level."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="entries")
+    subject = models.OneToOneField(Subject, on_delete=models.CASCADE, related_name="meeting_entry")
+    reviewed = models.BooleanField(_("reviewed"), default=True)
+    absent_reason = models.CharField(_("why not reviewed"), max_length=255, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    votes = models.JSONField(_("votes per level"), default=dict, blank=True)
+    assessment = models.TextField(_("the collective's assessment"), blank=True)
+    grades = models.JSONField(_("assessed grades"), default=dict, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting entry")
+        verbose_name_plural = _("meeting entries")
+
+    def __str__(self):
+        return f"{self.meeting} – {self.subject}"
+
+
+class FormerCellComment(models.Model):
+    """Written comments from a former or temporary cell (R-SCOPE-4)."""
+
+    class Source(models.TextChoices):
+        FORMER = "former", _("Former cell")
+        TEMPORARY = "temporary", _("Cell of temporary registration")
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="outside_comments")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    from_name = models.CharField(_("from"), max_length=255)
+    text = models.TextField(_("comments"))
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("comments from another cell")
+        verbose_name_plural = _("comments from other cells")
+
+    def __str__(self):
+        return f"{self.from_name} → {self.subject}"
+
+
+class AffiliateReview(models.Model):
+    """A government, professional or mass-organization collective marked as reviewed (R-ORDER-4)."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="affiliate_reviews")
+    affiliate = models.ForeignKey(AffiliatedCollective, on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField(_("done on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["season", "affiliate"], name="affiliate_once_per_season")
+        ]
+
+    def __str__(self):
+        return f"{self.affiliate} {self.done_on:%d/%m/%Y}"

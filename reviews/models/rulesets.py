@@ -1,0 +1,86 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleSet(models.Model):
+    """Everything a season's rules depend on, as data (R-SET-1).
+
+    The tables hold no 124-only assumption (R-SET-2): levels, grades, form templates, the quota,
+    thresholds, the authority table and switches are JSON documents whose shape is described in
+    docs/architecture.md. A 100-point successor regime adds a `scoring` document and its own
+    templates; the engine reads whichever keys its regime defines.
+    """
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    regime = models.CharField(_("regime"), max_length=32, help_text=_("e.g. qd124 or qd366"))
+    levels = models.JSONField(_("rating levels"))
+    grades = models.JSONField(_("criterion grades"))
+    level_rules = models.JSONField(_("grade requirements per level"))
+    form_templates = models.JSONField(_("form templates"))
+    quota = models.JSONField(_("quota"))
+    organization_thresholds = models.JSONField(_("organization thresholds"))
+    authority = models.JSONField(_("who decides"))
+    switches = models.JSONField(_("optional rules and values"))
+    scoring = models.JSONField(_("scoring"), null=True, blank=True)
+    is_default = models.BooleanField(_("default for new seasons"), default=False)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    # -- reading the documents -------------------------------------------------------------
+
+    def level_codes(self) -> list[str]:
+        """Level codes from the highest to the lowest."""
+        return [level["code"] for level in self.levels]
+
+    def level_rank(self, code: str | None) -> int:
+        """0 for the highest level; larger is lower. Unknown or empty ranks below everything."""
+        codes = self.level_codes()
+        return codes.index(code) if code in codes else len(codes)
+
+    def level_label(self, code: str | None) -> str:
+        for level in self.levels:
+            if level["code"] == code:
+                return level["label"]
+        return ""
+
+    def grade_rank(self, code: str | None) -> int:
+        codes = [grade["code"] for grade in self.grades]
+        return codes.index(code) if code in codes else len(codes)
+
+    def grade_label(self, code: str | None) -> str:
+        return next((g["label"] for g in self.grades if g["code"] == code), "")
+
+    def template(self, form_code: str) -> dict:
+        return self.form_templates[form_code]
+
+    def switch(self, name: str):
+        return self.switches[name]
+
+    def clean(self):
+        if self.frozen_at and self.pk:
+            original = RuleSet.objects.get(pk=self.pk)
+            for field in [
+                "levels",
+                "grades",
+                "level_rules",
+                "form_templates",
+                "quota",
+                "organization_thresholds",
+                "authority",
+                "switches",
+                "scoring",
+                "regime",
+            ]:
+                if getattr(original, field) != getattr(self, field):
+                    raise ValidationError(
+                        _("This rule set is frozen: a season has opened under it. Copy it to change values.")
+                    )

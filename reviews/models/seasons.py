@@ -1,0 +1,255 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from organizations.models import Organization
+from reviews.models.rulesets import RuleSet
+
+
+class Season(models.Model):
+    """One year's review and rating for the subtree of a top organization."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveIntegerField(_("year"))
+    top_organization = models.ForeignKey(
+        Organization, verbose_name=_("top organization"), on_delete=models.PROTECT, related_name="seasons"
+    )
+    rule_set = models.ForeignKey(RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT)
+    reference_date = models.DateField(_("reference date"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    # Deadlines per phase; a missing key means no deadline for that phase.
+    deadlines = models.JSONField(_("deadlines"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("season")
+        verbose_name_plural = _("seasons")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["top_organization", "year"], name="one_season_per_year"),
+        ]
+
+    def __str__(self):
+        return _("Review season %(year)s – %(organization)s") % {
+            "year": self.year,
+            "organization": self.top_organization.name,
+        }
+
+
+class SeasonUnit(models.Model):
+    """An organization as it stood at the season's reference date (R-SCOPE-1)."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="units")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="season_units")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=32)
+    has_leadership_collective = models.BooleanField(default=True)
+    founded_on = models.DateField(null=True, blank=True)
+    base_unit = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The base organization this unit belongs to (itself for a base organization).",
+    )
+
+    class Meta:
+        verbose_name = _("organization in a season")
+        verbose_name_plural = _("organizations in a season")
+        constraints = [
+            models.UniqueConstraint(fields=["season", "organization"], name="unit_once_per_season"),
+            models.UniqueConstraint(fields=["season", "path"], name="unit_path_per_season"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["season", "path"],
+                name="unit_season_path_idx",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def scope_path(self) -> str:
+        return self.path
+
+
+class Subject(models.Model):
+    """A collective or a member, reviewed and rated in one season."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("Party organization")
+        LEADERSHIP = "leadership", _("Leadership collective")
+        MEMBER = "member", _("Party member")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Writing the review")
+        RETURNED = "returned", _("Returned for rework")
+        SUBMITTED = "submitted", _("Submitted")
+        REVIEWED = "reviewed", _("Reviewed at the meeting")
+        ABSENT = "absent", _("Not yet reviewed")
+        PROPOSED = "proposed", _("Rating proposed")
+        DECIDED = "decided", _("Rating decided")
+        EXCLUDED = "excluded", _("Not reviewed this season")
+
+    class Position(models.IntegerChoices):
+        HEAD = 0, _("Head")
+        DEPUTY = 1, _("Deputy")
+        MEMBER = 2, _("Member")
+
+    class OutOfScope(models.TextChoices):
+        EXEMPT = "exempt", _("Exempt from party work and activities")
+        SUSPENDED = "suspended", _("Suspended from party activity")
+        NEW_MEMBER = "new_member", _("Admitted less than 6 months before the reference date")
+        NEW_ORGANIZATION = "new_organization", _("Existed less than 6 months at the reference date")
+        DECIDED_ABOVE = "decided_above", _("Rated by the level above the province")
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    unit = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, related_name="subjects")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="review_subjects"
+    )
+    path = models.CharField(max_length=255, help_text="Snapshot path of the unit, for subtree queries.")
+    name = models.CharField(_("name"), max_length=255)
+    sort_key = models.CharField(max_length=255, blank=True)
+    decider = models.ForeignKey(
+        SeasonUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="decides"
+    )
+    quota_key = models.CharField(max_length=64, blank=True)
+    form_code = models.CharField(_("form"), max_length=8)
+    position = models.PositiveSmallIntegerField(choices=Position.choices, default=Position.MEMBER)
+    is_leader = models.BooleanField(default=False)
+    is_civil_servant = models.BooleanField(default=False)
+    out_of_scope = models.CharField(
+        _("why not reviewed"), max_length=24, choices=OutOfScope.choices, blank=True
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    self_level = models.CharField(_("self-rating"), max_length=16, blank=True)
+    civil_service_level = models.CharField(_("civil-service rating"), max_length=16, blank=True)
+    proposed_level = models.CharField(_("proposed level"), max_length=16, blank=True)
+    decided_level = models.CharField(_("decided level"), max_length=16, blank=True)
+    absent_reason = models.CharField(_("why not yet reviewed"), max_length=255, blank=True)
+    needs_former_cell_comment = models.BooleanField(default=False)
+    needs_temporary_cell_comment = models.BooleanField(default=False)
+    flags = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review subject")
+        verbose_name_plural = _("review subjects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "member"],
+                condition=models.Q(member__isnull=False),
+                name="member_once_per_season",
+            ),
+            models.UniqueConstraint(
+                fields=["season", "unit", "kind"],
+                condition=~models.Q(kind="member"),
+                name="collective_once_per_season",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["season", "path"],
+                name="subject_season_path_idx",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["season", "decider", "state"], name="subject_decider_idx"),
+            models.Index(fields=["season", "quota_key"], name="subject_quota_idx"),
+            models.Index(fields=["unit", "kind"], name="subject_unit_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_member(self) -> bool:
+        return self.kind == Subject.Kind.MEMBER
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind != Subject.Kind.MEMBER
+
+    @property
+    def in_scope(self) -> bool:
+        return not self.out_of_scope
+
+    def scope_path(self) -> str:
+        return self.path
+
+    @property
+    def owner_user_id(self):
+        return self.member.user_id if self.member_id else None
+
+
+class QuotaGroup(models.Model):
+    """One group of comparable subjects at a deciding level (R-RATE-2). Its row is the lock that
+    serialises decisions in the group."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="quota_groups")
+    key = models.CharField(max_length=64)
+    decider = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["season", "key"], name="quota_key_per_season")]
+
+    def __str__(self):
+        return self.label
+
+
+class Decision(models.Model):
+    """A decided rating. Cancelled or reopened decisions stay, marked (R-STEP-3, R-STEP-4)."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("In force")
+        REOPENED = "reopened", _("Reopened")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="decisions")
+    level = models.CharField(_("level"), max_length=16)
+    decider = models.ForeignKey(SeasonUnit, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.VALID)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    needs_commendation_review = models.BooleanField(
+        default=False, help_text="Commendations based on this result must be looked at again (R-RATE-4)."
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["subject", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject"], condition=models.Q(status="valid"), name="one_valid_decision"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} – {self.level}"

@@ -1,0 +1,353 @@
+"""Opening a season: snapshot the tree and the roll, create the subjects (R-SCOPE-1..6).
+
+`open_season` is one call and idempotent: a second call for the same top organization and year
+returns the season it opened the first time. Members are inserted with one INSERT … SELECT so
+that a province of 500,000 members opens in seconds (bench/bench_open_season.py).
+"""
+
+import datetime
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from members.models import CellPeriod, CommitteeSeat, Status
+from organizations.models import BASE_KINDS, CELL_KINDS, Organization
+from reviews.audit import append_event
+from reviews.models import AuditChain, QuotaGroup, RuleSet, Season, SeasonUnit, Subject
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _decider(unit: SeasonUnit, by_path: dict[str, SeasonUnit], authority: str) -> SeasonUnit | None:
+    """R-STEP-2: who decides a unit's rating, from the rule set's authority table."""
+    if authority == "base":
+        return unit.base_unit
+    if authority == "parent":
+        return by_path.get(unit.path[: -Organization.steplen])
+    return None  # "above": decided outside the province
+
+
+def _snapshot_units(season: Season) -> list[SeasonUnit]:
+    """Copy the organizations that existed at the reference date, top-down so parents come first."""
+    day = season.reference_date
+    organizations = (
+        season.top_organization.subtree()
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day))
+        .exclude(dissolved_on__lte=day)
+        .order_by("depth", "path")
+    )
+    by_path: dict[str, SeasonUnit] = {}
+    units: list[SeasonUnit] = []
+    for depth_batch in _by_depth(organizations):
+        batch = []
+        for org in depth_batch:
+            parent = by_path.get(org.path[: -Organization.steplen])
+            if parent is None and org.pk != season.top_organization_id:
+                continue  # its parent did not exist at the reference date
+            batch.append(
+                SeasonUnit(
+                    season=season,
+                    organization=org,
+                    parent=parent,
+                    path=org.path,
+                    depth=org.depth,
+                    code=org.code,
+                    name=org.name,
+                    kind=org.kind,
+                    founded_on=org.founded_on,
+                    has_leadership_collective=org.has_leadership_collective,
+                )
+            )
+        SeasonUnit.objects.bulk_create(batch, batch_size=2000)
+        for unit in batch:
+            by_path[unit.path] = unit
+            units.append(unit)
+    for unit in units:
+        if unit.kind in BASE_KINDS:
+            unit.base_unit = unit
+        elif unit.parent is not None and unit.parent.base_unit is not None:
+            unit.base_unit = unit.parent.base_unit
+    SeasonUnit.objects.bulk_update([u for u in units if u.base_unit], ["base_unit"], batch_size=2000)
+    return units
+
+
+def _by_depth(organizations):
+    current_depth, batch = None, []
+    for org in organizations.iterator(chunk_size=5000):
+        if org.depth != current_depth and batch:
+            yield batch
+            batch = []
+        current_depth = org.depth
+        batch.append(org)
+    if batch:
+        yield batch
+
+
+def _collective_subjects(season: Season, units: list[SeasonUnit]) -> list[Subject]:
+    rules = season.rule_set
+    new_before = months_before(season.reference_date, rules.switch("new_organization_months"))
+    by_path = {unit.path: unit for unit in units}
+    subjects = []
+    for unit in units:
+        kinds = [Subject.Kind.ORGANIZATION]
+        if unit.has_leadership_collective:
+            kinds.append(Subject.Kind.LEADERSHIP)
+        decider = _decider(unit, by_path, rules.authority.get(unit.kind, "parent"))
+        if decider is None:
+            reason = Subject.OutOfScope.DECIDED_ABOVE
+        elif unit.founded_on and unit.founded_on > new_before:
+            reason = Subject.OutOfScope.NEW_ORGANIZATION  # R-SCOPE-5
+        else:
+            reason = ""
+        for kind in kinds:
+            prefix = "o" if kind == Subject.Kind.ORGANIZATION else "l"
+            subjects.append(
+                Subject(
+                    season=season,
+                    kind=kind,
+                    unit=unit,
+                    path=unit.path,
+                    name=_collective_name(unit, kind),
+                    decider=decider,
+                    quota_key=f"{prefix}:{decider.pk}:{unit.kind}" if decider else "",
+                    form_code="01",
+                    out_of_scope=reason,
+                    state=Subject.State.EXCLUDED if reason else Subject.State.DRAFT,
+                )
+            )
+    Subject.objects.bulk_create(subjects, batch_size=2000)
+    return subjects
+
+
+def _collective_name(unit: SeasonUnit, kind: str) -> str:
+    if kind == Subject.Kind.ORGANIZATION:
+        return unit.name
+    return f"{_LEADERSHIP_PREFIX.get(unit.kind, 'Tập thể lãnh đạo')} {unit.name}"
+
+
+# The leadership collective of each kind, as the forms name it (data, so Vietnamese).
+_LEADERSHIP_PREFIX = {
+    "cell": "Chi ủy",
+    "base_cell": "Chi ủy",
+    "partial_committee": "Đảng ủy bộ phận",
+    "base_committee": "Ban Thường vụ (Đảng ủy)",
+    "direct_committee": "Ban Thường vụ",
+    "provincial_committee": "Ban Thường vụ",
+}
+
+
+MEMBER_INSERT = """
+INSERT INTO reviews_subject (
+    season_id, kind, unit_id, member_id, path, name, sort_key, decider_id, quota_key, form_code,
+    position, is_leader, is_civil_servant, out_of_scope, state, self_level, civil_service_level,
+    proposed_level, decided_level, absent_reason, needs_former_cell_comment,
+    needs_temporary_cell_comment, flags, updated_at
+)
+SELECT
+    %(season)s, 'member', u.id, m.id, u.path, m.full_name, m.sort_key, u.base_unit_id,
+    CASE WHEN %(split_leaders)s AND m.is_leader THEN 'm:' || u.base_unit_id || ':lead'
+         WHEN %(split_leaders)s THEN 'm:' || u.base_unit_id || ':other'
+         ELSE 'm:' || u.base_unit_id END,
+    CASE WHEN m.is_leader THEN '02B' ELSE '02A' END,
+    2, m.is_leader, m.is_civil_servant,
+    CASE WHEN sp.status = %(exempt)s THEN 'exempt'
+         WHEN sp.status = %(suspended)s THEN 'suspended'
+         WHEN m.admitted_on > %(new_member_before)s THEN 'new_member'
+         ELSE '' END,
+    CASE WHEN sp.status IN (%(exempt)s, %(suspended)s) OR m.admitted_on > %(new_member_before)s
+         THEN 'excluded' ELSE 'draft' END,
+    '', '', '', '', '', %(false)s,
+    sp.status = %(temporary)s,
+    '{}', %(now)s
+FROM members_member m
+JOIN members_cellperiod cp ON cp.member_id = m.id AND cp.starts_on <= %(day)s
+    AND (cp.ends_on IS NULL OR cp.ends_on >= %(day)s)
+JOIN members_statusperiod sp ON sp.member_id = m.id AND sp.starts_on <= %(day)s
+    AND (sp.ends_on IS NULL OR sp.ends_on >= %(day)s)
+JOIN reviews_seasonunit u ON u.season_id = %(season)s AND u.organization_id = cp.cell_id
+WHERE sp.status IN %(on_roll)s AND u.kind IN %(cell_kinds)s AND u.base_unit_id IS NOT NULL
+"""
+
+
+def _member_subjects(season: Season) -> None:
+    """R-SCOPE-2/3: exempt, suspended and newly admitted members are listed, not reviewed;
+    probationary members of 6 months or more are reviewed like everyone else."""
+    rules = season.rule_set
+    params = {
+        "season": season.pk,
+        "day": season.reference_date,
+        "now": timezone.now(),
+        "false": False,
+        "split_leaders": rules.quota.get("grouping") == "decider_leaders_apart",
+        "exempt": Status.EXEMPT,
+        "suspended": Status.SUSPENDED,
+        "temporary": Status.TEMPORARY_ELSEWHERE,
+        "new_member_before": months_before(season.reference_date, rules.switch("new_member_months")),
+        "on_roll": (Status.ACTIVE, Status.EXEMPT, Status.SUSPENDED, Status.TEMPORARY_ELSEWHERE),
+        "cell_kinds": tuple(CELL_KINDS),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_expand_tuples(MEMBER_INSERT, params), _flat_params(params))
+
+
+def _expand_tuples(sql: str, params: dict) -> str:
+    """Turn %(name)s of tuple parameters into (%(name_0)s, %(name_1)s, …) for both backends."""
+    for name, value in params.items():
+        if isinstance(value, tuple):
+            sql = sql.replace(
+                f"%({name})s", "(" + ", ".join(f"%({name}_{i})s" for i in range(len(value))) + ")"
+            )
+    return sql
+
+
+def _flat_params(params: dict) -> dict:
+    flat = {}
+    for name, value in params.items():
+        if isinstance(value, tuple):
+            flat.update({f"{name}_{i}": item for i, item in enumerate(value)})
+        else:
+            flat[name] = value
+    return flat
+
+
+def _mark_transfers(season: Season) -> None:
+    """R-SCOPE-4: members who moved cell during the year and spent 6 months or more at the
+    former cell need its written comments before a proposal."""
+    year_start = datetime.date(season.year, 1, 1)
+    day = season.reference_date
+    months = season.rule_set.switch("former_cell_months")
+    moved = CellPeriod.objects.filter(starts_on__gt=year_start, starts_on__lte=day).values_list(
+        "member_id", flat=True
+    )
+    periods: dict[int, list[CellPeriod]] = {}
+    for period in CellPeriod.objects.filter(member_id__in=moved).order_by("member_id", "starts_on"):
+        periods.setdefault(period.member_id, []).append(period)
+    needing = []
+    for member_id, member_periods in periods.items():
+        current = next(
+            (p for p in member_periods if p.starts_on <= day and (p.ends_on is None or p.ends_on >= day)),
+            None,
+        )
+        if current is None:
+            continue
+        former_days = sum(
+            (
+                (
+                    min(p.ends_on or day, current.starts_on - datetime.timedelta(days=1))
+                    - max(p.starts_on, year_start)
+                ).days
+                + 1
+            )
+            for p in member_periods
+            if p.cell_id != current.cell_id
+            and (p.ends_on or day) >= year_start
+            and p.starts_on < current.starts_on
+        )
+        if former_days >= months * 30.4:
+            needing.append(member_id)
+    Subject.objects.filter(season=season, member_id__in=needing).update(needs_former_cell_comment=True)
+
+
+def _mark_positions(season: Season) -> None:
+    """R-ORDER-3: the head of the cell first, then deputies, then the other members."""
+    day = season.reference_date
+    seats = CommitteeSeat.objects.filter(organization__kind__in=CELL_KINDS, starts_on__lte=day).exclude(
+        ends_on__lt=day
+    )
+    by_position: dict[int, set[tuple[int, int]]] = {}
+    for member_id, cell_id, position in seats.values_list("member_id", "organization_id", "position"):
+        by_position.setdefault(position, set()).add((member_id, cell_id))
+    for position, pairs in by_position.items():
+        member_ids = [member_id for member_id, _cell in pairs]
+        subjects = Subject.objects.filter(season=season, member_id__in=member_ids).select_related("unit")
+        matching = [s.pk for s in subjects if (s.member_id, s.unit.organization_id) in pairs]
+        Subject.objects.filter(pk__in=matching).update(position=position)
+
+
+def _create_quota_groups(season: Season) -> None:
+    keys = (
+        Subject.objects.filter(season=season, out_of_scope="")
+        .exclude(quota_key="")
+        .values_list("quota_key", "decider_id")
+        .distinct()
+    )
+    names = dict(SeasonUnit.objects.filter(season=season).values_list("id", "name"))
+    QuotaGroup.objects.bulk_create(
+        [
+            QuotaGroup(
+                season=season, key=key, decider_id=decider_id, label=_quota_label(key, names[decider_id])
+            )
+            for key, decider_id in keys
+        ]
+    )
+
+
+_QUOTA_LABELS = {"lead": "đảng viên là cán bộ lãnh đạo, quản lý", "other": "đảng viên khác"}
+
+
+def _quota_label(key: str, decider_name: str) -> str:
+    prefix, _decider, *rest = key.split(":")
+    if prefix == "m":
+        what = _QUOTA_LABELS.get(rest[0], "đảng viên") if rest else "đảng viên"
+    elif prefix == "l":
+        what = f"tập thể lãnh đạo ({rest[0]})"
+    else:
+        what = f"tổ chức đảng ({rest[0]})"
+    return f"{decider_name}: {what}"
+
+
+def open_season(
+    *,
+    top_organization: Organization,
+    year: int,
+    reference_date: datetime.date,
+    rule_set: RuleSet | None = None,
+    deadlines: dict | None = None,
+    actor=None,
+) -> Season:
+    existing = Season.objects.filter(top_organization=top_organization, year=year).first()
+    if existing:
+        return existing
+    rule_set = rule_set or RuleSet.objects.get(is_default=True)
+    with transaction.atomic():
+        season = Season.objects.create(
+            year=year,
+            top_organization=top_organization,
+            rule_set=rule_set,
+            reference_date=reference_date,
+            deadlines={
+                k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in (deadlines or {}).items()
+            },
+            opened_by=actor,
+        )
+        if rule_set.frozen_at is None:
+            RuleSet.objects.filter(pk=rule_set.pk).update(frozen_at=timezone.now())  # R-SET-1
+        units = _snapshot_units(season)
+        _collective_subjects(season, units)
+        _member_subjects(season)
+        _mark_transfers(season)
+        _mark_positions(season)
+        _create_quota_groups(season)
+        AuditChain.objects.create(season=season)
+        totals = Subject.objects.filter(season=season).aggregate(
+            subjects=Count("id"), not_reviewed=Count("id", filter=~Q(out_of_scope=""))
+        )
+        append_event(
+            season=season,
+            subject=None,
+            actor=actor,
+            action="open_season",
+            data={"units": len(units), "reference_date": reference_date.isoformat(), **totals},
+        )
+    return season

@@ -1,0 +1,270 @@
+"""Season operations around the workflow: suggestions, comments from other cells, prerequisite
+collectives, remediation plans and the re-rating of an earlier year (R-RATE-4)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import DisciplineRecord
+from organizations.models import AffiliatedCollective
+from reviews import access
+from reviews.audit import append_event
+from reviews.models import (
+    AffiliateReview,
+    Decision,
+    FormerCellComment,
+    RemediationItem,
+    RemediationPlan,
+    Season,
+    Subject,
+    Suggestion,
+)
+from reviews.workflow import EDITABLE, WorkflowError, _locked, _refuse_if
+
+
+@transaction.atomic
+def issue_suggestion(*, subject: Subject, actor, text: str) -> Suggestion:
+    """R-FORM-4: an upper level issues a suggestion; a submitted form goes back to its author to
+    answer it in section IV."""
+    access.require(access.may_issue_suggestion(actor, subject))
+    if not text.strip():
+        raise WorkflowError([_("The suggestion is empty.")])
+    subject = _locked([subject])[0]
+    if subject.state not in (*EDITABLE, Subject.State.SUBMITTED):
+        raise WorkflowError(
+            [
+                _("%(name)s has already been reviewed; suggestions come before the review.")
+                % {"name": subject.name}
+            ]
+        )
+    issuer = next(
+        (
+            u
+            for u in subject.season.units.filter(path__in=_prefixes(subject.path)).order_by("-depth")
+            if access.season_scope(actor, subject.season).is_staff_for(u.path) and u.path != subject.path
+        ),
+        None,
+    )
+    suggestion = Suggestion.objects.create(
+        subject=subject, issued_by_unit=issuer or subject.unit, issued_by=actor, text=text.strip()
+    )
+    from_state = subject.state
+    if subject.state == Subject.State.SUBMITTED:
+        subject.state = Subject.State.RETURNED
+        subject.save(update_fields=["state", "updated_at"])
+    append_event(
+        season=subject.season,
+        subject=subject,
+        actor=actor,
+        action="suggest",
+        from_state=from_state,
+        to_state=subject.state,
+        reason=text.strip(),
+        data={"suggestion": suggestion.pk},
+    )
+    return suggestion
+
+
+def _prefixes(path: str, step: int = 4) -> list[str]:
+    return [path[:i] for i in range(step, len(path) + 1, step)]
+
+
+@transaction.atomic
+def answer_suggestion(*, suggestion: Suggestion, actor, answer: str) -> Suggestion:
+    subject = _locked([suggestion.subject])[0]
+    access.require(access.may_edit_form(actor, subject))
+    _refuse_if(
+        [] if subject.state in EDITABLE else [_("The review has been submitted; it cannot be changed now.")]
+    )
+    suggestion.answer = answer.strip()
+    suggestion.answered_at = timezone.now() if suggestion.answer else None
+    suggestion.save(update_fields=["answer", "answered_at"])
+    return suggestion
+
+
+@transaction.atomic
+def attach_outside_comment(
+    *, subject: Subject, actor, source: str, from_name: str, text: str, received_on: datetime.date
+) -> FormerCellComment:
+    """R-SCOPE-4: the written comments of a former cell or of the cell of temporary registration."""
+    access.require(access.may_return_form(actor, subject))
+    if not text.strip() or not from_name.strip():
+        raise WorkflowError([_("Give the cell the comments come from and the comments themselves.")])
+    comment = FormerCellComment.objects.create(
+        subject=subject,
+        source=source,
+        from_name=from_name.strip(),
+        text=text.strip(),
+        received_on=received_on,
+        recorded_by=actor,
+    )
+    append_event(
+        season=subject.season,
+        subject=subject,
+        actor=actor,
+        action="outside_comment",
+        from_state=subject.state,
+        to_state=subject.state,
+        data={"source": source, "from": from_name},
+    )
+    return comment
+
+
+@transaction.atomic
+def mark_affiliate_reviewed(
+    *, season: Season, affiliate: AffiliatedCollective, actor, done_on: datetime.date
+):
+    """R-ORDER-4: the government/professional/mass collective of the unit has been reviewed."""
+    unit = season.units.filter(organization=affiliate.organization).first()
+    if unit is None:
+        raise WorkflowError(
+            [_("%(name)s is not part of this season.") % {"name": affiliate.organization.name}]
+        )
+    access.require(access.may_record_meeting(actor, unit))
+    record, _created = AffiliateReview.objects.update_or_create(
+        season=season, affiliate=affiliate, defaults={"done_on": done_on, "recorded_by": actor}
+    )
+    append_event(
+        season=season,
+        subject=None,
+        actor=actor,
+        action="affiliate_reviewed",
+        data={"affiliate": affiliate.pk, "name": affiliate.name, "done_on": done_on.isoformat()},
+    )
+    return record
+
+
+@transaction.atomic
+def submit_remediation_plan(*, subject: Subject, actor, items: list[dict]) -> RemediationPlan:
+    """R-REC-3: after the review, a plan (items, who, by when) for each shortcoming."""
+    access.require(access.may_edit_form(actor, subject))
+    cleaned = [i for i in items if str(i.get("text", "")).strip()]
+    if not cleaned:
+        raise WorkflowError([_("A remediation plan needs at least one item.")])
+    plan, _created = RemediationPlan.objects.get_or_create(subject=subject)
+    if plan.submitted_at:  # R-REC-2: nothing is deleted; progress is recorded per item
+        raise WorkflowError([_("The plan has been submitted; record the progress of each item instead.")])
+    RemediationItem.objects.bulk_create(
+        [
+            RemediationItem(
+                plan=plan, text=i["text"].strip(), owner=i.get("owner", ""), due_on=i.get("due_on")
+            )
+            for i in cleaned
+        ]
+    )
+    plan.submitted_at, plan.submitted_by = timezone.now(), actor
+    plan.save(update_fields=["submitted_at", "submitted_by"])
+    append_event(
+        season=subject.season,
+        subject=subject,
+        actor=actor,
+        action="remediation_plan",
+        from_state=subject.state,
+        to_state=subject.state,
+        data={"items": len(cleaned)},
+    )
+    return plan
+
+
+@transaction.atomic
+def update_remediation_item(*, item: RemediationItem, actor, status: str, note: str = "") -> RemediationItem:
+    access.require(access.may_edit_form(actor, item.plan.subject))
+    item.status, item.status_note, item.updated_at = status, note, timezone.now()
+    item.save(update_fields=["status", "status_note", "updated_at"])
+    return item
+
+
+def previous_shortcomings(subject: Subject) -> dict:
+    """R-FORM-6: what section III starts from: last season's shortcomings and remediation items."""
+    earlier = Subject.objects.filter(
+        season__top_organization_id=subject.season.top_organization_id,
+        season__year=subject.season.year - 1,
+        kind=subject.kind,
+    )
+    if subject.is_member:
+        earlier = earlier.filter(member_id=subject.member_id)
+    else:
+        earlier = earlier.filter(unit__organization_id=subject.unit.organization_id)
+    previous = earlier.select_related("form", "remediation_plan").first()
+    if previous is None:
+        return {"shortcomings": "", "items": []}
+    form = getattr(previous, "form", None)
+    plan = getattr(previous, "remediation_plan", None)
+    return {
+        "year": subject.season.year - 1,
+        "shortcomings": (form.answers.get("II.1") or {}).get("text", "") if form else "",
+        "items": list(plan.items.all()) if plan else [],
+        "level": previous.decided_level,
+    }
+
+
+@transaction.atomic
+def rerate_for_past_violation(*, record: DisciplineRecord, actor) -> Decision | None:
+    """R-RATE-4: a violation of an earlier year disciplined now reopens that year's rating; the
+    directly superior committee re-rates it KHTNV (case by case when self-found and remedied),
+    the old result is cancelled and stays on record, commendations on it are flagged."""
+    subject = (
+        Subject.objects.filter(
+            member=record.member, season__year=record.violation_year, state=Subject.State.DECIDED
+        )
+        .select_related("season__rule_set", "decider")
+        .first()
+    )
+    if subject is None:
+        return None
+    subject = _locked([subject])[0]
+    access.require(access.may_cancel(actor, subject))
+    lowest = subject.season.rule_set.level_codes()[-1]
+    reason = _("Discipline of %(date)s for a violation in %(year)s (R-RATE-4).") % {
+        "date": record.decided_on.strftime("%d/%m/%Y"),
+        "year": record.violation_year,
+    }
+    old = Decision.objects.select_for_update().get(subject=subject, status=Decision.Status.VALID)
+    old.status, old.ended_by, old.ended_at, old.end_reason = (
+        Decision.Status.CANCELLED,
+        actor,
+        timezone.now(),
+        reason,
+    )
+    old.needs_commendation_review = True
+    old.save()
+    from_state = subject.state
+    if record.self_found_and_remedied:
+        subject.state, subject.decided_level = Subject.State.PROPOSED, ""
+        subject.flags = {**subject.flags, "rerate_case_by_case": record.pk}
+        subject.save(update_fields=["state", "decided_level", "flags", "updated_at"])
+        append_event(
+            season=subject.season,
+            subject=subject,
+            actor=actor,
+            action="cancel",
+            from_state=from_state,
+            to_state=subject.state,
+            reason=reason,
+            data={"level": old.level, "discipline": record.pk},
+        )
+        return None
+    superior = subject.decider.parent or subject.decider
+    new = Decision.objects.create(
+        subject=subject,
+        level=lowest,
+        decider=superior,
+        decided_by=actor,
+        rule_set=subject.season.rule_set,
+        reason=reason,
+    )
+    subject.decided_level = lowest
+    subject.save(update_fields=["decided_level", "updated_at"])
+    append_event(
+        season=subject.season,
+        subject=subject,
+        actor=actor,
+        action="rerate",
+        from_state=from_state,
+        to_state=subject.state,
+        reason=reason,
+        data={"from_level": old.level, "level": lowest, "discipline": record.pk},
+    )
+    return new

@@ -1,0 +1,186 @@
+"""Season statistics for any organization, computed in the database by path prefix (R-STAT).
+
+Every function runs a fixed number of queries whatever the size of the subtree: counts are
+grouped in SQL, the breakdown by directly subordinate organization groups on the first
+characters of the snapshot path.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from members.models import DisciplineRecord
+from organizations.models import Organization, OrganizationDiscipline
+from reviews.models import Season, SeasonUnit, Subject
+
+S = Subject.State
+MEMBER, ORGANIZATION = Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION
+
+
+@dataclass
+class LevelCounts:
+    """How many subjects of one kind are at each level, not rated (with reasons), or pending."""
+
+    levels: dict[str, int] = field(default_factory=dict)
+    out_of_scope: dict[str, int] = field(default_factory=dict)
+    absent: int = 0
+    pending: int = 0
+
+    @property
+    def rated(self) -> int:
+        return sum(self.levels.values())
+
+    @property
+    def total(self) -> int:
+        return self.rated + sum(self.out_of_scope.values()) + self.absent + self.pending
+
+    def percent(self, level: str) -> float:
+        return round(100 * self.levels.get(level, 0) / self.rated, 1) if self.rated else 0.0
+
+    def add(self, level: str, out_of_scope: str, state: str, n: int) -> None:
+        if out_of_scope:
+            self.out_of_scope[out_of_scope] = self.out_of_scope.get(out_of_scope, 0) + n
+        elif state == S.DECIDED and level:
+            self.levels[level] = self.levels.get(level, 0) + n
+        elif state == S.ABSENT:
+            self.absent += n
+        else:
+            self.pending += n
+
+
+def unit_for(season: Season, organization: Organization) -> SeasonUnit | None:
+    return SeasonUnit.objects.filter(season=season, organization=organization).first()
+
+
+def _subtree(season: Season, unit: SeasonUnit):
+    return Subject.objects.filter(season=season, path__startswith=unit.path)
+
+
+def level_counts(season: Season, unit: SeasonUnit) -> dict[str, LevelCounts]:
+    """R-STAT-1: members and organizations under `unit` (the unit itself not counted among its
+    organizations) by level. One query."""
+    counts = {MEMBER: LevelCounts(), ORGANIZATION: LevelCounts()}
+    rows = (
+        _subtree(season, unit)
+        .filter(kind__in=[MEMBER, ORGANIZATION])
+        .exclude(kind=ORGANIZATION, unit=unit)
+        .values_list("kind", "decided_level", "out_of_scope", "state")
+        .annotate(n=Count("id"))
+    )
+    for kind, level, out, state, n in rows:
+        counts[kind].add(level, out, state, n)
+    return counts
+
+
+@dataclass
+class ChildRow:
+    unit: SeasonUnit
+    members: LevelCounts
+    organizations: LevelCounts
+    states: dict[str, int]
+
+
+def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
+    """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization. Two queries."""
+    children = {c.path: c for c in SeasonUnit.objects.filter(season=season, parent=unit).order_by("name")}
+    if not children:
+        return []
+    width = len(unit.path) + Organization.steplen
+    rows = (
+        _subtree(season, unit)
+        .exclude(unit=unit)
+        .annotate(child_path=Substr("path", 1, width))
+        .values_list("child_path", "kind", "decided_level", "out_of_scope", "state")
+        .annotate(n=Count("id"))
+    )
+    table = {path: ChildRow(child, LevelCounts(), LevelCounts(), defaultdict(int)) for path, child in children.items()}
+    for path, kind, level, out, state, n in rows:
+        row = table.get(path)
+        if row is None:
+            continue
+        if kind == MEMBER:
+            row.members.add(level, out, state, n)
+        elif kind == ORGANIZATION:
+            row.organizations.add(level, out, state, n)
+        if not out:
+            row.states[state] += n
+    return list(table.values())
+
+
+def previous_season(season: Season) -> Season | None:
+    return Season.objects.filter(top_organization=season.top_organization, year=season.year - 1).first()
+
+
+def compare_with_previous(season: Season, unit: SeasonUnit) -> dict[str, LevelCounts] | None:
+    """R-STAT-1: the same counts for the same organization in the previous season."""
+    previous = previous_season(season)
+    if previous is None:
+        return None
+    earlier = SeasonUnit.objects.filter(season=previous, organization_id=unit.organization_id).first()
+    return level_counts(previous, earlier) if earlier else None
+
+
+def progress(season: Season, unit: SeasonUnit) -> dict[str, dict[str, int]]:
+    """R-STAT-2: how many in-scope subjects of each kind are at each state. One query."""
+    found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, state, n in (
+        _subtree(season, unit).filter(out_of_scope="").values_list("kind", "state").annotate(n=Count("id"))
+    ):
+        found[kind][state] = n
+    return {k: dict(v) for k, v in found.items()}
+
+
+# Which states are still short of each phase, and the deadline key of that phase.
+PHASES = [
+    ("self_review", (S.DRAFT, S.RETURNED)),
+    ("meeting", (S.DRAFT, S.RETURNED, S.SUBMITTED)),
+    ("proposal", (S.DRAFT, S.RETURNED, S.SUBMITTED, S.REVIEWED)),
+    ("decision", (S.DRAFT, S.RETURNED, S.SUBMITTED, S.REVIEWED, S.PROPOSED)),
+]
+
+
+def overdue(season: Season, unit: SeasonUnit, today: datetime.date | None = None) -> dict[str, int]:
+    """R-STAT-2: per phase whose deadline has passed, how many subjects have not reached it.
+    One query."""
+    today = today or timezone.localdate()
+    late = {
+        phase: states
+        for phase, states in PHASES
+        if season.deadlines.get(phase) and datetime.date.fromisoformat(season.deadlines[phase]) < today
+    }
+    if not late:
+        return {}
+    aggregates = {phase: Count("id", filter=Q(state__in=states)) for phase, states in late.items()}
+    return _subtree(season, unit).filter(out_of_scope="").aggregate(**aggregates)
+
+
+def follow_up(season: Season, unit: SeasonUnit) -> dict[str, int]:
+    """R-STAT-3: remediation plans submitted (collectives, committee members), discipline in the
+    year, second consecutive KHTNV flags. Three queries."""
+    reviewed = (S.REVIEWED, S.PROPOSED, S.DECIDED)
+    subjects = _subtree(season, unit).filter(out_of_scope="", state__in=reviewed)
+    with_plan = Q(remediation_plan__submitted_at__isnull=False)
+    committee = Q(kind=MEMBER, position__lt=Subject.Position.MEMBER)
+    figures = subjects.aggregate(
+        collectives=Count("id", filter=~Q(kind=MEMBER)),
+        collective_plans=Count("id", filter=~Q(kind=MEMBER) & with_plan),
+        committee_members=Count("id", filter=committee),
+        committee_plans=Count("id", filter=committee & with_plan),
+        second_khtnv=Count("id", filter=Q(flags__second_khtnv=True)),
+    )
+    member_ids = _subtree(season, unit).filter(kind=MEMBER).values("member_id")
+    figures["disciplined_members"] = (
+        DisciplineRecord.objects.filter(member_id__in=member_ids, decided_on__year=season.year)
+        .values("member_id").distinct().count()
+    )
+    organization_ids = SeasonUnit.objects.filter(season=season, path__startswith=unit.path).values("organization_id")
+    figures["disciplined_organizations"] = (
+        OrganizationDiscipline.objects.filter(organization_id__in=organization_ids, decided_on__year=season.year)
+        .values("organization_id").distinct().count()
+    )
+    return figures
+

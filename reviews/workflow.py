@@ -1,0 +1,556 @@
+"""The workflow engine: every step a subject takes is one function here.
+
+Each transition (1) locks the rows it depends on (`select_for_update`: the subjects, and for
+decisions the quota groups' anchor rows), (2) asks every guard again, (3) applies the change and
+(4) appends an event (who, when, from, to, why, rule set) to the season's hash chain, all in one
+transaction. Guards give reasons, not booleans; `blockers()` gives the UI the same reasons
+before the user clicks. Nothing here knows about HTTP, views or forms.
+
+States: draft → submitted → reviewed → proposed → decided; returned (back to the author, with a
+reason); absent (not yet reviewed, R-SCOPE-6); reopened/cancelled decisions go back to proposed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews import access, rules
+from reviews.audit import append_event
+from reviews.facts import Facts
+from reviews.models import Decision, Meeting, MeetingEntry, QuotaGroup, ReviewForm, Subject
+
+S = Subject.State
+EDITABLE = (S.DRAFT, S.RETURNED)
+
+
+class WorkflowError(Exception):
+    """A refused step. `reasons` are sentences for the user, naming what blocks."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def _refuse_if(reasons: list[str]) -> None:
+    if reasons:
+        raise WorkflowError(reasons)
+
+
+def _locked(subjects) -> list[Subject]:
+    """Lock the subjects in id order (so two transactions cannot deadlock) and re-read them."""
+    ids = sorted({s.pk for s in subjects})
+    rows = {
+        s.pk: s
+        for s in Subject.objects.select_for_update(of=("self",))
+        .select_related("season__rule_set", "unit", "decider", "member")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    return [rows[s.pk] for s in subjects]
+
+
+def _event(subject: Subject, actor, action: str, from_state: str, reason: str = "", data: dict | None = None):
+    append_event(
+        season=subject.season,
+        subject=subject,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=subject.state,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _state_problem(subject: Subject, allowed: tuple, step: str) -> list[str]:
+    if subject.state in allowed:
+        return []
+    return [
+        _("%(name)s is at “%(state)s”; %(step)s is not possible now.")
+        % {"name": subject.name, "state": subject.get_state_display(), "step": step}
+    ]
+
+
+def _with_name(subject: Subject, reasons: list[str]) -> list[str]:
+    return [f"{subject.name}: {reason}" for reason in reasons]
+
+
+# -- what blocks a step (for the UI and the engine) ---------------------------------------------
+
+
+STEP_LABELS = {
+    "submit": "nộp bản kiểm điểm",
+    "review": "ghi kết quả kiểm điểm",
+    "propose": "đề xuất xếp loại",
+    "decide": "quyết định xếp loại",
+    "return": "trả lại",
+    "reopen": "mở lại",
+    "cancel": "hủy kết quả",
+}
+
+
+def blockers(
+    subject: Subject, step: str, *, actor=None, level: str = "", facts: Facts | None = None
+) -> rules.Verdict:
+    """The reasons a step cannot be taken now, without taking it."""
+    facts = facts or Facts(subject.season, [subject])
+    verdict = rules.Verdict()
+    label = STEP_LABELS.get(step, step)
+    if not subject.in_scope:
+        verdict.blockers.append(
+            _("%(name)s is not reviewed this season: %(reason)s.")
+            % {"name": subject.name, "reason": subject.get_out_of_scope_display()}
+        )
+        return verdict
+    permission = {
+        "submit": access.may_edit_form,
+        "review": lambda u, s: access.may_record_meeting(u, s.unit),
+        "propose": access.may_propose,
+        "decide": access.may_decide,
+        "return": access.may_return_form,
+        "reopen": access.may_reopen,
+        "cancel": access.may_cancel,
+    }[step]
+    if actor is not None and (refusal := permission(actor, subject)):
+        verdict.blockers.append(refusal)
+    if step == "submit":
+        verdict.blockers += _state_problem(subject, EDITABLE, label) or rules.form_problems(subject, facts)
+    elif step == "review":
+        verdict.blockers += _state_problem(subject, (S.SUBMITTED, S.ABSENT), label)
+        verdict.blockers += rules.review_order_problems(subject, facts)
+    elif step == "propose":
+        verdict.blockers += _state_problem(subject, (S.REVIEWED,), label) or _proposal_problems(
+            subject, level, facts
+        )
+        verdict.warnings += rules.leave_notes(subject, facts) if subject.is_member else []
+    elif step == "decide":
+        verdict.blockers += _state_problem(subject, (S.PROPOSED,), label)
+        verdict.blockers += rules.decision_order_problems(subject, facts)
+        if level or subject.proposed_level:
+            verdict.blockers += rules.level_problems(subject, level or subject.proposed_level, facts)
+            head = rules.head_above_collective(subject, level or subject.proposed_level, facts, {})
+            if head:
+                verdict.warnings.append(head)
+    elif step == "return":
+        verdict.blockers += _state_problem(subject, (S.SUBMITTED,), label)
+    elif step in ("reopen", "cancel"):
+        verdict.blockers += _state_problem(subject, (S.DECIDED,), label)
+    return verdict
+
+
+def _proposal_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
+    """R-ORDER-1 is the state check before this; then R-SCOPE-4 and the level checks."""
+    problems = rules.outside_comment_problems(subject, facts)
+    if level:
+        problems += rules.level_problems(subject, level, facts)
+    return problems
+
+
+# -- forms -------------------------------------------------------------------------------------
+
+
+def get_form(subject: Subject) -> ReviewForm:
+    form, _created = ReviewForm.objects.get_or_create(
+        subject=subject, defaults={"template_code": subject.form_code}
+    )
+    return form
+
+
+@transaction.atomic
+def save_answer(*, subject: Subject, actor, key: str, value: dict) -> ReviewForm:
+    """Merge one item of the form (a draft save). Saving one key never touches the others, so
+    two open tabs cannot erase each other's text."""
+    access.require(access.may_edit_form(actor, subject))
+    subject = _locked([subject])[0]
+    _refuse_if(_state_problem(subject, EDITABLE, _("editing")))
+    form = get_form(subject)
+    form = ReviewForm.objects.select_for_update().get(pk=form.pk)
+    current = dict(form.answers.get(key) or {})
+    current.update(value)
+    form.answers[key] = current
+    form.version += 1
+    form.saved_at = timezone.now()
+    if not access.is_own(actor, subject):
+        form.entered_on_behalf, form.entered_by = subject.is_member, actor
+    form.save(update_fields=["answers", "version", "saved_at", "entered_on_behalf", "entered_by"])
+    return form
+
+
+@transaction.atomic
+def choose_form(*, subject: Subject, actor, form_code: str) -> Subject:
+    """R-FORM-3: who writes 02B (leaders and managers) rather than 02A is chosen per member."""
+    access.require(access.may_return_form(actor, subject))
+    subject = _locked([subject])[0]
+    _refuse_if(_state_problem(subject, EDITABLE, _("changing the form")))
+    if not subject.is_member or form_code not in ("02A", "02B"):
+        raise WorkflowError([_("Members write form 02A or 02B; collectives write form 01.")])
+    from_code = subject.form_code
+    subject.form_code = form_code
+    subject.save(update_fields=["form_code"])
+    ReviewForm.objects.filter(subject=subject).update(template_code=form_code)
+    _event(subject, actor, "choose_form", subject.state, data={"from": from_code, "to": form_code})
+    return subject
+
+
+@transaction.atomic
+def submit_form(*, subject: Subject, actor) -> Subject:
+    subject = _locked([subject])[0]
+    _refuse_if(blockers(subject, "submit", actor=actor).blockers)
+    form = get_form(subject)
+    template = subject.season.rule_set.template(subject.form_code)
+    for item in rules.form_items(template):
+        if item["type"] == "self_rating":
+            chosen = (form.answers.get(item["key"]) or {}).get("level", "")
+            if item.get("scope") == "civil_service":
+                subject.civil_service_level = chosen
+            else:
+                subject.self_level = chosen
+    from_state, subject.state = subject.state, S.SUBMITTED
+    subject.save(update_fields=["state", "self_level", "civil_service_level", "updated_at"])
+    form.submitted_at = timezone.now()
+    form.save(update_fields=["submitted_at"])
+    _event(subject, actor, "submit", from_state, data={"on_behalf": not access.is_own(actor, subject)})
+    return subject
+
+
+@transaction.atomic
+def return_form(*, subject: Subject, actor, reason: str) -> Subject:
+    if not reason.strip():
+        raise WorkflowError([_("Say why the review is returned.")])
+    subject = _locked([subject])[0]
+    _refuse_if(blockers(subject, "return", actor=actor).blockers)
+    from_state, subject.state = subject.state, S.RETURNED
+    subject.save(update_fields=["state", "updated_at"])
+    _event(subject, actor, "return", from_state, reason=reason)
+    return subject
+
+
+# -- the review meeting ---------------------------------------------------------------------------
+
+
+@dataclass
+class EntryInput:
+    subject: Subject
+    reviewed: bool = True
+    absent_reason: str = ""
+    comments: str = ""
+    votes: dict = field(default_factory=dict)
+    assessment: str = ""
+    grades: dict = field(default_factory=dict)
+
+
+@dataclass
+class MeetingInput:
+    held_on: datetime.date
+    present: int
+    total: int
+    draft_circulated_on: datetime.date | None = None
+    notes: str = ""
+
+
+def _meeting_problems(collective: Subject, data: MeetingInput) -> list[str]:
+    problems = []
+    if data.total <= 0 or data.present > data.total:
+        problems.append(_("Attendance must be at most the number summoned, and someone must be summoned."))
+    if data.held_on > timezone.localdate():
+        problems.append(_("The meeting date cannot be in the future."))
+    if data.draft_circulated_on and data.draft_circulated_on > data.held_on:
+        problems.append(_("The draft cannot be circulated after the meeting."))
+    return problems
+
+
+@transaction.atomic
+def record_meeting(
+    *, collective: Subject, actor, meeting: MeetingInput, entries: list[EntryInput]
+) -> Meeting:
+    """Record a collective's review meeting and what it said about each subject reviewed there.
+
+    The collective's own entry comes first (R-ORDER-2), then the members by position (R-ORDER-3),
+    all in this one transaction: if any entry is refused, nothing is recorded."""
+    if not collective.is_collective:
+        raise WorkflowError([_("A review meeting belongs to a collective.")])
+    access.require(access.may_record_meeting(actor, collective.unit))
+    _refuse_if(_meeting_problems(collective, meeting))
+    ordered = sorted(entries, key=lambda e: (e.subject.is_member, e.subject.position, e.subject.sort_key))
+    if not any(e.subject.pk == collective.pk for e in ordered):
+        ordered.insert(0, EntryInput(subject=collective))
+    locked = _locked([e.subject for e in ordered])
+    for entry, subject in zip(ordered, locked, strict=True):
+        entry.subject = subject
+        if subject.is_member and subject.unit_id != collective.unit_id:
+            raise WorkflowError(
+                [
+                    _("%(name)s is not a member of %(unit)s.")
+                    % {"name": subject.name, "unit": collective.unit.name}
+                ]
+            )
+    existing = Meeting.objects.filter(collective=collective).first()
+    record = existing or Meeting(
+        season=collective.season, unit=collective.unit, collective=collective, recorded_by=actor
+    )
+    for name in ("held_on", "present", "total", "draft_circulated_on", "notes"):
+        setattr(record, name, getattr(meeting, name))
+    record.circulation_warning = rules.circulation_warning(
+        meeting.held_on, meeting.draft_circulated_on, collective.season.rule_set
+    )
+    record.save()
+    _apply_entries(record, ordered, actor)
+    return record
+
+
+def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
+    facts = Facts(meeting.season, [e.subject for e in entries])
+    reviewed_now: set[int] = set()
+    refusals = []
+    for entry in entries:
+        subject = entry.subject
+        if subject.pk == meeting.collective_id and subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED):
+            continue  # the collective was reviewed when the meeting was first recorded
+        if entry.reviewed:
+            problems = _state_problem(subject, (S.SUBMITTED, S.ABSENT), STEP_LABELS["review"])
+            problems += rules.review_order_problems(subject, facts, frozenset(reviewed_now))
+        else:
+            problems = _state_problem(
+                subject, (S.DRAFT, S.RETURNED, S.SUBMITTED, S.ABSENT), _("marking absent")
+            )
+            if not entry.absent_reason.strip():
+                problems.append(_("Say why the subject was not reviewed (R-SCOPE-6)."))
+        if problems:
+            refusals += _with_name(subject, problems)
+            continue
+        if entry.reviewed:
+            reviewed_now.add(subject.pk)
+    _refuse_if(refusals)
+    for entry in entries:
+        subject = entry.subject
+        if subject.pk == meeting.collective_id and subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED):
+            continue
+        MeetingEntry.objects.update_or_create(
+            subject=subject,
+            defaults=dict(
+                meeting=meeting,
+                reviewed=entry.reviewed,
+                absent_reason=entry.absent_reason,
+                comments=entry.comments,
+                votes=entry.votes,
+                assessment=entry.assessment,
+                grades=entry.grades,
+                recorded_at=timezone.now(),
+            ),
+        )
+        from_state = subject.state
+        subject.state = S.REVIEWED if entry.reviewed else S.ABSENT
+        subject.absent_reason = "" if entry.reviewed else entry.absent_reason
+        subject.save(update_fields=["state", "absent_reason", "updated_at"])
+        _event(
+            subject,
+            actor,
+            "review" if entry.reviewed else "absent",
+            from_state,
+            reason=entry.absent_reason,
+            data={"meeting": meeting.pk, "votes": entry.votes},
+        )
+
+
+# -- proposal ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProposalInput:
+    subject: Subject
+    level: str
+    civil_service_level: str = ""
+    reason: str = ""
+
+
+@transaction.atomic
+def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
+    """R-STEP-1 step 2: appraisal and proposal. All or nothing."""
+    locked = _locked([p.subject for p in proposals])
+    for proposal, subject in zip(proposals, locked, strict=True):
+        proposal.subject = subject
+        if proposal.civil_service_level:
+            subject.civil_service_level = proposal.civil_service_level
+    facts = Facts(locked[0].season, locked) if locked else None
+    refusals = []
+    for proposal in proposals:
+        verdict = blockers(proposal.subject, "propose", actor=actor, level=proposal.level, facts=facts)
+        refusals += _with_name(proposal.subject, verdict.blockers)
+    _refuse_if(refusals)
+    for proposal in proposals:
+        subject = proposal.subject
+        from_state = subject.state
+        subject.proposed_level, subject.state = proposal.level, S.PROPOSED
+        subject.save(update_fields=["proposed_level", "civil_service_level", "state", "updated_at"])
+        _event(
+            subject,
+            actor,
+            "propose",
+            from_state,
+            reason=proposal.reason,
+            data={"level": proposal.level, "civil_service_level": subject.civil_service_level},
+        )
+    return [p.subject for p in proposals]
+
+
+@transaction.atomic
+def return_proposal(*, subject: Subject, actor, reason: str) -> Subject:
+    """The deciding level sends a proposal back to be appraised again."""
+    if not reason.strip():
+        raise WorkflowError([_("Say why the proposal is returned.")])
+    subject = _locked([subject])[0]
+    _refuse_if(
+        [r for r in [access.may_decide(actor, subject)] if r]
+        + _state_problem(subject, (S.PROPOSED,), STEP_LABELS["return"])
+    )
+    from_state, subject.state = subject.state, S.REVIEWED
+    subject.save(update_fields=["state", "updated_at"])
+    _event(
+        subject, actor, "return_proposal", from_state, reason=reason, data={"level": subject.proposed_level}
+    )
+    return subject
+
+
+# -- decision ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DecisionInput:
+    subject: Subject
+    level: str = ""  # empty: decide the proposed level
+
+
+def _quota_refusals(
+    season, levels_now: dict[int, str], subjects: list[Subject], reason: str
+) -> tuple[list[str], list[str]]:
+    """R-RATE-2, counted with the group's anchor rows locked so two deciders cannot both take
+    the last place. Returns (refusals, notes for groups allowed past the quota with a reason)."""
+    quota = season.rule_set.quota
+    keys = sorted({s.quota_key for s in subjects if s.quota_key})
+    groups = {
+        g.key: g
+        for g in QuotaGroup.objects.select_for_update().filter(season=season, key__in=keys).order_by("key")
+    }
+    refusals, exceeded = [], []
+    for key in keys:
+        decided = dict(
+            Subject.objects.filter(season=season, quota_key=key, state=S.DECIDED).values_list(
+                "pk", "decided_level"
+            )
+        )
+        decided.update({s.pk: levels_now[s.pk] for s in subjects if s.quota_key == key})
+        count = rules.quota_count(groups[key].label if key in groups else key, list(decided.values()), quota)
+        if not count.exceeded:
+            continue
+        if quota.get("exceed_with_reason") and reason.strip():
+            exceeded.append(count.sentence())
+        else:
+            refusals.append(_("Over the quota (R-RATE-2): %(sentence)s") % {"sentence": count.sentence()})
+    return refusals, exceeded
+
+
+@transaction.atomic
+def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[Decision]:
+    """R-STEP-1 step 3: the competent level decides, one subject or many. All or nothing."""
+    if not decisions:
+        return []
+    # Collectives first, so a cell and its members can be decided in one batch (R-ORDER-6).
+    decisions = sorted(decisions, key=lambda d: (d.subject.is_member, -len(d.subject.path)))
+    locked = _locked([d.subject for d in decisions])
+    season = locked[0].season
+    levels_now = {}
+    for decision, subject in zip(decisions, locked, strict=True):
+        decision.subject = subject
+        levels_now[subject.pk] = decision.level or subject.proposed_level
+    facts = Facts(season, locked)
+    refusals, warnings_needing_reason = [], []
+    decided_so_far: set[int] = set()
+    for decision in decisions:
+        subject, level = decision.subject, levels_now[decision.subject.pk]
+        problems = []
+        if not subject.in_scope:
+            problems.append(_("not reviewed this season"))
+        if refusal := access.may_decide(actor, subject):
+            problems.append(refusal)
+        problems += _state_problem(subject, (S.PROPOSED,), STEP_LABELS["decide"])
+        problems += rules.decision_order_problems(subject, facts, frozenset(decided_so_far))
+        problems += rules.level_problems(subject, level, facts)
+        head = rules.head_above_collective(subject, level, facts, levels_now)
+        if head:
+            if season.rule_set.switch("head_above_collective") == "block":
+                problems.append(head)
+            elif not reason.strip():
+                warnings_needing_reason.append(f"{subject.name}: {head} " + _("Give a reason to decide it."))
+        refusals += _with_name(subject, problems)
+        decided_so_far.add(subject.pk)
+    quota_refusals, quota_exceeded = _quota_refusals(season, levels_now, locked, reason)
+    _refuse_if(refusals + warnings_needing_reason + quota_refusals)
+    made = []
+    for decision in decisions:
+        subject, level = decision.subject, levels_now[decision.subject.pk]
+        record = Decision.objects.create(
+            subject=subject,
+            level=level,
+            decider=subject.decider,
+            decided_by=actor,
+            rule_set=season.rule_set,
+            reason=reason,
+        )
+        from_state = subject.state
+        subject.decided_level, subject.state = level, S.DECIDED
+        if rules.is_second_khtnv(subject, level, facts):
+            subject.flags = {**subject.flags, "second_khtnv": True}  # R-RATE-11
+        subject.save(update_fields=["decided_level", "state", "flags", "updated_at"])
+        _event(
+            subject,
+            actor,
+            "decide",
+            from_state,
+            reason=reason,
+            data={"level": level, "proposed": subject.proposed_level, "quota_exceeded": quota_exceeded},
+        )
+        made.append(record)
+    return made
+
+
+def _end_decision(
+    subject: Subject, actor, reason: str, status: str, action: str, *, commendation: bool = False
+):
+    if not reason.strip():
+        raise WorkflowError([_("A reason is required.")])
+    current = Decision.objects.select_for_update().get(subject=subject, status=Decision.Status.VALID)
+    current.status, current.ended_by, current.ended_at, current.end_reason = (
+        status,
+        actor,
+        timezone.now(),
+        reason,
+    )
+    current.needs_commendation_review = commendation
+    current.save()
+    from_state = subject.state
+    subject.state, subject.decided_level = S.PROPOSED, ""
+    subject.save(update_fields=["state", "decided_level", "updated_at"])
+    _event(subject, actor, action, from_state, reason=reason, data={"level": current.level})
+    return current
+
+
+@transaction.atomic
+def reopen(*, subject: Subject, actor, reason: str) -> Decision:
+    """R-STEP-4: the deciding level or above reopens a decided rating, with a reason."""
+    subject = _locked([subject])[0]
+    _refuse_if(blockers(subject, "reopen", actor=actor).blockers)
+    return _end_decision(subject, actor, reason, Decision.Status.REOPENED, "reopen")
+
+
+@transaction.atomic
+def cancel(*, subject: Subject, actor, reason: str, commendation_review: bool = False) -> Decision:
+    """R-STEP-3: the directly superior committee cancels and orders a re-rating; the cancelled
+    decision stays in the record."""
+    subject = _locked([subject])[0]
+    _refuse_if(blockers(subject, "cancel", actor=actor).blockers)
+    return _end_decision(
+        subject, actor, reason, Decision.Status.CANCELLED, "cancel", commendation=commendation_review
+    )

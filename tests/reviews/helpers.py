@@ -1,0 +1,73 @@
+"""Drive subjects through the workflow in tests, the way the pages do."""
+
+import datetime
+
+from members.models import Pledge, PledgeItem
+from reviews import workflow
+from reviews.models import Subject
+from reviews.rules import form_items
+
+MEETING_DAY = datetime.date(2026, 11, 20)
+CIRCULATED = datetime.date(2026, 11, 13)
+
+
+def give_pledge(member, year=2026, acknowledged=True):
+    pledge, _created = Pledge.objects.get_or_create(
+        member=member, year=year,
+        defaults={"state": Pledge.State.ACKNOWLEDGED if acknowledged else Pledge.State.SUBMITTED},
+    )
+    if not pledge.items.exists():
+        for n, category in enumerate(PledgeItem.Category.values):
+            PledgeItem.objects.create(pledge=pledge, category=category, text=f"Cam kết {n + 1}", order=n)
+    return pledge
+
+
+def complete_form(subject: Subject, actor, level="HTTNV", grade="tot", task_grade=None, civil_level=None):
+    """Fill every item of the subject's form and submit it."""
+    template = subject.season.rule_set.template(subject.form_code)
+    for item in form_items(template):
+        value = {}
+        if item["type"] in ("text", "graded_text", "remediation"):
+            value["text"] = f"Nội dung mục {item['key']}"
+        if item.get("criterion"):
+            value["grade"] = task_grade if (task_grade and item.get("task_results")) else grade
+        if item["type"] == "self_rating":
+            value["level"] = civil_level or level if item.get("scope") == "civil_service" else level
+        if item["type"] == "pledge":
+            pledge = give_pledge(subject.member, subject.season.year)
+            for pledge_item in pledge.items.all():
+                workflow.save_answer(subject=subject, actor=actor, key=f"pledge:{pledge_item.pk}",
+                                     value={"fulfilment": "Đã thực hiện", "assessment": "done"})
+            continue
+        if value:
+            workflow.save_answer(subject=subject, actor=actor, key=item["key"], value=value)
+    return workflow.submit_form(subject=subject, actor=actor)
+
+
+def review(collective: Subject, actor, subjects=(), absent=(), held_on=MEETING_DAY):
+    entries = [workflow.EntryInput(subject=s, comments="Đồng ý", votes={"HTTNV": 5}) for s in subjects]
+    entries += [workflow.EntryInput(subject=s, reviewed=False, absent_reason="Ốm nằm viện") for s in absent]
+    return workflow.record_meeting(
+        collective=collective, actor=actor,
+        meeting=workflow.MeetingInput(held_on=held_on, present=5, total=6, draft_circulated_on=CIRCULATED),
+        entries=entries,
+    )
+
+
+def propose(subjects, actor, level="HTTNV", civil_level="HTTNV"):
+    return workflow.propose(
+        proposals=[
+            workflow.ProposalInput(subject=s, level=level, civil_service_level=civil_level if s.is_civil_servant else "")
+            for s in subjects
+        ],
+        actor=actor,
+    )
+
+
+def decide(subjects, actor, level="", reason=""):
+    return workflow.decide(decisions=[workflow.DecisionInput(subject=s, level=level) for s in subjects],
+                           actor=actor, reason=reason)
+
+
+def fresh(subject: Subject) -> Subject:
+    return Subject.objects.select_related("season__rule_set", "unit", "decider", "member").get(pk=subject.pk)
