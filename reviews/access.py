@@ -41,6 +41,10 @@ class SeasonScope:
     def is_staff_for(self, path: str) -> bool:
         return self._covering(path, STAFF)
 
+    def is_staff_at(self, path: str) -> bool:
+        """Staff of exactly this unit (or the provincial board, which acts for the province)."""
+        return self.everything or any(kind in STAFF and p == path for kind, p in self.roles)
+
     def is_upper_staff_for(self, path: str) -> bool:
         """Staff of a level strictly above the unit at `path`."""
         return self.everything or any(
@@ -139,27 +143,35 @@ def may_propose(user, subject: Subject) -> str | None:
         if scope.can_manage_path(subject.path):
             return None
         return _("Only the cell committee (secretary or deputy) may propose a member's rating.")
-    if subject.decider and scope.is_staff_for(subject.decider.path):
+    if subject.decider and scope.is_staff_at(subject.decider.path):
         return None
     return _("Only the staff of the deciding committee may propose the rating of a collective.")
 
 
 def may_decide(user, subject: Subject) -> str | None:
-    """R-STEP-2: the deciding level (or its staff acting for it) decides."""
+    """R-STEP-2: the deciding level decides; its staff enter the decision. Levels above do not
+    decide in its place: they may reopen or cancel (R-STEP-3, R-STEP-4)."""
     decider = subject.decider
     if decider is None:
         return _("This subject is not rated in this season.")
     scope = _scope(user, subject)
-    if scope.is_staff_for(decider.path):
+    if scope.is_staff_at(decider.path):
         return None
-    if decider.kind == Kind.BASE_CELL and scope._covering(decider.path, CELL_OFFICERS):
+    if decider.kind == Kind.BASE_CELL and any(
+        kind in CELL_OFFICERS and p == decider.path for kind, p in scope.roles
+    ):
         return None  # a base cell (chi bộ cơ sở) decides its own members
     return _("Only %(decider)s decides this rating.") % {"decider": decider.name}
 
 
 def may_reopen(user, subject: Subject) -> str | None:
     """R-STEP-4: the deciding level or a level above."""
-    return may_decide(user, subject)
+    decider = subject.decider
+    if decider is not None and (
+        may_decide(user, subject) is None or _scope(user, subject).is_staff_for(decider.path)
+    ):
+        return None
+    return _("Only the deciding level or a level above may reopen a decided rating.")
 
 
 def may_cancel(user, subject: Subject) -> str | None:

@@ -21,14 +21,14 @@ from reviews.models import (
     Subject,
     Suggestion,
 )
-from reviews.workflow import EDITABLE, WorkflowError, _locked, _refuse_if
+from reviews.workflow import EDITABLE, WorkflowError, _locked, _refuse_if, allow
 
 
 @transaction.atomic
 def issue_suggestion(*, subject: Subject, actor, text: str) -> Suggestion:
     """R-FORM-4: an upper level issues a suggestion; a submitted form goes back to its author to
     answer it in section IV."""
-    access.require(access.may_issue_suggestion(actor, subject))
+    allow(access.may_issue_suggestion(actor, subject))
     if not text.strip():
         raise WorkflowError([_("The suggestion is empty.")])
     subject = _locked([subject])[0]
@@ -74,7 +74,7 @@ def _prefixes(path: str, step: int = 4) -> list[str]:
 @transaction.atomic
 def answer_suggestion(*, suggestion: Suggestion, actor, answer: str) -> Suggestion:
     subject = _locked([suggestion.subject])[0]
-    access.require(access.may_edit_form(actor, subject))
+    allow(access.may_edit_form(actor, subject))
     _refuse_if(
         [] if subject.state in EDITABLE else [_("The review has been submitted; it cannot be changed now.")]
     )
@@ -89,7 +89,7 @@ def attach_outside_comment(
     *, subject: Subject, actor, source: str, from_name: str, text: str, received_on: datetime.date
 ) -> FormerCellComment:
     """R-SCOPE-4: the written comments of a former cell or of the cell of temporary registration."""
-    access.require(access.may_return_form(actor, subject))
+    allow(access.may_return_form(actor, subject))
     if not text.strip() or not from_name.strip():
         raise WorkflowError([_("Give the cell the comments come from and the comments themselves.")])
     comment = FormerCellComment.objects.create(
@@ -122,7 +122,7 @@ def mark_affiliate_reviewed(
         raise WorkflowError(
             [_("%(name)s is not part of this season.") % {"name": affiliate.organization.name}]
         )
-    access.require(access.may_record_meeting(actor, unit))
+    allow(access.may_record_meeting(actor, unit))
     record, _created = AffiliateReview.objects.update_or_create(
         season=season, affiliate=affiliate, defaults={"done_on": done_on, "recorded_by": actor}
     )
@@ -139,7 +139,7 @@ def mark_affiliate_reviewed(
 @transaction.atomic
 def submit_remediation_plan(*, subject: Subject, actor, items: list[dict]) -> RemediationPlan:
     """R-REC-3: after the review, a plan (items, who, by when) for each shortcoming."""
-    access.require(access.may_edit_form(actor, subject))
+    allow(access.may_edit_form(actor, subject))
     cleaned = [i for i in items if str(i.get("text", "")).strip()]
     if not cleaned:
         raise WorkflowError([_("A remediation plan needs at least one item.")])
@@ -170,7 +170,7 @@ def submit_remediation_plan(*, subject: Subject, actor, items: list[dict]) -> Re
 
 @transaction.atomic
 def update_remediation_item(*, item: RemediationItem, actor, status: str, note: str = "") -> RemediationItem:
-    access.require(access.may_edit_form(actor, item.plan.subject))
+    allow(access.may_edit_form(actor, item.plan.subject))
     item.status, item.status_note, item.updated_at = status, note, timezone.now()
     item.save(update_fields=["status", "status_note", "updated_at"])
     return item
@@ -215,7 +215,7 @@ def rerate_for_past_violation(*, record: DisciplineRecord, actor) -> Decision | 
     if subject is None:
         return None
     subject = _locked([subject])[0]
-    access.require(access.may_cancel(actor, subject))
+    allow(access.may_cancel(actor, subject))
     lowest = subject.season.rule_set.level_codes()[-1]
     reason = _("Discipline of %(date)s for a violation in %(year)s (R-RATE-4).") % {
         "date": record.decided_on.strftime("%d/%m/%Y"),

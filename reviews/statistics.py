@@ -97,7 +97,10 @@ def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
         .values_list("child_path", "kind", "decided_level", "out_of_scope", "state")
         .annotate(n=Count("id"))
     )
-    table = {path: ChildRow(child, LevelCounts(), LevelCounts(), defaultdict(int)) for path, child in children.items()}
+    table = {
+        path: ChildRow(child, LevelCounts(), LevelCounts(), defaultdict(int))
+        for path, child in children.items()
+    }
     for path, kind, level, out, state, n in rows:
         row = table.get(path)
         if row is None:
@@ -175,12 +178,19 @@ def follow_up(season: Season, unit: SeasonUnit) -> dict[str, int]:
     member_ids = _subtree(season, unit).filter(kind=MEMBER).values("member_id")
     figures["disciplined_members"] = (
         DisciplineRecord.objects.filter(member_id__in=member_ids, decided_on__year=season.year)
-        .values("member_id").distinct().count()
+        .values("member_id")
+        .distinct()
+        .count()
     )
-    organization_ids = SeasonUnit.objects.filter(season=season, path__startswith=unit.path).values("organization_id")
+    organization_ids = SeasonUnit.objects.filter(season=season, path__startswith=unit.path).values(
+        "organization_id"
+    )
     figures["disciplined_organizations"] = (
-        OrganizationDiscipline.objects.filter(organization_id__in=organization_ids, decided_on__year=season.year)
-        .values("organization_id").distinct().count()
+        OrganizationDiscipline.objects.filter(
+            organization_id__in=organization_ids, decided_on__year=season.year
+        )
+        .values("organization_id")
+        .distinct()
+        .count()
     )
     return figures
-

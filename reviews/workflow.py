@@ -34,9 +34,19 @@ class WorkflowError(Exception):
         self.reasons = reasons
 
 
+class NotAllowed(WorkflowError):
+    """The user's role does not allow this step on this subject (a view answers 403)."""
+
+
 def _refuse_if(reasons: list[str]) -> None:
     if reasons:
         raise WorkflowError(reasons)
+
+
+def allow(refusal: str | None) -> None:
+    """Raise NotAllowed with the access module's sentence, if it gave one."""
+    if refusal:
+        raise NotAllowed([refusal])
 
 
 def _locked(subjects) -> list[Subject]:
@@ -92,6 +102,26 @@ STEP_LABELS = {
 }
 
 
+def permission(step: str, actor, subject: Subject) -> str | None:
+    """None if the actor's role allows the step on this subject, else the sentence why not."""
+    check = {
+        "submit": access.may_edit_form,
+        "review": lambda u, s: access.may_record_meeting(u, s.unit),
+        "propose": access.may_propose,
+        "decide": access.may_decide,
+        "return": access.may_return_form,
+        "reopen": access.may_reopen,
+        "cancel": access.may_cancel,
+    }[step]
+    return check(actor, subject)
+
+
+def _allow_all(step: str, actor, subjects) -> None:
+    refusals = [f"{s.name}: {r}" for s in subjects if (r := permission(step, actor, s))]
+    if refusals:
+        raise NotAllowed(refusals)
+
+
 def blockers(
     subject: Subject, step: str, *, actor=None, level: str = "", facts: Facts | None = None
 ) -> rules.Verdict:
@@ -105,16 +135,7 @@ def blockers(
             % {"name": subject.name, "reason": subject.get_out_of_scope_display()}
         )
         return verdict
-    permission = {
-        "submit": access.may_edit_form,
-        "review": lambda u, s: access.may_record_meeting(u, s.unit),
-        "propose": access.may_propose,
-        "decide": access.may_decide,
-        "return": access.may_return_form,
-        "reopen": access.may_reopen,
-        "cancel": access.may_cancel,
-    }[step]
-    if actor is not None and (refusal := permission(actor, subject)):
+    if actor is not None and (refusal := permission(step, actor, subject)):
         verdict.blockers.append(refusal)
     if step == "submit":
         verdict.blockers += _state_problem(subject, EDITABLE, label) or rules.form_problems(subject, facts)
@@ -163,7 +184,7 @@ def get_form(subject: Subject) -> ReviewForm:
 def save_answer(*, subject: Subject, actor, key: str, value: dict) -> ReviewForm:
     """Merge one item of the form (a draft save). Saving one key never touches the others, so
     two open tabs cannot erase each other's text."""
-    access.require(access.may_edit_form(actor, subject))
+    allow(access.may_edit_form(actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(_state_problem(subject, EDITABLE, _("editing")))
     form = get_form(subject)
@@ -182,7 +203,7 @@ def save_answer(*, subject: Subject, actor, key: str, value: dict) -> ReviewForm
 @transaction.atomic
 def choose_form(*, subject: Subject, actor, form_code: str) -> Subject:
     """R-FORM-3: who writes 02B (leaders and managers) rather than 02A is chosen per member."""
-    access.require(access.may_return_form(actor, subject))
+    allow(access.may_return_form(actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(_state_problem(subject, EDITABLE, _("changing the form")))
     if not subject.is_member or form_code not in ("02A", "02B"):
@@ -197,6 +218,7 @@ def choose_form(*, subject: Subject, actor, form_code: str) -> Subject:
 
 @transaction.atomic
 def submit_form(*, subject: Subject, actor) -> Subject:
+    allow(permission("submit", actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(blockers(subject, "submit", actor=actor).blockers)
     form = get_form(subject)
@@ -220,6 +242,7 @@ def submit_form(*, subject: Subject, actor) -> Subject:
 def return_form(*, subject: Subject, actor, reason: str) -> Subject:
     if not reason.strip():
         raise WorkflowError([_("Say why the review is returned.")])
+    allow(permission("return", actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(blockers(subject, "return", actor=actor).blockers)
     from_state, subject.state = subject.state, S.RETURNED
@@ -272,7 +295,7 @@ def record_meeting(
     all in this one transaction: if any entry is refused, nothing is recorded."""
     if not collective.is_collective:
         raise WorkflowError([_("A review meeting belongs to a collective.")])
-    access.require(access.may_record_meeting(actor, collective.unit))
+    allow(access.may_record_meeting(actor, collective.unit))
     _refuse_if(_meeting_problems(collective, meeting))
     ordered = sorted(entries, key=lambda e: (e.subject.is_member, e.subject.position, e.subject.sort_key))
     if not any(e.subject.pk == collective.pk for e in ordered):
@@ -321,8 +344,7 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
         if problems:
             refusals += _with_name(subject, problems)
             continue
-        if entry.reviewed:
-            reviewed_now.add(subject.pk)
+        reviewed_now.add(subject.pk)  # reviewed or marked absent: either way, next in order may go
     _refuse_if(refusals)
     for entry in entries:
         subject = entry.subject
@@ -369,6 +391,7 @@ class ProposalInput:
 @transaction.atomic
 def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
     """R-STEP-1 step 2: appraisal and proposal. All or nothing."""
+    _allow_all("propose", actor, [p.subject for p in proposals])
     locked = _locked([p.subject for p in proposals])
     for proposal, subject in zip(proposals, locked, strict=True):
         proposal.subject = subject
@@ -401,11 +424,9 @@ def return_proposal(*, subject: Subject, actor, reason: str) -> Subject:
     """The deciding level sends a proposal back to be appraised again."""
     if not reason.strip():
         raise WorkflowError([_("Say why the proposal is returned.")])
+    allow(access.may_decide(actor, subject))
     subject = _locked([subject])[0]
-    _refuse_if(
-        [r for r in [access.may_decide(actor, subject)] if r]
-        + _state_problem(subject, (S.PROPOSED,), STEP_LABELS["return"])
-    )
+    _refuse_if(_state_problem(subject, (S.PROPOSED,), STEP_LABELS["return"]))
     from_state, subject.state = subject.state, S.REVIEWED
     subject.save(update_fields=["state", "updated_at"])
     _event(
@@ -457,6 +478,7 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     """R-STEP-1 step 3: the competent level decides, one subject or many. All or nothing."""
     if not decisions:
         return []
+    _allow_all("decide", actor, [d.subject for d in decisions])
     # Collectives first, so a cell and its members can be decided in one batch (R-ORDER-6).
     decisions = sorted(decisions, key=lambda d: (d.subject.is_member, -len(d.subject.path)))
     locked = _locked([d.subject for d in decisions])
@@ -473,8 +495,6 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         problems = []
         if not subject.in_scope:
             problems.append(_("not reviewed this season"))
-        if refusal := access.may_decide(actor, subject):
-            problems.append(refusal)
         problems += _state_problem(subject, (S.PROPOSED,), STEP_LABELS["decide"])
         problems += rules.decision_order_problems(subject, facts, frozenset(decided_so_far))
         problems += rules.level_problems(subject, level, facts)
@@ -540,6 +560,7 @@ def _end_decision(
 @transaction.atomic
 def reopen(*, subject: Subject, actor, reason: str) -> Decision:
     """R-STEP-4: the deciding level or above reopens a decided rating, with a reason."""
+    allow(permission("reopen", actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(blockers(subject, "reopen", actor=actor).blockers)
     return _end_decision(subject, actor, reason, Decision.Status.REOPENED, "reopen")
@@ -549,6 +570,7 @@ def reopen(*, subject: Subject, actor, reason: str) -> Decision:
 def cancel(*, subject: Subject, actor, reason: str, commendation_review: bool = False) -> Decision:
     """R-STEP-3: the directly superior committee cancels and orders a re-rating; the cancelled
     decision stays in the record."""
+    allow(permission("cancel", actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(blockers(subject, "cancel", actor=actor).blockers)
     return _end_decision(

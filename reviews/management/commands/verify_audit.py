@@ -18,7 +18,9 @@ class Command(BaseCommand):
         for season in seasons:
             problem = verify_chain(season)
             if problem is None:
-                self.stdout.write(f"OK   {season.year} {season.top_organization.code}: {season.events.count()} events")
+                self.stdout.write(
+                    f"OK   {season.year} {season.top_organization.code}: {season.events.count()} events"
+                )
                 continue
             broken += 1
             self.stdout.write(
