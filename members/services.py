@@ -120,20 +120,13 @@ def submit_pledge(*, pledge) -> Pledge:
         raise PledgeError(_("The pledge has already been submitted."))
     if not pledge.items.exists():
         raise PledgeError(_("Write at least one commitment before submitting the pledge."))
-    missing = sorted({c.label for c in _categories()} - {c.label for c in _categories(pledge)})
+    present = set(pledge.items.values_list("category", flat=True))
+    missing = [str(label) for value, label in PledgeItem.Category.choices if value not in present]
     if missing:
-        raise PledgeError(
-            _("Add at least one commitment for: %(categories)s.") % {"categories": ", ".join(missing)}
-        )
+        raise PledgeError(_("Add at least one commitment for: %(categories)s.") % {"categories": ", ".join(missing)})
     pledge.state, pledge.submitted_at = Pledge.State.SUBMITTED, timezone.now()
     pledge.save(update_fields=["state", "submitted_at"])
     return pledge
-
-
-def _categories(pledge=None):
-    if pledge is None:
-        return [PledgeItem.Category(c) for c in PledgeItem.Category.values]
-    return [PledgeItem.Category(c) for c in set(pledge.items.values_list("category", flat=True))]
 
 
 @transaction.atomic

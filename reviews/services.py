@@ -21,6 +21,7 @@ from reviews.models import (
     Subject,
     Suggestion,
 )
+from reviews.notifications import notify_suggestion
 from reviews.workflow import EDITABLE, WorkflowError, _locked, _refuse_if, allow
 
 
@@ -64,6 +65,7 @@ def issue_suggestion(*, subject: Subject, actor, text: str) -> Suggestion:
         reason=text.strip(),
         data={"suggestion": suggestion.pk},
     )
+    notify_suggestion(subject)
     return suggestion
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reviews import access, rules
+from reviews import access, notifications, rules
 from reviews.audit import append_event
 from reviews.facts import Facts
 from reviews.models import Decision, Meeting, MeetingEntry, QuotaGroup, ReviewForm, Subject
@@ -225,6 +225,8 @@ def submit_form(*, subject: Subject, actor) -> Subject:
     template = subject.season.rule_set.template(subject.form_code)
     for item in rules.form_items(template):
         if item["type"] == "self_rating":
+            if item.get("only_for") == "civil_servant" and not subject.is_civil_servant:
+                continue
             chosen = (form.answers.get(item["key"]) or {}).get("level", "")
             if item.get("scope") == "civil_service":
                 subject.civil_service_level = chosen
@@ -248,6 +250,7 @@ def return_form(*, subject: Subject, actor, reason: str) -> Subject:
     from_state, subject.state = subject.state, S.RETURNED
     subject.save(update_fields=["state", "updated_at"])
     _event(subject, actor, "return", from_state, reason=reason)
+    notifications.notify_returned(subject, reason)
     return subject
 
 
@@ -533,6 +536,7 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
             data={"level": level, "proposed": subject.proposed_level, "quota_exceeded": quota_exceeded},
         )
         made.append(record)
+    notifications.notify_decided([d.subject for d in decisions])
     return made
 
 

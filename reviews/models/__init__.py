@@ -1,6 +1,7 @@
 from reviews.models.audit import AuditChain, Event
 from reviews.models.forms import ReferenceItem, ReviewForm, Suggestion
 from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting, MeetingEntry
+from reviews.models.notifications import Notification
 from reviews.models.remediation import RemediationItem, RemediationPlan
 from reviews.models.rulesets import RuleSet
 from reviews.models.seasons import Decision, QuotaGroup, Season, SeasonUnit, Subject
@@ -13,6 +14,7 @@ __all__ = [
     "FormerCellComment",
     "Meeting",
     "MeetingEntry",
+    "Notification",
     "QuotaGroup",
     "ReferenceItem",
     "RemediationItem",

@@ -26,12 +26,18 @@ def build_world(open_now=True) -> World:
     w = World()
     w.province = make_org(Kind.PROVINCIAL_COMMITTEE, name="Tỉnh ủy Thử", code="TINH")
     w.commune = make_org(Kind.DIRECT_COMMITTEE, w.province, name="Đảng ủy xã An Bình", code="XA1")
-    w.base = make_org(Kind.BASE_COMMITTEE, w.commune, name="Đảng bộ Trường An Bình", code="CS1",
-                      has_leadership_collective=False)
+    w.base = make_org(
+        Kind.BASE_COMMITTEE,
+        w.commune,
+        name="Đảng bộ Trường An Bình",
+        code="CS1",
+        has_leadership_collective=False,
+    )
     w.cell1 = make_org(Kind.CELL, w.base, name="Chi bộ Tổ Toán", code="CB1", has_leadership_collective=False)
     w.cell2 = make_org(Kind.CELL, w.base, name="Chi bộ Tổ Văn", code="CB2", has_leadership_collective=False)
-    w.base_cell = make_org(Kind.BASE_CELL, w.commune, name="Chi bộ Thôn Đông", code="CS2",
-                           has_leadership_collective=False)
+    w.base_cell = make_org(
+        Kind.BASE_CELL, w.commune, name="Chi bộ Thôn Đông", code="CS2", has_leadership_collective=False
+    )
     for org in (w.province, w.commune):
         org.has_leadership_collective = False
         org.save(update_fields=["has_leadership_collective"])

@@ -13,7 +13,8 @@ CIRCULATED = datetime.date(2026, 11, 13)
 
 def give_pledge(member, year=2026, acknowledged=True):
     pledge, _created = Pledge.objects.get_or_create(
-        member=member, year=year,
+        member=member,
+        year=year,
         defaults={"state": Pledge.State.ACKNOWLEDGED if acknowledged else Pledge.State.SUBMITTED},
     )
     if not pledge.items.exists():
@@ -32,12 +33,18 @@ def complete_form(subject: Subject, actor, level="HTTNV", grade="tot", task_grad
         if item.get("criterion"):
             value["grade"] = task_grade if (task_grade and item.get("task_results")) else grade
         if item["type"] == "self_rating":
+            if item.get("only_for") == "civil_servant" and not subject.is_civil_servant:
+                continue
             value["level"] = civil_level or level if item.get("scope") == "civil_service" else level
         if item["type"] == "pledge":
             pledge = give_pledge(subject.member, subject.season.year)
             for pledge_item in pledge.items.all():
-                workflow.save_answer(subject=subject, actor=actor, key=f"pledge:{pledge_item.pk}",
-                                     value={"fulfilment": "Đã thực hiện", "assessment": "done"})
+                workflow.save_answer(
+                    subject=subject,
+                    actor=actor,
+                    key=f"pledge:{pledge_item.pk}",
+                    value={"fulfilment": "Đã thực hiện", "assessment": "done"},
+                )
             continue
         if value:
             workflow.save_answer(subject=subject, actor=actor, key=item["key"], value=value)
@@ -48,7 +55,8 @@ def review(collective: Subject, actor, subjects=(), absent=(), held_on=MEETING_D
     entries = [workflow.EntryInput(subject=s, comments="Đồng ý", votes={"HTTNV": 5}) for s in subjects]
     entries += [workflow.EntryInput(subject=s, reviewed=False, absent_reason="Ốm nằm viện") for s in absent]
     return workflow.record_meeting(
-        collective=collective, actor=actor,
+        collective=collective,
+        actor=actor,
         meeting=workflow.MeetingInput(held_on=held_on, present=5, total=6, draft_circulated_on=CIRCULATED),
         entries=entries,
     )
@@ -57,7 +65,9 @@ def review(collective: Subject, actor, subjects=(), absent=(), held_on=MEETING_D
 def propose(subjects, actor, level="HTTNV", civil_level="HTTNV"):
     return workflow.propose(
         proposals=[
-            workflow.ProposalInput(subject=s, level=level, civil_service_level=civil_level if s.is_civil_servant else "")
+            workflow.ProposalInput(
+                subject=s, level=level, civil_service_level=civil_level if s.is_civil_servant else ""
+            )
             for s in subjects
         ],
         actor=actor,
@@ -65,8 +75,11 @@ def propose(subjects, actor, level="HTTNV", civil_level="HTTNV"):
 
 
 def decide(subjects, actor, level="", reason=""):
-    return workflow.decide(decisions=[workflow.DecisionInput(subject=s, level=level) for s in subjects],
-                           actor=actor, reason=reason)
+    return workflow.decide(
+        decisions=[workflow.DecisionInput(subject=s, level=level) for s in subjects],
+        actor=actor,
+        reason=reason,
+    )
 
 
 def fresh(subject: Subject) -> Subject:

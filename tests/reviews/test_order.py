@@ -42,7 +42,9 @@ def test_r_order_2_the_collective_is_reviewed_before_its_members(world):
     submit_cell1(w)
     member = w.subject(member=w.members1[2])
     # A meeting that records only members: the engine adds the collective first, so it works...
-    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.head), w.subject(member=w.deputy), member])
+    review(
+        w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.head), w.subject(member=w.deputy), member]
+    )
     assert w.subject(unit=w.cell1).state == S.REVIEWED
     # ...but when the collective's own report is not submitted, members cannot be reviewed.
     for m in w.members2:
@@ -70,7 +72,8 @@ def test_r_order_3_head_then_deputies_then_members(world):
     assert all(w.subject(member=m).state == S.REVIEWED for m in w.members1)
     order = list(
         w.season.events.filter(action="review", subject__kind="member", subject__unit=cell.unit)
-        .order_by("seq").values_list("subject__member_id", flat=True)
+        .order_by("seq")
+        .values_list("subject__member_id", flat=True)
     )
     assert order[:2] == [w.head.pk, w.deputy.pk]
 
@@ -79,21 +82,27 @@ def test_r_order_3_an_absent_head_does_not_block_the_others(world):
     w = world
     submit_cell1(w)
     cell = w.subject(unit=w.cell1)
-    review(cell, w.secretary, [w.subject(member=m) for m in w.members1[1:]], absent=[w.subject(member=w.head)])
+    review(
+        cell, w.secretary, [w.subject(member=m) for m in w.members1[1:]], absent=[w.subject(member=w.head)]
+    )
     assert w.subject(member=w.head).state == S.ABSENT
     assert w.subject(member=w.members1[3]).state == S.REVIEWED
 
 
 def test_r_order_4_prerequisite_collectives_come_first(world):
     w = world
-    affiliate = AffiliatedCollective.objects.create(organization=w.base, name="Ban Giám hiệu", kind="professional")
+    affiliate = AffiliatedCollective.objects.create(
+        organization=w.base, name="Ban Giám hiệu", kind="professional"
+    )
     base = w.subject(unit=w.base)
     complete_form(base, w.base_staff)
     with pytest.raises(workflow.WorkflowError) as refused:
         review(base, w.base_staff)
     assert "R-ORDER-4" in reasons_of(refused) and "Ban Giám hiệu" in reasons_of(refused)
     assert fresh(base).state == S.SUBMITTED
-    mark_affiliate_reviewed(season=w.season, affiliate=affiliate, actor=w.base_staff, done_on=datetime.date(2026, 11, 10))
+    mark_affiliate_reviewed(
+        season=w.season, affiliate=affiliate, actor=w.base_staff, done_on=datetime.date(2026, 11, 10)
+    )
     review(base, w.base_staff)
     assert fresh(base).state == S.REVIEWED
 
@@ -143,7 +152,9 @@ def test_r_order_7_the_unit_is_rated_before_its_head(world):
     from members.models import CommitteeSeat
 
     w = world
-    CommitteeSeat.objects.create(member=w.members1[4], organization=w.base, position=0, starts_on=datetime.date(2020, 1, 1))
+    CommitteeSeat.objects.create(
+        member=w.members1[4], organization=w.base, position=0, starts_on=datetime.date(2020, 1, 1)
+    )
     _reviewed_and_proposed(w)
     decide([w.subject(unit=w.cell1), w.subject(unit=w.cell2)], w.base_staff)
     with pytest.raises(workflow.WorkflowError) as refused:
@@ -159,9 +170,14 @@ def test_r_order_8_late_circulation_is_a_warning_kept_with_both_dates(world):
     cell = w.subject(unit=w.cell1)
     complete_form(cell, w.secretary)
     workflow.record_meeting(
-        collective=cell, actor=w.secretary,
-        meeting=workflow.MeetingInput(held_on=MEETING_DAY, present=6, total=7,
-                                      draft_circulated_on=MEETING_DAY - datetime.timedelta(days=2)),
+        collective=cell,
+        actor=w.secretary,
+        meeting=workflow.MeetingInput(
+            held_on=MEETING_DAY,
+            present=6,
+            total=7,
+            draft_circulated_on=MEETING_DAY - datetime.timedelta(days=2),
+        ),
         entries=[],
     )
     meeting = Meeting.objects.get(collective=cell)
@@ -170,8 +186,11 @@ def test_r_order_8_late_circulation_is_a_warning_kept_with_both_dates(world):
     assert fresh(cell).state == S.REVIEWED  # a warning, not a block
     complete_form(w.subject(unit=w.cell2), w.secretary2)
     on_time = workflow.record_meeting(
-        collective=w.subject(unit=w.cell2), actor=w.secretary2,
-        meeting=workflow.MeetingInput(held_on=MEETING_DAY, present=3, total=3, draft_circulated_on=CIRCULATED),
+        collective=w.subject(unit=w.cell2),
+        actor=w.secretary2,
+        meeting=workflow.MeetingInput(
+            held_on=MEETING_DAY, present=3, total=3, draft_circulated_on=CIRCULATED
+        ),
         entries=[],
     )
     assert on_time.circulation_warning == ""

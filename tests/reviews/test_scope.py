@@ -65,12 +65,26 @@ def test_r_set_2_a_100_point_rule_set_fits_the_same_tables(db):
     templates = copy.deepcopy(default.form_templates)
     templates["2C"] = {**templates["02A"], "code": "2C", "form_number": "Mẫu 2C-HD KĐ.ĐG 2025"}
     qd366 = RuleSet.objects.create(
-        code="qd366-hd43-2025", name="QĐ 366 / HD 43 (2025)", regime="qd366", levels=default.levels,
-        grades=default.grades, level_rules=default.level_rules, form_templates=templates,
-        quota={**default.quota, "percent": 25}, organization_thresholds=default.organization_thresholds,
-        authority=default.authority, switches=default.switches,
-        scoring={"max": 100, "bands": [{"level": "HTXSNV", "min": 90}, {"level": "HTTNV", "min": 70},
-                                       {"level": "HTNV", "min": 50}, {"level": "KHTNV", "min": 0}]},
+        code="qd366-hd43-2025",
+        name="QĐ 366 / HD 43 (2025)",
+        regime="qd366",
+        levels=default.levels,
+        grades=default.grades,
+        level_rules=default.level_rules,
+        form_templates=templates,
+        quota={**default.quota, "percent": 25},
+        organization_thresholds=default.organization_thresholds,
+        authority=default.authority,
+        switches=default.switches,
+        scoring={
+            "max": 100,
+            "bands": [
+                {"level": "HTXSNV", "min": 90},
+                {"level": "HTTNV", "min": 70},
+                {"level": "HTNV", "min": 50},
+                {"level": "KHTNV", "min": 0},
+            ],
+        },
     )
     w = build_world(open_now=False)
     season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE, rule_set=qd366)
@@ -103,9 +117,13 @@ def test_r_scope_1_later_tree_changes_do_not_move_subjects(world):
     w = world
     before = w.subject(member=w.members1[3])
     path_before = before.path
-    other = make_org(Kind.BASE_COMMITTEE, w.commune, name="Đảng bộ mới", code="CS9", founded_on=datetime.date(2001, 1, 1))
+    other = make_org(
+        Kind.BASE_COMMITTEE, w.commune, name="Đảng bộ mới", code="CS9", founded_on=datetime.date(2001, 1, 1)
+    )
     move_organization(organization=w.cell1, new_parent=other, effective_on=datetime.date.today())
-    rename_organization(organization=w.cell1, new_name="Chi bộ Toán - Tin", effective_on=datetime.date.today())
+    rename_organization(
+        organization=w.cell1, new_name="Chi bộ Toán - Tin", effective_on=datetime.date.today()
+    )
     transfer_member(member=w.members1[3], cell=w.cell2, effective_on=datetime.date.today())
     make_member(w.cell2, "Đỗ", "Văn", "Mới")
     after = w.subject(member=w.members1[3])
@@ -133,7 +151,9 @@ def test_r_scope_2_exempt_suspended_and_new_members_are_listed_not_reviewed(db):
     exempt, suspended = w.members1[2], w.members1[3]
     change_member_status(member=exempt, status=Status.EXEMPT, starts_on=datetime.date(2026, 3, 1))
     change_member_status(member=suspended, status=Status.SUSPENDED, starts_on=datetime.date(2026, 6, 1))
-    newcomer = make_member(w.cell1, "Hồ", "Thị", "Mai", admitted_on=datetime.date(2026, 7, 1), official_on=None)
+    newcomer = make_member(
+        w.cell1, "Hồ", "Thị", "Mai", admitted_on=datetime.date(2026, 7, 1), official_on=None
+    )
     gone = w.members1[4]
     change_member_status(member=gone, status=Status.TRANSFERRED_OUT, starts_on=datetime.date(2026, 5, 1))
     season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
@@ -152,7 +172,9 @@ def test_r_scope_3_probationary_members_of_six_months_are_reviewed(db):
     from tests.reviews.conftest import build_world
 
     w = build_world(open_now=False)
-    probationary = make_member(w.cell2, "Lý", "Thị", "Na", admitted_on=datetime.date(2026, 5, 10), official_on=None)
+    probationary = make_member(
+        w.cell2, "Lý", "Thị", "Na", admitted_on=datetime.date(2026, 5, 10), official_on=None
+    )
     season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(member=probationary)
     assert subject.in_scope and subject.state == S.DRAFT
@@ -168,7 +190,9 @@ def test_r_scope_4_transfer_needs_the_former_cells_comments_before_a_proposal(db
     mover.cell = w.cell1
     mover.save()
     short_stay = w.members2[2]  # less than 6 months at the former cell
-    CellPeriod.objects.filter(member=short_stay).update(starts_on=datetime.date(2026, 4, 1), ends_on=datetime.date(2026, 8, 31))
+    CellPeriod.objects.filter(member=short_stay).update(
+        starts_on=datetime.date(2026, 4, 1), ends_on=datetime.date(2026, 8, 31)
+    )
     CellPeriod.objects.create(member=short_stay, cell=w.cell1, starts_on=datetime.date(2026, 9, 1))
     season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(member=mover)
@@ -189,8 +213,14 @@ def test_r_scope_4_transfer_needs_the_former_cells_comments_before_a_proposal(db
     assert w.subject(member=mover).state == S.REVIEWED
     from reviews.services import attach_outside_comment
 
-    attach_outside_comment(subject=w.subject(member=mover), actor=w.secretary, source="former",
-                           from_name="Chi bộ Tổ Văn", text="Hoàn thành tốt nhiệm vụ", received_on=datetime.date(2026, 11, 10))
+    attach_outside_comment(
+        subject=w.subject(member=mover),
+        actor=w.secretary,
+        source="former",
+        from_name="Chi bộ Tổ Văn",
+        text="Hoàn thành tốt nhiệm vụ",
+        received_on=datetime.date(2026, 11, 10),
+    )
     propose([w.subject(member=mover)], w.secretary)
     assert w.subject(member=mover).state == S.PROPOSED
 
@@ -200,8 +230,12 @@ def test_r_scope_4_temporary_registration_is_rated_at_the_official_cell(db):
 
     w = build_world(open_now=False)
     temporary = w.members1[5]
-    change_member_status(member=temporary, status=Status.TEMPORARY_ELSEWHERE, starts_on=datetime.date(2026, 2, 1),
-                         other_cell=w.base_cell)
+    change_member_status(
+        member=temporary,
+        status=Status.TEMPORARY_ELSEWHERE,
+        starts_on=datetime.date(2026, 2, 1),
+        other_cell=w.base_cell,
+    )
     season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(member=temporary)
     assert subject.unit.organization == w.cell1 and subject.in_scope
@@ -212,8 +246,12 @@ def test_r_scope_5_young_organizations_are_not_rated(db):
     from tests.reviews.conftest import build_world
 
     w = build_world(open_now=False)
-    young = make_org(Kind.CELL, w.base, name="Chi bộ mới lập", code="CB9", founded_on=datetime.date(2026, 8, 1))
-    later = make_org(Kind.CELL, w.base, name="Chi bộ chưa có", code="CB8", founded_on=datetime.date(2026, 11, 18))
+    young = make_org(
+        Kind.CELL, w.base, name="Chi bộ mới lập", code="CB9", founded_on=datetime.date(2026, 8, 1)
+    )
+    later = make_org(
+        Kind.CELL, w.base, name="Chi bộ chưa có", code="CB8", founded_on=datetime.date(2026, 11, 18)
+    )
     season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(unit__organization=young, kind="organization")
     assert subject.out_of_scope == "new_organization" and subject.state == S.EXCLUDED
@@ -237,9 +275,11 @@ def test_r_scope_6_an_absent_member_stays_not_rated_with_a_reason(world):
         propose([absent], w.secretary)
     meeting = cell.meetings.first() or w.subject(unit=w.cell1).meetings.first()
     workflow.record_meeting(
-        collective=w.subject(unit=w.cell1), actor=w.secretary,
-        meeting=workflow.MeetingInput(held_on=meeting.held_on, present=6, total=6,
-                                      draft_circulated_on=meeting.draft_circulated_on),
+        collective=w.subject(unit=w.cell1),
+        actor=w.secretary,
+        meeting=workflow.MeetingInput(
+            held_on=meeting.held_on, present=6, total=6, draft_circulated_on=meeting.draft_circulated_on
+        ),
         entries=[workflow.EntryInput(subject=absent)],
     )
     assert w.subject(member=w.members1[6]).state == S.REVIEWED

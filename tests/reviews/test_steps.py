@@ -61,8 +61,13 @@ def test_r_step_2_the_base_committee_decides_members_and_cells(world):
 
 def test_r_step_2_the_authority_table_is_configurable(db):
     w = build_world(open_now=False)
-    partial = make_org(Kind.PARTIAL_COMMITTEE, w.base, name="Đảng bộ bộ phận Khối A", code="BP1",
-                       has_leadership_collective=False)
+    partial = make_org(
+        Kind.PARTIAL_COMMITTEE,
+        w.base,
+        name="Đảng bộ bộ phận Khối A",
+        code="BP1",
+        has_leadership_collective=False,
+    )
     cell = make_org(Kind.CELL, partial, name="Chi bộ Khối A1", code="CB5", has_leadership_collective=False)
     make_member(cell, "Đinh", "Văn", "Tâm")
     default = RuleSet.objects.get(is_default=True)
@@ -87,7 +92,9 @@ def test_r_step_3_the_superior_committee_cancels_and_the_record_stays(world):
     cell = fresh(cell)
     assert cell.state == S.PROPOSED and cell.decided_level == ""
     cancelled = Decision.objects.get(subject=cell)
-    assert cancelled.status == Decision.Status.CANCELLED and cancelled.end_reason == "Có đơn tố cáo đúng sự thật"
+    assert (
+        cancelled.status == Decision.Status.CANCELLED and cancelled.end_reason == "Có đơn tố cáo đúng sự thật"
+    )
     assert cancelled.ended_by == w.commune_staff
     decide([cell], w.base_staff, level="HTNV")
     assert [d.status for d in Decision.objects.filter(subject=cell).order_by("id")] == ["cancelled", "valid"]
@@ -109,7 +116,12 @@ def test_r_step_4_a_decided_rating_is_immutable_until_reopened(world):
     cell = fresh(cell)
     assert cell.state == S.PROPOSED
     event = cell.events.get(action="reopen")
-    assert (event.actor, event.reason, event.from_state, event.to_state) == (w.base_staff, "Nhập nhầm mức", "decided", "proposed")
+    assert (event.actor, event.reason, event.from_state, event.to_state) == (
+        w.base_staff,
+        "Nhập nhầm mức",
+        "decided",
+        "proposed",
+    )
     assert Decision.objects.get(subject=cell).status == Decision.Status.REOPENED
 
 
@@ -139,7 +151,11 @@ def test_submission_by_the_member_or_on_their_behalf(world):
 @pytest.mark.parametrize("who", ["member_user", "secretary2", "leader", "outsider", "commune_staff_other"])
 def test_others_may_not_write_a_members_review(world, who):
     w = world
-    actor = make_user_with_role("committee_staff", w.base_cell, "other") if who == "commune_staff_other" else getattr(w, who)
+    actor = (
+        make_user_with_role("committee_staff", w.base_cell, "other")
+        if who == "commune_staff_other"
+        else getattr(w, who)
+    )
     subject = w.subject(member=w.members1[3])
     with pytest.raises(workflow.NotAllowed):
         workflow.save_answer(subject=subject, actor=actor, key="II.1", value={"text": "x"})

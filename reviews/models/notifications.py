@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models.seasons import Subject
+
+
+class Notification(models.Model):
+    """A message inside the app (and by e-mail where configured) about a subject's step."""
+
+    class Kind(models.TextChoices):
+        RETURNED = "returned", _("Review returned")
+        SUGGESTION = "suggestion", _("Review suggestion received")
+        DECIDED = "decided", _("Rating decided")
+        DEADLINE = "deadline", _("Deadline in 3 days")
+        OVERDUE = "overdue", _("Overdue")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.text

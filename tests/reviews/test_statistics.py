@@ -1,0 +1,124 @@
+"""R-STAT: season figures for any organization, by path prefix, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from members.models import DisciplineRecord
+from reviews import statistics
+from reviews.models import Subject
+from reviews.scope import open_season
+from reviews.services import submit_remediation_plan
+from tests.factories import make_member
+from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.helpers import complete_form, decide, propose, review
+
+pytestmark = pytest.mark.django_db
+
+
+def run_cells(w, level_for=lambda i: "HTTNV"):
+    for cell, secretary, members in ((w.cell1, w.secretary, w.members1), (w.cell2, w.secretary2, w.members2)):
+        complete_form(w.subject(unit=cell), secretary)
+        for m in members:
+            complete_form(w.subject(member=m), secretary)
+        review(w.subject(unit=cell), secretary, [w.subject(member=m) for m in members])
+        for i, m in enumerate(members):
+            propose([w.subject(member=m)], secretary, level=level_for(i))
+    propose([w.subject(unit=w.cell1), w.subject(unit=w.cell2)], w.base_staff)
+    decide([w.subject(unit=w.cell1), w.subject(unit=w.cell2)], w.base_staff)
+    decide([w.subject(member=m) for m in w.members1 + w.members2], w.base_staff)
+
+
+def test_r_stat_1_levels_by_organization_and_member_with_breakdown(world):
+    w = world
+    run_cells(w, level_for=lambda i: "HTNV" if i == 0 else "HTTNV")
+    unit = statistics.unit_for(w.season, w.commune)
+    counts = statistics.level_counts(w.season, unit)
+    members, organizations = counts["member"], counts["organization"]
+    assert members.levels == {"HTTNV": 8, "HTNV": 2}
+    assert members.pending == 2  # the base cell's members are not decided yet
+    assert members.percent("HTTNV") == 80.0
+    assert organizations.levels == {"HTTNV": 2} and organizations.pending == 2
+    rows = {row.unit.code: row for row in statistics.by_child(w.season, unit)}
+    assert set(rows) == {"CS1", "CS2"}
+    assert rows["CS1"].members.levels == {"HTTNV": 8, "HTNV": 2}
+    assert rows["CS2"].members.pending == 2
+
+
+def test_r_stat_1_not_rated_with_reasons_and_the_previous_season(db):
+    from members.models import Status
+    from members.services import change_member_status
+
+    w = build_world(open_now=False)
+    open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    change_member_status(member=w.members2[0], status=Status.EXEMPT, starts_on=datetime.date(2026, 2, 1))
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    unit = statistics.unit_for(w.season, w.base)
+    counts = statistics.level_counts(w.season, unit)
+    assert counts["member"].out_of_scope == {"exempt": 1}
+    previous = statistics.compare_with_previous(w.season, unit)
+    assert previous is not None and previous["member"].out_of_scope == {}
+    assert previous["member"].pending == 10
+
+
+def test_r_stat_2_progress_and_overdue(world):
+    w = world
+    complete_form(w.subject(member=w.deputy), w.member_user)
+    w.season.deadlines = {"self_review": "2026-11-01", "decision": "2026-12-31"}
+    w.season.save()
+    unit = statistics.unit_for(w.season, w.base)
+    progress = statistics.progress(w.season, unit)
+    assert progress["member"] == {"draft": 9, "submitted": 1}
+    late = statistics.overdue(w.season, unit, today=datetime.date(2026, 11, 23))
+    assert late == {"self_review": 9 + 3}  # nine members and three collectives still writing
+
+
+def test_r_stat_3_follow_up_figures(world):
+    w = world
+    run_cells(w, level_for=lambda i: "HTTNV")
+    submit_remediation_plan(subject=w.subject(unit=w.cell1), actor=w.secretary, items=[{"text": "Khắc phục"}])
+    submit_remediation_plan(
+        subject=w.subject(member=w.head), actor=w.secretary, items=[{"text": "Khắc phục"}]
+    )
+    DisciplineRecord.objects.create(
+        member=w.members1[4],
+        decided_on=datetime.date(2026, 3, 1),
+        form="reprimand",
+        decided_by="Đảng ủy",
+        violation_year=2026,
+    )
+    Subject.objects.filter(member=w.members1[5]).update(flags={"second_khtnv": True})
+    figures = statistics.follow_up(w.season, statistics.unit_for(w.season, w.base))
+    assert figures["collective_plans"] == 1 and figures["collectives"] == 2
+    assert figures["committee_plans"] == 1 and figures["committee_members"] == 2
+    assert figures["disciplined_members"] == 1 and figures["second_khtnv"] == 1
+    assert figures["disciplined_organizations"] == 0
+
+
+def _queries(fn) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+def test_r_stat_queries_do_not_grow_with_the_subtree(db):
+    def all_figures(season, organization):
+        unit = statistics.unit_for(season, organization)
+        statistics.level_counts(season, unit)
+        list(statistics.by_child(season, unit))
+        statistics.progress(season, unit)
+        statistics.overdue(season, unit, today=datetime.date(2026, 12, 31))
+        statistics.follow_up(season, unit)
+        statistics.compare_with_previous(season, unit)
+
+    w = build_world(open_now=False)
+    open_season(top_organization=w.province, year=2024, reference_date=datetime.date(2024, 11, 15))
+    small = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    for n in range(150):
+        make_member(w.cell2 if n % 2 else w.base_cell, "Ngô", "Văn", f"Tư{n}")
+    big = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    small.deadlines, big.deadlines = {"decision": "2025-12-01"}, {"decision": "2026-12-01"}
+    assert big.subjects.count() > 9 * small.subjects.count()
+    assert _queries(lambda: all_figures(small, w.province)) == _queries(lambda: all_figures(big, w.province))
