@@ -148,10 +148,18 @@ def may_propose(user, subject: Subject) -> str | None:
     return _("Only the staff of the deciding committee may propose the rating of a collective.")
 
 
+def deciding_unit(subject: Subject) -> SeasonUnit | None:
+    """R-STEP-2, and R-RATE-4: a case-by-case re-rating of an earlier year belongs to the
+    committee directly above the one that decided it."""
+    if subject.flags.get("rerate_case_by_case") and subject.decider and subject.decider.parent_id:
+        return subject.decider.parent
+    return subject.decider
+
+
 def may_decide(user, subject: Subject) -> str | None:
     """R-STEP-2: the deciding level decides; its staff enter the decision. Levels above do not
     decide in its place: they may reopen or cancel (R-STEP-3, R-STEP-4)."""
-    decider = subject.decider
+    decider = deciding_unit(subject)
     if decider is None:
         return _("This subject is not rated in this season.")
     scope = _scope(user, subject)

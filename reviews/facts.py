@@ -176,13 +176,13 @@ class Facts:
 
     @cached_property
     def leadership_member_ids(self) -> dict[int, set[int]]:
-        """organization id → member ids seated on its leadership collective at the reference date."""
-        day = self.season.reference_date
+        """organization id → member ids seated on its leadership collective at any time in the
+        season year (a member who has since moved on still counts where they sat, R-RATE-5)."""
         organization_ids = [self.units[u].organization_id for u in self._collective_units]
         found = defaultdict(set)
         for organization_id, member_id in (
-            CommitteeSeat.objects.filter(organization_id__in=organization_ids, starts_on__lte=day)
-            .exclude(ends_on__lt=day)
+            CommitteeSeat.objects.filter(organization_id__in=organization_ids, starts_on__lte=self.year_end)
+            .exclude(ends_on__lt=self.year_start)
             .values_list("organization_id", "member_id")
         ):
             found[organization_id].add(member_id)

@@ -8,12 +8,13 @@ that a province of 500,000 members opens in seconds (bench/bench_open_season.py)
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from members.models import CellPeriod, CommitteeSeat, Status
+from members.models import CellPeriod, Status
 from organizations.models import BASE_KINDS, CELL_KINDS, Organization
 from reviews.audit import append_event
+from reviews.defaults import default_rule_set
 from reviews.models import AuditChain, QuotaGroup, RuleSet, Season, SeasonUnit, Subject
 
 
@@ -57,28 +58,20 @@ def _snapshot_units(season: Season) -> list[SeasonUnit]:
                 continue  # its parent did not exist at the reference date
             batch.append(
                 SeasonUnit(
-                    season=season,
-                    organization=org,
-                    parent=parent,
-                    path=org.path,
-                    depth=org.depth,
-                    code=org.code,
-                    name=org.name,
-                    kind=org.kind,
-                    founded_on=org.founded_on,
+                    season=season, organization=org, parent=parent, path=org.path, depth=org.depth,
+                    code=org.code, name=org.name, kind=org.kind, founded_on=org.founded_on,
                     has_leadership_collective=org.has_leadership_collective,
+                    # A unit below a base organization belongs to it; a base one to itself (set below).
+                    base_unit=(parent if parent and parent.kind in BASE_KINDS else parent and parent.base_unit),
                 )
             )
         SeasonUnit.objects.bulk_create(batch, batch_size=2000)
         for unit in batch:
             by_path[unit.path] = unit
+            if unit.kind in BASE_KINDS:
+                unit.base_unit = unit
             units.append(unit)
-    for unit in units:
-        if unit.kind in BASE_KINDS:
-            unit.base_unit = unit
-        elif unit.parent is not None and unit.parent.base_unit is not None:
-            unit.base_unit = unit.parent.base_unit
-    SeasonUnit.objects.bulk_update([u for u in units if u.base_unit], ["base_unit"], batch_size=2000)
+    SeasonUnit.objects.filter(season=season, kind__in=BASE_KINDS).update(base_unit=F("id"))
     return units
 
 
@@ -183,6 +176,10 @@ WHERE sp.status IN %(on_roll)s AND u.kind IN %(cell_kinds)s AND u.base_unit_id I
 def _member_subjects(season: Season) -> None:
     """R-SCOPE-2/3: exempt, suspended and newly admitted members are listed, not reviewed;
     probationary members of 6 months or more are reviewed like everyone else."""
+    if connection.vendor == "postgresql":
+        # Check foreign keys row by row instead of queueing half a million checks for COMMIT.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     rules = season.rule_set
     params = {
         "season": season.pk,
@@ -259,20 +256,24 @@ def _mark_transfers(season: Season) -> None:
     Subject.objects.filter(season=season, member_id__in=needing).update(needs_former_cell_comment=True)
 
 
+POSITIONS_UPDATE = """
+UPDATE reviews_subject SET position = seats.position
+FROM (
+    SELECT cs.member_id, u.id AS unit_id, MIN(cs.position) AS position
+    FROM members_committeeseat cs
+    JOIN reviews_seasonunit u ON u.organization_id = cs.organization_id AND u.season_id = %(season)s
+    WHERE cs.starts_on <= %(day)s AND (cs.ends_on IS NULL OR cs.ends_on >= %(day)s)
+    GROUP BY cs.member_id, u.id
+) AS seats
+WHERE reviews_subject.season_id = %(season)s AND reviews_subject.kind = 'member'
+  AND reviews_subject.member_id = seats.member_id AND reviews_subject.unit_id = seats.unit_id
+"""
+
+
 def _mark_positions(season: Season) -> None:
     """R-ORDER-3: the head of the cell first, then deputies, then the other members."""
-    day = season.reference_date
-    seats = CommitteeSeat.objects.filter(organization__kind__in=CELL_KINDS, starts_on__lte=day).exclude(
-        ends_on__lt=day
-    )
-    by_position: dict[int, set[tuple[int, int]]] = {}
-    for member_id, cell_id, position in seats.values_list("member_id", "organization_id", "position"):
-        by_position.setdefault(position, set()).add((member_id, cell_id))
-    for position, pairs in by_position.items():
-        member_ids = [member_id for member_id, _cell in pairs]
-        subjects = Subject.objects.filter(season=season, member_id__in=member_ids).select_related("unit")
-        matching = [s.pk for s in subjects if (s.member_id, s.unit.organization_id) in pairs]
-        Subject.objects.filter(pk__in=matching).update(position=position)
+    with connection.cursor() as cursor:
+        cursor.execute(POSITIONS_UPDATE, {"season": season.pk, "day": season.reference_date})
 
 
 def _create_quota_groups(season: Season) -> None:
@@ -319,7 +320,7 @@ def open_season(
     existing = Season.objects.filter(top_organization=top_organization, year=year).first()
     if existing:
         return existing
-    rule_set = rule_set or RuleSet.objects.get(is_default=True)
+    rule_set = rule_set or default_rule_set()
     with transaction.atomic():
         season = Season.objects.create(
             year=year,

@@ -481,6 +481,8 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     """R-STEP-1 step 3: the competent level decides, one subject or many. All or nothing."""
     if not decisions:
         return []
+    if len({d.subject.pk for d in decisions}) != len(decisions):
+        raise WorkflowError([_("The same subject is listed twice in one decision.")])
     _allow_all("decide", actor, [d.subject for d in decisions])
     # Collectives first, so a cell and its members can be decided in one batch (R-ORDER-6).
     decisions = sorted(decisions, key=lambda d: (d.subject.is_member, -len(d.subject.path)))
@@ -517,15 +519,18 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         record = Decision.objects.create(
             subject=subject,
             level=level,
-            decider=subject.decider,
+            decider=access.deciding_unit(subject),
             decided_by=actor,
             rule_set=season.rule_set,
             reason=reason,
         )
         from_state = subject.state
         subject.decided_level, subject.state = level, S.DECIDED
+        # R-RATE-11: the flag follows the decision in force; a case-by-case re-rating is done.
+        flags = {k: v for k, v in subject.flags.items() if k not in ("second_khtnv", "rerate_case_by_case")}
         if rules.is_second_khtnv(subject, level, facts):
-            subject.flags = {**subject.flags, "second_khtnv": True}  # R-RATE-11
+            flags["second_khtnv"] = True
+        subject.flags = flags
         subject.save(update_fields=["decided_level", "state", "flags", "updated_at"])
         _event(
             subject,

@@ -15,3 +15,22 @@ def _postgres_only(django_db_setup, django_db_blocker):
 @pytest.fixture
 def tree(db):
     return make_tree()
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data(request):
+    """The rule set and reference lists come from a data migration; a transactional test's flush
+    empties them, so put them back for the tests that use the database."""
+    if not {"db", "transactional_db"} & set(request.fixturenames) and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    request.getfixturevalue("transactional_db" if _transactional(request) else "db")
+    from reviews.defaults import default_rule_set
+
+    default_rule_set()
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))

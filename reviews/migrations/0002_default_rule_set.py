@@ -1,21 +1,10 @@
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "rulesets"
+from reviews.defaults import load_defaults
 
 
 def load(apps, schema_editor):
-    RuleSet = apps.get_model("reviews", "RuleSet")
-    ReferenceItem = apps.get_model("reviews", "ReferenceItem")
-    data = json.loads((DATA / "qd124-hd25-2023.json").read_text(encoding="utf-8"))
-    RuleSet.objects.update_or_create(code=data.pop("code"), defaults={**data, "is_default": True})
-    for item in json.loads((DATA / "reference_lists.json").read_text(encoding="utf-8")):
-        ReferenceItem.objects.update_or_create(
-            list=item["list"], number=item["number"],
-            defaults={"group": item["group"], "label": item["label"], "verified": item["verified"]},
-        )
+    load_defaults(apps.get_model("reviews", "RuleSet"), apps.get_model("reviews", "ReferenceItem"))
 
 
 class Migration(migrations.Migration):

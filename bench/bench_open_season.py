@@ -1,0 +1,64 @@
+"""Opening a season for a 500,000-member province on PostgreSQL, goal under 60 s (R-SCOPE-1).
+
+    uv run python bench/bench_open_season.py [--members 500000]
+
+Uses the bench database of bench_seed.py (kiemdiem_bench_seed); seeds the province there first
+if it does not hold one of the wanted size. Each run removes the season it opened before.
+"""
+
+import argparse
+import datetime
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import setup  # noqa: E402
+
+GOAL_SECONDS = 60
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=500_000)
+    args = parser.parse_args()
+    setup("kiemdiem_bench_seed")
+    from django.core.management import call_command
+
+    from members.demo import seed_demo
+    from members.models import Member
+    from organizations.models import Organization
+    from reviews.models import Subject
+    from reviews.scope import open_season
+
+    if abs(Member.objects.count() - args.members) > args.members // 10:
+        print(f"seeding a province of {args.members:,} members first…", flush=True)
+        call_command("flush", verbosity=0, interactive=False)
+        seed_demo(members=args.members)
+    top = Organization.objects.get(code="DEMO")
+    remove_bench_seasons()
+
+    started = time.perf_counter()
+    season = open_season(top_organization=top, year=2099, reference_date=datetime.date(2026, 12, 15))
+    total = time.perf_counter() - started
+    members = Subject.objects.filter(season=season, kind="member").count()
+    collectives = Subject.objects.filter(season=season).exclude(kind="member").count()
+    print(f"opened: {season.units.count():,} units, {collectives:,} collectives, {members:,} members")
+    print(f"{'OK' if total <= GOAL_SECONDS else 'TOO SLOW'}: {total:.1f} s (goal {GOAL_SECONDS} s)")
+    remove_bench_seasons()
+
+
+def remove_bench_seasons() -> None:
+    """Raw deletes: the ORM's collector would load 600,000 rows to cascade."""
+    from django.db import connection
+
+    from reviews.models import AuditChain, Event, QuotaGroup, Season, SeasonUnit, Subject
+
+    for season in Season.objects.filter(year=2099):
+        for model in (Event, AuditChain, QuotaGroup, Subject, SeasonUnit):
+            model.objects.filter(season=season)._raw_delete(connection.alias)
+        season.delete()
+
+
+if __name__ == "__main__":
+    main()
