@@ -12,6 +12,7 @@ def _organization_counts(organization: Organization) -> dict:
         organization.subtree()
         .filter(dissolved_on__isnull=True)
         .exclude(pk=organization.pk)
+        .order_by()
         .values_list("kind")
         .annotate(n=Count("id"))
         .values_list("kind", "n")

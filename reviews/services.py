@@ -285,3 +285,57 @@ def _flag_following_year(subject: Subject, lowest: str) -> None:
     if following and subject.season.rule_set.switch("second_khtnv_flag"):
         following.flags = {**following.flags, "second_khtnv": True}
         following.save(update_fields=["flags", "updated_at"])
+
+
+IMPORT_DECISIONS = """
+INSERT INTO reviews_decision (subject_id, level, decider_id, decided_by_id, decided_at, rule_set_id, reason,
+                              status, end_reason, needs_commendation_review)
+SELECT s.id, s.decided_level, s.decider_id, %(actor)s, %(now)s, %(rule_set)s, %(reason)s, 'valid', '', %(false)s
+FROM reviews_subject s
+WHERE s.season_id = %(season)s AND s.state = 'decided' AND s.decider_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM reviews_decision d WHERE d.subject_id = s.id)
+"""
+
+
+@transaction.atomic
+def import_decided_results(*, season: Season, levels: dict[int, str], actor, source: str) -> int:
+    """Record results decided outside the app (an earlier season on paper or in Excel), so that
+    comparisons (R-STAT-1), section III (R-FORM-6) and second-KHTNV flags (R-RATE-11) have last
+    year to look at. One event records the import; the guards of a live decision do not apply."""
+    from django.db import connection
+
+    codes = set(season.rule_set.level_codes())
+    wrong = sorted({level for level in levels.values() if level not in codes})
+    if wrong:
+        raise WorkflowError([_("Unknown levels: %(levels)s.") % {"levels": ", ".join(wrong)}])
+    by_level: dict[str, list[int]] = {}
+    for subject_id, level in levels.items():
+        by_level.setdefault(level, []).append(subject_id)
+    eligible = Subject.objects.filter(season=season, out_of_scope="").exclude(state=Subject.State.DECIDED)
+    updated = 0
+    for level, ids in sorted(by_level.items()):
+        for start in range(0, len(ids), 5000):
+            updated += eligible.filter(pk__in=ids[start : start + 5000]).update(
+                state=Subject.State.DECIDED, self_level=level, proposed_level=level, decided_level=level
+            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            IMPORT_DECISIONS,
+            {
+                "season": season.pk,
+                "actor": actor.pk,
+                "now": timezone.now(),
+                "rule_set": season.rule_set_id,
+                "reason": source,
+                "false": False,
+            },
+        )
+    append_event(
+        season=season,
+        subject=None,
+        actor=actor,
+        action="import_results",
+        reason=source,
+        data={level: len(ids) for level, ids in sorted(by_level.items())} | {"subjects": updated},
+    )
+    return updated

@@ -1,8 +1,8 @@
 """Browser tests: the demo province served by a real server process, driven in Chromium.
 
-The server runs as a subprocess against the test database (committed data, like production),
-so the in-process test-database blocker and per-test transactions do not get in its way. The
-package-scoped fixture seeds the demo once and flushes the database when the package is done.
+The server runs as a subprocess against a database of its own (`<test database>_e2e`, created,
+migrated and seeded once for the package, dropped at the end), so pytest-django's per-test
+transactions and the in-process connections never meet the browser tests.
 """
 
 import os
@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,22 +37,36 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _test_database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+def _e2e_database_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kiemdiem")
+    return f"{base}_e2e"
+
+
+def _admin(url: str):
+    import psycopg
+
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
 
 
 def manage(*args, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return done
 
 
 @pytest.fixture(scope="package")
-def server_env(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        url = _test_database_url()
-    return {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "CELERY_TASK_ALWAYS_EAGER": "true"}
+def server_env():
+    url = _e2e_database_url()
+    name = url.rsplit("/", 1)[1]
+    with _admin(url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "CELERY_TASK_ALWAYS_EAGER": "true"}
+    manage("migrate", "--noinput", env=env)
+    yield env
+    with _admin(url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="package")
@@ -84,7 +97,6 @@ def demo_server(server_env):
     yield base_url
     process.terminate()
     process.wait(timeout=10)
-    manage("flush", "--noinput", env=server_env)
 
 
 @pytest.fixture(scope="package")

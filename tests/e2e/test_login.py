@@ -22,4 +22,4 @@ def test_each_demo_user_signs_in_and_sees_their_home_in_vietnamese(demo_server, 
 def test_a_wrong_password_is_refused_in_vietnamese(demo_server, page):
     login(page, demo_server, "dangvien", "sai-mat-khau")
     assert "/dang-nhap/" in page.url
-    assert "Vui lòng nhập" in page.content() or "không đúng" in page.content()
+    assert "mật khẩu chính xác" in page.locator("main form").inner_text()

@@ -1,8 +1,11 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from members.demo import DEFAULT_MEMBERS, DEFAULT_SEED, DemoError, demo_logins, seed_demo
 from organizations.models import Organization
+from reviews.demo import seed_seasons
 
 
 class Command(BaseCommand):
@@ -22,12 +25,18 @@ class Command(BaseCommand):
             "--seed", type=int, default=DEFAULT_SEED, help="Random seed (default %(default)s)."
         )
         parser.add_argument(
+            "--no-seasons",
+            dest="with_seasons",
+            action="store_false",
+            help="Only the tree, members and logins; no review seasons.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Create nothing, without an error, when the database already holds organizations.",
         )
 
-    def handle(self, *args, members, seed, if_empty, verbosity, **options):
+    def handle(self, *args, members, seed, if_empty, with_seasons, verbosity, **options):
         if Organization.objects.exists():
             if not if_empty:
                 self._print_logins(demo_logins())
@@ -46,8 +55,19 @@ class Command(BaseCommand):
             )
         except (DemoError, ValueError) as error:
             raise CommandError(str(error)) from error
+        total = sum(seconds for _phase, seconds in result.timings)
+        if with_seasons:
+            started = time.perf_counter()
+            seasons = seed_seasons(seed=seed)
+            total += time.perf_counter() - started
+            if verbosity >= 2:
+                self._progress(_("review seasons"), time.perf_counter() - started)
+            self.stdout.write(
+                _("Review seasons: 2025 decided (%(decided)d results), 2026 open (%(subjects)d subjects).")
+                % {"decided": seasons["decided_2025"], "subjects": seasons["subjects_2026"]}
+            )
         if verbosity >= 2:
-            self._progress(_("total"), sum(seconds for _phase, seconds in result.timings))
+            self._progress(_("total"), total)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo province created: %(organizations)d organizations, %(members)d party members.")
