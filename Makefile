@@ -29,6 +29,7 @@ deps: uv
 run: deps
 	@mkdir -p var
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(PY) manage.py make_dev_signing_cert
 	@$(RUN_ENV) $(PY) manage.py seed_demo --if-empty
 	@echo "Kiểm điểm: http://127.0.0.1:8000/  (Ctrl+C to stop)"
 	@$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000

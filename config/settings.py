@@ -164,7 +164,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=1)
-CELERY_RESULT_BACKEND = None
+# Chords (large reports fan out to the workers) need a result backend: Redis when there is one.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL) or None
+CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
@@ -192,11 +194,26 @@ MEMBER_CARD_PATTERN = env_str("MEMBER_CARD_PATTERN", r"^\d{8,12}$")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 
+# Signing reports (PAdES). A PKCS#12 file per signing organization (<DIR>/<CODE>.p12) or one for the
+# whole system; a PKCS#11 token where configured. `manage.py make_dev_signing_cert` makes a local CA.
+SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", str(BASE_DIR / "var" / "signing" / "signer.p12"))
+SIGNING_PKCS12_DIR = env_str("SIGNING_PKCS12_DIR", "")
+SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "kiemdiem-dev")
+SIGNING_DEV_CA_PATH = env_str("SIGNING_DEV_CA_PATH", str(BASE_DIR / "var" / "signing" / "dev-ca.pem"))
+SIGNING_PKCS11_MODULE = env_str("SIGNING_PKCS11_MODULE", "")
+SIGNING_PKCS11_TOKEN_LABEL = env_str("SIGNING_PKCS11_TOKEN_LABEL", "")
+SIGNING_PKCS11_KEY_LABEL = env_str("SIGNING_PKCS11_KEY_LABEL", "")
+SIGNING_PKCS11_CERT_LABEL = env_str("SIGNING_PKCS11_CERT_LABEL", "")
+SIGNING_PKCS11_PIN = env_str("SIGNING_PKCS11_PIN", "")
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 600, minimum=5)
+REPORT_CHUNK_SIZE = env_int("REPORT_CHUNK_SIZE", 40, minimum=1)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
 }

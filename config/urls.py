@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config import views
+from reports.verify_views import verify
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,5 +17,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("to-chuc/", include("organizations.urls")),
     path("dang-vien/", include("members.urls")),
+    path("ky-kiem-diem/", include("reviews.urls")),
+    path("bao-cao/", include("reports.urls")),
+    path("xac-thuc/<str:code>", verify, name="verify"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,64 @@
+"""Requesting a report, following its progress, downloading it."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from reports.models import ReportJob
+from reports.services import request_report
+from reviews.access import is_own, season_scope
+from reviews.views.common import get_season, get_subject, get_unit
+
+# What each role may ask for: documents about a unit need view access to it; an individual form
+# may also be asked for by the member it belongs to.
+UNIT_KINDS = {ReportJob.Kind.COLLECTIVE, ReportJob.Kind.MINUTES, ReportJob.Kind.DECISIONS,
+              ReportJob.Kind.SUMMARY, ReportJob.Kind.ARCHIVE}
+
+
+def _job_for(request, uid) -> ReportJob:
+    job = get_object_or_404(ReportJob.objects.select_related("season", "unit", "subject"), uid=uid)
+    allowed = season_scope(request.user, job.season).can_view_path(job.unit.path) or (
+        job.subject is not None and is_own(request.user, job.subject)
+    )
+    if not allowed:
+        raise Http404
+    return job
+
+
+@login_required
+@require_POST
+def request_job(request, season, kind):
+    season = get_season(season)
+    if kind not in ReportJob.Kind.values:
+        raise Http404
+    if kind == ReportJob.Kind.INDIVIDUAL:
+        subject = get_subject(request, season, int(request.POST.get("subject", 0) or 0))
+        unit, subject_for_job = subject.unit, subject
+    else:
+        unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
+    job = request_report(kind=kind, season=season, unit=unit, subject=subject_for_job, user=request.user)
+    return redirect("reports:job", uid=job.uid)
+
+
+@login_required
+def job_page(request, uid):
+    job = _job_for(request, uid)
+    template = "reports/web/_job_status.html" if request.htmx else "reports/web/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_list(request):
+    jobs = ReportJob.objects.filter(requested_by=request.user).select_related("unit", "season")[:50]
+    return render(request, "reports/web/jobs.html", {"jobs": jobs})
+
+
+@login_required
+def download(request, uid):
+    job = _job_for(request, uid)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404
+    handle = default_storage.open(job.file.name, "rb")
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=job.content_type)

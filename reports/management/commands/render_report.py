@@ -1,0 +1,45 @@
+import shutil
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.models import ReportJob
+from reports.services import render_now, request_report
+from reviews.models import SeasonUnit, Subject
+
+
+class Command(BaseCommand):
+    help = "Render, sign and store a report synchronously (the workers' code path), and copy it to --output."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=ReportJob.Kind.values)
+        parser.add_argument("--organization", required=True, help="Organization code.")
+        parser.add_argument("--season", type=int, required=True, help="Season year.")
+        parser.add_argument("--member", help="Party card number (individual forms).")
+        parser.add_argument("--output", required=True, help="Where to write the file.")
+
+    def handle(self, *args, kind, organization, season, member, output, **options):
+        unit = (
+            SeasonUnit.objects.filter(code=organization, season__year=season)
+            .select_related("season").order_by("-season__opened_at").first()
+        )
+        if unit is None:
+            raise CommandError(f"No season {season} holds an organization with code {organization}.")
+        subject = None
+        if kind == ReportJob.Kind.INDIVIDUAL:
+            if not member:
+                raise CommandError("An individual form needs --member CARD.")
+            subject = Subject.objects.filter(season=unit.season, member__card_number=member).first()
+            if subject is None:
+                raise CommandError(f"No member with card {member} in season {season}.")
+        job = request_report(kind=kind, season=unit.season, unit=unit, subject=subject, enqueue=False)
+        job = render_now(job)
+        if job.status != ReportJob.Status.DONE:
+            raise CommandError(f"Report failed: {job.error}")
+        with default_storage.open(job.file.name, "rb") as source, open(output, "wb") as target:
+            shutil.copyfileobj(source, target)
+        self.stdout.write(self.style.SUCCESS(
+            f"{job.title}: {output} ({job.size:,} bytes, {job.pages} pages, SHA-256 {job.sha256}, "
+            f"code {job.verification_code})"))
+
+

@@ -1,0 +1,137 @@
+"""PAdES signatures with pyHanko, with a visible box on the last page.
+
+Where the key comes from (settings): a PKCS#12 file for the signing organization
+(`SIGNING_PKCS12_DIR/<CODE>.p12`) or the system-wide one (`SIGNING_PKCS12_PATH`), both opened
+with `SIGNING_PKCS12_PASSPHRASE`; or a PKCS#11 token (`SIGNING_PKCS11_*`) when a module is set.
+"""
+
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import x509
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.utils import timezone
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.stamp import TextStampStyle
+
+FIELD = "ChuKySo"
+# Bottom-left of an A4 page (points), inside the bottom margin that the print layout keeps free.
+BOX = (42, 14, 330, 76)
+
+
+class SigningUnavailable(RuntimeError):
+    pass
+
+
+@dataclass
+class SigningKey:
+    signer: signers.Signer
+    name: str
+    role: str
+
+
+def _name_parts(certificate: x509.Certificate) -> tuple[str, str]:
+    subject = certificate.subject.native
+    return subject.get("common_name", ""), subject.get("title", "")
+
+
+def _pkcs12(path: Path) -> SigningKey:
+    if not path.exists():
+        raise SigningUnavailable(f"no signing certificate at {path}; run `manage.py make_dev_signing_cert`")
+    signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(path), passphrase=settings.SIGNING_PKCS12_PASSPHRASE.encode())
+    if signer is None:
+        raise SigningUnavailable(f"cannot open {path} with the configured passphrase")
+    name, role = _name_parts(signer.signing_cert)
+    return SigningKey(signer, name, role)
+
+
+def _pkcs11() -> SigningKey:
+    from pyhanko.sign import pkcs11
+
+    session = pkcs11.open_pkcs11_session(
+        settings.SIGNING_PKCS11_MODULE, token_label=settings.SIGNING_PKCS11_TOKEN_LABEL,
+        user_pin=settings.SIGNING_PKCS11_PIN,
+    )
+    signer = pkcs11.PKCS11Signer(
+        session, key_label=settings.SIGNING_PKCS11_KEY_LABEL,
+        cert_label=settings.SIGNING_PKCS11_CERT_LABEL or settings.SIGNING_PKCS11_KEY_LABEL,
+    )
+    name, role = _name_parts(signer.signing_cert)
+    return SigningKey(signer, name, role)
+
+
+def signing_key(organization_code: str = "") -> SigningKey:
+    if settings.SIGNING_PKCS11_MODULE:
+        return _pkcs11()
+    if settings.SIGNING_PKCS12_DIR and organization_code:
+        own = Path(settings.SIGNING_PKCS12_DIR) / f"{organization_code}.p12"
+        if own.exists():
+            return _pkcs12(own)
+    return _pkcs12(Path(settings.SIGNING_PKCS12_PATH))
+
+
+@functools.cache
+def _font_in_thousandths(path: str) -> bytes:
+    """pyHanko writes glyph widths in the font's own units, which PDF reads as 1/1000 em; fonts
+    drawn at 2048 units per em (Liberation, DejaVu) would print with gaps. Rescale in memory."""
+    font = TTFont(path)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+class StampFont(GlyphAccumulatorFactory):
+    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(
+            writer=writer, font_handle=io.BytesIO(_font_in_thousandths(self.font_file)),
+            font_size=self.font_size, obj_stream=obj_stream,
+        )
+
+
+def _stamp_style() -> TextStampStyle:
+    font = finders.find("fonts/LiberationSerif-Regular.ttf")
+    return TextStampStyle(
+        stamp_text="%(heading)s\n%(signer)s\n%(role)s\n%(organization)s\n%(when)s",
+        text_box_style=TextBoxStyle(font=StampFont(font, font_size=10), font_size=10, leading=12),
+        border_width=1,
+    )
+
+
+def sign_pdf(pdf: bytes, *, key: SigningKey, organization: str, reason: str) -> tuple[bytes, object]:
+    """Sign once, as PAdES baseline, with a visible box on the last page. Returns the signed
+    bytes and the signing time. Nothing may modify the PDF after this."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    last_page = int(writer.root["/Pages"]["/Count"]) - 1
+    when = timezone.localtime()
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        reason=reason, location=organization, name=key.name,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, key.signer, stamp_style=_stamp_style(),
+        new_field_spec=fields.SigFieldSpec(FIELD, on_page=last_page, box=BOX),
+    )
+    output = io.BytesIO()
+    pdf_signer.sign_pdf(
+        writer, output=output,
+        appearance_text_params={
+            "heading": "Đã ký số",
+            "signer": key.name,
+            "role": key.role or "—",
+            "organization": organization,
+            "when": when.strftime("%d/%m/%Y %H:%M:%S (GMT+7)"),
+        },
+    )
+    return output.getvalue(), when
