@@ -22,7 +22,7 @@ class World:
         return queryset.get(season=self.season, unit__organization=unit, kind=kind)
 
 
-def build_world(open_now=True) -> World:
+def build_world(open_now=True, extra_members: int = 0) -> World:
     w = World()
     w.province = make_org(Kind.PROVINCIAL_COMMITTEE, name="Tỉnh ủy Thử", code="TINH")
     w.commune = make_org(Kind.DIRECT_COMMITTEE, w.province, name="Đảng ủy xã An Bình", code="XA1")
@@ -51,6 +51,8 @@ def build_world(open_now=True) -> World:
     CommitteeSeat.objects.create(member=w.deputy, organization=w.cell1, position=1, starts_on=day)
     w.members2 = [make_member(w.cell2, "Trần", "Thị", given) for given in ("Hoa", "Huệ", "Hồng")]
     w.members3 = [make_member(w.base_cell, "Vũ", "Văn", given) for given in ("Khoa", "Long")]
+    # A crowd for pages that must not grow their queries with the number of rows.
+    w.crowd = [make_member(w.cell2, "Đỗ", "Thị", f"Mai {n:03d}") for n in range(extra_members)]
     w.member_user = UserFactory(username="dv")
     w.deputy.user = w.member_user
     w.deputy.save()

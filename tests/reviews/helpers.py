@@ -84,3 +84,28 @@ def decide(subjects, actor, level="", reason=""):
 
 def fresh(subject: Subject) -> Subject:
     return Subject.objects.select_related("season__rule_set", "unit", "decider", "member").get(pk=subject.pk)
+
+
+def decide_everything_below_the_commune(w):
+    """Run the world's season until the cells, base organizations and all members are decided."""
+    for cell, secretary, members in (
+        (w.cell1, w.secretary, w.members1),
+        (w.cell2, w.secretary2, w.members2 + w.crowd),
+        (w.base_cell, w.base_cell_secretary, w.members3),
+    ):
+        collective = w.subject(unit=cell)
+        complete_form(collective, secretary)
+        subjects = [w.subject(member=m) for m in members]
+        for subject in subjects:
+            complete_form(subject, secretary)
+        review(collective, secretary, [w.subject(member=m) for m in members])
+        propose([w.subject(member=m) for m in members], secretary)
+    base = w.subject(unit=w.base)
+    complete_form(base, w.base_staff)
+    review(base, w.base_staff)
+    propose([w.subject(unit=w.cell1), w.subject(unit=w.cell2)], w.base_staff)
+    decide([w.subject(unit=w.cell1), w.subject(unit=w.cell2)], w.base_staff)
+    decide([w.subject(member=m) for m in w.members1 + w.members2 + w.crowd], w.base_staff)
+    propose([w.subject(unit=w.base), w.subject(unit=w.base_cell)], w.commune_staff)
+    decide([w.subject(unit=w.base), w.subject(unit=w.base_cell)], w.commune_staff)
+    decide([w.subject(member=m) for m in w.members3], w.base_cell_secretary)

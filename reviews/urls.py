@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from reviews.views import cell, dashboard, member, staff
+from reviews.views.index import season_index
+
+app_name = "reviews"
+urlpatterns = [
+    path("", season_index, name="index"),
+    path("<int:season>/", include(member.urlpatterns)),
+    path("<int:season>/", include(cell.urlpatterns)),
+    path("<int:season>/", include(staff.urlpatterns)),
+    path("<int:season>/", include(dashboard.urlpatterns)),
+]

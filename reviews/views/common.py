@@ -1,0 +1,90 @@
+"""What every season page needs: finding the season, the unit or subject the URL names (with the
+access checks), running a workflow step and showing its refusal."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from members.models import Member
+from organizations.access import active_roles
+from reviews import workflow
+from reviews.access import season_scope
+from reviews.models import Season, SeasonUnit, Subject
+
+SUBJECT_RELATED = ("season__rule_set", "season__top_organization", "unit", "decider", "member")
+
+
+def current_season(user) -> Season | None:
+    """The latest open season covering one of the user's roles or their own cell."""
+    paths = [r.organization.path for r in active_roles(user)]
+    member = Member.objects.filter(user=user).select_related("cell").first()
+    if member:
+        paths.append(member.cell.path)
+    if user.is_superuser:
+        return Season.objects.filter(status=Season.Status.OPEN).order_by("-year").first()
+    candidates = Season.objects.filter(status=Season.Status.OPEN).select_related("top_organization", "rule_set")
+    for season in candidates.order_by("-year"):
+        top = season.top_organization.path
+        if any(p.startswith(top) or top.startswith(p) for p in paths):
+            return season
+    return None
+
+
+def get_season(season_id: int) -> Season:
+    return get_object_or_404(Season.objects.select_related("rule_set", "top_organization"), pk=season_id)
+
+
+def get_unit(request, season: Season, code: str, *, manage: bool = False) -> SeasonUnit:
+    """The season's copy of an organization, for a user whose roles cover it (404 otherwise;
+    403 when they may look but `manage` is asked)."""
+    unit = SeasonUnit.objects.filter(season=season, code=code).select_related("parent").first()
+    scope = season_scope(request.user, season)
+    if unit is None or not scope.can_view_path(unit.path):
+        raise Http404
+    if manage and not scope.can_manage_path(unit.path):
+        raise PermissionDenied
+    return unit
+
+
+def get_subject(request, season: Season, pk: int) -> Subject:
+    """A subject the user may see: their own, or one inside their scope."""
+    subject = Subject.objects.select_related(*SUBJECT_RELATED).filter(season=season, pk=pk).first()
+    if subject is None:
+        raise Http404
+    scope = season_scope(request.user, season)
+    if not (scope.can_view_path(subject.path) or (subject.member_id and subject.member_id in scope.member_ids)):
+        raise Http404
+    return subject
+
+
+def visible_subjects(request, season: Season):
+    """Every subject of the season the user may see (staff and secretaries: their subtree)."""
+    scope = season_scope(request.user, season)
+    own = Q(member_id__in=scope.member_ids) if scope.member_ids else Q(pk__in=[])
+    return Subject.objects.filter(season=season).filter(scope.q("path") | own)
+
+
+def run_step(request, step, *, success: str) -> bool:
+    """Run a workflow step; on refusal show its reasons (403 if the role does not allow it)."""
+    try:
+        step()
+    except workflow.NotAllowed as refusal:
+        raise PermissionDenied("; ".join(refusal.reasons)) from refusal
+    except workflow.WorkflowError as refusal:
+        for reason in refusal.reasons:
+            messages.error(request, reason)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def level_choices(season: Season) -> list[tuple[str, str]]:
+    return [(level["code"], f"{level['code']} – {level['label']}") for level in season.rule_set.levels]
+
+
+def state_label(state: str) -> str:
+    return str(Subject.State(state).label) if state in Subject.State.values else state
+
+
