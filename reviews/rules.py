@@ -579,8 +579,11 @@ def circulation_warning(held_on: datetime.date, circulated_on: datetime.date | N
         return _("The date the draft report was circulated is not recorded (R-ORDER-8).")
     got = working_days_between(circulated_on, held_on)
     if circulated_on >= held_on or got < needed:
-        return _(
+        return ngettext(
+            "The draft report was circulated %(got)d working day before the meeting; at least %(needed)d are "
+            "required (R-ORDER-8).",
             "The draft report was circulated %(got)d working days before the meeting; at least %(needed)d are "
-            "required (R-ORDER-8)."
+            "required (R-ORDER-8).",
+            max(got, 0),
         ) % {"got": max(got, 0), "needed": needed}
     return ""

@@ -333,8 +333,10 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
     refusals = []
     for entry in entries:
         subject = entry.subject
-        if subject.pk == meeting.collective_id and subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED):
-            continue  # the collective was reviewed when the meeting was first recorded
+        if subject.pk == meeting.collective_id and (
+            subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED) or not subject.in_scope
+        ):
+            continue  # already reviewed, or a collective too young to be reviewed (R-SCOPE-5)  # the collective was reviewed when the meeting was first recorded
         if entry.reviewed:
             problems = _state_problem(subject, (S.SUBMITTED, S.ABSENT), STEP_LABELS["review"])
             problems += rules.review_order_problems(subject, facts, frozenset(reviewed_now))
@@ -351,8 +353,10 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
     _refuse_if(refusals)
     for entry in entries:
         subject = entry.subject
-        if subject.pk == meeting.collective_id and subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED):
-            continue
+        if subject.pk == meeting.collective_id and (
+            subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED) or not subject.in_scope
+        ):
+            continue  # already reviewed, or a collective too young to be reviewed (R-SCOPE-5)
         MeetingEntry.objects.update_or_create(
             subject=subject,
             defaults=dict(
