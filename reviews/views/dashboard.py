@@ -1,0 +1,437 @@
+"""Pages: the season dashboard (R-STAT-1, R-STAT-2, R-STAT-3) and the user's notifications.
+
+The dashboard of an organization shows its figures in a fixed number of queries, whatever the
+size of its subtree: every figure comes from reviews/statistics.py, which groups in SQL by path
+prefix. Charts are inline SVG built here as plain geometry, with the same figures in tables.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from organizations.models import Organization
+from reviews import statistics
+from reviews.access import MANAGING, VIEWING, season_scope
+from reviews.models import Notification, Season, SeasonUnit, Subject
+from reviews.statistics import ChildRow, LevelCounts
+from reviews.views.common import get_season, get_unit, state_label
+
+MEMBER, ORGANIZATION = Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION
+S = Subject.State
+
+# The phases a season may set a deadline for (Season.deadlines keys), in the order of the work.
+PHASE_LABELS = {
+    "pledge": gettext_lazy("Annual pledge"),
+    "self_review": gettext_lazy("Self-review"),
+    "meeting": gettext_lazy("Review meeting"),
+    "proposal": gettext_lazy("Rating proposal"),
+    "decision": gettext_lazy("Rating decision"),
+}
+# The states of in-scope subjects, in the order of the work.
+PROGRESS_STATES = [S.DRAFT, S.RETURNED, S.SUBMITTED, S.REVIEWED, S.ABSENT, S.PROPOSED, S.DECIDED]
+NOTIFICATIONS_PER_PAGE = 50
+
+
+# -- figures ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Everything the dashboard and its Excel download show for one organization of a season."""
+
+    season: Season
+    unit: SeasonUnit
+    today: datetime.date
+    levels: dict[str, LevelCounts]
+    previous: dict[str, LevelCounts] | None
+    children: list[ChildRow]
+    progress: dict[str, dict[str, int]]
+    overdue: dict[str, int]
+    follow_up: dict[str, int]
+    level_codes: list[str] = field(default_factory=list)
+
+    @property
+    def previous_year(self) -> int:
+        return self.season.year - 1
+
+    def deadlines(self) -> list[tuple[str, datetime.date, bool]]:
+        """(phase, deadline, passed) for each phase the season sets a deadline for."""
+        found = []
+        for phase in PHASE_LABELS:
+            value = self.season.deadlines.get(phase)
+            if value:
+                day = datetime.date.fromisoformat(value)
+                found.append((phase, day, day < self.today))
+        return found
+
+    def progress_total(self, kind: str) -> int:
+        return sum(self.progress.get(kind, {}).values())
+
+
+def collect_figures(season: Season, unit: SeasonUnit, today: datetime.date | None = None) -> Figures:
+    """The dashboard's figures: at most eleven queries, whatever the size of the subtree."""
+    return Figures(
+        season=season,
+        unit=unit,
+        today=today or timezone.localdate(),
+        levels=statistics.level_counts(season, unit),
+        previous=statistics.compare_with_previous(season, unit),
+        children=statistics.by_child(season, unit),
+        progress=statistics.progress(season, unit),
+        overdue=statistics.overdue(season, unit, today=today),
+        follow_up=statistics.follow_up(season, unit),
+        level_codes=season.rule_set.level_codes(),
+    )
+
+
+def reviewed_count(counts: LevelCounts) -> int:
+    """Subjects that are reviewed and rated this season: decided, absent or still pending."""
+    return counts.rated + counts.absent + counts.pending
+
+
+def ratio(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _number(value, decimals: int = 0) -> str:
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _count_text(value: int, percent: float) -> str:
+    return f"{_number(value)} · {_number(percent, 1)}%"
+
+
+# -- charts: horizontal bars as inline SVG ------------------------------------------------------------
+
+ROW_LABEL = 16  # baseline of a row's label
+BAR_HEIGHT = 14
+SECOND_LABEL = 16  # a second series: its label line
+SECOND_BAR = 10
+ROW_GAP = 14
+
+
+@dataclass
+class Bar:
+    y: int
+    height: int
+    width: str  # a percentage of the chart's width, never localized ("14.2%")
+    text: str
+    text_y: int
+    current: bool
+
+
+@dataclass
+class BarRow:
+    label: str
+    label_y: int
+    bars: list[Bar]
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    desc: str
+    height: int
+    rows: list[BarRow]
+
+
+def _width(value: int, percent: float) -> str:
+    shown = max(percent, 0.6) if value else 0.0  # a non-zero figure stays visible
+    return f"{min(shown, 100.0):.1f}%"
+
+
+def bar_chart(chart_id: str, title: str, rows: list[tuple[str, list[tuple[str, int, float]]]]) -> Chart:
+    """rows: (label, [(series name, value, percent), …]); the first series is the current one.
+    Each bar is as wide as its percentage; the figures are written beside it in text, so nothing
+    depends on colour alone."""
+    y = 0
+    built, described = [], []
+    for label, series in rows:
+        bars = []
+        label_y = y + ROW_LABEL
+        for index, (name, value, percent) in enumerate(series):
+            text = f"{name}: {_count_text(value, percent)}" if name else _count_text(value, percent)
+            if index == 0:
+                bars.append(Bar(label_y + 6, BAR_HEIGHT, _width(value, percent), text, label_y, True))
+                y = label_y + 6 + BAR_HEIGHT
+            else:
+                text_y = y + SECOND_LABEL
+                bars.append(Bar(text_y + 4, SECOND_BAR, _width(value, percent), text, text_y, False))
+                y = text_y + 4 + SECOND_BAR
+            described.append(f"{label} {text}")
+        built.append(BarRow(label, label_y, bars))
+        y += ROW_GAP
+    return Chart(chart_id, title, "; ".join(described), max(y - ROW_GAP + 2, 1), built)
+
+
+def level_chart(chart_id: str, title: str, figures: Figures, kind: str) -> Chart:
+    current = figures.levels[kind]
+    previous = figures.previous[kind] if figures.previous else None
+    rows = []
+    for code in figures.level_codes:
+        series = [
+            (str(figures.season.year) if previous else "", current.levels.get(code, 0), current.percent(code))
+        ]
+        if previous is not None:
+            series.append((str(figures.previous_year), previous.levels.get(code, 0), previous.percent(code)))
+        rows.append((code, series))
+    return bar_chart(chart_id, title, rows)
+
+
+def progress_chart(chart_id: str, title: str, figures: Figures, kind: str) -> Chart:
+    states = figures.progress.get(kind, {})
+    total = figures.progress_total(kind)
+    rows = [
+        (state_label(state), [("", states.get(state, 0), ratio(states.get(state, 0), total))])
+        for state in PROGRESS_STATES
+    ]
+    return bar_chart(chart_id, title, rows)
+
+
+# -- what the templates show ----------------------------------------------------------------------------
+
+
+def level_table(figures: Figures, kind: str) -> list[dict]:
+    """One row per level: this season and (where there is one) the previous, side by side."""
+    current = figures.levels[kind]
+    previous = figures.previous[kind] if figures.previous else None
+    labels = {level["code"]: level["label"] for level in figures.season.rule_set.levels}
+    rows = []
+    for code in figures.level_codes:
+        row = {"code": code, "label": labels.get(code, ""), "count": current.levels.get(code, 0)}
+        row["percent"] = current.percent(code)
+        if previous is not None:
+            row["previous_count"] = previous.levels.get(code, 0)
+            row["previous_percent"] = previous.percent(code)
+            row["change"] = round(row["percent"] - row["previous_percent"], 1)
+        rows.append(row)
+    return rows
+
+
+def not_rated(counts: LevelCounts) -> list[tuple[str, int]]:
+    """Not rated, with the reason (R-SCOPE-2, R-SCOPE-5, R-SCOPE-6), then those still pending."""
+    rows = [
+        (str(Subject.OutOfScope(reason).label) if reason in Subject.OutOfScope.values else reason, n)
+        for reason, n in sorted(counts.out_of_scope.items())
+        if n
+    ]
+    if counts.absent:
+        rows.append((_("Not yet reviewed (absent, ill)"), counts.absent))
+    return rows
+
+
+def progress_table(figures: Figures) -> tuple[list[dict], list[int]]:
+    kinds = [ORGANIZATION, Subject.Kind.LEADERSHIP, MEMBER]
+    rows = []
+    for state in PROGRESS_STATES:
+        counts = [figures.progress.get(kind, {}).get(state, 0) for kind in kinds]
+        rows.append({"state": state, "label": state_label(state), "counts": counts, "total": sum(counts)})
+    totals = [figures.progress_total(kind) for kind in kinds]
+    return rows, totals
+
+
+def child_rows(figures: Figures) -> list[dict]:
+    rows = []
+    for child in figures.children:
+        members, organizations = child.members, child.organizations
+        in_scope = sum(child.states.values())
+        rows.append(
+            {
+                "unit": child.unit,
+                "members_total": members.total,
+                "levels": [members.levels.get(code, 0) for code in figures.level_codes],
+                "not_rated": sum(members.out_of_scope.values()) + members.absent,
+                "pending": members.pending,
+                "organizations_rated": organizations.rated,
+                "organizations_total": reviewed_count(organizations),
+                "decided": child.states.get(S.DECIDED, 0),
+                "in_scope": in_scope,
+                "decided_percent": ratio(child.states.get(S.DECIDED, 0), in_scope),
+            }
+        )
+    return rows
+
+
+def follow_up_rows(figures: Figures) -> list[dict]:
+    """R-STAT-3: plans submitted as x/y, then the plain counts."""
+    f = figures.follow_up
+    return [
+        {
+            "label": _("Remediation plans of collectives"),
+            "done": f["collective_plans"],
+            "of": f["collectives"],
+            "percent": ratio(f["collective_plans"], f["collectives"]),
+        },
+        {
+            "label": _("Remediation plans of committee members"),
+            "done": f["committee_plans"],
+            "of": f["committee_members"],
+            "percent": ratio(f["committee_plans"], f["committee_members"]),
+        },
+    ]
+
+
+def breadcrumbs(request, season: Season, unit: SeasonUnit) -> list[dict]:
+    """The unit's ancestors the user may see (up to the top of their scope), then the unit. One
+    query."""
+    step = Organization.steplen
+    prefixes = [unit.path[:end] for end in range(step, len(unit.path), step)]
+    scope = season_scope(request.user, season)
+    chain = [
+        a
+        for a in SeasonUnit.objects.filter(season=season, path__in=prefixes)
+        .order_by("depth")
+        .only("code", "name", "path")
+        if scope.can_view_path(a.path)
+    ]
+    return [
+        {"name": u.name, "url": reverse("reviews:dashboard", args=[season.pk, u.code])}
+        for u in [*chain, unit]
+    ]
+
+
+# -- views -------------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard_start(request, season):
+    """The dashboard of the top of the user's part of the season's tree (the province for the
+    provincial board)."""
+    season = get_season(season)
+    scope = season_scope(request.user, season)
+    if scope.everything:
+        top = SeasonUnit.objects.filter(season=season, parent__isnull=True).order_by("path").first()
+    else:
+        paths = sorted((p for kind, p in scope.roles if kind in MANAGING | VIEWING), key=len)
+        top = SeasonUnit.objects.filter(season=season, path=paths[0]).first() if paths else None
+    if top is None:
+        raise Http404
+    return redirect("reviews:dashboard", season.pk, top.code)
+
+
+@login_required
+def dashboard(request, season, code):
+    """R-STAT-1..3 for one organization of a season, with drill-down to its subordinates."""
+    season = get_season(season)
+    unit = get_unit(request, season, code)
+    figures = collect_figures(season, unit)
+    progress_rows, progress_totals = progress_table(figures)
+    members, organizations = figures.levels[MEMBER], figures.levels[ORGANIZATION]
+    context = {
+        "season": season,
+        "unit": unit,
+        "figures": figures,
+        "crumbs": breadcrumbs(request, season, unit),
+        "members": members,
+        "organizations": organizations,
+        "member_levels": level_table(figures, MEMBER),
+        "organization_levels": level_table(figures, ORGANIZATION),
+        "members_not_rated": not_rated(members),
+        "organizations_not_rated": not_rated(organizations),
+        "member_chart": level_chart(
+            "chart-members",
+            _("Party members by rating level, %(year)s") % {"year": season.year},
+            figures,
+            MEMBER,
+        ),
+        "organization_chart": level_chart(
+            "chart-organizations",
+            _("Party organizations by rating level, %(year)s") % {"year": season.year},
+            figures,
+            ORGANIZATION,
+        ),
+        "progress_chart": progress_chart("chart-progress", _("Party members by step"), figures, MEMBER),
+        "progress_rows": progress_rows,
+        "progress_totals": progress_totals,
+        "children": child_rows(figures),
+        "deadlines": [
+            (PHASE_LABELS[phase], day, passed, figures.overdue.get(phase) if passed else None)
+            for phase, day, passed in figures.deadlines()
+        ],
+        # The phases nest (a subject short of a phase is short of every later one), so the
+        # largest figure is the number of subjects behind some passed deadline.
+        "overdue_total": max(figures.overdue.values(), default=0),
+        "follow_up": follow_up_rows(figures),
+        "decided_members": members.rated,
+        "in_scope_members": reviewed_count(members),
+        "decided_organizations": organizations.rated,
+        "in_scope_organizations": reviewed_count(organizations),
+        "decided_members_percent": ratio(members.rated, reviewed_count(members)),
+        "decided_organizations_percent": ratio(organizations.rated, reviewed_count(organizations)),
+    }
+    return render(request, "reviews/dashboard/dashboard.html", context)
+
+
+# -- notifications -------------------------------------------------------------------------------------
+
+
+def unread_count(user) -> int:
+    """How many of the user's notifications are unread (for the badge in the navigation)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def _notifications_page(request):
+    notes = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    return Paginator(notes, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+def notification_list(request, season):
+    """The user's notifications, newest first, unread ones marked."""
+    season = get_season(season)
+    page = _notifications_page(request)
+    context = {"season": season, "page": page, "unread_count": unread_count(request.user)}
+    return render(request, "reviews/notifications/list.html", context)
+
+
+@login_required
+@require_POST
+def notification_read(request, season, pk):
+    """Mark one of the user's notifications read (404 for anyone else's)."""
+    season = get_season(season)
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if request.htmx:
+        context = {"season": season, "note": note, "unread_count": unread_count(request.user), "oob": True}
+        return render(request, "reviews/notifications/_row.html", context)
+    return redirect("reviews:notifications", season.pk)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request, season):
+    season = get_season(season)
+    marked = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if request.htmx:
+        context = {"season": season, "page": _notifications_page(request), "unread_count": 0, "oob": True}
+        return render(request, "reviews/notifications/_list.html", context)
+    if marked:
+        messages.success(request, _("All notifications marked as read."))
+    return redirect("reviews:notifications", season.pk)
+
+
+urlpatterns = [
+    path("thong-ke/", dashboard_start, name="dashboard-start"),
+    path("thong-ke/<str:code>/", dashboard, name="dashboard"),
+    path("thong-bao/", notification_list, name="notifications"),
+    path("thong-bao/da-doc-tat-ca/", notifications_read_all, name="notifications-read-all"),
+    path("thong-bao/<int:pk>/da-doc/", notification_read, name="notification-read"),
+]
