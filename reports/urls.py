@@ -1,8 +1,12 @@
 from django.urls import path
 
-from reports import views
+from reports import job_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("<int:season>/thong-ke/<str:code>.xlsx", views.dashboard_xlsx, name="dashboard-xlsx"),
+    path("<int:season>/yeu-cau/<str:kind>/", job_views.request_job, name="request"),
+    path("cua-toi/", job_views.job_list, name="jobs"),
+    path("<uuid:uid>/", job_views.job_page, name="job"),
+    path("<uuid:uid>/tai-ve/", job_views.download, name="download"),
 ]
