@@ -1,0 +1,410 @@
+"""Pages: member. The self-review form (02A/02B, or 01 for a collective), saved item by item as
+the author types; its printable copy; and the member's own result with the cell's published
+results (R-REC-1). The cell secretary may enter a member's form on their behalf; the engine
+records it and the page says so."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from members.models import Member, PledgeItem
+from reviews import access, services, workflow
+from reviews.facts import Facts
+from reviews.models import Decision, Event, ReferenceItem, Subject, Suggestion
+from reviews.notifications import published_results
+from reviews.rules import form_items
+from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step, state_label
+
+# How a pledge item was fulfilled (stored as "assessment" under "pledge:<item id>").
+ASSESSMENTS = [
+    ("done", gettext_lazy("Fulfilled")),
+    ("partly", gettext_lazy("Partly fulfilled")),
+    ("not", gettext_lazy("Not fulfilled")),
+]
+TEXT_TYPES = ("text", "graded_text", "remediation")
+SAVED_TYPES = (*TEXT_TYPES, "self_rating")
+MAX_TEXT = 20_000
+
+
+# -- small pure helpers ---------------------------------------------------------------------------
+
+
+def dom_id(key: str) -> str:
+    """An HTML id fragment for a form key ("I.1" → "I-1", "pledge:12" → "pledge-12")."""
+    return "".join(c if c.isalnum() else "-" for c in key)
+
+
+def applies(item: dict, subject: Subject) -> bool:
+    """The civil-service self-rating is only for cadres, civil servants and public employees."""
+    return not (item.get("only_for") == "civil_servant" and not subject.is_civil_servant)
+
+
+def _text(data, name: str) -> tuple[str, str | None]:
+    value = data.get(name, "").replace("\r\n", "\n")
+    if len(value) > MAX_TEXT:
+        return "", _("This text is too long: at most %(n)d characters.") % {"n": MAX_TEXT}
+    return value, None
+
+
+def _choice(data, name: str, codes) -> tuple[str, str | None]:
+    value = data.get(name, "")
+    if value and value not in codes:
+        return "", _("Choose one of the options offered.")
+    return value, None
+
+
+def clean_answer(data, subject: Subject, key: str) -> tuple[dict | None, str | None]:
+    """The value to merge under `key`, from the posted fields the key's item may hold; or the
+    reason it cannot be saved. Only posted fields are merged, so saving the text of an item
+    leaves its grade alone."""
+    rule_set = subject.season.rule_set
+    items = {i["key"]: i for i in form_items(rule_set.template(subject.form_code)) if applies(i, subject)}
+    if key == "refs" and any(i.get("references") for i in items.values()):
+        try:
+            ticked = sorted({int(v) for v in data.getlist("ticked")})
+        except ValueError:
+            ticked = [-1]
+        if ReferenceItem.objects.filter(pk__in=ticked).count() != len(ticked):
+            return None, _("Unknown reference item.")
+        return {"ticked": ticked}, None
+    fields: list[tuple[str, tuple[str, str | None]]] = []
+    if key.startswith("pledge:"):
+        item_id = key.partition(":")[2]
+        if not (
+            subject.is_member
+            and item_id.isdigit()
+            and PledgeItem.objects.filter(
+                pk=int(item_id), pledge__member_id=subject.member_id, pledge__year=subject.season.year
+            ).exists()
+        ):
+            return None, _("This item is not part of the pledge for %(year)s.") % {
+                "year": subject.season.year
+            }
+        if "fulfilment" in data:
+            fields.append(("fulfilment", _text(data, "fulfilment")))
+        if "assessment" in data:
+            fields.append(("assessment", _choice(data, "assessment", [code for code, _label in ASSESSMENTS])))
+    else:
+        item = items.get(key)
+        if item is None or item["type"] not in SAVED_TYPES:
+            return None, _("This item is not part of the form.")
+        if item["type"] in TEXT_TYPES and "text" in data:
+            fields.append(("text", _text(data, "text")))
+        if item.get("criterion") and "grade" in data:
+            fields.append(("grade", _choice(data, "grade", [g["code"] for g in rule_set.grades])))
+        if item["type"] == "self_rating" and "level" in data:
+            fields.append(("level", _choice(data, "level", rule_set.level_codes())))
+    errors = [error for _name, (_value, error) in fields if error]
+    if errors:
+        return None, errors[0]
+    if not fields:
+        return None, _("Nothing to save.")
+    return {name: value for name, (value, _error) in fields}, None
+
+
+def _deadline(season) -> datetime.date | None:
+    value = (season.deadlines or {}).get("self_review")
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _reference_lists(ticked: set[int]) -> list[dict]:
+    """The 27 manifestations and 19 prohibitions, grouped as in the source texts."""
+    labels = dict(ReferenceItem.List.choices)
+    lists: dict[str, dict] = {}
+    for ref in ReferenceItem.objects.order_by("list", "number"):
+        current = lists.setdefault(
+            ref.list, {"code": ref.list, "label": labels.get(ref.list, ref.list), "groups": [], "ticked": []}
+        )
+        if not current["groups"] or current["groups"][-1]["name"] != ref.group:
+            current["groups"].append({"name": ref.group, "items": []})
+        ref.is_ticked = ref.pk in ticked
+        current["groups"][-1]["items"].append(ref)
+        if ref.is_ticked:
+            current["ticked"].append(ref)
+    order = [ReferenceItem.List.MANIFESTATION, ReferenceItem.List.PROHIBITION]
+    return [lists[code] for code in order if code in lists]
+
+
+def _row(item: dict, answers: dict, rule_set) -> dict:
+    answer = answers.get(item["key"]) or {}
+    return {
+        "item": item,
+        "key": item["key"],
+        "dom": dom_id(item["key"]),
+        "type": item["type"],
+        "answer": answer,
+        "grade_label": rule_set.grade_label(answer.get("grade")),
+        "level_label": rule_set.level_label(answer.get("level")),
+    }
+
+
+# -- the form page ------------------------------------------------------------------------------------
+
+
+def _form_context(request, subject: Subject) -> dict:
+    """Everything the form page and its printable copy show, in a fixed number of queries."""
+    season, rule_set = subject.season, subject.season.rule_set
+    template = rule_set.template(subject.form_code)
+    facts = Facts(season, [subject])
+    form = facts.forms.get(subject.pk)
+    answers = (form.answers if form else {}) or {}
+    user = request.user
+    editable = (
+        subject.in_scope
+        and subject.state in workflow.EDITABLE
+        and access.may_edit_form(user, subject) is None
+    )
+    items = [i for i in form_items(template) if applies(i, subject)]
+    kinds = {i["type"] for i in items}
+
+    pledge, pledge_rows = None, []
+    if "pledge" in kinds and subject.is_member:
+        pledge = facts.pledges.get(subject.member_id)
+        assessments = dict(ASSESSMENTS)
+        for pledge_item in pledge.items.all() if pledge else []:
+            key = f"pledge:{pledge_item.pk}"
+            answer = answers.get(key) or {}
+            pledge_rows.append(
+                {
+                    "item": pledge_item,
+                    "key": key,
+                    "dom": dom_id(key),
+                    "answer": answer,
+                    "assessment_label": assessments.get(answer.get("assessment"), ""),
+                }
+            )
+    suggestions = list(subject.suggestions.select_related("issued_by_unit")) if "suggestions" in kinds else []
+    ticked = set((answers.get("refs") or {}).get("ticked") or [])
+    references = _reference_lists(ticked) if any(i.get("references") for i in items) else []
+    previous = services.previous_shortcomings(subject) if "remediation" in kinds else {}
+
+    sections = []
+    for section in template["sections"]:
+        rows = [_row(i, answers, rule_set) for i in section["items"] if applies(i, subject)]
+        if rows:
+            sections.append(
+                {
+                    "key": section["key"],
+                    "title": section["title"],
+                    "dom": dom_id(section["key"]),
+                    "rows": rows,
+                }
+            )
+    returned = None
+    if subject.state == Subject.State.RETURNED:
+        returned = (
+            Event.objects.filter(subject=subject, to_state=Subject.State.RETURNED)
+            .order_by("-seq")
+            .values("reason", "at")
+            .first()
+        )
+    own = access.is_own(user, subject)
+    return {
+        "season": season,
+        "subject": subject,
+        "template": template,
+        "sections": sections,
+        "form": form,
+        "answers": answers,
+        "editable": editable,
+        "own": own,
+        "on_behalf": subject.is_member and not own,
+        "entered_by": form.entered_by if form and form.entered_on_behalf else None,
+        "state_label": state_label(subject.state),
+        "grades": rule_set.grades,
+        "levels": rule_set.levels,
+        "assessments": ASSESSMENTS,
+        "pledge": pledge,
+        "pledge_rows": pledge_rows,
+        "suggestions": suggestions,
+        "references": references,
+        "ticked_count": len(ticked),
+        "previous": previous,
+        "returned": returned,
+        "deadline": _deadline(season),
+        "blockers": workflow.blockers(subject, "submit", actor=user, facts=facts).blockers
+        if editable
+        else [],
+    }
+
+
+def _form_url(subject: Subject, dom: str = "") -> str:
+    url = reverse("reviews:form", kwargs={"season": subject.season_id, "subject": subject.pk})
+    return f"{url}#item-{dom}" if dom else url
+
+
+@login_required
+def my_form(request, season: int):
+    """The user's own self-review in this season."""
+    season = get_season(season)
+    subject = Subject.objects.filter(season=season, member__user=request.user).only("pk").first()
+    if subject is None:
+        raise Http404
+    return redirect("reviews:form", season=season.pk, subject=subject.pk)
+
+
+@login_required
+def review_form(request, season: int, subject: int):
+    subject = get_subject(request, get_season(season), subject)
+    return render(request, "reviews/member/form.html", _form_context(request, subject))
+
+
+@login_required
+def print_form(request, season: int, subject: int):
+    subject = get_subject(request, get_season(season), subject)
+    context = _form_context(request, subject)
+    context["today"] = timezone.localdate()
+    return render(request, "reviews/member/form_print.html", context)
+
+
+@login_required
+@require_GET
+def form_blockers(request, season: int, subject: int):
+    """What still keeps the form from being submitted (refreshed when the submit step opens)."""
+    subject = get_subject(request, get_season(season), subject)
+    if not request.htmx:
+        return redirect(_form_url(subject) + "#sec-submit")
+    blockers = workflow.blockers(subject, "submit", actor=request.user).blockers
+    return render(request, "reviews/member/_blockers.html", {"subject": subject, "blockers": blockers})
+
+
+def _saved(request, subject: Subject, *, dom: str, saved_at=None, error: str | None = None):
+    """The answer to an autosave: a small partial for htmx, otherwise back to the item."""
+    if request.htmx:
+        return render(
+            request, "reviews/member/_save_status.html", {"saved_at": saved_at, "error": error, "dom": dom}
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(_form_url(subject, dom))
+
+
+@login_required
+@require_POST
+def save_item(request, season: int, subject: int):
+    """Autosave one item: workflow.save_answer merges the posted fields under the item's key."""
+    subject = get_subject(request, get_season(season), subject)
+    access.require(access.may_edit_form(request.user, subject))
+    key = request.POST.get("key", "")
+    value, error = clean_answer(request.POST, subject, key)
+    saved_at = None
+    if error is None:
+        try:
+            saved_at = workflow.save_answer(
+                subject=subject, actor=request.user, key=key, value=value
+            ).saved_at
+        except workflow.NotAllowed as refusal:
+            access.require(" ".join(refusal.reasons))
+        except workflow.WorkflowError as refusal:
+            error = " ".join(refusal.reasons)
+    return _saved(request, subject, dom=dom_id(key), saved_at=saved_at, error=error)
+
+
+@login_required
+@require_POST
+def answer_suggestion(request, season: int, subject: int, suggestion: int):
+    """Section IV: the author's answer to a review suggestion (R-FORM-4)."""
+    subject = get_subject(request, get_season(season), subject)
+    access.require(access.may_edit_form(request.user, subject))
+    suggestion = get_object_or_404(Suggestion, pk=suggestion, subject=subject)
+    suggestion.subject = subject
+    text, error = _text(request.POST, "answer")
+    saved_at = None
+    if error is None:
+        try:
+            saved_at = services.answer_suggestion(
+                suggestion=suggestion, actor=request.user, answer=text
+            ).answered_at
+            saved_at = saved_at or timezone.now()
+        except workflow.NotAllowed as refusal:
+            access.require(" ".join(refusal.reasons))
+        except workflow.WorkflowError as refusal:
+            error = " ".join(refusal.reasons)
+    return _saved(request, subject, dom=f"suggestion-{suggestion.pk}", saved_at=saved_at, error=error)
+
+
+@login_required
+@require_POST
+def submit(request, season: int, subject: int):
+    subject = get_subject(request, get_season(season), subject)
+    access.require(access.may_edit_form(request.user, subject))
+    done = run_step(
+        request,
+        lambda: workflow.submit_form(subject=subject, actor=request.user),
+        success=_("The review has been submitted to the cell."),
+    )
+    return redirect(_form_url(subject) if done else _form_url(subject) + "#sec-submit")
+
+
+# -- my result -------------------------------------------------------------------------------------
+
+
+@login_required
+def my_result(request, season: int):
+    """The member's own result this season, and the results their cell has published (R-REC-1)."""
+    season = get_season(season)
+    member = Member.objects.filter(user=request.user).first()
+    subject = (
+        Subject.objects.select_related(*SUBJECT_RELATED).filter(season=season, member=member).first()
+        if member
+        else None
+    )
+    if subject is None:
+        raise Http404
+    rule_set = season.rule_set
+    decision = None
+    if subject.state == Subject.State.DECIDED:
+        decision = (
+            Decision.objects.filter(subject=subject, status=Decision.Status.VALID)
+            .select_related("decider")
+            .first()
+        )
+    published = [
+        {
+            "name": row["name"],
+            "level": row["decided_level"],
+            "label": rule_set.level_label(row["decided_level"]),
+        }
+        for row in published_results(subject.unit_id)
+    ]
+    return render(
+        request,
+        "reviews/member/result.html",
+        {
+            "season": season,
+            "subject": subject,
+            "state_label": state_label(subject.state),
+            "decision": decision,
+            "levels": {
+                "self": (subject.self_level, rule_set.level_label(subject.self_level)),
+                "proposed": (subject.proposed_level, rule_set.level_label(subject.proposed_level)),
+                "decided": (subject.decided_level, rule_set.level_label(subject.decided_level)),
+            },
+            "published": published,
+        },
+    )
+
+
+urlpatterns = [
+    path("phieu/", my_form, name="my-form"),
+    path("phieu/<int:subject>/", review_form, name="form"),
+    path("phieu/<int:subject>/luu/", save_item, name="form-save"),
+    path("phieu/<int:subject>/goi-y/<int:suggestion>/", answer_suggestion, name="form-answer"),
+    path("phieu/<int:subject>/con-thieu/", form_blockers, name="form-blockers"),
+    path("phieu/<int:subject>/nop/", submit, name="form-submit"),
+    path("phieu/<int:subject>/in/", print_form, name="form-print"),
+    path("ket-qua/", my_result, name="my-result"),
+]

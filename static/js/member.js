@@ -1,0 +1,132 @@
+// The member's pages: autosave bookkeeping and section steps on the review form, rows on the pledge.
+(function () {
+  "use strict";
+
+  // -- review form: which items have unsent, in-flight or refused changes --------------------------
+  var root = document.querySelector("[data-review-form]");
+  var autosaved = function (el) { return el && el.closest && el.closest("form[data-autosave]"); };
+  var status = function (form) { return form.querySelector(".save-status"); };
+  var unsafe = function () {
+    return document.querySelector(
+      "form[data-autosave][data-dirty='1'], form[data-autosave][data-pending='1'], form[data-autosave][data-failed='1']"
+    );
+  };
+
+  if (root) {
+    ["input", "change"].forEach(function (name) {
+      document.addEventListener(name, function (event) {
+        var form = autosaved(event.target);
+        if (form) { form.dataset.dirty = "1"; }
+      });
+    });
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      var form = autosaved(event.detail.elt);
+      if (!form) { return; }
+      form.dataset.dirty = "0";
+      form.dataset.pending = "1";
+      status(form).textContent = root.dataset.msgSaving;
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var form = autosaved(event.detail.elt);
+      if (!form) { return; }
+      form.dataset.pending = "0";
+      var xhr = event.detail.xhr;
+      var refused = xhr && xhr.responseText && xhr.responseText.indexOf('data-save-state="error"') >= 0;
+      if (!event.detail.successful) {
+        form.dataset.failed = "1";
+        form.dataset.dirty = "1";
+        var message = document.createElement("span");
+        message.className = "text-danger";
+        message.setAttribute("role", "alert");
+        message.textContent = root.dataset.msgFailed;
+        status(form).replaceChildren(message);
+      } else {
+        form.dataset.failed = refused ? "1" : "0";
+      }
+    });
+    // The count of ticked reference items beside the list's title.
+    document.addEventListener("change", function (event) {
+      var refs = event.target.closest && event.target.closest("#refs-form");
+      var count = refs && document.querySelector("[data-ref-count]");
+      if (count) { count.textContent = String(refs.querySelectorAll("input[name='ticked']:checked").length); }
+    });
+    // Leaving with text that is not saved yet: ask first (only then).
+    window.addEventListener("beforeunload", function (event) {
+      if (unsafe()) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+    // Do not submit while an item is still on its way to the server.
+    var submitForm = document.querySelector("form[data-kd-submit]");
+    if (submitForm) {
+      submitForm.addEventListener("submit", function (event) {
+        if (document.querySelector("form[data-autosave][data-dirty='1'], form[data-autosave][data-pending='1']")) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          window.alert(root.dataset.msgWait);
+        }
+      }, true);
+    }
+    // Previous / next section buttons step through the tabs.
+    var tabs = Array.prototype.slice.call(root.querySelectorAll(".form-steps [data-bs-toggle='pill']"));
+    var show = function (index) {
+      if (index < 0 || index >= tabs.length || !window.bootstrap) { return; }
+      window.bootstrap.Tab.getOrCreateInstance(tabs[index]).show();
+      tabs[index].focus();
+      root.scrollIntoView({ behavior: "smooth", block: "start" });
+    };
+    var current = function () { return tabs.findIndex(function (tab) { return tab.classList.contains("active"); }); };
+    root.querySelectorAll("[data-kd-next], [data-kd-prev]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        show(current() + (button.hasAttribute("data-kd-next") ? 1 : -1));
+      });
+    });
+    // A link to an item or a section (#item-II-1, #sec-submit) opens the section holding it.
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var pane = target && target.closest(".tab-pane");
+    if (pane && window.bootstrap) {
+      var tab = root.querySelector("[data-bs-target='#" + pane.id + "']");
+      if (tab) { window.bootstrap.Tab.getOrCreateInstance(tab).show(); }
+      target.scrollIntoView({ block: "start" });
+    }
+  }
+
+  // -- printable copy -------------------------------------------------------------------------------
+  document.querySelectorAll("[data-kd-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  // -- pledge: add rows from the empty-row template, mark removed rows ---------------------------
+  var pledge = document.querySelector("form[data-pledge-form]");
+  if (pledge) {
+    var total = pledge.querySelector("input[name$='-TOTAL_FORMS']");
+    var template = document.getElementById("pledge-empty-row");
+    pledge.querySelectorAll("[data-pledge-add]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var index = parseInt(total.value, 10);
+        var html = template.innerHTML.replace(/__prefix__/g, String(index));
+        var holder = document.createElement("div");
+        holder.innerHTML = html.trim();
+        var row = holder.firstElementChild;
+        row.querySelector("input[name$='-category']").value = button.dataset.pledgeAdd;
+        pledge.querySelector("[data-pledge-rows='" + button.dataset.pledgeAdd + "']").appendChild(row);
+        total.value = String(index + 1);
+        var text = row.querySelector("textarea");
+        if (text) { text.focus(); }
+      });
+    });
+    pledge.addEventListener("change", function (event) {
+      if (event.target.matches("[data-pledge-remove]")) {
+        var row = event.target.closest("[data-pledge-row]");
+        row.classList.toggle("opacity-50", event.target.checked);
+        row.querySelectorAll("textarea, input[type='text']").forEach(function (field) {
+          field.classList.toggle("text-decoration-line-through", event.target.checked);
+        });
+      }
+    });
+  }
+})();
