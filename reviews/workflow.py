@@ -154,7 +154,8 @@ def blockers(
             verdict.blockers += rules.level_problems(subject, level or subject.proposed_level, facts)
             head = rules.head_above_collective(subject, level or subject.proposed_level, facts, {})
             if head:
-                verdict.warnings.append(head)
+                blocking = facts.rules.switch("head_above_collective") == "block"
+                (verdict.blockers if blocking else verdict.warnings).append(head)
     elif step == "return":
         verdict.blockers += _state_problem(subject, (S.SUBMITTED,), label)
     elif step in ("reopen", "cancel"):
