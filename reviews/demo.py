@@ -302,14 +302,17 @@ def _comments_where_needed(members: list[Subject], actor) -> None:
 
 
 def _run_cell(season: Season, cell: Organization, rng: random.Random, *, stop_at: str,
-              excellent: int = 0) -> list[Subject]:
-    """Take a cell and its members to `stop_at` (submitted, reviewed, proposed)."""
+              excellent: int = 0, any_excellent: bool = True) -> list[Subject]:
+    """Take a cell and its members to `stop_at` (submitted, reviewed, proposed); `excellent`
+    more members are proposed HTXSNV, or none at all without `any_excellent`."""
     secretary = _secretary(cell)
     members = _members(season, cell)
     for member in members:
         _pledge(member.member, state=Pledge.State.ACKNOWLEDGED, secretary=secretary)
     facts = Facts(season, members)
     wanted = {m.pk: _wanted_level(m, rng, facts) for m in members}
+    if not any_excellent:
+        wanted = {pk: "HTTNV" if level == "HTXSNV" else level for pk, level in wanted.items()}
     candidates = [m for m in members if wanted[m.pk] == "HTTNV" and not m.is_civil_servant and not m.is_leader]
     for member in candidates[:excellent]:
         wanted[member.pk] = "HTXSNV"
@@ -348,7 +351,7 @@ def _stage_2026(season: Season, cast: Cast, rng: random.Random) -> None:
 
     # A cell already decided by the base committee, with its members (no HTXSNV yet, so the
     # quota meter of the next cell starts from its HTTNV).
-    _run_cell(season, decided_cell, rng, stop_at="proposed")
+    _run_cell(season, decided_cell, rng, stop_at="proposed", any_excellent=False)
     _propose_collectives(season, decided_cell, cast.dangu)
     _decide_collectives(season, decided_cell, cast.dangu)
     ready = [_subject(season, pk=m.pk) for m in _members(season, decided_cell)]
