@@ -168,13 +168,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=1)
 # Chords (large reports fan out to the workers) need a result backend: Redis when there is one.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL) or None
 CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "notify-deadlines": {"task": "reviews.tasks.notify_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-notification-emails": {"task": "reviews.tasks.send_notification_emails", "schedule": crontab(minute="*/15")},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)
 }
 
 CACHES = {

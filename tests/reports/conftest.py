@@ -46,6 +46,10 @@ class Workers:
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         self.processes.append(process)
+        time.sleep(1.5)
+        if process.poll() is not None:
+            log.close()
+            raise RuntimeError("the Celery worker did not start:\n" + Path(log.name).read_text()[-3000:])
         return process
 
     def stop(self):
