@@ -1,0 +1,168 @@
+"""Signed reports: signatures any validator accepts, a public verification page that spots a
+changed byte, jobs claimed once, access to files by scope, the render_report command."""
+
+import io
+import subprocess
+
+import pytest
+from asn1crypto import pem, x509
+from django.core.management import call_command
+from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from reports.models import ReportJob
+from reports.services import claim, render_now, request_report
+from tests.factories import UserFactory
+from tests.reviews.conftest import build_world
+from tests.reviews.helpers import decide_everything_below_the_commune
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decided(signing):
+    world = build_world()
+    decide_everything_below_the_commune(world)
+    return world
+
+
+def individual_job(world):
+    subject = world.subject(member=world.head)
+    return render_now(request_report(kind="individual", season=world.season, unit=subject.unit, subject=subject,
+                                     user=world.base_staff, enqueue=False))
+
+
+def stored_bytes(job) -> bytes:
+    with job.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_pdfsig_says_the_signature_is_valid_and_covers_the_whole_document(decided, tmp_path):
+    job = individual_job(decided)
+    assert job.status == "done" and job.content_type == "application/pdf"
+    path = tmp_path / "form.pdf"
+    path.write_bytes(stored_bytes(job))
+    report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in report
+    assert "Total document signed" in report
+
+
+def test_pyhanko_validates_intact_and_trusted_with_the_dev_ca(decided, signing):
+    job = individual_job(decided)
+    root = x509.Certificate.load(pem.unarmor(signing["ca"].read_bytes())[2])
+    reader = PdfFileReader(io.BytesIO(stored_bytes(job)))
+    status = validate_pdf_signature(reader.embedded_signatures[0], ValidationContext(trust_roots=[root]))
+    assert status.intact and status.valid and status.trusted
+    assert status.bottom_line
+
+
+def test_the_text_keeps_its_vietnamese_diacritics(decided, tmp_path):
+    job = individual_job(decided)
+    path = tmp_path / "form.pdf"
+    path.write_bytes(stored_bytes(job))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "BẢN KIỂM ĐIỂM CÁ NHÂN" in text and "Lê Văn Hùng" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    assert job.verification_code in text
+
+
+def test_the_verification_page_shows_the_document_and_spots_a_changed_byte(decided, client):
+    job = individual_job(decided)
+    url = reverse("verify", args=[job.verification_code])
+    page = client.get(url)  # public: no login
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert job.sha256 in content and job.title in content and job.signer_name in content
+    original = stored_bytes(job)
+    same = client.post(url, {"file": io.BytesIO(original)})
+    assert same.context["result"]["matches"] is True
+    altered = bytearray(original)
+    altered[len(altered) // 2] ^= 0x01
+    changed = client.post(url, {"file": io.BytesIO(bytes(altered))})
+    assert changed.context["result"]["matches"] is False
+    assert "NOT" in changed.content.decode() or "KHÔNG" in changed.content.decode()
+
+
+def test_the_verification_page_is_rate_limited(decided, client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}}
+    job = individual_job(decided)
+    url = reverse("verify", args=[job.verification_code])
+    codes = [client.get(url).status_code for _ in range(35)]
+    assert codes[:30] == [200] * 30 and codes[-1] == 429
+
+
+def test_an_unknown_code_is_404(db, client):
+    assert client.get(reverse("verify", args=["AAAAA-BBBBB"])).status_code == 404
+
+
+def test_a_job_is_claimed_once(decided):
+    subject = decided.subject(member=decided.head)
+    job = request_report(kind="individual", season=decided.season, unit=subject.unit, subject=subject, enqueue=False)
+    first, second = claim(job.pk), claim(job.pk)
+    assert first and second is None  # a duplicate delivery finds nothing to claim
+    ReportJob.objects.filter(pk=job.pk).update(status="done")
+    assert claim(job.pk) is None
+
+
+def test_a_stale_claim_can_be_taken_over(decided, settings):
+    settings.REPORT_STALE_SECONDS = 5
+    subject = decided.subject(member=decided.head)
+    job = request_report(kind="individual", season=decided.season, unit=subject.unit, subject=subject, enqueue=False)
+    assert claim(job.pk)
+    from django.utils import timezone
+
+    ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timezone.timedelta(seconds=60))
+    assert claim(job.pk)
+    assert ReportJob.objects.get(pk=job.pk).attempts == 2
+
+
+def test_the_file_downloads_only_within_scope(decided, client):
+    job = individual_job(decided)
+    for user, status in [(decided.base_staff, 200), (decided.secretary, 200), (decided.commune_staff, 200),
+                         (decided.secretary2, 404), (decided.outsider, 404)]:
+        client.force_login(user)
+        assert client.get(reverse("reports:download", args=[job.uid])).status_code == status, user
+    client.force_login(decided.member_user)  # the deputy: not their own form
+    assert client.get(reverse("reports:download", args=[job.uid])).status_code == 404
+
+
+def test_requesting_a_report_from_the_browser_runs_it(decided, client, django_capture_on_commit_callbacks):
+    client.force_login(decided.base_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:request", args=[decided.season.pk, "summary"]), {"code": "CS1"})
+    job = ReportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.uid])
+    assert job.status == "done" and job.requested_by == decided.base_staff
+    page = client.get(reverse("reports:job", args=[job.uid]))
+    assert job.verification_code in page.content.decode()
+    client.force_login(decided.secretary2)
+    assert client.post(reverse("reports:request", args=[decided.season.pk, "summary"]), {"code": "XA1"}).status_code == 404
+
+
+def test_the_province_summary_fans_out_and_is_signed_once(decided, settings, tmp_path):
+    settings.REPORT_CHUNK_SIZE = 1  # one base organization per part
+    job = render_now(request_report(kind="summary", season=decided.season, unit=decided.season.units.get(code="TINH"),
+                                    enqueue=False))
+    assert job.status == "done" and job.chunks == 3  # the summary and two appendices
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(stored_bytes(job))
+    report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert report.count("Signature #") == 1 and "Total document signed" in report
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Phụ lục 1" in text and "Phụ lục 2" in text
+
+
+def test_render_report_command_writes_the_file(decided, tmp_path):
+    output = tmp_path / "decisions.pdf"
+    call_command("render_report", "decisions", organization="CS1", season=2026, output=str(output))
+    assert output.read_bytes().startswith(b"%PDF")
+    card = decided.head.card_number
+    individual = tmp_path / "one.pdf"
+    call_command("render_report", "individual", organization="CB1", season=2026, member=card, output=str(individual))
+    assert individual.stat().st_size > 1000
+
+
+def test_a_user_without_a_role_sees_no_reports(db, client):
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(reverse("reports:jobs")).status_code == 200
