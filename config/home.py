@@ -1,10 +1,16 @@
-"""What each user sees first: one panel per role they hold today, with their part of the tree."""
+"""What each user sees first: for each role they hold today, what there is to do next in the
+current season, with links to the pages where they do it. A fixed number of queries per role."""
 
 from django.db.models import Count, Q
 
-from members.models import ON_ROLL, Member, Status
+from members.models import ON_ROLL, Member, Pledge, Status
 from organizations.access import active_roles
 from organizations.models import Kind, Organization, Role
+from reviews.access import season_scope
+from reviews.models import SeasonUnit, Subject, Suggestion
+from reviews.views.common import current_season
+
+S = Subject.State
 
 
 def _organization_counts(organization: Organization) -> dict:
@@ -22,18 +28,57 @@ def _organization_counts(organization: Organization) -> dict:
         probationary=Count("id", filter=Q(status=Status.ACTIVE, official_on__isnull=True)),
         exempt=Count("id", filter=Q(status=Status.EXEMPT)),
     )
+    return {"kinds": [(Kind(kind).label, by_kind[kind]) for kind in Kind.values if by_kind.get(kind)], **members}
+
+
+def _member_tasks(member: Member, season) -> dict:
+    subject = Subject.objects.filter(season=season, member=member).first() if season else None
+    pledge = Pledge.objects.filter(member=member, year=season.year if season else 0).first()
     return {
-        "kinds": [(Kind(kind).label, by_kind[kind]) for kind in Kind.values if by_kind.get(kind)],
-        **members,
+        "subject": subject,
+        "pledge": pledge,
+        "open_suggestions": Suggestion.objects.filter(subject=subject, answer="").count() if subject else 0,
     }
 
 
+def _unit_tasks(season, organization: Organization, user) -> dict:
+    """Counts of the unit's subtree by state, and what waits for this user's decision."""
+    unit = SeasonUnit.objects.filter(season=season, organization=organization).first()
+    if unit is None:
+        return {}
+    subjects = Subject.objects.filter(season=season, path__startswith=unit.path, out_of_scope="")
+    counts = subjects.aggregate(
+        total=Count("id"),
+        members=Count("id", filter=Q(kind=Subject.Kind.MEMBER)),
+        writing=Count("id", filter=Q(state__in=[S.DRAFT, S.RETURNED])),
+        submitted=Count("id", filter=Q(state=S.SUBMITTED)),
+        reviewed=Count("id", filter=Q(state=S.REVIEWED)),
+        proposed=Count("id", filter=Q(state=S.PROPOSED)),
+        decided=Count("id", filter=Q(state=S.DECIDED)),
+        to_decide_here=Count("id", filter=Q(state=S.PROPOSED, decider=unit)),
+    )
+    pledges = Pledge.objects.filter(
+        year=season.year, state=Pledge.State.SUBMITTED, member__review_subjects__season=season,
+        member__review_subjects__path__startswith=unit.path,
+    ).count()
+    return {"unit": unit, "counts": counts, "pledges_to_acknowledge": pledges}
+
+
 def home_context(user) -> dict:
+    season = current_season(user)
     member = Member.objects.filter(user=user).select_related("cell").first()
     panels = []
     for role in active_roles(user).order_by("kind", "organization__path"):
-        panel = {"role": role, "organization": role.organization}
-        if role.kind != Role.Kind.MEMBER:
-            panel["counts"] = _organization_counts(role.organization)
+        if role.kind == Role.Kind.MEMBER:
+            continue
+        panel = {"role": role, "organization": role.organization, "counts": _organization_counts(role.organization)}
+        if season:
+            panel["season"] = _unit_tasks(season, role.organization, user)
         panels.append(panel)
-    return {"member": member, "panels": panels}
+    return {
+        "member": member,
+        "season": season,
+        "mine": _member_tasks(member, season) if member and season else None,
+        "panels": panels,
+        "sees_season": bool(season and season_scope(user, season).roles),
+    }

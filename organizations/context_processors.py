@@ -10,10 +10,11 @@ def navigation(request):
     scope = get_scope(user)
     return {
         "nav": {
-            "is_member": bool(getattr(user, "member", None)) if hasattr(user, "member") else False,
+            "is_member": hasattr(user, "member"),
             "manages": bool(scope.manage_paths) or scope.everything,
             "views_tree": scope.is_staff_anywhere,
             "imports": scope.has_role(Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD),
+            "decides": scope.has_role(Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD, Role.Kind.COMMITTEE_LEADER),
             "is_admin": user.is_staff,
         }
     }
