@@ -16,13 +16,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "true")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kiemdiem_bench")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import setup  # noqa: E402
+
 os.environ.setdefault("IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
 
 GOAL_SECONDS = 20
@@ -30,26 +27,6 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "V
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc", "Thị Thu", "Văn Đức", ""]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hường", "Lan", "Long", "Mai", "Nam", "Phúc", "Quỳnh", "Tâm",
          "Thảo", "Trang", "Tuấn", "Việt", "Yến", "Đạt", "Ánh"]  # fmt: skip
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to run against {name!r}: the benchmark deletes members; use a *bench* database.")
-    with psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
 
 
 def ensure_tree(cells_wanted: int) -> list[str]:
@@ -261,17 +238,12 @@ def main() -> None:
     parser.add_argument("--cells", type=int, default=1000)
     options = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup("kiemdiem_bench")
     from django.db import connection
 
     from members.models import CellPeriod, Member, StatusPeriod
     from members.roster import COLUMNS
 
-    call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         tables = [model._meta.db_table for model in (StatusPeriod, CellPeriod, Member)]
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.bulk import bulk_insert
 from members.models import (
     CellPeriod,
     CommitteeSeat,
@@ -1035,49 +1036,6 @@ class DemoError(Exception):
     pass
 
 
-def _reserve_ids(model, count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _insert(model, fields: list[str], rows: list[tuple], *, ids: bool = False) -> list[int]:
-    """Insert `rows` (tuples in the order of `fields`); the new ids, in order, when asked for.
-
-    On PostgreSQL it is one COPY (ids drawn from the table's sequence first); elsewhere (the
-    SQLite of `make run`) bulk_create.
-    """
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=500)
-        return [obj.pk for obj in objects] if ids else []
-    from psycopg import sql
-
-    # COPY leaves the columns it is not given NULL: give them their model default.
-    meta = model._meta
-    others = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in fields]
-    defaults = tuple(f.get_default() for f in others)
-    columns = [meta.get_field(name).column for name in fields] + [f.column for f in others]
-    new_ids = _reserve_ids(model, len(rows)) if ids else []
-    if ids:
-        columns.insert(0, meta.pk.column)
-        rows = [(new_id, *row, *defaults) for new_id, row in zip(new_ids, rows, strict=True)]
-    elif defaults:
-        rows = [(*row, *defaults) for row in rows]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-    return new_ids
-
-
 def _write_organizations(plan: DemoPlan, now: datetime.datetime) -> None:
     rows = [
         (
@@ -1093,9 +1051,9 @@ def _write_organizations(plan: DemoPlan, now: datetime.datetime) -> None:
         for org in plan.orgs
     ]
     fields = ["path", "depth", "numchild", "code", "name", "kind", "founded_on", "has_leadership_collective"]
-    for org, org_id in zip(plan.orgs, _insert(Organization, fields, rows, ids=True), strict=True):
+    for org, org_id in zip(plan.orgs, bulk_insert(Organization, fields, rows, ids=True), strict=True):
         org.id = org_id
-    _insert(
+    bulk_insert(
         OrganizationChange,
         ["organization_id", "action", "effective_on", "new_name", "new_parent_id", "recorded_at"],
         [
@@ -1110,7 +1068,7 @@ def _write_organizations(plan: DemoPlan, now: datetime.datetime) -> None:
             for org in plan.orgs
         ],
     )
-    _insert(
+    bulk_insert(
         AffiliatedCollective,
         ["organization_id", "name", "kind"],
         [(org.id, name, kind) for org in plan.orgs for name, kind in org.affiliates],
@@ -1159,7 +1117,7 @@ def _write_members(plan: DemoPlan, now: datetime.datetime) -> None:
         "birth_date", "card_number", "admitted_on", "official_on", "cell_id", "status", "civil_service_post",
         "party_post", "workplace", "is_leader", "is_civil_servant", "created_at",
     ]  # fmt: skip
-    for person, member_id in zip(plan.persons, _insert(Member, fields, rows, ids=True), strict=True):
+    for person, member_id in zip(plan.persons, bulk_insert(Member, fields, rows, ids=True), strict=True):
         person.id = member_id
 
 
@@ -1178,14 +1136,16 @@ def _write_histories(plan: DemoPlan) -> None:
         else:
             cells.append((p.id, p.former_cell.id, p.admitted, p.moved_on - day))
             cells.append((p.id, p.cell.id, p.moved_on, None))
-    _insert(StatusPeriod, ["member_id", "status", "starts_on", "ends_on", "other_cell_id", "note"], statuses)
-    _insert(
+    bulk_insert(
+        StatusPeriod, ["member_id", "status", "starts_on", "ends_on", "other_cell_id", "note"], statuses
+    )
+    bulk_insert(
         CommitteeSeat,
         ["member_id", "organization_id", "position", "starts_on"],
         [(p.id, p.cell.id, p.seat, p.seat_since) for p in plan.persons if p.seat is not None],
     )
-    _insert(CellPeriod, ["member_id", "cell_id", "starts_on", "ends_on"], cells)
-    _insert(
+    bulk_insert(CellPeriod, ["member_id", "cell_id", "starts_on", "ends_on"], cells)
+    bulk_insert(
         DisciplineRecord,
         [
             "member_id", "decided_on", "form", "decided_by", "violation_year", "violation_cell_id",
@@ -1197,7 +1157,7 @@ def _write_histories(plan: DemoPlan) -> None:
             for d in plan.disciplines
         ],
     )  # fmt: skip
-    _insert(
+    bulk_insert(
         LeaveRecord,
         ["member_id", "year", "kind", "days"],
         [(person.id, 2026, kind, days) for person, kind, days in plan.leaves],

@@ -2,6 +2,9 @@ import csv
 import datetime
 import io
 import itertools
+import zipfile
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -9,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
 from members import roster
@@ -66,6 +70,92 @@ def xlsx_bytes(rows, header=HEADER) -> bytes:
         sheet.append([row.get(title) for title in header] if isinstance(row, dict) else row)
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Xml:
+    """A cell written as Excel writes it: its attributes after the reference, and its content."""
+
+    attributes: str
+    content: str
+
+
+_PACKAGE = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Danh sách" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/></Relationships>'
+    ),
+    "xl/styles.xml": (  # style 1 shows a date
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+
+
+def excel_bytes(rows, header=HEADER, first_row=1, references=True, numbers=None) -> bytes:
+    """An .xlsx written by hand, for what openpyxl cannot write: formulas with their last result
+    (Excel saves both), error values, cells without a reference, rows out of order (`numbers`,
+    the row number of the header and of each row)."""
+    lines = []
+    numbers = numbers or range(first_row, first_row + 1 + len(rows))
+    for number, row in zip(numbers, [header, *rows], strict=True):
+        values = [row.get(title, "") for title in header] if isinstance(row, dict) else row
+        cells = []
+        for index, value in enumerate(values):
+            where = f' r="{get_column_letter(index + 1)}{number}"' if references else ""
+            if isinstance(value, Xml):
+                cells.append(f"<c{where}{value.attributes}>{value.content}</c>")
+            elif value:
+                cells.append(f'<c{where} t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+        lines.append(f'<row r="{number}">{"".join(cells)}</row>')
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + "".join(lines)
+        + "</sheetData></worksheet>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in _PACKAGE.items():
+            archive.writestr(name, xml)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
     return buffer.getvalue()
 
 
@@ -312,6 +402,119 @@ def test_every_bad_cell_of_a_big_file_is_listed_and_nothing_is_imported(tree):
     assert not Member.objects.exists()
 
 
+# The fast .xlsx reader ------------------------------------------------------------------------
+
+_FORMULA = "Ô này chứa công thức; hãy nhập trực tiếp giá trị."
+_NO_TITLE = "Ô này có dữ liệu nhưng cột của nó không có tiêu đề; hãy xóa dữ liệu này."
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def reader(request, monkeypatch):
+    """Runs a test with the fast .xlsx reader, then with openpyxl, which it must agree with."""
+    if request.param == "openpyxl":
+        monkeypatch.setattr(roster, "_calamine_rows", lambda data: None)
+    return request.param
+
+
+def read_by(reader: str, data: bytes) -> bytes:
+    assert (roster._calamine_rows(data) is not None) == (reader == "calamine")
+    return data
+
+
+def test_formulas_saved_with_their_results_are_rejected(tree, reader):
+    # Excel saves each formula's last result next to it, and that result is what calamine reads.
+    rows = [
+        member_row(
+            **{
+                "Tên đệm": Xml(' t="str"', '<f t="array" ref="C2">TRIM(C3:C4)</f><v>Thị</v>'),
+                "Tên": Xml(' t="str"', "<f>UPPER(B2)</f><v>HƯỜNG</v>"),
+                "Số thẻ đảng viên": Xml(
+                    "", '<f t="shared" ref="G2:G3" si="0">10000000+ROW()</f><v>10000002</v>'
+                ),
+            }
+        ),
+        member_row(**{"Số thẻ đảng viên": Xml("", '<f t="shared" si="0"/><v>10000003</v>')}),
+        member_row(),
+        [*member_row().values(), Xml("", "<f>1+1</f><v>2</v>")],
+        member_row(**{"Ngày sinh": Xml("", "<f>DATE(1980,5,17)</f>")}),  # never calculated: no result
+    ]
+    result = run(read_by(reader, excel_bytes(rows)), filename="roster.xlsx")
+
+    assert errors_of(result) == {
+        (2, "Tên đệm", _FORMULA),
+        (2, "Tên", _FORMULA),
+        (2, "Số thẻ đảng viên", _FORMULA),
+        (3, "Số thẻ đảng viên", _FORMULA),
+        (5, "cột O", _NO_TITLE),
+        (6, "Ngày sinh", _FORMULA),
+    }
+    assert not Member.objects.exists()
+
+
+def test_error_values_read_as_their_text(tree, reader):
+    rows = [
+        member_row(**{"Ngày sinh": Xml(' t="e"', "<v>#N/A</v>")}),
+        member_row(**{"Ngày vào Đảng": Xml(' t="e"', "<f>1/0</f><v>#DIV/0!</v>")}),
+    ]
+    result = run(read_by(reader, excel_bytes(rows)), filename="roster.xlsx")
+
+    assert errors_of(result) == {
+        (2, "Ngày sinh", "“#N/A” không phải là ngày; hãy ghi ngày theo dạng dd/mm/yyyy, ví dụ 17/05/1980."),
+        (3, "Ngày vào Đảng", _FORMULA),
+    }
+
+
+def test_xlsx_rows_keep_their_spreadsheet_numbers_below_blank_rows(tree, reader):
+    data = excel_bytes([member_row(), member_row(**{"Ngày sinh": "abc"})], first_row=3)
+    result = run(read_by(reader, data), filename="roster.xlsx")
+
+    assert [(e.row, e.column) for e in result.errors] == [(5, "Ngày sinh")]
+
+
+def test_typed_xlsx_cells_import_alike_with_either_reader(tree, reader):
+    rows = [
+        member_row(
+            **{"Ngày sinh": Xml(' s="1"', "<v>29358</v>"), "Số thẻ đảng viên": Xml("", "<v>87654321</v>")}
+        ),
+        member_row(**{"Lãnh đạo, quản lý": Xml(' t="b"', "<v>1</v>"), "Tên đệm": ""}),
+    ]
+    result = run(read_by(reader, excel_bytes(rows)), filename="roster.xlsx")
+
+    assert result.imported, result.errors
+    first = Member.objects.get(card_number="87654321")
+    assert first.birth_date == datetime.date(1980, 5, 17) and not first.is_leader
+    second = Member.objects.exclude(pk=first.pk).get()
+    assert second.is_leader and second.middle_name == "" and second.full_name == "Nguyễn Hường"
+
+
+@pytest.mark.parametrize(
+    ("rows", "options", "errors"),
+    [
+        ([[*member_row().values(), *[""] * 13, "lạc chỗ"]], {}, {(2, "cột AB", _NO_TITLE)}),
+        ([member_row()], {"references": False}, set()),
+        # A value calamine shows as an empty cell, as it would show one it lost.
+        ([member_row(**{"Chức vụ Đảng": Xml(' t="str"', "<v></v>")})], {}, set()),
+    ],
+    ids=["a-value-right-of-column-z", "cells-without-references", "a-value-shown-empty"],
+)
+def test_sheets_the_fast_reader_could_misread_go_to_openpyxl(tree, rows, options, errors):
+    data = excel_bytes(rows, **options)
+    assert roster._calamine_rows(data) is None
+
+    result = run(data, filename="roster.xlsx")
+
+    assert errors_of(result) == errors
+    assert result.imported == (not errors)
+
+
+def test_rows_written_out_of_order_are_read_in_their_place(tree):
+    # openpyxl loses such rows; calamine puts each where its number says.
+    rows = [member_row(**{"Ngày sinh": "abc"}), member_row()]
+    result = run(read_by("calamine", excel_bytes(rows, numbers=[1, 3, 2])), filename="roster.xlsx")
+
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Ngày sinh")]
+
+
 # Errors in the header -----------------------------------------------------------------------
 
 
@@ -385,6 +588,11 @@ def test_a_repeated_column_and_values_under_no_title_are_errors(tree):
             "Tệp không phải là bảng tính đọc được. Hãy tải lên tệp .xlsx hoặc .csv.",
         ),
         (
+            zip_bytes({"word/document.xml": "<document/>"}),
+            "roster.xlsx",
+            "Tệp không phải là bảng tính đọc được. Hãy tải lên tệp .xlsx hoặc .csv.",
+        ),
+        (
             "Mã chi bo,Ho,Tên\nCB1,Nguyen,Hà\n".encode("latin-1"),
             "roster.csv",
             "Tệp CSV không được mã hóa UTF-8. Trong Excel, hãy lưu tệp dưới dạng “CSV UTF-8 (Comma delimited)”.",
@@ -407,6 +615,7 @@ def test_a_repeated_column_and_values_under_no_title_are_errors(tree):
         "png-as-csv",
         "binary-csv",
         "broken-zip",
+        "zip-not-a-workbook",
         "latin1-csv",
         "utf16-csv",
         "empty",
