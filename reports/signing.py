@@ -11,15 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone
+from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.stamp import TextStampStyle
 
 FIELD = "ChuKySo"
@@ -43,12 +48,34 @@ def _name_parts(certificate: x509.Certificate) -> tuple[str, str]:
     return subject.get("common_name", ""), subject.get("title", "")
 
 
+class KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses (and validates) the private key on every signature, which
+    costs more than the signature itself; this one parses it once."""
+
+    @functools.cached_property
+    def _private_key(self):
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, RSAPrivateKey):
+            return self._private_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 def _pkcs12(path: Path) -> SigningKey:
     if not path.exists():
         raise SigningUnavailable(f"no signing certificate at {path}; run `manage.py make_dev_signing_cert`")
-    signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(path), passphrase=settings.SIGNING_PKCS12_PASSPHRASE.encode())
-    if signer is None:
+    return _load_pkcs12(str(path), path.stat().st_mtime, settings.SIGNING_PKCS12_PASSPHRASE)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_pkcs12(path: str, _mtime: float, passphrase: str) -> SigningKey:
+    loaded = signers.SimpleSigner.load_pkcs12(pfx_file=path, passphrase=passphrase.encode())
+    if loaded is None:
         raise SigningUnavailable(f"cannot open {path} with the configured passphrase")
+    signer = KeptKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                           cert_registry=loaded.cert_registry)
     name, role = _name_parts(signer.signing_cert)
     return SigningKey(signer, name, role)
 
@@ -78,11 +105,21 @@ def signing_key(organization_code: str = "") -> SigningKey:
     return _pkcs12(Path(settings.SIGNING_PKCS12_PATH))
 
 
+# Latin, Vietnamese letters and marks, punctuation: all a stamp needs.
+STAMP_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x370), *range(0x1EA0, 0x1EFA),
+                  *range(0x2010, 0x2030)]
+
+
 @functools.cache
-def _font_in_thousandths(path: str) -> bytes:
-    """pyHanko writes glyph widths in the font's own units, which PDF reads as 1/1000 em; fonts
-    drawn at 2048 units per em (Liberation, DejaVu) would print with gaps. Rescale in memory."""
+def _stamp_font(path: str) -> bytes:
+    """The stamp font, prepared once per process: cut down to the letters a stamp uses (pyHanko
+    subsets it again for every signature, which costs in proportion to its size), and drawn at
+    1000 units per em (pyHanko writes glyph widths in the font's own units, which PDF reads as
+    thousandths: a 2048-unit font like Liberation would print with gaps)."""
     font = TTFont(path)
+    subsetter = subset.Subsetter(subset.Options(layout_features=["*"], name_IDs=["*"], notdef_outline=True))
+    subsetter.populate(unicodes=STAMP_UNICODES)
+    subsetter.subset(font)
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
     buffer = io.BytesIO()
@@ -95,7 +132,7 @@ class StampFont(GlyphAccumulatorFactory):
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
         return GlyphAccumulator(
-            writer=writer, font_handle=io.BytesIO(_font_in_thousandths(self.font_file)),
+            writer=writer, font_handle=io.BytesIO(_stamp_font(self.font_file)),
             font_size=self.font_size, obj_stream=obj_stream,
         )
 
