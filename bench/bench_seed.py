@@ -8,41 +8,14 @@ code of `manage.py seed_demo` and prints the time of each phase.
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "true")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kiemdiem_bench_seed")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import setup  # noqa: E402
 
 GOAL_SECONDS = 180
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if parsed.scheme not in ("postgres", "postgresql") or "bench" not in name:
-        sys.exit(
-            f"Refusing to run against {url!r}: the benchmark empties its database; use a PostgreSQL *bench* one."
-        )
-    with psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
 
 
 def main() -> None:
@@ -51,16 +24,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    setup("kiemdiem_bench_seed")
     from django.core.management import call_command
     from django.db import connection
 
     from members.demo import DEFAULT_SEED, seed_demo
 
-    call_command("migrate", verbosity=0, interactive=False)
     call_command("flush", verbosity=0, interactive=False)
 
     def progress(phase: str, seconds: float) -> None:

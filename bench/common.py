@@ -29,10 +29,16 @@ def ensure_database(url: str) -> None:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
     if parsed.scheme not in ("postgres", "postgresql") or "bench" not in name:
-        sys.exit(f"Refusing to run against {url!r}: benchmarks empty their database; use a PostgreSQL *bench* one.")
+        sys.exit(
+            f"Refusing to run against {url!r}: benchmarks empty their database; use a PostgreSQL *bench* one."
+        )
     with psycopg.connect(
-        host=parsed.hostname or "127.0.0.1", port=parsed.port or 5432, user=parsed.username or "postgres",
-        password=parsed.password or None, dbname="postgres", autocommit=True,
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        dbname="postgres",
+        autocommit=True,
     ) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
