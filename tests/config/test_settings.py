@@ -1,0 +1,60 @@
+"""Settings come from the environment and fail loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import database_from_url, env_bool, env_int
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bad_values_stop_the_process(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_FLAG", False)
+    monkeypatch.setenv("X_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_NUMBER", 1)
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("mysql://x/y", base_dir=ROOT)
+
+
+def test_urls_become_database_settings():
+    pg = database_from_url("postgres://kd:secret@db:5433/kiemdiem", base_dir=ROOT)
+    assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
+        "django.db.backends.postgresql",
+        "kiemdiem",
+        "kd",
+        "secret",
+        "db",
+        "5433",
+    )
+    assert database_from_url("sqlite:///var/x.sqlite3", base_dir=ROOT)["NAME"] == str(ROOT / "var/x.sqlite3")
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    env.update({"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.vn"})
+    env.pop(missing)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and missing in done.stderr
+
+
+def test_dates_are_day_first_in_vietnamese():
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("vi"):
+        field = forms.DateField()
+        assert field.clean("05/12/2024").month == 12
+        from django.utils.formats import date_format
+
+        assert date_format(field.clean("05/12/2024"), "SHORT_DATE_FORMAT") == "05/12/2024"
