@@ -143,6 +143,13 @@ class Member(models.Model):
         return self.cell.path
 
 
+def own_member(user) -> "Member | None":
+    """The user's member record (with its cell), read once per user object (so once per request)."""
+    if "_kd_member" not in user.__dict__:
+        user.__dict__["_kd_member"] = Member.objects.filter(user=user).select_related("cell").first()
+    return user.__dict__["_kd_member"]
+
+
 class StatusPeriod(models.Model):
     """The member's status over time; the current one has no end date."""
 

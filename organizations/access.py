@@ -96,6 +96,14 @@ def active_roles(user, day: datetime.date | None = None):
     )
 
 
+def todays_roles(user) -> list[Role]:
+    """The user's active roles today, read once per user object (so once per request)."""
+    cached = user.__dict__.get("_kd_roles")
+    if cached is None:
+        cached = user.__dict__["_kd_roles"] = list(active_roles(user))
+    return cached
+
+
 def get_scope(user) -> Scope:
     """The user's scope today, computed once per user object (so once per request)."""
     if not getattr(user, "is_authenticated", False):
@@ -104,7 +112,7 @@ def get_scope(user) -> Scope:
     if cached is not None:
         return cached
     manage, view, cells, kinds = [], [], [], set()
-    for role in active_roles(user):
+    for role in todays_roles(user):
         kinds.add(role.kind)
         path = role.organization.path
         if role.kind in MANAGING_ROLES:

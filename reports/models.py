@@ -61,7 +61,7 @@ class ReportJob(models.Model):
     size = models.PositiveBigIntegerField(_("size"), default=0)
     pages = models.PositiveIntegerField(default=0)
     verification_code = models.CharField(max_length=11, unique=True, default=new_verification_code)
-    title = models.CharField(_("title"), max_length=255, blank=True)
+    title = models.CharField(_("document title"), max_length=255, blank=True)
     signer_name = models.CharField(max_length=255, blank=True)
     signer_organization = models.CharField(max_length=255, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)

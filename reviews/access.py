@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from organizations.access import active_roles
+from members.models import own_member
+from organizations.access import todays_roles
 from organizations.models import Kind, Organization, Role
 from reviews.models import Season, SeasonUnit, Subject
 
@@ -71,13 +72,13 @@ def season_scope(user, season: Season) -> SeasonScope:
     cache = user.__dict__.setdefault("_kd_season_scopes", {})
     if season.pk in cache:
         return cache[season.pk]
-    roles = list(active_roles(user))
+    roles = todays_roles(user)
     paths = dict(
         SeasonUnit.objects.filter(
             season=season, organization_id__in=[r.organization_id for r in roles]
         ).values_list("organization_id", "path")
     )
-    member = getattr(user, "member", None) if hasattr(user, "member") else None
+    member = own_member(user)
     scope = SeasonScope(
         user_id=user.pk,
         roles=tuple((r.kind, paths[r.organization_id]) for r in roles if r.organization_id in paths),

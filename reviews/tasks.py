@@ -1,7 +1,7 @@
 """Scheduled work of a season: deadline reminders and overdue notices, and their e-mail.
 
 `notify_deadlines` runs once a day (Celery beat, 06:00 Asia/Ho_Chi_Minh). For each open season
-with deadlines it finds, per phase (reviews.statistics.PHASES), the in-scope subjects that have
+with deadlines it finds, per phase (reviews.figures.PHASES), the in-scope subjects that have
 not reached the phase:
 
 - the phase's deadline falls within the next WARN_DAYS days: a DEADLINE notification to the
@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.models import Role
-from reviews import statistics
+from reviews import figures as statistics
 from reviews.access import STAFF
 from reviews.models import Notification, Season, Subject
 from reviews.notifications import notify, send_pending_emails

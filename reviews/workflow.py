@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reviews import access, notifications, rules
 from reviews.audit import append_event
@@ -92,13 +93,13 @@ def _with_name(subject: Subject, reasons: list[str]) -> list[str]:
 
 
 STEP_LABELS = {
-    "submit": "nộp bản kiểm điểm",
-    "review": "ghi kết quả kiểm điểm",
-    "propose": "đề xuất xếp loại",
-    "decide": "quyết định xếp loại",
-    "return": "trả lại",
-    "reopen": "mở lại",
-    "cancel": "hủy kết quả",
+    "submit": gettext_lazy("submitting the review"),
+    "review": gettext_lazy("recording the review"),
+    "propose": gettext_lazy("proposing a level"),
+    "decide": gettext_lazy("deciding the level"),
+    "return": gettext_lazy("returning it"),
+    "reopen": gettext_lazy("reopening it"),
+    "cancel": gettext_lazy("cancelling the result"),
 }
 
 

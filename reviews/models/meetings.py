@@ -70,7 +70,7 @@ class FormerCellComment(models.Model):
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="outside_comments")
     source = models.CharField(max_length=16, choices=Source.choices)
-    from_name = models.CharField(_("from"), max_length=255)
+    from_name = models.CharField(_("cell the comments come from"), max_length=255)
     text = models.TextField(_("comments"))
     received_on = models.DateField(_("received on"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -133,7 +133,7 @@ class Subject(models.Model):
         SeasonUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="decides"
     )
     quota_key = models.CharField(max_length=64, blank=True)
-    form_code = models.CharField(_("form"), max_length=8)
+    form_code = models.CharField(_("review form template"), max_length=8)
     position = models.PositiveSmallIntegerField(choices=Position.choices, default=Position.MEMBER)
     is_leader = models.BooleanField(default=False)
     is_civil_servant = models.BooleanField(default=False)

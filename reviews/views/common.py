@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from members.models import Member
-from organizations.access import active_roles
+from members.models import own_member
+from organizations.access import todays_roles
 from reviews import workflow
 from reviews.access import season_scope
 from reviews.models import Season, SeasonUnit, Subject
@@ -18,8 +18,8 @@ SUBJECT_RELATED = ("season__rule_set", "season__top_organization", "unit", "deci
 
 def current_season(user) -> Season | None:
     """The latest open season covering one of the user's roles or their own cell."""
-    paths = [r.organization.path for r in active_roles(user)]
-    member = Member.objects.filter(user=user).select_related("cell").first()
+    paths = [r.organization.path for r in todays_roles(user)]
+    member = own_member(user)
     if member:
         paths.append(member.cell.path)
     if user.is_superuser:

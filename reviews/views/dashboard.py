@@ -1,7 +1,7 @@
 """Pages: the season dashboard (R-STAT-1, R-STAT-2, R-STAT-3) and the user's notifications.
 
 The dashboard of an organization shows its figures in a fixed number of queries, whatever the
-size of its subtree: every figure comes from reviews/statistics.py, which groups in SQL by path
+size of its subtree: every figure comes from reviews/figures.py, which groups in SQL by path
 prefix. Charts are inline SVG built here as plain geometry, with the same figures in tables.
 """
 
@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organizations.models import Organization
-from reviews import statistics
+from reviews import figures as statistics
 from reviews.access import MANAGING, VIEWING, season_scope
+from reviews.figures import ChildRow, LevelCounts
 from reviews.models import Notification, Season, SeasonUnit, Subject
-from reviews.statistics import ChildRow, LevelCounts
 from reviews.views.common import get_season, get_unit, state_label
 
 MEMBER, ORGANIZATION = Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION

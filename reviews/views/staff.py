@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from organizations.models import Kind, Organization
-from reviews import access, rules, services, statistics, workflow
+from reviews import access, rules, services, workflow
+from reviews import figures as statistics
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import (

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports.excel import dashboard_workbook
-from reviews import statistics
+from reviews import figures as statistics
 from reviews.models import Subject
 from reviews.scope import open_season
 from reviews.services import submit_remediation_plan

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from members.models import DisciplineRecord
-from reviews import statistics
+from reviews import figures as statistics
 from reviews.models import Subject
 from reviews.scope import open_season
 from reviews.services import submit_remediation_plan

@@ -186,7 +186,7 @@ def test_r_stat_2_progress_and_overdue(client, world):
     assert by_state["draft"]["counts"] == [3, 0, 9] and by_state["submitted"]["counts"] == [0, 0, 1]
     assert ctx["overdue_total"] == 12
     deadlines = {str(label): (passed, late) for label, _day, passed, late in ctx["deadlines"]}
-    assert deadlines["Self-review"] == (True, 12) and deadlines["Rating decision"] == (False, None)
+    assert deadlines["Bản tự kiểm điểm"] == (True, 12) and deadlines["Rating decision"] == (False, None)
     assert "10/01/2026" in response.content.decode()
 
 
@@ -264,7 +264,7 @@ def test_notifications_newest_first_with_unread_marked(client, world):
     html = response.content.decode()
     assert html.index("Mới chưa đọc") < html.index("Cũ đã đọc")
     assert "Của người khác" not in html
-    assert html.count("Unread</span>") == 1 and response.context["unread_count"] == 1
+    assert html.count("Chưa đọc</span>") == 1 and response.context["unread_count"] == 1
     assert unread_count(w.secretary) == 1 and unread_count(w.outsider) == 0
 
 
@@ -283,7 +283,7 @@ def test_mark_one_read_then_all(client, world):
     assert first.read_at is not None and unread_count(w.secretary) == 1
     response = client.post(reverse("reviews:notifications-read-all", args=[w.season.pk]), follow=True)
     assert unread_count(w.secretary) == 0
-    assert "All notifications marked as read." in response.content.decode()
+    assert "Đã đánh dấu tất cả thông báo là đã đọc." in response.content.decode()
 
 
 def test_marking_someone_elses_notification_is_404(client, world):
@@ -317,7 +317,7 @@ def test_the_badge_partial_says_how_many_are_unread():
         render_to_string("reviews/notifications/_badge.html", {"unread_count": 0}).count("badge rounded") == 0
     )
     html = render_to_string("reviews/notifications/_badge.html", {"unread_count": 3})
-    assert ">3<" in html and "unread notifications" in html
+    assert ">3<" in html and "thông báo chưa đọc" in html
 
 
 # -- deadline notifications --------------------------------------------------------------------------

@@ -514,6 +514,6 @@ def test_my_result_runs_a_fixed_number_of_queries(db, client, django_assert_max_
         source="?",
     )
     login(client, user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         response = client.get(url("my-result", w))
     assert response.content.decode().count("<tr>") == 1 + 3 + extra  # the header row, then each member

@@ -561,7 +561,7 @@ def everyone_proposed(w):
     ).exclude(unit__organization=w.base).update(state=S.PROPOSED, self_level="HTTNV", proposed_level="HTTNV")
 
 
-QUEUE_QUERIES = 30
+QUEUE_QUERIES = 33
 BOARD_QUERIES = 26
 
 
