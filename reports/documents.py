@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from members.models import CommitteeSeat, Pledge
 from members.names import fold
 from organizations.models import BASE_KINDS, CELL_KINDS, Kind
-from reviews import statistics
+from reviews import figures as statistics
 from reviews.models import (
     Decision,
     Meeting,

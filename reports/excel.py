@@ -14,8 +14,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reviews.figures import LevelCounts
 from reviews.models import Subject
-from reviews.statistics import LevelCounts
 from reviews.views.dashboard import PROGRESS_STATES, Figures, ratio
 
 S = Subject.State
