@@ -186,7 +186,7 @@ def test_r_stat_2_progress_and_overdue(client, world):
     assert by_state["draft"]["counts"] == [3, 0, 9] and by_state["submitted"]["counts"] == [0, 0, 1]
     assert ctx["overdue_total"] == 12
     deadlines = {str(label): (passed, late) for label, _day, passed, late in ctx["deadlines"]}
-    assert deadlines["Bản tự kiểm điểm"] == (True, 12) and deadlines["Rating decision"] == (False, None)
+    assert deadlines["Bản tự kiểm điểm"] == (True, 12) and deadlines["Quyết định xếp loại"] == (False, None)
     assert "10/01/2026" in response.content.decode()
 
 
