@@ -22,7 +22,7 @@ from reviews.models import (
     Suggestion,
 )
 from reviews.notifications import notify_suggestion
-from reviews.workflow import EDITABLE, WorkflowError, _locked, _refuse_if, allow
+from reviews.workflow import EDITABLE, WorkflowError, _locked, _refuse_if, allow, end_valid_decision
 
 
 @transaction.atomic
@@ -223,15 +223,7 @@ def rerate_for_past_violation(*, record: DisciplineRecord, actor) -> Decision | 
         "date": record.decided_on.strftime("%d/%m/%Y"),
         "year": record.violation_year,
     }
-    old = Decision.objects.select_for_update().get(subject=subject, status=Decision.Status.VALID)
-    old.status, old.ended_by, old.ended_at, old.end_reason = (
-        Decision.Status.CANCELLED,
-        actor,
-        timezone.now(),
-        reason,
-    )
-    old.needs_commendation_review = True
-    old.save()
+    old = end_valid_decision(subject, actor, Decision.Status.CANCELLED, reason, commendation=True)
     from_state = subject.state
     if record.self_found_and_remedied:
         subject.state, subject.decided_level = Subject.State.PROPOSED, ""

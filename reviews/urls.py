@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from reviews.views import cell, dashboard, member, staff
+from reviews.views import cell, dashboard, followup, member, staff
 from reviews.views.index import season_index
 
 app_name = "reviews"
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:season>/", include(cell.urlpatterns)),
     path("<int:season>/", include(staff.urlpatterns)),
     path("<int:season>/", include(dashboard.urlpatterns)),
+    path("<int:season>/", include(followup.urlpatterns)),
 ]

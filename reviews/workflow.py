@@ -551,11 +551,10 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     return made
 
 
-def _end_decision(
-    subject: Subject, actor, reason: str, status: str, action: str, *, commendation: bool = False
-):
-    if not reason.strip():
-        raise WorkflowError([_("A reason is required.")])
+def end_valid_decision(
+    subject: Subject, actor, status: str, reason: str, *, commendation: bool = False
+) -> Decision:
+    """Mark the decision in force as reopened or cancelled; it stays on record (R-STEP-3/4)."""
     current = Decision.objects.select_for_update().get(subject=subject, status=Decision.Status.VALID)
     current.status, current.ended_by, current.ended_at, current.end_reason = (
         status,
@@ -565,6 +564,15 @@ def _end_decision(
     )
     current.needs_commendation_review = commendation
     current.save()
+    return current
+
+
+def _end_decision(
+    subject: Subject, actor, reason: str, status: str, action: str, *, commendation: bool = False
+):
+    if not reason.strip():
+        raise WorkflowError([_("A reason is required.")])
+    current = end_valid_decision(subject, actor, status, reason, commendation=commendation)
     from_state = subject.state
     subject.state, subject.decided_level = S.PROPOSED, ""
     subject.save(update_fields=["state", "decided_level", "updated_at"])

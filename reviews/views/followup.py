@@ -1,0 +1,133 @@
+"""After and around the review: remediation plans (R-REC-3) and prerequisite collectives marked
+as reviewed (R-ORDER-4)."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from organizations.models import AffiliatedCollective
+from reviews import access, services
+from reviews.models import AffiliateReview, RemediationItem, RemediationPlan
+from reviews.views.common import get_season, get_subject, get_unit, run_step
+
+ROWS = 5
+
+
+class PlanItemForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Shortcoming and measure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owner = forms.CharField(label=gettext_lazy("Who"), required=False, max_length=255)
+    due_on = forms.DateField(label=gettext_lazy("Due on"), required=False)
+
+
+PlanItems = forms.formset_factory(PlanItemForm, extra=ROWS, max_num=20)
+
+
+@login_required
+def remediation(request, season, subject):
+    season = get_season(season)
+    subject = get_subject(request, season, subject)
+    plan = RemediationPlan.objects.filter(subject=subject).prefetch_related("items").first()
+    can_edit = access.may_edit_form(request.user, subject) is None
+    formset = PlanItems(request.POST or None, prefix="item")
+    if request.method == "POST":
+        access.require(access.may_edit_form(request.user, subject))
+        if formset.is_valid():
+            items = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("text")]
+            if run_step(
+                request,
+                lambda: services.submit_remediation_plan(subject=subject, actor=request.user, items=items),
+                success=_("The remediation plan was submitted."),
+            ):
+                return redirect("reviews:remediation", season.pk, subject.pk)
+    return render(
+        request,
+        "reviews/followup/remediation.html",
+        {
+            "season": season,
+            "subject": subject,
+            "plan": plan,
+            "formset": formset,
+            "can_edit": can_edit,
+            "statuses": RemediationItem.Status.choices,
+            "previous": services.previous_shortcomings(subject),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remediation_item(request, season, subject, item):
+    season = get_season(season)
+    subject = get_subject(request, season, subject)
+    access.require(access.may_edit_form(request.user, subject))
+    entry = RemediationItem.objects.filter(pk=item, plan__subject=subject).first()
+    status = request.POST.get("status", "")
+    if entry is not None and status in RemediationItem.Status.values:
+        run_step(
+            request,
+            lambda: services.update_remediation_item(
+                item=entry, actor=request.user, status=status, note=request.POST.get("note", "")
+            ),
+            success=_("Progress recorded."),
+        )
+    return redirect("reviews:remediation", season.pk, subject.pk)
+
+
+@login_required
+def affiliates(request, season, code):
+    season = get_season(season)
+    unit = get_unit(request, season, code)
+    collectives = AffiliatedCollective.objects.filter(organization_id=unit.organization_id).order_by("name")
+    done = {
+        r.affiliate_id: r
+        for r in AffiliateReview.objects.filter(season=season, affiliate__in=collectives).select_related(
+            "recorded_by"
+        )
+    }
+    if request.method == "POST":
+        access.require(access.may_record_meeting(request.user, unit))
+        chosen = collectives.filter(pk=request.POST.get("affiliate")).first()
+        try:
+            day = datetime.date.fromisoformat(request.POST.get("done_on", ""))
+        except ValueError:
+            day = None
+        if chosen is None or day is None:
+            from django.contrib import messages
+
+            messages.error(request, _("Choose the collective and the date its review was held."))
+        else:
+            run_step(
+                request,
+                lambda: services.mark_affiliate_reviewed(
+                    season=season, affiliate=chosen, actor=request.user, done_on=day
+                ),
+                success=_("%(name)s is marked as reviewed.") % {"name": chosen.name},
+            )
+        return redirect("reviews:affiliates", season.pk, unit.code)
+    return render(
+        request,
+        "reviews/followup/affiliates.html",
+        {
+            "season": season,
+            "unit": unit,
+            "rows": [(c, done.get(c.pk)) for c in collectives],
+            "can_manage": access.may_record_meeting(request.user, unit) is None,
+        },
+    )
+
+
+urlpatterns = [
+    path("ke-hoach/<int:subject>/", remediation, name="remediation"),
+    path("ke-hoach/<int:subject>/muc/<int:item>/", remediation_item, name="remediation-item"),
+    path("tien-quyet/<str:code>/", affiliates, name="affiliates"),
+]

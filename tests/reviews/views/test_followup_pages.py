@@ -1,0 +1,70 @@
+"""Remediation plans (R-REC-3) and prerequisite collectives (R-ORDER-4) in the browser."""
+
+import pytest
+from django.urls import reverse
+
+from organizations.models import AffiliatedCollective
+from reviews.models import AffiliateReview, RemediationPlan
+from tests.reviews.helpers import complete_form, review
+
+pytestmark = pytest.mark.django_db
+
+
+def reviewed_deputy(w):
+    complete_form(w.subject(unit=w.cell1), w.secretary)
+    for m in w.members1:
+        complete_form(w.subject(member=m), w.member_user if m == w.deputy else w.secretary)
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=m) for m in w.members1])
+    return w.subject(member=w.deputy)
+
+
+def test_r_rec_3_a_member_submits_a_plan_and_records_progress(world, client):
+    w = world
+    subject = reviewed_deputy(w)
+    url = reverse("reviews:remediation", args=[w.season.pk, subject.pk])
+    client.force_login(w.member_user)
+    assert client.get(url).status_code == 200
+    data = {
+        "item-TOTAL_FORMS": "5",
+        "item-INITIAL_FORMS": "0",
+        "item-0-text": "Học thêm tin học",
+        "item-0-owner": "Phạm Thị Lan",
+        "item-0-due_on": "30/06/2027",
+    }
+    assert client.post(url, data).status_code == 302
+    plan = RemediationPlan.objects.get(subject=subject)
+    item = plan.items.get()
+    assert item.due_on.isoformat() == "2027-06-30" and plan.submitted_by == w.member_user
+    client.post(
+        reverse("reviews:remediation-item", args=[w.season.pk, subject.pk, item.pk]),
+        {"status": "done", "note": "Đã có chứng chỉ"},
+    )
+    item.refresh_from_db()
+    assert (item.status, item.status_note) == ("done", "Đã có chứng chỉ")
+
+
+def test_r_rec_3_outsiders_do_not_see_a_plan_and_leaders_may_only_look(world, client):
+    w = world
+    subject = reviewed_deputy(w)
+    url = reverse("reviews:remediation", args=[w.season.pk, subject.pk])
+    client.force_login(w.secretary2)
+    assert client.get(url).status_code == 404
+    client.force_login(w.leader)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"item-TOTAL_FORMS": "5", "item-INITIAL_FORMS": "0"}).status_code == 403
+
+
+def test_r_order_4_staff_mark_a_prerequisite_collective_reviewed(world, client):
+    w = world
+    affiliate = AffiliatedCollective.objects.create(
+        organization=w.base, name="Ban Giám hiệu", kind="professional"
+    )
+    url = reverse("reviews:affiliates", args=[w.season.pk, "CS1"])
+    client.force_login(w.base_staff)
+    assert "Ban Giám hiệu" in client.get(url).content.decode()
+    client.post(url, {"affiliate": affiliate.pk, "done_on": "2026-11-10"})
+    assert AffiliateReview.objects.get(affiliate=affiliate).done_on.isoformat() == "2026-11-10"
+    client.force_login(w.leader)
+    assert client.post(url, {"affiliate": affiliate.pk, "done_on": "2026-11-10"}).status_code == 403
+    client.force_login(w.outsider)
+    assert client.get(url).status_code == 404
