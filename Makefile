@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=true DATABASE_URL=$${RUN_DATABASE_URL:-sqlite:///var/kiemdiem.s
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kiemdiem
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help uv deps run serve test test-fast lint format bench system-deps services migrations-check messages
+.PHONY: help uv deps run serve test test-fast lint format bench system-deps vnu services migrations-check messages
 
 help:
 	@echo "make run    - start the demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
@@ -39,6 +39,8 @@ system-deps:
 	command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdfsig >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "Installing Debian packages:$$missing"; \
@@ -49,10 +51,17 @@ system-deps:
 		fi; \
 	fi
 
+# The Nu HTML checker for the browser tests (tests/e2e), installed once under var/tools.
+VNU_VERSION := 26.9.27
+VNU_JAR := var/tools/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: system-deps
+	@[ -f $(VNU_JAR) ] || { mkdir -p var/tools && \
+		npm install --prefix var/tools --no-audit --no-fund --ignore-scripts --silent vnu-jar@$(VNU_VERSION); }
+
 services: deps
 	@$(PY) tests/check_services.py
 
-test: deps system-deps services
+test: deps system-deps vnu services
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: deps services

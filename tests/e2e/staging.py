@@ -1,0 +1,255 @@
+"""What a browser flow needs in place before it starts, run inside a test server's database
+(`Server.stage(name, **kwargs)` runs `manage.py shell` with the server's environment).
+
+Only work that is not the subject of the flow is staged here, and through the workflow engine
+with the demo's actors wherever the engine allows it; each function returns what the test needs
+to know (names, codes) as JSON-able data.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from members.demo import DEMO_PASSWORD, ROLES_START
+from members.models import Member, Pledge, Status
+from organizations.models import CELL_KINDS, Role
+from reviews import demo, workflow
+from reviews.models import ReviewForm, Season, SeasonUnit, Subject
+from reviews.rules import form_items, quota_count
+from reviews.services import answer_suggestion
+
+S = Subject.State
+YEAR = 2026
+
+
+def _season() -> Season:
+    return Season.objects.select_related("rule_set").get(year=YEAR)
+
+
+def member_login(*, username: str) -> dict:
+    """A login for a party member with no pledge for the year yet, in a cell reviewed this season
+    outside the staged base organization (so no other flow touches them)."""
+    season = _season()
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        staged_base = Role.objects.get(user__username="dangu", kind=Role.Kind.COMMITTEE_STAFF).organization
+        candidates = (
+            Subject.objects.filter(
+                season=season,
+                kind=Subject.Kind.MEMBER,
+                out_of_scope="",
+                state=S.DRAFT,
+                member__user__isnull=True,
+                member__status=Status.ACTIVE,
+                member__cell__kind__in=CELL_KINDS,
+            )
+            .exclude(member__pledges__year=YEAR)
+            .exclude(path__startswith=SeasonUnit.objects.get(season=season, organization=staged_base).path)
+            .exclude(form__isnull=False)
+            .select_related("member__cell")
+            .order_by("path", "sort_key")
+        )
+        subject = candidates.first()
+        with transaction.atomic():
+            member = subject.member
+            user = User.objects.create(
+                username=username,
+                last_name=member.given_name,
+                first_name=f"{member.family_name} {member.middle_name}".strip(),
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            Member.objects.filter(pk=subject.member_id).update(user=user)
+            Role.objects.create(
+                user=user, organization=subject.member.cell, kind=Role.Kind.MEMBER, starts_on=ROLES_START
+            )
+    member = Member.objects.select_related("cell").get(user=user)
+    return {"name": member.full_name, "cell": member.cell.name, "uid": str(member.uid)}
+
+
+def _answers_for(subject: Subject, level: str) -> dict:
+    """Form answers whose grades allow `level` (R-RATE-1) and whose self-ratings say it."""
+    grade, task_grade = demo.GRADES_FOR[level]
+    answers = {}
+    for item in form_items(subject.season.rule_set.template(subject.form_code)):
+        if item.get("criterion"):
+            answers[item["key"]] = {"grade": task_grade if item.get("task_results") else grade}
+        if item["type"] == "self_rating":
+            answers[item["key"]] = {"level": level}
+    return answers
+
+
+def exceed_quota_in_proposed_cell(*, code: str) -> dict:
+    """Make the proposals of the cell waiting for the base committee go over the quota (R-RATE-2)
+    when all are decided at once, as reviews/demo.py means to stage it (`excellent=4`).
+
+    Members the cell proposed HTTNV (non-leaders) are moved to HTXSNV, one by one, until deciding
+    every proposal of their quota group at once would pass the limit: their self-assessed grades
+    are raised in the submitted form (what they wrote), then the base committee returns the
+    proposal and the cell's secretary proposes HTXSNV, through the engine."""
+    season = _season()
+    quota = season.rule_set.quota
+    capped = quota["capped_level"]
+    dangu = get_user_model().objects.get(username="dangu")
+    unit = SeasonUnit.objects.get(season=season, code=code)
+    secretary = demo._secretary(unit.organization)
+    proposed = list(
+        Subject.objects.select_related("season__rule_set", "unit", "decider", "member")
+        .filter(season=season, unit=unit, kind=Subject.Kind.MEMBER, state=S.PROPOSED)
+        .order_by("position", "sort_key")
+    )
+    groups: dict[str, list[Subject]] = {}
+    for subject in proposed:
+        groups.setdefault(subject.quota_key, []).append(subject)
+    key = max(groups, key=lambda k: len(groups[k]))
+    decided = list(
+        Subject.objects.filter(season=season, quota_key=key, state=S.DECIDED).values_list(
+            "decided_level", flat=True
+        )
+    )
+    levels = {s.pk: s.proposed_level for s in groups[key]}
+    raised = []
+    for subject in groups[key]:
+        if quota_count(key, decided + list(levels.values()), quota).exceeded:
+            break
+        if subject.proposed_level == capped or subject.is_leader:
+            continue
+        with transaction.atomic():
+            form = ReviewForm.objects.get(subject=subject)
+            for item_key, value in _answers_for(subject, capped).items():
+                form.answers[item_key] = {**(form.answers.get(item_key) or {}), **value}
+            form.save(update_fields=["answers"])
+            Subject.objects.filter(pk=subject.pk).update(self_level=capped)
+            workflow.return_proposal(
+                subject=subject, actor=dangu, reason="Đề nghị chi bộ thẩm định lại mức xếp loại."
+            )
+            workflow.propose(
+                proposals=[
+                    workflow.ProposalInput(
+                        subject=demo._subject(season, pk=subject.pk), level=capped, civil_service_level=capped
+                    )
+                ],
+                actor=secretary,
+            )
+        levels[subject.pk] = capped
+        raised.append(subject.name)
+    final = quota_count(key, decided + list(levels.values()), quota)
+    assert final.exceeded, f"cannot pass the quota with the proposals of {code}"
+    return {
+        "cell": unit.name,
+        "raised": raised,
+        "capped": final.capped,
+        "limit": final.limit,
+        "base": final.base,
+        "excellent": [s.name for s in groups[key] if levels[s.pk] == capped],
+    }
+
+
+def bring_cells_to_proposal(*, base_code: str) -> dict:
+    """Take the collectives of every cell under the base organization to the proposal, as their
+    secretaries (reports, meetings) and the base committee's staff (proposals, R-STEP-1) would:
+    what is left for the flow is the decisions."""
+    season = _season()
+    users = get_user_model().objects
+    dangu, bithu = users.get(username="dangu"), users.get(username="bithu")
+    login_cell = Role.objects.get(user=bithu, kind=Role.Kind.CELL_SECRETARY).organization
+    base = SeasonUnit.objects.get(season=season, code=base_code)
+    waiting = []
+    for unit in (
+        SeasonUnit.objects.filter(season=season, parent=base).select_related("organization").order_by("path")
+    ):
+        secretary = bithu if unit.organization_id == login_cell.pk else demo._secretary(unit.organization)
+        collectives = demo._collectives(season, unit.organization)
+        for collective in collectives:
+            subject = demo._subject(season, pk=collective.pk)
+            if subject.state in workflow.EDITABLE:
+                demo._fill(subject, secretary, "HTTNV")
+                for suggestion in subject.suggestions.filter(answer=""):
+                    suggestion.subject = subject
+                    answer_suggestion(
+                        suggestion=suggestion,
+                        actor=secretary,
+                        answer="Chi bộ đã làm rõ nguyên nhân và có giải pháp khắc phục.",
+                    )
+                workflow.submit_form(subject=demo._subject(season, pk=subject.pk), actor=secretary)
+                subject = demo._subject(season, pk=subject.pk)
+            if subject.state == S.SUBMITTED:
+                demo._meeting(subject, secretary)
+                subject = demo._subject(season, pk=subject.pk)
+            if subject.state == S.REVIEWED:
+                workflow.propose(
+                    proposals=[workflow.ProposalInput(subject=subject, level="HTTNV")], actor=dangu
+                )
+        states = {c.name: demo._subject(season, pk=c.pk).state for c in collectives}
+        if any(state != S.DECIDED for state in states.values()):
+            waiting.append(unit.name)
+    return {"waiting": waiting}
+
+
+def pledge_state(*, name: str) -> str:
+    member = Member.objects.get(user__username=name)
+    pledge = Pledge.objects.filter(member=member, year=YEAR).first()
+    return pledge.state if pledge else ""
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def demo_facts() -> dict:
+    """Where the demo put things (codes, names, states), so tests need not hard-code the seed."""
+    season = _season()
+    roles = {
+        r.user.username: r.organization
+        for r in Role.objects.filter(
+            user__username__in=["bithu", "dangu", "bantochuc", "tinhuy"],
+            kind__in=[Role.Kind.CELL_SECRETARY, Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD],
+        ).select_related("organization", "user")
+    }
+    units = {key: SeasonUnit.objects.get(season=season, organization=org) for key, org in roles.items()}
+    login_cell = units["bithu"]
+    members = (
+        Subject.objects.filter(season=season, unit=login_cell, kind=Subject.Kind.MEMBER, out_of_scope="")
+        .select_related("member")
+        .order_by("position", "sort_key", "pk")
+    )
+    pledges = dict(
+        Pledge.objects.filter(year=YEAR, member__in=[m.member_id for m in members]).values_list(
+            "member_id", "state"
+        )
+    )
+    cells = []
+    for unit in SeasonUnit.objects.filter(season=season, parent=units["dangu"]).order_by("path"):
+        collectives = Subject.objects.filter(season=season, unit=unit, out_of_scope="").exclude(
+            kind=Subject.Kind.MEMBER
+        )
+        organization = collectives.get(kind=Subject.Kind.ORGANIZATION)
+        cells.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "state": organization.state,
+                "undecided_collectives": collectives.exclude(state=S.DECIDED).count(),
+            }
+        )
+    return {
+        "season": season.pk,
+        "units": {key: {"code": unit.code, "name": unit.name} for key, unit in units.items()},
+        "cells": cells,
+        "meeting_order": [
+            {
+                "pk": m.pk,
+                "name": m.name,
+                "state": m.state,
+                "position": m.position,
+                "pledge": pledges.get(m.member_id, ""),
+                "needs_comment": m.needs_former_cell_comment or m.needs_temporary_cell_comment,
+                "civil_servant": m.is_civil_servant,
+                "quota_key": m.quota_key,
+                "user": m.member.user.username if m.member.user_id else "",
+            }
+            for m in members
+        ],
+    }
