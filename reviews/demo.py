@@ -313,7 +313,8 @@ def _run_cell(season: Season, cell: Organization, rng: random.Random, *, stop_at
     wanted = {m.pk: _wanted_level(m, rng, facts) for m in members}
     if not any_excellent:
         wanted = {pk: "HTTNV" if level == "HTXSNV" else level for pk, level in wanted.items()}
-    candidates = [m for m in members if wanted[m.pk] == "HTTNV" and not m.is_civil_servant and not m.is_leader]
+    # Their agency rated them HTXSNV too (the proposal records it), so civil servants may be among them.
+    candidates = [m for m in members if wanted[m.pk] == "HTTNV" and not m.is_leader]
     for member in candidates[:excellent]:
         wanted[member.pk] = "HTXSNV"
     for collective in _collectives(season, cell):

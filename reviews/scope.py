@@ -295,6 +295,15 @@ def _create_quota_groups(season: Season) -> None:
 
 
 _QUOTA_LABELS = {"lead": "đảng viên là cán bộ lãnh đạo, quản lý", "other": "đảng viên khác"}
+# Season data (stored with the season), so in the language of the documents.
+_KIND_NAMES = {
+    "cell": "chi bộ",
+    "base_cell": "chi bộ cơ sở",
+    "partial_committee": "đảng bộ bộ phận",
+    "base_committee": "đảng bộ cơ sở",
+    "direct_committee": "đảng bộ trực thuộc",
+    "provincial_committee": "đảng bộ tỉnh",
+}
 
 
 def _quota_label(key: str, decider_name: str) -> str:
@@ -302,9 +311,9 @@ def _quota_label(key: str, decider_name: str) -> str:
     if prefix == "m":
         what = _QUOTA_LABELS.get(rest[0], "đảng viên") if rest else "đảng viên"
     elif prefix == "l":
-        what = f"tập thể lãnh đạo ({rest[0]})"
+        what = f"tập thể lãnh đạo của {_KIND_NAMES.get(rest[0], rest[0])}"
     else:
-        what = f"tổ chức đảng ({rest[0]})"
+        what = _KIND_NAMES.get(rest[0], rest[0])
     return f"{decider_name}: {what}"
 
 

@@ -14,10 +14,12 @@
 
   if (root) {
     ["input", "change"].forEach(function (name) {
+      // Capture phase: mark the item dirty before htmx (bubbling) sends the save, whose
+      // beforeRequest then clears the mark; otherwise a change would stay "unsaved".
       document.addEventListener(name, function (event) {
         var form = autosaved(event.target);
         if (form) { form.dataset.dirty = "1"; }
-      });
+      }, true);
     });
     document.body.addEventListener("htmx:beforeRequest", function (event) {
       var form = autosaved(event.detail.elt);

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import QUEUE_CONTRAST, audit, page_check_tests, press, settle, vi
+from tests.e2e.conftest import audit, page_check_tests, press, settle, vi
 
 pytestmark = pytest.mark.e2e
 
@@ -96,5 +96,5 @@ PAGES = [
     "queue-decided-list",
 ]
 test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(
-    PAGES, known_a11y={name: QUEUE_CONTRAST for name in PAGES if name.startswith("queue")}
+    PAGES
 )

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import QUEUE_CONTRAST, audit, page_check_tests, press, settle
+from tests.e2e.conftest import audit, page_check_tests, press, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -119,5 +119,5 @@ PAGES = [
 ]
 QUEUES = [name for name in PAGES if "-queue-" in name]
 test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(
-    PAGES, known_a11y=dict.fromkeys(QUEUES, QUEUE_CONTRAST)
+    PAGES
 )

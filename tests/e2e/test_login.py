@@ -39,29 +39,12 @@ def test_a_wrong_password_is_refused_in_vietnamese(demo_server, page):
 # -- what every page shares (base.html), checked once here and left out of the page checks -------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "templates/base.html + static/css/app.css: the navigation links (navbar-dark: white at 55% "
-        "opacity, #dd9d9a) on the party red #b3261e have a contrast of 2.91:1, under the 4.5:1 of "
-        "WCAG 1.4.3. Fix: .bg-party { --bs-navbar-color: rgba(255,255,255,.92); "
-        "--bs-navbar-hover-color: #fff; --bs-navbar-active-color: #fff; }"
-    ),
-)
 def test_the_navigation_bar_is_readable(demo_server, page):
     login(page, demo_server, "dangu")  # the longest menu
     violations = axe_violations(page, {"include": [["header nav.navbar"]]})
     assert not violations, violations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "htmx attributes (hx-headers on <body> in templates/base.html, hx-get/hx-post/hx-trigger/… in "
-        "the pages) are not HTML: the Nu checker reports “Attribute hx-… not allowed”. Fix: write them "
-        "data-hx-* (htmx reads both); then drop this mark and HTMX_ATTRIBUTE_ERROR in conftest.py."
-    ),
-)
 def test_htmx_attributes_are_valid_html(demo_server, page):
     login(page, demo_server, "bithu")
     HTML_DIR.mkdir(parents=True, exist_ok=True)

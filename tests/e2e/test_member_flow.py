@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PREVIOUS_REVIEW_ARIA, audit, page_check_tests, press, settle, vi, vi_pattern
+from tests.e2e.conftest import audit, page_check_tests, press, settle, vi, vi_pattern
 from tests.e2e.review_form import UNSAVED, autosave_form, open_section, save, submit_review
 
 pytestmark = pytest.mark.e2e
@@ -179,15 +179,6 @@ def test_a_member_finishes_the_self_review_without_losing_text_and_submits_it(fr
     audit(page, "self-review-print")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "static/js/member.js marks an autosaved item dirty in a bubbling 'change' listener on the document, "
-        "which runs after htmx (listening on the form) has already sent the save: the item stays marked "
-        "unsaved, and 'Submit' only says to wait until the page is reloaded. Fix: listen in the capture "
-        "phase (document.addEventListener(name, handler, true))."
-    ),
-)
 def test_a_saved_choice_leaves_nothing_marked_unsaved(fresh_server, open_as):
     page = open_as(fresh_server, "bithu")
     press(page, page.locator("section[aria-labelledby=my-tasks] a[href$='/phieu/']"))
@@ -225,5 +216,5 @@ FORM_PAGES = [
     "self-review-submitted",
 ]
 test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(
-    PAGES, known_html=dict.fromkeys(FORM_PAGES, PREVIOUS_REVIEW_ARIA)
+    PAGES
 )

@@ -387,8 +387,8 @@ def test_save_one_row_with_htmx_updates_the_others_and_the_meter(world):
     page = text_of(response)
     assert fresh(head).state == S.REVIEWED
     assert "js-refused" not in page and "1 review result recorded." in page
-    assert f'id="status-{deputy.pk}" class="mt-1" hx-swap-oob="true"' in page
-    assert 'id="quota-meter"' in page and 'hx-swap-oob="true"' in page
+    assert f'id="status-{deputy.pk}" class="mt-1" data-hx-swap-oob="true"' in page
+    assert 'id="quota-meter"' in page and 'data-hx-swap-oob="true"' in page
     # The deputy is next in order: no R-ORDER-3 left in its blockers.
     deputy_status = page.split(f'id="status-{deputy.pk}"')[1].split("</div>\n")[0]
     assert "R-ORDER-3" not in deputy_status
@@ -531,7 +531,7 @@ def test_meeting_page_shows_the_meter_and_hooks_it_to_the_level_selects(db):
     w = decided_httnv_world(extra=7)
     page = text_of(client_for(w.secretary).get(url("meeting", w)))
     assert "HTXSNV 0 / at most 2 (20% × 10 HTTNV)" in page
-    assert f'hx-get="{url("quota_meter", w)}"' in page and "js-level" in page
+    assert f'data-hx-get="{url("quota_meter", w)}"' in page and "js-level" in page
 
 
 # -- fixed query counts ----------------------------------------------------------------------------------

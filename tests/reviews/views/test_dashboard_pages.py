@@ -305,7 +305,7 @@ def test_htmx_gets_the_row_and_the_badge(client, world):
     )
     html = response.content.decode()
     assert response.status_code == 200 and f'id="notification-{first.pk}"' in html
-    assert 'id="notification-badge" hx-swap-oob="true"' in html and ">1<" in html
+    assert 'id="notification-badge" data-hx-swap-oob="true"' in html and ">1<" in html
     response = client.post(
         reverse("reviews:notifications-read-all", args=[w.season.pk]), headers={"HX-Request": "true"}
     )

@@ -75,7 +75,7 @@ def test_the_member_opens_their_own_form(world, client):
     assert 'name="level" value="HTTNV"' in content
     assert "Xếp loại cán bộ, công chức, viên chức" not in content  # only for civil servants
     assert "data-on-behalf" not in content
-    assert 'hx-trigger="input changed delay:800ms, change"' in content
+    assert 'data-hx-trigger="input changed delay:800ms, change"' in content
 
 
 def test_a_civil_servant_also_rates_themself_as_a_civil_servant(world, client):
@@ -188,7 +188,7 @@ def test_a_complete_form_is_submitted_and_then_read_only(world, client):
     subject = fresh(subject)
     assert subject.state == S.SUBMITTED and subject.self_level == "HTTNV"
     content = client.get(url("form", w, subject)).content.decode()
-    assert "data-read-only" in content and "hx-post" not in content
+    assert "data-read-only" in content and "data-hx-post" not in content
     assert "Nội dung II.1" in content
 
 
@@ -291,7 +291,7 @@ def test_a_read_only_role_may_look_but_not_act(world, client):
     suggestion = issue_suggestion(subject=subject, actor=w.base_staff, text="?")
     login(client, w.leader)
     response = client.get(url("form", w, subject))
-    assert response.status_code == 200 and "hx-post" not in response.content.decode()
+    assert response.status_code == 200 and "data-hx-post" not in response.content.decode()
     assert client.post(url("form-save", w, subject), {"key": "II.1", "text": "x"}).status_code == 403
     assert client.post(url("form-submit", w, subject)).status_code == 403
     assert (
