@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import job_views, views
+from reports import job_views, preview, views
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("cua-toi/", job_views.job_list, name="jobs"),
     path("<uuid:uid>/", job_views.job_page, name="job"),
     path("<uuid:uid>/tai-ve/", job_views.download, name="download"),
+    *preview.urlpatterns,
 ]

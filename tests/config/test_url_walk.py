@@ -168,6 +168,12 @@ PAGES = [
     Page("reports:jobs", ok=EVERYONE),
     Page("reports:job", "job", ok=CELL),
     Page("reports:download", "job", ok=CELL),
+    Page(
+        "reports:preview",
+        "preview_summary",
+        ok=frozenset({"quantri"}),
+        label="the HTML of a summary, for staff users",
+    ),
 ]
 
 # Actions: a GET is refused (405) for a signed-in user, and sends an anonymous visitor to log in.
@@ -353,6 +359,7 @@ def demo(django_db_setup, django_db_blocker):
                 "remediation_item": {"season": season.pk, "subject": own.pk, "item": 1},
                 "notification": {"season": season.pk, "pk": notification.pk if notification else 1},
                 "report_kind": {"season": season.pk, "kind": ReportJob.Kind.MINUTES},
+                "preview_summary": {"kind": "summary", "season": season.pk, "code": unit(base).code},
             }
             yield {"kwargs": kwargs, "users": users}
         finally:
