@@ -6,6 +6,7 @@ no page numbers): quick to iterate on content, while the PDF is the judge of lay
 `?phu-luc=1` shows the first appendix chunk of a provincial summary instead.
 """
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -25,6 +26,7 @@ PREVIEW_CODE = "XEM-TRUOC"  # not a real code: a preview is not a document
 APPENDIX_CHUNK = 20
 
 
+@login_required
 def preview(request, kind: str, season: int, code: str):
     if not (request.user.is_authenticated and request.user.is_staff) or kind not in KINDS:
         raise Http404
