@@ -586,9 +586,9 @@ def test_preview_is_for_staff_only(season):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert "BẢN KIỂM ĐIỂM CÁ NHÂN" in response.content.decode()
     assert "Mã xác thực: XEM-TRUOC" in response.content.decode()
+    assert get(AnonymousUser()).status_code == 302  # signs in first
     for user, kind, query in [
         (w.secretary, "individual", None),
-        (AnonymousUser(), "individual", None),
         (staff, "archive", None),
         (staff, "individual", {"subject": "x"}),
         (staff, "individual", {}),  # an individual form needs a subject
