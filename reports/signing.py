@@ -81,10 +81,13 @@ def _load_pkcs12(path: str, _mtime: float, passphrase: str) -> SigningKey:
 
 
 def _pkcs11() -> SigningKey:
+    """A key on a PKCS#11 token (a hardware token or an HSM), from the SIGNING_PKCS11_* settings."""
+    from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 
     session = pkcs11.open_pkcs11_session(
-        settings.SIGNING_PKCS11_MODULE, token_label=settings.SIGNING_PKCS11_TOKEN_LABEL,
+        settings.SIGNING_PKCS11_MODULE,
+        token_criteria=TokenCriteria(label=settings.SIGNING_PKCS11_TOKEN_LABEL or None),
         user_pin=settings.SIGNING_PKCS11_PIN,
     )
     signer = pkcs11.PKCS11Signer(
