@@ -76,8 +76,32 @@ def render_html(document: Document) -> str:
         return render_to_string(document.template, document.context)
 
 
+# Kinds that carry a register number ("Số 12-BC/ĐU"): the office gives it from its register of
+# outgoing documents. Without one, the number is left blank to be written in, as offices do.
+NUMBERED_KINDS = ("decisions", "summary")
+NUMBER_PATTERN = re.compile(r"[0-9]{1,6}")
+
+
+def clean_number(text: str) -> str:
+    """The register number asked for, or a Vietnamese message saying what is wrong with it."""
+    text = (text or "").strip()
+    if text and not NUMBER_PATTERN.fullmatch(text):
+        raise DocumentUnavailable(
+            f"Số văn bản “{text[:20]}” không hợp lệ: chỉ gồm chữ số (tối đa 6), ví dụ 125."
+        )
+    return text
+
+
+def _apply_number(context: dict, number: str) -> None:
+    if number and "number_text" in context:
+        context["number_text"] = f"{number}{context['number_text']}"
+        if "header" in context:
+            context["header"].update(number=context["number_text"], numbered=True)
+        context["numbered"] = True
+
+
 def build(
-    kind: str, *, season: Season, unit: SeasonUnit, subject=None, verification: Verification
+    kind: str, *, season: Season, unit: SeasonUnit, subject=None, verification: Verification, number: str = ""
 ) -> Document:
     builders = {
         "individual": _individual,
@@ -91,6 +115,7 @@ def build(
     with translation.override("vi"):
         document = builders[kind](season, unit, subject)
     document.context.update(verification=verification, title=document.title)
+    _apply_number(document.context, number)
     return document
 
 
@@ -773,6 +798,7 @@ def build_summary_part(
     base_unit_ids: list[int],
     first_number: int,
     verification: Verification,
+    number: str = "",
 ) -> Document:
     """The appendices for these base organizations, numbered from `first_number`.
 
@@ -841,5 +867,6 @@ def build_summary_part(
         "appendices": appendices,
         "levels_legend": _legend(rules),
     }
+    _apply_number(context, number)
     filename = _filename("phu-luc", season.year, _issuer(unit), f"{first_number:05d}", f"{last:05d}")
     return Document("reports/summary_part.html", context, title, filename)

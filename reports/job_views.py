@@ -1,11 +1,14 @@
 """Requesting a report, following its progress, downloading it."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from reports.documents import DocumentUnavailable
 from reports.models import ReportJob
 from reports.services import request_report
 from reviews.access import is_own, season_scope
@@ -38,8 +41,21 @@ def request_job(request, season, kind):
         unit, subject_for_job = subject.unit, subject
     else:
         unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
-    job = request_report(kind=kind, season=season, unit=unit, subject=subject_for_job, user=request.user)
+    try:
+        job = request_report(kind=kind, season=season, unit=unit, subject=subject_for_job, user=request.user,
+                             number=request.POST.get("number", ""))
+    except DocumentUnavailable as refusal:
+        messages.error(request, str(refusal))
+        return redirect(_back(request))
     return redirect("reports:job", uid=job.uid)
+
+
+def _back(request) -> str:
+    """The page the request came from (on this site), or the home page."""
+    referer = request.headers.get("referer", "")
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        return referer
+    return "home"
 
 
 @login_required

@@ -33,9 +33,15 @@ def verification_url(code: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/xac-thuc/{code}"
 
 
-def request_report(*, kind: str, season, unit, subject=None, user=None, enqueue: bool = True) -> ReportJob:
-    """Create the job row; the task starts once the transaction commits."""
-    job = ReportJob.objects.create(kind=kind, season=season, unit=unit, subject=subject, requested_by=user)
+def request_report(
+    *, kind: str, season, unit, subject=None, user=None, number: str = "", enqueue: bool = True
+) -> ReportJob:
+    """Create the job row; the task starts once the transaction commits. `number` is the register
+    number of a decision list or a summary (documents.clean_number checks it)."""
+    params = {"number": documents.clean_number(number)} if number and kind in documents.NUMBERED_KINDS else {}
+    job = ReportJob.objects.create(
+        kind=kind, season=season, unit=unit, subject=subject, requested_by=user, params=params
+    )
     if enqueue:
         from reports.tasks import start_job
 
@@ -123,7 +129,7 @@ def render_single(job_id: int, token: str) -> None:
     """One document, rendered and signed in this task."""
     job = _load(job_id)
     document = documents.build(job.kind, season=job.season, unit=job.unit, subject=job.subject,
-                               verification=_verification(job))
+                               verification=_verification(job), number=job.params.get("number", ""))
     pdf = html_to_pdf(documents.render_html(document))
     heartbeat(job.pk, token, 60)
     signed, when, key = sign(job, pdf, document.title)
@@ -164,14 +170,15 @@ def render_part(job_id: int, index: int, spec: dict) -> None:
         return
     verification = _verification(job)
     if spec["kind"] == "main":
-        document = documents.build(job.kind, season=job.season, unit=job.unit, verification=verification)
+        document = documents.build(job.kind, season=job.season, unit=job.unit, verification=verification,
+                                   number=job.params.get("number", ""))
         content = html_to_pdf(documents.render_html(document))
         ReportJob.objects.filter(pk=job.pk).update(
             title=document.title[:255], filename=document.filename)
     elif spec["kind"] == "appendix":
         content = html_to_pdf(documents.render_html(documents.build_summary_part(
             season=job.season, unit=job.unit, base_unit_ids=spec["units"], first_number=spec["first"],
-            verification=verification)))
+            verification=verification, number=job.params.get("number", ""))))
     else:
         content = _forms_zip(job, spec["subjects"])
     name = f"reports/parts/{job.uid}/{index:05d}.{'zip' if spec['kind'] == 'forms' else 'pdf'}"

@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organizations.models import Role
 from reviews.models import Notification, Subject
@@ -28,25 +29,74 @@ def _managers(subjects: list[Subject]) -> dict[int, set[int]]:
     return found
 
 
-def notify(subjects: list[Subject], kind: str, text_for, *, include_managers: bool = True) -> int:
-    """One notification per person concerned: the member (if they have a login) and the
-    managers of the subject's unit."""
-    managers = _managers(subjects) if include_managers else {}
-    rows = []
+LIST_LIMIT = 8  # names (or organizations) a digest spells out before "and N more"
+
+
+class Digest:
+    """Many subjects in one notice for one person: how many, and a short list of who, by
+    organization. Bounded in memory however many subjects are added."""
+
+    def __init__(self):
+        self.count = 0
+        self.units: dict[str, list] = {}  # unit name → [count, first names]
+
+    def add(self, subject: Subject, label: str | None = None) -> None:
+        self.count += 1
+        found = self.units.setdefault(subject.unit.name, [0, []])
+        found[0] += 1
+        if len(found[1]) < LIST_LIMIT:
+            found[1].append(label or subject.name)
+
+    def listing(self) -> str:
+        """One organization: "Chi bộ 1: A, B, C"; several: "Chi bộ 1 (12), Chi bộ 4 (3)"."""
+        if len(self.units) == 1:
+            ((unit, (count, names)),) = self.units.items()
+            text, more = f"{unit}: {', '.join(names)}", count - len(names)
+        else:
+            parts = [f"{unit} ({count})" for unit, (count, _names) in self.units.items()]
+            text, more = ", ".join(parts[:LIST_LIMIT]), len(parts) - LIST_LIMIT
+        if more > 0:
+            text = _("%(list)s and %(n)d more") % {"list": text, "n": more}
+        return text
+
+
+def notify(subjects: list[Subject], kind: str, text_for, digest_for=None, label_for=None) -> int:
+    """The member concerned hears about their own subject; each manager of the subjects' units hears
+    once: about the subject when there is one, in one digest (`digest_for(Digest)`) when there are
+    several, so deciding 40 members sends the secretary one notice, not 40."""
+    managers = _managers(subjects)
+    rows, digests = [], {}
     for subject in subjects:
-        users = set()
-        if subject.member_id and subject.member.user_id:
-            users.add(subject.member.user_id)
+        own = subject.member.user_id if subject.member_id and subject.member.user_id else None
+        if own:
+            rows.append(Notification(user_id=own, subject=subject, kind=kind, text=text_for(subject)[:500]))
         wanted = MANAGERS_OF_MEMBERS if subject.is_member else MANAGERS_OF_COLLECTIVES
-        users |= {u for u, k in managers.get(subject.unit.organization_id, ()) if k in wanted}
-        rows += [Notification(user_id=u, subject=subject, kind=kind, text=text_for(subject)[:500]) for u in users]
+        for user in {u for u, k in managers.get(subject.unit.organization_id, ()) if k in wanted} - {own}:
+            digests.setdefault(user, []).append(subject)
+    for user, mine in digests.items():
+        if len(mine) == 1 or digest_for is None:
+            rows += [Notification(user_id=user, subject=s, kind=kind, text=text_for(s)[:500]) for s in mine]
+        else:
+            digest = Digest()
+            for subject in mine:
+                digest.add(subject, label_for(subject) if label_for else None)
+            rows.append(Notification(user_id=user, kind=kind, text=digest_for(digest)[:500]))
     Notification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 
 def notify_decided(subjects: list[Subject]) -> int:
-    return notify(subjects, Notification.Kind.DECIDED, lambda s: _("%(name)s: rating decided, %(level)s.") % {
-        "name": s.name, "level": s.season.rule_set.level_label(s.decided_level)})
+    return notify(
+        subjects,
+        Notification.Kind.DECIDED,
+        lambda s: _("%(name)s: rating decided, %(level)s.")
+        % {"name": s.name, "level": s.season.rule_set.level_label(s.decided_level)},
+        lambda d: ngettext(
+            "Rating decided for %(n)d subject: %(list)s.", "Ratings decided for %(n)d subjects: %(list)s.", d.count
+        )
+        % {"n": d.count, "list": d.listing()},
+        lambda s: f"{s.name} ({s.decided_level})",
+    )
 
 
 def notify_returned(subject: Subject, reason: str) -> int:

@@ -58,7 +58,7 @@ def answers_grades(subject: Subject, facts: Facts) -> dict[str, str]:
 
 
 def form_problems(subject: Subject, facts: Facts) -> list[str]:
-    """What keeps a form from being submitted: empty required items (R-FORM-1..3), unanswered
+    """What keeps a form from being submitted: empty required items (R-FORM-1, R-FORM-2, R-FORM-3), unanswered
     suggestions (R-FORM-4), unassessed pledge items (R-FORM-5), a self-rating that the grades do
     not allow (R-RATE-1)."""
     template = facts.rules.template(subject.form_code)

@@ -174,8 +174,9 @@ WHERE sp.status IN %(on_roll)s AND u.kind IN %(cell_kinds)s AND u.base_unit_id I
 
 
 def _member_subjects(season: Season) -> None:
-    """R-SCOPE-2/3: exempt, suspended and newly admitted members are listed, not reviewed;
-    probationary members of 6 months or more are reviewed like everyone else."""
+    """R-SCOPE-2: exempt, suspended and newly admitted members are listed, not reviewed.
+    R-SCOPE-3: probationary members of 6 months or more are reviewed like everyone else.
+    R-FORM-2 / R-FORM-3: members write 02A, leaders and managers 02B (changeable per member)."""
     if connection.vendor == "postgresql":
         # Check foreign keys row by row instead of queueing half a million checks for COMMIT.
         with connection.cursor() as cursor:

@@ -2,16 +2,19 @@
 
 `notify_deadlines` runs once a day (Celery beat, 06:00 Asia/Ho_Chi_Minh). For each open season
 with deadlines it finds, per phase (reviews.figures.PHASES), the in-scope subjects that have
-not reached the phase:
+not reached the phase, and for each the earliest phase it is short of:
 
-- the phase's deadline falls within the next WARN_DAYS days: a DEADLINE notification to the
-  member and the cell's secretary (reviews.notifications.notify, with the managers);
-- the deadline has passed: an OVERDUE notification to whoever manages the subject at its unit
-  (the cell secretary; for a collective also the committee's staff) and the staff of the
-  committee directly above.
+- the phase's deadline falls within the next WARN_DAYS days: a DEADLINE reminder to the member
+  about their own review, and one digest to each manager at the subject's unit (the cell's
+  secretary and deputy; for a collective, the secretary or the committee's staff);
+- the deadline has passed: one OVERDUE digest to each person who answers for the subject (the
+  cell secretary; for a collective also the committee's staff) and to the staff of the committee
+  directly above.
 
-A subject gets at most one notification of each kind a calendar day (for the earliest phase it
-is short of), however often the task runs. The work is a fixed number of queries per chunk of CHUNK subjects.
+A digest names how many subjects are short of the phase and who, by organization, so a committee
+with 3,000 late members gets one notice a day, not 3,000. Each person gets each notice (season,
+kind, phase) at most once a calendar day however often the task runs. The work is a fixed number
+of queries per chunk of CHUNK subjects, and memory stays bounded (reviews.notifications.Digest).
 """
 
 import datetime
@@ -22,12 +25,13 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organizations.models import Role
 from reviews import figures as statistics
 from reviews.access import STAFF
 from reviews.models import Notification, Season, Subject
-from reviews.notifications import notify, send_pending_emails
+from reviews.notifications import MANAGERS_OF_COLLECTIVES, MANAGERS_OF_MEMBERS, Digest, send_pending_emails
 
 WARN_DAYS = 3
 CHUNK = 5000
@@ -37,6 +41,7 @@ PHASE_NAMES = {
     "proposal": lambda: _("the rating proposal"),
     "decision": lambda: _("the rating decision"),
 }
+DEADLINE, OVERDUE = Notification.Kind.DEADLINE, Notification.Kind.OVERDUE
 
 
 def _phases(season: Season, day: datetime.date):
@@ -58,7 +63,11 @@ def _first(phases, state):
     return next(((phase, deadline) for phase, deadline, states in phases if state in states), None)
 
 
-def _deadline_text(subject: Subject, phase: str, deadline: datetime.date) -> str:
+def _topic(season: Season, kind: str, phase: str, own: bool = False) -> str:
+    return f"{season.pk}:{kind}:{phase}{':own' if own else ''}"
+
+
+def _own_text(subject: Subject, phase: str, deadline: datetime.date) -> str:
     return _("%(name)s: the deadline for %(phase)s is %(date)s.") % {
         "name": subject.name,
         "phase": PHASE_NAMES[phase](),
@@ -66,16 +75,28 @@ def _deadline_text(subject: Subject, phase: str, deadline: datetime.date) -> str
     }
 
 
-def _overdue_text(subject: Subject, phase: str, deadline: datetime.date) -> str:
-    return _("%(name)s: overdue, %(phase)s was due on %(date)s.") % {
-        "name": subject.name,
+def _digest_text(kind: str, phase: str, deadline: datetime.date, digest: Digest) -> str:
+    values = {
+        "n": digest.count,
         "phase": PHASE_NAMES[phase](),
         "date": date_format(deadline, "SHORT_DATE_FORMAT"),
+        "list": digest.listing(),
     }
+    if kind == OVERDUE:
+        return ngettext(
+            "Overdue: %(n)d subject has not finished %(phase)s, due on %(date)s: %(list)s.",
+            "Overdue: %(n)d subjects have not finished %(phase)s, due on %(date)s: %(list)s.",
+            digest.count,
+        ) % values
+    return ngettext(
+        "%(n)d subject has not finished %(phase)s, due on %(date)s: %(list)s.",
+        "%(n)d subjects have not finished %(phase)s, due on %(date)s: %(list)s.",
+        digest.count,
+    ) % values
 
 
-def _people_for_overdue(subjects: list[Subject], day: datetime.date) -> dict[int, set[tuple[int, str]]]:
-    """organization id → (user id, role kind) for the subjects' units and the units above them
+def _people(subjects: list[Subject], day: datetime.date) -> dict[int, set[tuple[int, str]]]:
+    """organization id → (user id, role kind) at the subjects' units and the units above them
     (one query)."""
     organization_ids = {s.unit.organization_id for s in subjects}
     organization_ids |= {s.unit.parent.organization_id for s in subjects if s.unit.parent_id}
@@ -83,7 +104,7 @@ def _people_for_overdue(subjects: list[Subject], day: datetime.date) -> dict[int
     for organization_id, user_id, kind in (
         Role.objects.filter(
             organization_id__in=organization_ids,
-            kind__in=[Role.Kind.CELL_SECRETARY, *STAFF],
+            kind__in=[*MANAGERS_OF_MEMBERS, *MANAGERS_OF_COLLECTIVES, *STAFF],
             starts_on__lte=day,
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
@@ -93,87 +114,94 @@ def _people_for_overdue(subjects: list[Subject], day: datetime.date) -> dict[int
     return found
 
 
-def _overdue_rows(subjects: list[Subject], texts: dict[int, str], day: datetime.date) -> list[Notification]:
-    people = _people_for_overdue(subjects, day)
-    at_unit = {Subject.Kind.MEMBER: {Role.Kind.CELL_SECRETARY}}
-    rows = []
-    for subject in subjects:
-        wanted = at_unit.get(subject.kind, {Role.Kind.CELL_SECRETARY, *STAFF})
-        users = {u for u, kind in people.get(subject.unit.organization_id, ()) if kind in wanted}
-        if subject.unit.parent_id:
-            users |= {u for u, kind in people.get(subject.unit.parent.organization_id, ()) if kind in STAFF}
-        rows += [
-            Notification(
-                user_id=u, subject=subject, kind=Notification.Kind.OVERDUE, text=texts[subject.pk][:500]
-            )
-            for u in sorted(users)
-        ]
-    return rows
+def _recipients(subject: Subject, kind: str, people) -> set[int]:
+    """Who hears about this subject: its unit's managers for a reminder; for an overdue notice
+    the people who answer for it at its unit and the staff of the committee directly above."""
+    at_unit = people.get(subject.unit.organization_id, ())
+    if kind == DEADLINE:
+        wanted = MANAGERS_OF_MEMBERS if subject.is_member else MANAGERS_OF_COLLECTIVES
+        return {u for u, k in at_unit if k in wanted}
+    wanted = {Role.Kind.CELL_SECRETARY} if subject.is_member else {Role.Kind.CELL_SECRETARY, *STAFF}
+    users = {u for u, k in at_unit if k in wanted}
+    if subject.unit.parent_id:
+        users |= {u for u, k in people.get(subject.unit.parent.organization_id, ()) if k in STAFF}
+    return users
 
 
-def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
-    """Create the day's DEADLINE and OVERDUE notifications of one season. Returns how many."""
-    created = {"deadline": 0, "overdue": 0}
-    upcoming, late = _phases(season, day)
-    if not upcoming and not late:
-        return created
-    states = {state for _phase, _deadline, short in upcoming + late for state in short}
-    # "The same day" is the calendar day the notifications are written on (not `day`, which a
-    # catch-up run may set to another date).
+def _already_sent(season: Season) -> set[tuple[int, str]]:
+    """(user id, topic) of this season's scheduled notices written today (the calendar day the
+    task runs, not the `day` a catch-up run may pass)."""
     start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
-    already = set(
+    topics = [
+        _topic(season, kind, phase, own)
+        for kind in (DEADLINE, OVERDUE)
+        for phase, _states in statistics.PHASES
+        for own in (False, True)
+    ]
+    return set(
         Notification.objects.filter(
-            subject__season=season,
-            kind__in=[Notification.Kind.DEADLINE, Notification.Kind.OVERDUE],
-            created_at__gte=start,
-            created_at__lt=start + datetime.timedelta(days=1),
-        )
-        .values_list("subject_id", "kind")
-        .distinct()
+            topic__in=topics, created_at__gte=start, created_at__lt=start + datetime.timedelta(days=1)
+        ).values_list("user_id", "topic")
     )
-    subjects = (
+
+
+def _season_subjects(season: Season, states: set[str]):
+    return (
         Subject.objects.filter(season=season, out_of_scope="", state__in=states)
         .select_related("unit__parent", "member")
         .only(
-            "id",
-            "name",
-            "kind",
-            "state",
-            "member",
-            "member__user",
-            "unit",
-            "unit__organization",
-            "unit__parent",
-            "unit__parent__organization",
+            "id", "name", "kind", "state", "member", "member__user", "unit", "unit__name",
+            "unit__organization", "unit__parent", "unit__parent__organization",
         )
         .order_by("pk")
     )
-    last_pk = 0
+
+
+def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
+    """Write the day's DEADLINE and OVERDUE notices of one season. Returns how many."""
+    upcoming, late = _phases(season, day)
+    if not upcoming and not late:
+        return {"deadline": 0, "overdue": 0}
+    states = {state for _phase, _deadline, short in upcoming + late for state in short}
+    sent = _already_sent(season)
+    digests: dict[tuple[int, str, str, datetime.date], Digest] = {}
+    created = {"deadline": 0, "overdue": 0}
+    subjects, last_pk = _season_subjects(season, states), 0
     while True:
         chunk = list(subjects.filter(pk__gt=last_pk)[:CHUNK])
         if not chunk:
             break
         last_pk = chunk[-1].pk
-        due_texts, overdue_texts = {}, {}
+        people, own_rows = _people(chunk, day), []
         for subject in chunk:
-            soon = _first(upcoming, subject.state)
-            if soon and (subject.pk, Notification.Kind.DEADLINE) not in already:
-                due_texts[subject.pk] = _deadline_text(subject, *soon)
-            passed = _first(late, subject.state)
-            if passed and (subject.pk, Notification.Kind.OVERDUE) not in already:
-                overdue_texts[subject.pk] = _overdue_text(subject, *passed)
-        if due_texts:
-            due = [s for s in chunk if s.pk in due_texts]
-            created["deadline"] += notify(
-                due, Notification.Kind.DEADLINE, lambda s, texts=due_texts: texts[s.pk], include_managers=True
-            )
-        if overdue_texts:
-            overdue = [s for s in chunk if s.pk in overdue_texts]
-            rows = _overdue_rows(overdue, overdue_texts, day)
-            Notification.objects.bulk_create(rows, batch_size=1000)
-            created["overdue"] += len(rows)
+            for kind, phases in ((DEADLINE, upcoming), (OVERDUE, late)):
+                found = _first(phases, subject.state)
+                if found is None:
+                    continue
+                phase, deadline = found
+                own = subject.member.user_id if subject.member_id and kind == DEADLINE else None
+                if own and (own, _topic(season, kind, phase, own=True)) not in sent:
+                    own_rows.append(Notification(
+                        user_id=own, subject=subject, kind=kind, topic=_topic(season, kind, phase, own=True),
+                        text=_own_text(subject, phase, deadline)[:500],
+                    ))
+                for user in _recipients(subject, kind, people):
+                    if (user, _topic(season, kind, phase)) not in sent:
+                        digests.setdefault((user, kind, phase, deadline), Digest()).add(subject)
+        Notification.objects.bulk_create(own_rows, batch_size=1000)
+        created["deadline"] += len(own_rows)
         if len(chunk) < CHUNK:
             break
+    rows = [
+        Notification(
+            user_id=user, kind=kind, topic=_topic(season, kind, phase),
+            text=_digest_text(kind, phase, deadline, digest)[:500],
+        )
+        for (user, kind, phase, deadline), digest in digests.items()
+    ]
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    for row in rows:
+        created[row.kind] += 1
     return created
 
 

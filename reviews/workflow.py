@@ -204,7 +204,7 @@ def save_answer(*, subject: Subject, actor, key: str, value: dict) -> ReviewForm
 
 @transaction.atomic
 def choose_form(*, subject: Subject, actor, form_code: str) -> Subject:
-    """R-FORM-3: who writes 02B (leaders and managers) rather than 02A is chosen per member."""
+    """R-FORM-2 / R-FORM-3: who writes 02B (leaders and managers) rather than 02A is chosen per member."""
     allow(access.may_return_form(actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(_state_problem(subject, EDITABLE, _("changing the form")))
@@ -329,6 +329,12 @@ def record_meeting(
     return record
 
 
+def _is_correction(subject: Subject, meeting: Meeting) -> bool:
+    """A member already reviewed but not yet proposed: their entry in the minutes may still be
+    corrected (a typo in the comments or the tallies), kept as an event of its own (R-REC-4)."""
+    return subject.state == S.REVIEWED and subject.pk != meeting.collective_id
+
+
 def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
     facts = Facts(meeting.season, [e.subject for e in entries])
     reviewed_now: set[int] = set()
@@ -338,7 +344,14 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
         if subject.pk == meeting.collective_id and (
             subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED) or not subject.in_scope
         ):
-            continue  # already reviewed, or a collective too young to be reviewed (R-SCOPE-5)  # the collective was reviewed when the meeting was first recorded
+            continue  # reviewed when the meeting was first recorded, or too young to be (R-SCOPE-5)
+        if _is_correction(subject, meeting):
+            if not entry.reviewed:
+                refusals += _with_name(
+                    subject, [_("The review is recorded; it can be corrected but not changed to absent.")]
+                )
+            reviewed_now.add(subject.pk)
+            continue
         if entry.reviewed:
             problems = _state_problem(subject, (S.SUBMITTED, S.ABSENT), STEP_LABELS["review"])
             problems += rules.review_order_problems(subject, facts, frozenset(reviewed_now))
@@ -359,6 +372,7 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
             subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED) or not subject.in_scope
         ):
             continue  # already reviewed, or a collective too young to be reviewed (R-SCOPE-5)
+        correction = _is_correction(subject, meeting)
         MeetingEntry.objects.update_or_create(
             subject=subject,
             defaults=dict(
@@ -379,7 +393,7 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
         _event(
             subject,
             actor,
-            "review" if entry.reviewed else "absent",
+            "correct_review" if correction else "review" if entry.reviewed else "absent",
             from_state,
             reason=entry.absent_reason,
             data={"meeting": meeting.pk, "votes": entry.votes},

@@ -23,12 +23,18 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # What a scheduled notice is about ("<season>:<kind>:<phase>[:own]"), so the daily task writes
+    # each at most once a day per person; blank for notices of a single step.
+    topic = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["topic", "created_at"], name="notification_topic_idx"),
+        ]
 
     def __str__(self):
         return self.text

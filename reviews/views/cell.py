@@ -388,8 +388,8 @@ ENTRY_FIELDS = ("outcome", "absent_reason", "comments", "assessment")
 class RowForm(forms.Form):
     """One member's row of the meeting page; fields are named `<subject id>-<field>`.
 
-    The entry is locked once the member is reviewed (the engine records it once); the proposal
-    is locked once proposed."""
+    A reviewed member's entry may be corrected until their level is proposed; after that the
+    entry and the proposal are locked."""
 
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),
@@ -436,7 +436,7 @@ class RowForm(forms.Form):
             bound.widget.attrs.setdefault("class", css)
         self.fields["level"].widget.attrs["class"] += " js-level"
         self.fields["outcome"].widget.attrs["class"] += " js-outcome"
-        self.entry_locked = read_only or subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED, S.EXCLUDED)
+        self.entry_locked = read_only or subject.state in (S.PROPOSED, S.DECIDED, S.EXCLUDED)
         self.proposal_locked = read_only or subject.state in (
             S.PROPOSED,
             S.DECIDED,

@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "return": gettext_lazy("Review returned for rework"),
     "review": gettext_lazy("Reviewed at the meeting"),
     "absent": gettext_lazy("Marked as not reviewed"),
+    "correct_review": gettext_lazy("Meeting record corrected"),
     "propose": gettext_lazy("Rating proposed"),
     "return_proposal": gettext_lazy("Proposal returned"),
     "decide": gettext_lazy("Rating decided"),

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 from asn1crypto import pem, x509
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -138,6 +138,28 @@ def test_requesting_a_report_from_the_browser_runs_it(decided, client, django_ca
     assert job.verification_code in page.content.decode()
     client.force_login(decided.secretary2)
     assert client.post(reverse("reports:request", args=[decided.season.pk, "summary"]), {"code": "XA1"}).status_code == 404
+
+
+def test_a_register_number_goes_with_the_request_and_a_bad_one_is_refused_in_vietnamese(decided, client):
+    client.force_login(decided.base_staff)
+    back = reverse("reviews:index")
+    url = reverse("reports:request", args=[decided.season.pk, "decisions"])
+    response = client.post(url, {"code": "CS1", "number": "12b"}, HTTP_REFERER=f"http://testserver{back}")
+    assert response.status_code == 302 and response["Location"] == f"http://testserver{back}"
+    assert not ReportJob.objects.exists()  # nothing half-made
+    page = client.get(back, follow=True).content.decode()
+    assert "Số văn bản “12b” không hợp lệ" in page
+    client.post(url, {"code": "CS1", "number": "125"})
+    assert ReportJob.objects.get().params == {"number": "125"}
+
+
+def test_render_report_takes_a_register_number(decided, tmp_path):
+    output = tmp_path / "summary.pdf"
+    call_command("render_report", "summary", organization="CS1", season=2026, number="88", output=str(output))
+    text = subprocess.run(["pdftotext", str(output), "-"], capture_output=True, text=True).stdout
+    assert "Số: 88-BC/ĐU" in text
+    with pytest.raises(CommandError, match="không hợp lệ"):
+        call_command("render_report", "summary", organization="CS1", season=2026, number="x", output=str(output))
 
 
 def test_the_province_summary_fans_out_and_is_signed_once(decided, settings, tmp_path):

@@ -10,10 +10,11 @@ from reviews.audit import verify_chain
 from reviews.models import Decision, Event, Meeting, MeetingEntry, Notification, RemediationPlan, Subject
 from reviews.notifications import published_results
 from reviews.services import submit_remediation_plan, update_remediation_item
-from reviews.workflow import WorkflowError, cancel, return_form
-from tests.reviews.helpers import complete_form, decide, fresh, propose, review
+from reviews.workflow import EntryInput, MeetingInput, WorkflowError, cancel, record_meeting, return_form
+from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, decide, fresh, propose, review
 
 pytestmark = pytest.mark.django_db
+MEETING = MeetingInput(held_on=MEETING_DAY, present=5, total=6, draft_circulated_on=CIRCULATED)
 
 
 def run_cell1(w):
@@ -31,9 +32,12 @@ def test_r_rec_1_the_decision_reaches_the_member_and_the_cells_officers(world):
     w = world
     run_cell1(w)
     deputy = w.subject(member=w.deputy)
-    notes = Notification.objects.filter(subject=deputy, kind="decided")
-    assert set(notes.values_list("user__username", flat=True)) == {"dv", "bt"}
-    assert "Hoàn thành tốt nhiệm vụ" in notes.first().text
+    own = Notification.objects.get(subject=deputy, kind="decided")  # the member about herself
+    assert own.user == w.member_user and "Hoàn thành tốt nhiệm vụ" in own.text
+    # The cell's secretary hears once for the batch, with who got which level.
+    (digest,) = Notification.objects.filter(user=w.secretary, kind="decided", subject__isnull=True)
+    assert digest.text.startswith(f"Đã quyết định xếp loại {len(w.members1)} đối tượng")
+    assert f"{w.subject(member=w.head).name} (HTTNV)" in digest.text
     published = list(published_results(deputy.unit_id))
     assert len(published) == len(w.members1)
     assert {p["decided_level"] for p in published} == {"HTTNV"}
@@ -86,6 +90,37 @@ def test_r_rec_3_remediation_plans_and_their_follow_up(world):
     item.refresh_from_db()
     assert item.status == "in_progress"
     assert RemediationPlan.objects.filter(subject__season=w.season, submitted_at__isnull=False).count() == 1
+
+
+def test_r_rec_2_a_meeting_entry_is_corrected_before_the_proposal_and_the_correction_is_logged(world):
+    """R-REC-2 / R-REC-4: the minutes may be corrected while the member waits for a proposal; the
+    correction is an event of its own; a reviewed member cannot be turned absent; after the
+    proposal the entry is closed."""
+    w = world
+    complete_form(w.subject(unit=w.cell1), w.secretary)
+    complete_form(w.subject(member=w.head), w.secretary)
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.head)])
+    head = fresh(w.subject(member=w.head))
+    corrected = [EntryInput(subject=head, comments="Đồng ý, có sửa", votes={"HTTNV": 6})]
+    record_meeting(collective=w.subject(unit=w.cell1), actor=w.secretary, meeting=MEETING, entries=corrected)
+    entry = MeetingEntry.objects.get(subject=head)
+    assert (entry.comments, entry.votes) == ("Đồng ý, có sửa", {"HTTNV": 6})
+    assert fresh(head).state == "reviewed"
+    last = Event.objects.filter(subject=head).order_by("-seq").first()
+    assert (last.action, last.from_state, last.to_state) == ("correct_review", "reviewed", "reviewed")
+    absent = [EntryInput(subject=fresh(head), reviewed=False, absent_reason="Ốm")]
+    with pytest.raises(WorkflowError) as refused:
+        record_meeting(collective=w.subject(unit=w.cell1), actor=w.secretary, meeting=MEETING, entries=absent)
+    assert "không thể chuyển thành vắng mặt" in str(refused.value)
+    propose([fresh(head)], w.secretary)
+    with pytest.raises(WorkflowError):
+        record_meeting(
+            collective=w.subject(unit=w.cell1), actor=w.secretary, meeting=MEETING, entries=[
+                EntryInput(subject=fresh(head), comments="Sửa sau đề xuất")
+            ]
+        )
+    assert MeetingEntry.objects.get(subject=head).comments == "Đồng ý, có sửa"
+    assert verify_chain(w.season) is None
 
 
 def test_r_rec_4_every_step_is_an_event_with_who_when_from_to(world):

@@ -3,6 +3,7 @@ import shutil
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.documents import DocumentUnavailable
 from reports.models import ReportJob
 from reports.services import render_now, request_report
 from reviews.models import SeasonUnit, Subject
@@ -17,8 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--season", type=int, required=True, help="Season year.")
         parser.add_argument("--member", help="Party card number (individual forms).")
         parser.add_argument("--output", required=True, help="Where to write the file.")
+        parser.add_argument("--number", default="", help="Register number (decisions, summary).")
 
-    def handle(self, *args, kind, organization, season, member, output, **options):
+    def handle(self, *args, kind, organization, season, member, output, number, **options):
         unit = (
             SeasonUnit.objects.filter(code=organization, season__year=season)
             .select_related("season").order_by("-season__opened_at").first()
@@ -32,7 +34,12 @@ class Command(BaseCommand):
             subject = Subject.objects.filter(season=unit.season, member__card_number=member).first()
             if subject is None:
                 raise CommandError(f"No member with card {member} in season {season}.")
-        job = request_report(kind=kind, season=unit.season, unit=unit, subject=subject, enqueue=False)
+        try:
+            job = request_report(
+                kind=kind, season=unit.season, unit=unit, subject=subject, number=number, enqueue=False
+            )
+        except DocumentUnavailable as refusal:
+            raise CommandError(str(refusal)) from refusal
         job = render_now(job)
         if job.status != ReportJob.Status.DONE:
             raise CommandError(f"Report failed: {job.error}")

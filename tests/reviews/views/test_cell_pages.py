@@ -1,6 +1,7 @@
 """The cell secretary's pages: the cell dashboard, the review meeting and the quota meter."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -398,6 +399,33 @@ def test_save_one_row_with_htmx_updates_the_others_and_the_meter(world):
     )
     assert response.status_code == 302 and response["Location"].endswith(f"#row-{deputy.pk}")
     assert fresh(deputy).state == S.REVIEWED
+
+
+def test_a_reviewed_row_can_be_corrected_until_the_proposal(world):
+    w = world
+    submit_cell1(w, members=[w.head])
+    record_header(w)
+    head = w.subject(member=w.head)
+    client = client_for(w.secretary)
+    client.post(url("meeting_row", w, "CB1", head.pk), row_data(head, outcome="reviewed", comments="Tôt"))
+    assert fresh(head).state == S.REVIEWED
+    page = text_of(client.get(url("meeting", w)))
+    row = page.split(f'id="row-{head.pk}"')[1].split("</tr>")[0]
+    comments = re.search(rf'<textarea[^>]*name="{head.pk}-comments"[^>]*>', row).group(0)
+    assert "disabled" not in comments
+    response = client.post(
+        url("meeting_row", w, "CB1", head.pk), row_data(head, outcome="reviewed", comments="Tốt"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "js-refused" not in text_of(response)
+    assert MeetingEntry.objects.get(subject=head).comments == "Tốt"
+    assert fresh(head).state == S.REVIEWED
+    response = client.post(
+        url("meeting_row", w, "CB1", head.pk), row_data(head, outcome="absent", absent_reason="Ốm"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "can be corrected but not changed to absent" in text_of(response)
+    assert fresh(head).state == S.REVIEWED
 
 
 def test_propose_reviewed_members(world):

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 # statistics (at most eleven queries) and the navigation: 22 today, with room for the navigation
 # badge. The same bound for 10 and 200 subjects.
 DASHBOARD_QUERIES = 24
-# The deadline task: open seasons; then per season the notifications of the day, the subjects,
-# the managers for the reminders, their insert, the people for the overdue notices, their insert.
-DEADLINE_TASK_QUERIES = 7
+# The deadline task: open seasons; then per season the notices already sent today, the subjects,
+# the people at their units and above, the members' own reminders, the digests.
+DEADLINE_TASK_QUERIES = 6
 
 
 def dashboard_url(w, code, season=None):
@@ -330,17 +330,21 @@ def _deadline_world(extra_members=0):
     return w
 
 
+def notices(user, kind):
+    return list(Notification.objects.filter(user=user, kind=kind))
+
+
 def test_deadline_in_three_days_reaches_the_member_and_the_secretary(db):
     w = _deadline_world()
     result = notify_deadlines(today="2026-11-28")
     assert result["overdue"] == 0 and result["deadline"] > 0
     deputy = w.subject(member=w.deputy)
-    to = set(
-        Notification.objects.filter(subject=deputy, kind="deadline").values_list("user__username", flat=True)
-    )
-    assert to == {"dv", "bt"}
-    text = Notification.objects.filter(subject=deputy).first().text
-    assert deputy.name in text and "01/12/2026" in text
+    (own,) = notices(w.member_user, "deadline")  # about her own review
+    assert own.subject == deputy and deputy.name in own.text and "01/12/2026" in own.text
+    (digest,) = notices(w.secretary, "deadline")  # one notice for the whole cell
+    assert digest.subject is None and "01/12/2026" in digest.text
+    assert digest.text.startswith(f"{len(w.members1) + 1} đối tượng chưa xong")  # members and the cell
+    assert w.cell1.name in digest.text and deputy.name in digest.text
     # Four days before: nothing yet.
     Notification.objects.all().delete()
     assert notify_deadlines(today="2026-11-27") == {"deadline": 0, "overdue": 0}
@@ -352,33 +356,37 @@ def test_overdue_reaches_the_secretary_and_the_staff_above_once_a_day(db):
     result = notify_deadlines(today="2026-12-02")
     assert result["overdue"] > 0
     deputy, head = w.subject(member=w.deputy), w.subject(member=w.head)
-    to = set(
-        Notification.objects.filter(subject=deputy, kind="overdue").values_list("user__username", flat=True)
-    )
-    assert to == {"bt", "du"}  # the cell secretary and the base committee's staff
-    assert not Notification.objects.filter(subject=head, kind="overdue").exists()
+    (secretary,) = notices(w.secretary, "overdue")
+    assert deputy.name in secretary.text and head.name not in secretary.text
+    assert "01/12/2026" in secretary.text and secretary.text.startswith("Quá hạn:")
+    (staff,) = notices(w.base_staff, "overdue")  # the base committee above the cell
+    assert deputy.name not in staff.text and f"{w.cell1.name} (" in staff.text  # by organization
+    assert not notices(w.member_user, "overdue")  # the member is reminded, not reported
     # The head's meeting is due within three days of 2026-12-07: a reminder, not an overdue notice.
     notify_deadlines(today="2026-12-07")
-    assert Notification.objects.filter(subject=head, kind="deadline").exists()
-    cell = w.subject(unit=w.cell1)
-    to = set(
-        Notification.objects.filter(subject=cell, kind="overdue").values_list("user__username", flat=True)
-    )
-    assert to == {"bt", "du"}
+    reminders = [n.text for n in notices(w.secretary, "deadline")]
+    assert any(head.name in text and "10/12/2026" in text for text in reminders)
     # Run again (the same calendar day): nothing new.
     count = Notification.objects.count()
     assert notify_deadlines(today="2026-12-07") == {"deadline": 0, "overdue": 0}
     assert Notification.objects.count() == count
 
 
+def test_a_cell_of_many_late_members_sends_one_notice_that_counts_them(db):
+    w = _deadline_world(extra_members=30)
+    notify_deadlines(today="2026-12-02")
+    (digest,) = notices(w.secretary2, "overdue")
+    # The cell, its 3 members and the 30 added: one notice naming the first eight.
+    assert digest.text.startswith("Quá hạn: 34 đối tượng")
+    assert digest.text.endswith("và 26 trường hợp khác.") and len(digest.text) <= 500
+
+
 def test_overdue_collective_of_a_committee_reaches_its_staff_and_the_staff_above(db):
     w = _deadline_world()
     notify_deadlines(today="2026-12-02")
     base = w.subject(unit=w.base)
-    to = set(
-        Notification.objects.filter(subject=base, kind="overdue").values_list("user__username", flat=True)
-    )
-    assert to == {"du", "btc"}
+    for user in (w.base_staff, w.commune_staff):
+        assert any(base.name in n.text for n in notices(user, "overdue")), user
 
 
 def test_closed_seasons_and_out_of_scope_subjects_get_nothing(db):
@@ -386,6 +394,7 @@ def test_closed_seasons_and_out_of_scope_subjects_get_nothing(db):
     Subject.objects.filter(member=w.deputy).update(out_of_scope=Subject.OutOfScope.EXEMPT)
     notify_deadlines(today="2026-12-02")
     assert not Notification.objects.filter(subject__member=w.deputy).exists()
+    assert not any(w.deputy.full_name in n.text for n in Notification.objects.all())
     Notification.objects.all().delete()
     w.season.status = "closed"
     w.season.save()
@@ -397,7 +406,8 @@ def test_deadline_task_queries_do_not_grow_with_the_season(django_assert_num_que
     _deadline_world(extra_members=extra)
     with django_assert_num_queries(DEADLINE_TASK_QUERIES):
         result = notify_deadlines(today="2026-12-07")
-    assert result["overdue"] > 12 and result["deadline"] > 0
+    # One digest per person, however many subjects are late (7 people manage this world).
+    assert 0 < result["overdue"] <= 7 and result["deadline"] > 0
 
 
 def test_deadline_notifications_are_mailed_when_email_is_on(settings, db):
