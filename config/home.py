@@ -28,7 +28,10 @@ def _organization_counts(organization: Organization) -> dict:
         probationary=Count("id", filter=Q(status=Status.ACTIVE, official_on__isnull=True)),
         exempt=Count("id", filter=Q(status=Status.EXEMPT)),
     )
-    return {"kinds": [(Kind(kind).label, by_kind[kind]) for kind in Kind.values if by_kind.get(kind)], **members}
+    return {
+        "kinds": [(Kind(kind).label, by_kind[kind]) for kind in Kind.values if by_kind.get(kind)],
+        **members,
+    }
 
 
 def _member_tasks(member: Member, season) -> dict:
@@ -58,7 +61,9 @@ def _unit_tasks(season, organization: Organization, user) -> dict:
         to_decide_here=Count("id", filter=Q(state=S.PROPOSED, decider=unit)),
     )
     pledges = Pledge.objects.filter(
-        year=season.year, state=Pledge.State.SUBMITTED, member__review_subjects__season=season,
+        year=season.year,
+        state=Pledge.State.SUBMITTED,
+        member__review_subjects__season=season,
         member__review_subjects__path__startswith=unit.path,
     ).count()
     return {"unit": unit, "counts": counts, "pledges_to_acknowledge": pledges}
@@ -71,7 +76,11 @@ def home_context(user) -> dict:
     for role in active_roles(user).order_by("kind", "organization__path"):
         if role.kind == Role.Kind.MEMBER:
             continue
-        panel = {"role": role, "organization": role.organization, "counts": _organization_counts(role.organization)}
+        panel = {
+            "role": role,
+            "organization": role.organization,
+            "counts": _organization_counts(role.organization),
+        }
         if season:
             panel["season"] = _unit_tasks(season, role.organization, user)
         panels.append(panel)

@@ -123,7 +123,9 @@ def submit_pledge(*, pledge) -> Pledge:
     present = set(pledge.items.values_list("category", flat=True))
     missing = [str(label) for value, label in PledgeItem.Category.choices if value not in present]
     if missing:
-        raise PledgeError(_("Add at least one commitment for: %(categories)s.") % {"categories": ", ".join(missing)})
+        raise PledgeError(
+            _("Add at least one commitment for: %(categories)s.") % {"categories": ", ".join(missing)}
+        )
     pledge.state, pledge.submitted_at = Pledge.State.SUBMITTED, timezone.now()
     pledge.save(update_fields=["state", "submitted_at"])
     return pledge

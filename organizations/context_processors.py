@@ -19,7 +19,9 @@ def navigation(request):
             "manages": bool(scope.manage_paths) or scope.everything,
             "views_tree": scope.is_staff_anywhere,
             "imports": scope.has_role(Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD),
-            "decides": scope.has_role(Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD, Role.Kind.COMMITTEE_LEADER),
+            "decides": scope.has_role(
+                Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD, Role.Kind.COMMITTEE_LEADER
+            ),
             "is_admin": user.is_staff,
         }
     }

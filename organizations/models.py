@@ -260,7 +260,8 @@ class OrganizationDiscipline(models.Model):
     decided_by = models.CharField(_("decided by"), max_length=255)
     violation_year = models.PositiveIntegerField(_("year of the violation"))
     leadership_collective = models.BooleanField(
-        _("the leadership collective itself"), default=False,
+        _("the leadership collective itself"),
+        default=False,
         help_text=_("The committee (leadership collective) was disciplined, not only the organization."),
     )
     self_found_and_remedied = models.BooleanField(_("self-found and remedied"), default=False)

@@ -16,8 +16,13 @@ from reviews.views.common import get_season, get_subject, get_unit
 
 # What each role may ask for: documents about a unit need view access to it; an individual form
 # may also be asked for by the member it belongs to.
-UNIT_KINDS = {ReportJob.Kind.COLLECTIVE, ReportJob.Kind.MINUTES, ReportJob.Kind.DECISIONS,
-              ReportJob.Kind.SUMMARY, ReportJob.Kind.ARCHIVE}
+UNIT_KINDS = {
+    ReportJob.Kind.COLLECTIVE,
+    ReportJob.Kind.MINUTES,
+    ReportJob.Kind.DECISIONS,
+    ReportJob.Kind.SUMMARY,
+    ReportJob.Kind.ARCHIVE,
+}
 
 
 def _job_for(request, uid) -> ReportJob:
@@ -42,8 +47,14 @@ def request_job(request, season, kind):
     else:
         unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
     try:
-        job = request_report(kind=kind, season=season, unit=unit, subject=subject_for_job, user=request.user,
-                             number=request.POST.get("number", ""))
+        job = request_report(
+            kind=kind,
+            season=season,
+            unit=unit,
+            subject=subject_for_job,
+            user=request.user,
+            number=request.POST.get("number", ""),
+        )
     except DocumentUnavailable as refusal:
         messages.error(request, str(refusal))
         return redirect(_back(request))

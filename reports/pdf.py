@@ -39,7 +39,7 @@ class StaticOnlyFetcher(URLFetcher):
         if not url.startswith(STATIC_PREFIX):
             self.refused.append(url)
             raise RefusedFetch(f"refused: {url[:200]}")
-        relative = url[len(STATIC_PREFIX):].split("?")[0].split("#")[0]
+        relative = url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]
         path = finders.find(relative) if ".." not in relative else None
         if not path:
             self.refused.append(url)

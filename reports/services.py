@@ -60,8 +60,14 @@ def claim(job_id: int) -> str | None:
     taken = (
         ReportJob.objects.filter(pk=job_id)
         .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, heartbeat_at__lt=stale))
-        .update(status=Status.RUNNING, claim_token=token, heartbeat_at=now, started_at=now,
-                attempts=F("attempts") + 1, error="")
+        .update(
+            status=Status.RUNNING,
+            claim_token=token,
+            heartbeat_at=now,
+            started_at=now,
+            attempts=F("attempts") + 1,
+            error="",
+        )
     )
     return token if taken == 1 else None
 
@@ -88,14 +94,34 @@ def _store(job: ReportJob, filename: str, content: bytes) -> str:
     return default_storage.save(name, ContentFile(content))
 
 
-def finish(job: ReportJob, token: str, *, content: bytes, filename: str, content_type: str, title: str,
-           signer=None, signed_at=None, pages: int = 0, extra: dict | None = None) -> bool:
+def finish(
+    job: ReportJob,
+    token: str,
+    *,
+    content: bytes,
+    filename: str,
+    content_type: str,
+    title: str,
+    signer=None,
+    signed_at=None,
+    pages: int = 0,
+    extra: dict | None = None,
+) -> bool:
     name = _store(job, filename, content)
     fields = dict(
-        status=Status.DONE, file=name, filename=filename, content_type=content_type, title=title[:255],
-        sha256=hashlib.sha256(content).hexdigest(), size=len(content), pages=pages, progress=100,
-        finished_at=timezone.now(), signed_at=signed_at,
-        signer_name=signer.name if signer else "", signer_organization=job.unit.name,
+        status=Status.DONE,
+        file=name,
+        filename=filename,
+        content_type=content_type,
+        title=title[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        pages=pages,
+        progress=100,
+        finished_at=timezone.now(),
+        signed_at=signed_at,
+        signer_name=signer.name if signer else "",
+        signer_organization=job.unit.name,
     )
     if extra:
         fields["params"] = {**job.params, **extra}
@@ -106,9 +132,9 @@ def finish(job: ReportJob, token: str, *, content: bytes, filename: str, content
 
 
 def _load(job_id: int) -> ReportJob:
-    return ReportJob.objects.select_related("season__rule_set", "season__top_organization", "unit", "subject").get(
-        pk=job_id
-    )
+    return ReportJob.objects.select_related(
+        "season__rule_set", "season__top_organization", "unit", "subject"
+    ).get(pk=job_id)
 
 
 def _verification(job: ReportJob):
@@ -128,13 +154,28 @@ def sign(job: ReportJob, pdf: bytes, title: str):
 def render_single(job_id: int, token: str) -> None:
     """One document, rendered and signed in this task."""
     job = _load(job_id)
-    document = documents.build(job.kind, season=job.season, unit=job.unit, subject=job.subject,
-                               verification=_verification(job), number=job.params.get("number", ""))
+    document = documents.build(
+        job.kind,
+        season=job.season,
+        unit=job.unit,
+        subject=job.subject,
+        verification=_verification(job),
+        number=job.params.get("number", ""),
+    )
     pdf = html_to_pdf(documents.render_html(document))
     heartbeat(job.pk, token, 60)
     signed, when, key = sign(job, pdf, document.title)
-    finish(job, token, content=signed, filename=document.filename, content_type="application/pdf",
-           title=document.title, signer=key, signed_at=when, pages=_page_count(signed))
+    finish(
+        job,
+        token,
+        content=signed,
+        filename=document.filename,
+        content_type="application/pdf",
+        title=document.title,
+        signer=key,
+        signed_at=when,
+        pages=_page_count(signed),
+    )
 
 
 # -- large documents: parts rendered in parallel, merged, signed once --------------------------------
@@ -153,12 +194,19 @@ def plan_parts(job: ReportJob) -> list[dict]:
         return parts
     if job.kind == Kind.ARCHIVE:
         ids = list(
-            Subject.objects.filter(season=job.season, kind=Subject.Kind.MEMBER, path__startswith=job.unit.path,
-                                   state=Subject.State.DECIDED).order_by("path", "sort_key").values_list("pk", flat=True)
+            Subject.objects.filter(
+                season=job.season,
+                kind=Subject.Kind.MEMBER,
+                path__startswith=job.unit.path,
+                state=Subject.State.DECIDED,
+            )
+            .order_by("path", "sort_key")
+            .values_list("pk", flat=True)
         )
         size = max(1, settings.REPORT_CHUNK_SIZE // 4)
-        return [{"kind": "forms", "subjects": ids[i:i + size]} for i in range(0, len(ids), size)] or [
-            {"kind": "forms", "subjects": []}]
+        return [{"kind": "forms", "subjects": ids[i : i + size]} for i in range(0, len(ids), size)] or [
+            {"kind": "forms", "subjects": []}
+        ]
     return []
 
 
@@ -170,15 +218,28 @@ def render_part(job_id: int, index: int, spec: dict) -> None:
         return
     verification = _verification(job)
     if spec["kind"] == "main":
-        document = documents.build(job.kind, season=job.season, unit=job.unit, verification=verification,
-                                   number=job.params.get("number", ""))
+        document = documents.build(
+            job.kind,
+            season=job.season,
+            unit=job.unit,
+            verification=verification,
+            number=job.params.get("number", ""),
+        )
         content = html_to_pdf(documents.render_html(document))
-        ReportJob.objects.filter(pk=job.pk).update(
-            title=document.title[:255], filename=document.filename)
+        ReportJob.objects.filter(pk=job.pk).update(title=document.title[:255], filename=document.filename)
     elif spec["kind"] == "appendix":
-        content = html_to_pdf(documents.render_html(documents.build_summary_part(
-            season=job.season, unit=job.unit, base_unit_ids=spec["units"], first_number=spec["first"],
-            verification=verification, number=job.params.get("number", ""))))
+        content = html_to_pdf(
+            documents.render_html(
+                documents.build_summary_part(
+                    season=job.season,
+                    unit=job.unit,
+                    base_unit_ids=spec["units"],
+                    first_number=spec["first"],
+                    verification=verification,
+                    number=job.params.get("number", ""),
+                )
+            )
+        )
     else:
         content = _forms_zip(job, spec["subjects"])
     name = f"reports/parts/{job.uid}/{index:05d}.{'zip' if spec['kind'] == 'forms' else 'pdf'}"
@@ -189,7 +250,8 @@ def render_part(job_id: int, index: int, spec: dict) -> None:
     part.save(update_fields=["file", "done_at"])
     done = ReportPart.objects.filter(job=job, done_at__isnull=False).count()
     ReportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-        progress=min(95, int(90 * done / max(job.chunks, 1))), heartbeat_at=timezone.now())
+        progress=min(95, int(90 * done / max(job.chunks, 1))), heartbeat_at=timezone.now()
+    )
 
 
 def _forms_zip(job: ReportJob, subject_ids: list[int]) -> bytes:
@@ -198,13 +260,23 @@ def _forms_zip(job: ReportJob, subject_ids: list[int]) -> bytes:
     verification = _verification(job)
     key = signing_key(job.unit.code)
     subjects = Subject.objects.filter(pk__in=subject_ids).select_related(
-        "season__rule_set", "season__top_organization", "unit", "decider", "member")
+        "season__rule_set", "season__top_organization", "unit", "decider", "member"
+    )
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for subject in sorted(subjects, key=lambda s: (s.path, s.sort_key)):
-            document = documents.build(Kind.INDIVIDUAL, season=job.season, unit=subject.unit, subject=subject,
-                                       verification=verification)
-            signed, _when = sign_pdf(html_to_pdf(documents.render_html(document)), key=key,
-                                     organization=subject.unit.name, reason=document.title)
+            document = documents.build(
+                Kind.INDIVIDUAL,
+                season=job.season,
+                unit=subject.unit,
+                subject=subject,
+                verification=verification,
+            )
+            signed, _when = sign_pdf(
+                html_to_pdf(documents.render_html(document)),
+                key=key,
+                organization=subject.unit.name,
+                reason=document.title,
+            )
             path = f"{subject.unit.code}/{document.filename}"
             archive.writestr(path, signed)
             archive.writestr(f"{path}.sha256", hashlib.sha256(signed).hexdigest())
@@ -221,8 +293,15 @@ def merge_parts(job_id: int, token: str) -> bool:
     if job.kind == Kind.ARCHIVE:
         content, manifest = _merge_zips(parts)
         title = f"Lưu trữ bản kiểm điểm cá nhân năm {job.season.year} – {job.unit.name}"
-        finish(job, token, content=content, filename=f"luu-tru-{job.season.year}-{job.unit.code.lower()}.zip",
-               content_type="application/zip", title=title, extra={"files": manifest})
+        finish(
+            job,
+            token,
+            content=content,
+            filename=f"luu-tru-{job.season.year}-{job.unit.code.lower()}.zip",
+            content_type="application/zip",
+            title=title,
+            extra={"files": manifest},
+        )
         return True
     writer = PdfWriter()
     for part in parts:
@@ -232,8 +311,17 @@ def merge_parts(job_id: int, token: str) -> bool:
     writer.write(merged)
     heartbeat(job.pk, token, 96)
     signed, when, key = sign(job, merged.getvalue(), job.title)
-    finish(job, token, content=signed, filename=job.filename, content_type="application/pdf", title=job.title,
-           signer=key, signed_at=when, pages=_page_count(signed))
+    finish(
+        job,
+        token,
+        content=signed,
+        filename=job.filename,
+        content_type="application/pdf",
+        title=job.title,
+        signer=key,
+        signed_at=when,
+        pages=_page_count(signed),
+    )
     return True
 
 
@@ -241,7 +329,10 @@ def _merge_zips(parts: list[ReportPart]) -> tuple[bytes, list[dict]]:
     buffer, manifest = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for part in parts:
-            with default_storage.open(part.file.name, "rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as source:
+            with (
+                default_storage.open(part.file.name, "rb") as handle,
+                zipfile.ZipFile(io.BytesIO(handle.read())) as source,
+            ):
                 for name in source.namelist():
                     data = source.read(name)
                     target.writestr(name, data)

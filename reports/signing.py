@@ -74,8 +74,9 @@ def _load_pkcs12(path: str, _mtime: float, passphrase: str) -> SigningKey:
     loaded = signers.SimpleSigner.load_pkcs12(pfx_file=path, passphrase=passphrase.encode())
     if loaded is None:
         raise SigningUnavailable(f"cannot open {path} with the configured passphrase")
-    signer = KeptKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
-                           cert_registry=loaded.cert_registry)
+    signer = KeptKeySigner(
+        signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry
+    )
     name, role = _name_parts(signer.signing_cert)
     return SigningKey(signer, name, role)
 
@@ -91,7 +92,8 @@ def _pkcs11() -> SigningKey:
         user_pin=settings.SIGNING_PKCS11_PIN,
     )
     signer = pkcs11.PKCS11Signer(
-        session, key_label=settings.SIGNING_PKCS11_KEY_LABEL,
+        session,
+        key_label=settings.SIGNING_PKCS11_KEY_LABEL,
         cert_label=settings.SIGNING_PKCS11_CERT_LABEL or settings.SIGNING_PKCS11_KEY_LABEL,
     )
     name, role = _name_parts(signer.signing_cert)
@@ -109,8 +111,13 @@ def signing_key(organization_code: str = "") -> SigningKey:
 
 
 # Latin, Vietnamese letters and marks, punctuation: all a stamp needs.
-STAMP_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x370), *range(0x1EA0, 0x1EFA),
-                  *range(0x2010, 0x2030)]
+STAMP_UNICODES = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x300, 0x370),
+    *range(0x1EA0, 0x1EFA),
+    *range(0x2010, 0x2030),
+]
 
 
 @functools.cache
@@ -135,8 +142,10 @@ class StampFont(GlyphAccumulatorFactory):
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
         return GlyphAccumulator(
-            writer=writer, font_handle=io.BytesIO(_stamp_font(self.font_file)),
-            font_size=self.font_size, obj_stream=obj_stream,
+            writer=writer,
+            font_handle=io.BytesIO(_stamp_font(self.font_file)),
+            font_size=self.font_size,
+            obj_stream=obj_stream,
         )
 
 
@@ -156,16 +165,23 @@ def sign_pdf(pdf: bytes, *, key: SigningKey, organization: str, reason: str) -> 
     last_page = int(writer.root["/Pages"]["/Count"]) - 1
     when = timezone.localtime()
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        reason=reason, location=organization, name=key.name,
+        field_name=FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=organization,
+        name=key.name,
     )
     pdf_signer = signers.PdfSigner(
-        meta, key.signer, stamp_style=_stamp_style(),
+        meta,
+        key.signer,
+        stamp_style=_stamp_style(),
         new_field_spec=fields.SigFieldSpec(FIELD, on_page=last_page, box=BOX),
     )
     output = io.BytesIO()
     pdf_signer.sign_pdf(
-        writer, output=output,
+        writer,
+        output=output,
         appearance_text_params={
             "heading": "Đã ký số",
             "signer": key.name,

@@ -42,7 +42,9 @@ def _too_many(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str):
-    if not allow(request, "verify", limit=30) or (request.method == "POST" and not allow(request, "verify-upload", limit=10)):
+    if not allow(request, "verify", limit=30) or (
+        request.method == "POST" and not allow(request, "verify-upload", limit=10)
+    ):
         return _too_many(request)
     job = ReportJob.objects.filter(verification_code=code.upper(), status=ReportJob.Status.DONE).first()
     if job is None:

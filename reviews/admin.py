@@ -47,8 +47,12 @@ class SeasonOpeningForm(forms.ModelForm):
     class Meta:
         model = Season
         fields = ["year", "top_organization", "rule_set", "reference_date", "deadlines"]
-        help_texts = {"deadlines": _('e.g. {"self_review": "2026-12-05", "meeting": "2026-12-12", '
-                                     '"proposal": "2026-12-18", "decision": "2026-12-25"}')}
+        help_texts = {
+            "deadlines": _(
+                'e.g. {"self_review": "2026-12-05", "meeting": "2026-12-12", '
+                '"proposal": "2026-12-18", "decision": "2026-12-25"}'
+            )
+        }
 
 
 @admin.register(Season)
@@ -74,8 +78,12 @@ class SeasonAdmin(admin.ModelAdmin):
             return
         try:
             opened = open_season(
-                top_organization=obj.top_organization, year=obj.year, reference_date=obj.reference_date,
-                rule_set=obj.rule_set, deadlines=obj.deadlines, actor=request.user,
+                top_organization=obj.top_organization,
+                year=obj.year,
+                reference_date=obj.reference_date,
+                rule_set=obj.rule_set,
+                deadlines=obj.deadlines,
+                actor=request.user,
             )
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error

@@ -14,10 +14,13 @@ def load_defaults(RuleSet, ReferenceItem) -> None:
     data = json.loads((DATA / "qd124-hd25-2023.json").read_text(encoding="utf-8"))
     code = data.pop("code")
     if not RuleSet.objects.filter(code=code).exists():
-        RuleSet.objects.create(code=code, is_default=not RuleSet.objects.filter(is_default=True).exists(), **data)
+        RuleSet.objects.create(
+            code=code, is_default=not RuleSet.objects.filter(is_default=True).exists(), **data
+        )
     for item in json.loads((DATA / "reference_lists.json").read_text(encoding="utf-8")):
         ReferenceItem.objects.get_or_create(
-            list=item["list"], number=item["number"],
+            list=item["list"],
+            number=item["number"],
             defaults={"group": item["group"], "label": item["label"], "verified": item["verified"]},
         )
 

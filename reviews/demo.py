@@ -65,8 +65,16 @@ GRADES_FOR = {
 }
 PLEDGE_ITEMS = [
     (PledgeItem.Category.POLITICS, "Học tập, quán triệt đầy đủ các nghị quyết của Đảng", "100% chuyên đề"),
-    (PledgeItem.Category.ETHICS, "Giữ gìn đạo đức, lối sống; không vi phạm những điều đảng viên không được làm", ""),
-    (PledgeItem.Category.PROFESSIONAL, "Hoàn thành xuất sắc nhiệm vụ chuyên môn được giao", "Đạt 100% chỉ tiêu"),
+    (
+        PledgeItem.Category.ETHICS,
+        "Giữ gìn đạo đức, lối sống; không vi phạm những điều đảng viên không được làm",
+        "",
+    ),
+    (
+        PledgeItem.Category.PROFESSIONAL,
+        "Hoàn thành xuất sắc nhiệm vụ chuyên môn được giao",
+        "Đạt 100% chỉ tiêu",
+    ),
     (PledgeItem.Category.PARTY, "Sinh hoạt chi bộ đầy đủ, đóng đảng phí đúng hạn", "12/12 kỳ sinh hoạt"),
     (PledgeItem.Category.RESIDENCE, "Gương mẫu thực hiện nghĩa vụ nơi cư trú", ""),
 ]
@@ -88,13 +96,26 @@ class Cast:
 
 
 def _cast() -> Cast:
-    users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=["quantri", "bithu", "dangu", "bantochuc", "tinhuy"])}
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["quantri", "bithu", "dangu", "bantochuc", "tinhuy"]
+        )
+    }
     dangvien = Member.objects.select_related("cell").get(user__username="dangvien")
     base = Role.objects.get(user=users["dangu"], kind=Role.Kind.COMMITTEE_STAFF).organization
     commune = Role.objects.get(user=users["bantochuc"], kind=Role.Kind.COMMITTEE_STAFF).organization
-    return Cast(users["quantri"], dangvien, users["bithu"], users["dangu"], users["bantochuc"], users["tinhuy"],
-                dangvien.cell, base, commune)
+    return Cast(
+        users["quantri"],
+        dangvien,
+        users["bithu"],
+        users["dangu"],
+        users["bantochuc"],
+        users["tinhuy"],
+        dangvien.cell,
+        base,
+        commune,
+    )
 
 
 def seed_seasons(*, seed: int) -> dict[str, int]:
@@ -105,13 +126,20 @@ def seed_seasons(*, seed: int) -> dict[str, int]:
     with transaction.atomic():
         last = open_season(top_organization=top, year=2025, reference_date=LAST_REFERENCE, actor=cast.admin)
         decided = import_decided_results(
-            season=last, levels=_levels_2025(last, rng), actor=cast.admin,
+            season=last,
+            levels=_levels_2025(last, rng),
+            actor=cast.admin,
             source="Kết quả xếp loại năm 2025 (nhập từ hồ sơ giấy)",
         )
         _remediation_2025(last, cast, rng)
     with transaction.atomic():
-        this = open_season(top_organization=top, year=2026, reference_date=THIS_REFERENCE,
-                           deadlines=DEADLINES_2026, actor=cast.admin)
+        this = open_season(
+            top_organization=top,
+            year=2026,
+            reference_date=THIS_REFERENCE,
+            deadlines=DEADLINES_2026,
+            actor=cast.admin,
+        )
         _stage_2026(this, cast, rng)
     return {"decided_2025": decided, "subjects_2026": this.subjects.count()}
 
@@ -122,8 +150,9 @@ def seed_seasons(*, seed: int) -> dict[str, int]:
 def _levels_2025(season: Season, rng: random.Random) -> dict[int, str]:
     """A plausible distribution that respects R-RATE-2 and R-RATE-3 in every quota group."""
     disciplined = set(
-        DisciplineRecord.objects.filter(decided_on__year=2025, violation_year=2025, self_found_and_remedied=False)
-        .values_list("member_id", flat=True)
+        DisciplineRecord.objects.filter(
+            decided_on__year=2025, violation_year=2025, self_found_and_remedied=False
+        ).values_list("member_id", flat=True)
     )
     subjects = Subject.objects.filter(season=season, out_of_scope="").exclude(decider=None)
     levels: dict[int, str] = {}
@@ -133,7 +162,9 @@ def _levels_2025(season: Season, rng: random.Random) -> dict[int, str]:
             levels[pk] = "KHTNV"
             continue
         roll = rng.random()
-        levels[pk] = "HTXSNV" if roll < 0.14 else "HTTNV" if roll < 0.9 else "HTNV" if roll < 0.98 else "KHTNV"
+        levels[pk] = (
+            "HTXSNV" if roll < 0.14 else "HTTNV" if roll < 0.9 else "HTNV" if roll < 0.98 else "KHTNV"
+        )
         groups.setdefault(key, []).append(pk)
     quota = season.rule_set.quota
     for members in groups.values():
@@ -154,12 +185,22 @@ def _remediation_2025(season: Season, cast: Cast, rng: random.Random) -> None:
         form.submitted_at = timezone.now()
         form.save(update_fields=["answers", "submitted_at"])
         if subject.member_id == cast.dangvien.pk or rng.random() < 0.6:
-            submit_remediation_plan(subject=subject, actor=cast.admin, items=[
-                {"text": "Dành ít nhất 2 giờ mỗi tuần tự học văn bản mới", "owner": subject.name,
-                 "due_on": datetime.date(2026, 6, 30)},
-                {"text": "Chủ động báo cáo tiến độ công việc hằng tháng", "owner": subject.name,
-                 "due_on": datetime.date(2026, 12, 31)},
-            ])
+            submit_remediation_plan(
+                subject=subject,
+                actor=cast.admin,
+                items=[
+                    {
+                        "text": "Dành ít nhất 2 giờ mỗi tuần tự học văn bản mới",
+                        "owner": subject.name,
+                        "due_on": datetime.date(2026, 6, 30),
+                    },
+                    {
+                        "text": "Chủ động báo cáo tiến độ công việc hằng tháng",
+                        "owner": subject.name,
+                        "due_on": datetime.date(2026, 12, 31),
+                    },
+                ],
+            )
 
 
 # -- 2026: work at every stage --------------------------------------------------------------------------
@@ -168,17 +209,25 @@ def _remediation_2025(season: Season, cast: Cast, rng: random.Random) -> None:
 def _secretary(cell: Organization):
     """A login for the secretary of a staged cell (no password: it only signs the demo's events)."""
     user, created = get_user_model().objects.get_or_create(
-        username=f"bt.{cell.code.lower()}", defaults={"last_name": f"Bí thư {cell.name}"})
+        username=f"bt.{cell.code.lower()}", defaults={"last_name": f"Bí thư {cell.name}"}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        Role.objects.create(user=user, organization=cell, kind=Role.Kind.CELL_SECRETARY,
-                            starts_on=datetime.date(2026, 1, 1), title="Bí thư chi bộ")
+        Role.objects.create(
+            user=user,
+            organization=cell,
+            kind=Role.Kind.CELL_SECRETARY,
+            starts_on=datetime.date(2026, 1, 1),
+            title="Bí thư chi bộ",
+        )
     return user
 
 
 def _subject(season: Season, **lookup) -> Subject:
-    return Subject.objects.select_related("season__rule_set", "unit", "decider", "member").get(season=season, **lookup)
+    return Subject.objects.select_related("season__rule_set", "unit", "decider", "member").get(
+        season=season, **lookup
+    )
 
 
 def _members(season: Season, cell: Organization) -> list[Subject]:
@@ -190,8 +239,11 @@ def _members(season: Season, cell: Organization) -> list[Subject]:
 
 
 def _pledge(member: Member, *, state: str, secretary) -> Pledge:
-    pledge = save_pledge(member=member, year=2026, items=[
-        {"category": c, "text": text, "target": target} for c, text, target in PLEDGE_ITEMS])
+    pledge = save_pledge(
+        member=member,
+        year=2026,
+        items=[{"category": c, "text": text, "target": target} for c, text, target in PLEDGE_ITEMS],
+    )
     if state in (Pledge.State.SUBMITTED, Pledge.State.ACKNOWLEDGED):
         submit_pledge(pledge=pledge)
     if state == Pledge.State.ACKNOWLEDGED:
@@ -204,7 +256,7 @@ def _wanted_level(subject: Subject, rng: random.Random, facts: Facts) -> str:
     roll = rng.random()
     wish = "HTXSNV" if roll < 0.15 else "HTTNV" if roll < 0.92 else "HTNV"
     codes = subject.season.rule_set.level_codes()
-    for level in codes[codes.index(wish):]:
+    for level in codes[codes.index(wish) :]:
         # The agency rates its civil servants first; the demo assumes it matched (R-RATE-9).
         subject.civil_service_level = level if subject.is_civil_servant else ""
         grade_free = [p for p in level_problems(subject, level, facts) if "(R-RATE-1)" not in p]
@@ -233,8 +285,12 @@ def _fill(subject: Subject, actor, level: str, *, complete: bool = True) -> None
         if item["type"] == "pledge":
             pledge = Pledge.objects.filter(member_id=subject.member_id, year=2026).first()
             for pledge_item in pledge.items.all() if pledge else []:
-                workflow.save_answer(subject=subject, actor=actor, key=f"pledge:{pledge_item.pk}",
-                                     value={"fulfilment": "Đã thực hiện đầy đủ", "assessment": "done"})
+                workflow.save_answer(
+                    subject=subject,
+                    actor=actor,
+                    key=f"pledge:{pledge_item.pk}",
+                    value={"fulfilment": "Đã thực hiện đầy đủ", "assessment": "done"},
+                )
             continue
         if value:
             workflow.save_answer(subject=subject, actor=actor, key=item["key"], value=value)
@@ -257,9 +313,11 @@ def _collectives(season: Season, organization: Organization) -> list[Subject]:
 
 def _meeting(collective: Subject, actor, entries=(), present: int = 9, total: int = 11) -> None:
     workflow.record_meeting(
-        collective=collective, actor=actor,
-        meeting=workflow.MeetingInput(held_on=MEETING_DAY, present=present, total=total,
-                                      draft_circulated_on=CIRCULATED),
+        collective=collective,
+        actor=actor,
+        meeting=workflow.MeetingInput(
+            held_on=MEETING_DAY, present=present, total=total, draft_circulated_on=CIRCULATED
+        ),
         entries=list(entries),
     )
 
@@ -267,10 +325,17 @@ def _meeting(collective: Subject, actor, entries=(), present: int = 9, total: in
 def _review(season: Season, cell: Organization, actor, members: list[Subject], absent=()) -> None:
     """The cell's meeting reviews the cell, then its members; its committee meets on its own."""
     organization, *leadership = _collectives(season, cell)
-    entries = [workflow.EntryInput(subject=m, comments="Chi bộ nhất trí với bản tự kiểm điểm.",
-                                   votes={m.self_level or "HTTNV": len(members)}) for m in members]
-    entries += [workflow.EntryInput(subject=m, reviewed=False, absent_reason="Ốm, điều trị dài ngày")
-                for m in absent]
+    entries = [
+        workflow.EntryInput(
+            subject=m,
+            comments="Chi bộ nhất trí với bản tự kiểm điểm.",
+            votes={m.self_level or "HTTNV": len(members)},
+        )
+        for m in members
+    ]
+    entries += [
+        workflow.EntryInput(subject=m, reviewed=False, absent_reason="Ốm, điều trị dài ngày") for m in absent
+    ]
     _meeting(organization, actor, entries, present=len(members) + 1, total=len(members) + len(absent) + 1)
     for collective in leadership:
         _meeting(collective, actor, present=3, total=3)
@@ -278,31 +343,50 @@ def _review(season: Season, cell: Organization, actor, members: list[Subject], a
 
 def _propose_collectives(season: Season, organization: Organization, actor, level: str = "HTTNV") -> None:
     workflow.propose(
-        proposals=[workflow.ProposalInput(subject=c, level=level) for c in _collectives(season, organization)],
+        proposals=[
+            workflow.ProposalInput(subject=c, level=level) for c in _collectives(season, organization)
+        ],
         actor=actor,
     )
 
 
 def _decide_collectives(season: Season, organization: Organization, actor) -> None:
-    workflow.decide(decisions=[workflow.DecisionInput(subject=c) for c in _collectives(season, organization)],
-                    actor=actor)
+    workflow.decide(
+        decisions=[workflow.DecisionInput(subject=c) for c in _collectives(season, organization)], actor=actor
+    )
 
 
 def _comments_where_needed(members: list[Subject], actor) -> None:
     for member in members:
         if member.needs_former_cell_comment:
-            attach_outside_comment(subject=member, actor=actor, source="former", from_name="Chi bộ nơi chuyển đi",
-                                   text="Đồng chí hoàn thành tốt nhiệm vụ trong thời gian sinh hoạt tại chi bộ.",
-                                   received_on=datetime.date(2026, 11, 10))
+            attach_outside_comment(
+                subject=member,
+                actor=actor,
+                source="former",
+                from_name="Chi bộ nơi chuyển đi",
+                text="Đồng chí hoàn thành tốt nhiệm vụ trong thời gian sinh hoạt tại chi bộ.",
+                received_on=datetime.date(2026, 11, 10),
+            )
         if member.needs_temporary_cell_comment:
-            attach_outside_comment(subject=member, actor=actor, source="temporary",
-                                   from_name="Chi bộ nơi sinh hoạt tạm thời",
-                                   text="Đồng chí chấp hành tốt sinh hoạt tạm thời.",
-                                   received_on=datetime.date(2026, 11, 10))
+            attach_outside_comment(
+                subject=member,
+                actor=actor,
+                source="temporary",
+                from_name="Chi bộ nơi sinh hoạt tạm thời",
+                text="Đồng chí chấp hành tốt sinh hoạt tạm thời.",
+                received_on=datetime.date(2026, 11, 10),
+            )
 
 
-def _run_cell(season: Season, cell: Organization, rng: random.Random, *, stop_at: str,
-              excellent: int = 0, any_excellent: bool = True) -> list[Subject]:
+def _run_cell(
+    season: Season,
+    cell: Organization,
+    rng: random.Random,
+    *,
+    stop_at: str,
+    excellent: int = 0,
+    any_excellent: bool = True,
+) -> list[Subject]:
     """Take a cell and its members to `stop_at` (submitted, reviewed, proposed); `excellent`
     more members are proposed HTXSNV, or none at all without `any_excellent`."""
     secretary = _secretary(cell)
@@ -331,9 +415,14 @@ def _run_cell(season: Season, cell: Organization, rng: random.Random, *, stop_at
     present = [_subject(season, pk=m.pk) for m in present]
     _comments_where_needed(present, secretary)
     workflow.propose(
-        proposals=[workflow.ProposalInput(subject=m, level=wanted[m.pk],
-                                          civil_service_level="HTXSNV" if wanted[m.pk] == "HTXSNV" else "HTTNV")
-                   for m in present],
+        proposals=[
+            workflow.ProposalInput(
+                subject=m,
+                level=wanted[m.pk],
+                civil_service_level="HTXSNV" if wanted[m.pk] == "HTXSNV" else "HTTNV",
+            )
+            for m in present
+        ],
         actor=secretary,
     )
     return members
@@ -341,12 +430,17 @@ def _run_cell(season: Season, cell: Organization, rng: random.Random, *, stop_at
 
 def _stage_2026(season: Season, cast: Cast, rng: random.Random) -> None:
     cells = list(
-        Organization.objects.filter(path__startswith=cast.base.path, kind__in=CELL_KINDS, dissolved_on__isnull=True)
+        Organization.objects.filter(
+            path__startswith=cast.base.path, kind__in=CELL_KINDS, dissolved_on__isnull=True
+        )
         .exclude(pk=cast.login_cell.pk)
         .order_by("path")
     )
-    in_season = set(SeasonUnit.objects.filter(season=season, organization__in=cells).values_list(
-        "organization_id", flat=True))
+    in_season = set(
+        SeasonUnit.objects.filter(season=season, organization__in=cells).values_list(
+            "organization_id", flat=True
+        )
+    )
     cells = [c for c in cells if c.pk in in_season and _members(season, c)]
     decided_cell, proposed_cell, *others = cells
 
@@ -356,8 +450,10 @@ def _stage_2026(season: Season, cast: Cast, rng: random.Random) -> None:
     _propose_collectives(season, decided_cell, cast.dangu)
     _decide_collectives(season, decided_cell, cast.dangu)
     ready = [_subject(season, pk=m.pk) for m in _members(season, decided_cell)]
-    workflow.decide(decisions=[workflow.DecisionInput(subject=m) for m in ready if m.state == S.PROPOSED],
-                    actor=cast.dangu)
+    workflow.decide(
+        decisions=[workflow.DecisionInput(subject=m) for m in ready if m.state == S.PROPOSED],
+        actor=cast.dangu,
+    )
 
     # A cell proposed and waiting for the base committee (dangu); deciding all its HTXSNV
     # proposals at once would go over the quota.
@@ -376,7 +472,9 @@ def _stage_2026(season: Season, cast: Cast, rng: random.Random) -> None:
 def _stage_login_cell(season: Season, cast: Cast, rng: random.Random) -> None:
     """The cell of `dangvien` and `bithu`: the secretary's work is still to do."""
     members = _members(season, cast.login_cell)
-    others = [m for m in members if m.member_id not in (cast.dangvien.pk,) and m.member.user_id != cast.bithu.pk]
+    others = [
+        m for m in members if m.member_id not in (cast.dangvien.pk,) and m.member.user_id != cast.bithu.pk
+    ]
     for member in members:
         state = Pledge.State.SUBMITTED if member in others[:2] else Pledge.State.ACKNOWLEDGED
         _pledge(member.member, state=state, secretary=cast.bithu)
@@ -384,10 +482,16 @@ def _stage_login_cell(season: Season, cast: Cast, rng: random.Random) -> None:
     _fill(collective, cast.bithu, "HTTNV", complete=False)
     dangvien = _subject(season, member=cast.dangvien)
     _fill(dangvien, cast.dangvien.user, "HTTNV", complete=False)
-    issue_suggestion(subject=dangvien, actor=cast.dangu,
-                     text="Đề nghị đồng chí làm rõ việc chậm hoàn thành báo cáo chuyên đề quý III.")
-    issue_suggestion(subject=collective, actor=cast.dangu,
-                     text="Đề nghị chi bộ làm rõ nguyên nhân tỷ lệ đảng viên dự sinh hoạt chưa cao.")
+    issue_suggestion(
+        subject=dangvien,
+        actor=cast.dangu,
+        text="Đề nghị đồng chí làm rõ việc chậm hoàn thành báo cáo chuyên đề quý III.",
+    )
+    issue_suggestion(
+        subject=collective,
+        actor=cast.dangu,
+        text="Đề nghị chi bộ làm rõ nguyên nhân tỷ lệ đảng viên dự sinh hoạt chưa cao.",
+    )
     bithu = next((m for m in members if m.member.user_id == cast.bithu.pk), None)
     if bithu is not None:
         _fill(bithu, cast.bithu, "HTTNV", complete=False)
@@ -396,16 +500,21 @@ def _stage_login_cell(season: Season, cast: Cast, rng: random.Random) -> None:
     for member in submitted:
         _submit(member, cast.bithu, "HTTNV")
     if submitted:
-        workflow.return_form(subject=_subject(season, pk=submitted[-1].pk), actor=cast.bithu,
-                             reason="Đề nghị bổ sung mục II: nêu rõ hạn chế và nguyên nhân.")
-    for member in ready[len(submitted):][:3]:
+        workflow.return_form(
+            subject=_subject(season, pk=submitted[-1].pk),
+            actor=cast.bithu,
+            reason="Đề nghị bổ sung mục II: nêu rõ hạn chế và nguyên nhân.",
+        )
+    for member in ready[len(submitted) :][:3]:
         _fill(member, member.member.user or cast.bithu, "HTTNV", complete=False)
 
 
 def _stage_base(season: Season, cast: Cast) -> None:
     """The base organization reviewed and proposed, but blocked: its cells are not all rated."""
     for affiliate in AffiliatedCollective.objects.filter(organization=cast.base):
-        mark_affiliate_reviewed(season=season, affiliate=affiliate, actor=cast.dangu, done_on=datetime.date(2026, 11, 12))
+        mark_affiliate_reviewed(
+            season=season, affiliate=affiliate, actor=cast.dangu, done_on=datetime.date(2026, 11, 12)
+        )
     for collective in _collectives(season, cast.base):
         _submit(collective, cast.dangu, "HTTNV")
         _meeting(_subject(season, pk=collective.pk), cast.dangu)
@@ -415,17 +524,20 @@ def _stage_base(season: Season, cast: Cast) -> None:
 def _stage_sibling_base(season: Season, cast: Cast, rng: random.Random) -> None:
     """A base cell of the same commune, proposed and ready for the commune's decision."""
     sibling = (
-        Organization.objects.filter(path__startswith=cast.commune.path, kind="base_cell", dissolved_on__isnull=True)
-        .exclude(pk=cast.base.pk).order_by("path").first()
+        Organization.objects.filter(
+            path__startswith=cast.commune.path, kind="base_cell", dissolved_on__isnull=True
+        )
+        .exclude(pk=cast.base.pk)
+        .order_by("path")
+        .first()
     )
     if sibling is None or not SeasonUnit.objects.filter(season=season, organization=sibling).exists():
         return
     if not _members(season, sibling):
         return
     for affiliate in AffiliatedCollective.objects.filter(organization=sibling):
-        mark_affiliate_reviewed(season=season, affiliate=affiliate, actor=_secretary(sibling),
-                                done_on=datetime.date(2026, 11, 12))
+        mark_affiliate_reviewed(
+            season=season, affiliate=affiliate, actor=_secretary(sibling), done_on=datetime.date(2026, 11, 12)
+        )
     _run_cell(season, sibling, rng, stop_at="proposed")
     _propose_collectives(season, sibling, cast.bantochuc)
-
-

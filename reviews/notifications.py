@@ -89,24 +89,36 @@ def notify_decided(subjects: list[Subject]) -> int:
     return notify(
         subjects,
         Notification.Kind.DECIDED,
-        lambda s: _("%(name)s: rating decided, %(level)s.")
-        % {"name": s.name, "level": s.season.rule_set.level_label(s.decided_level)},
-        lambda d: ngettext(
-            "Rating decided for %(n)d subject: %(list)s.", "Ratings decided for %(n)d subjects: %(list)s.", d.count
-        )
-        % {"n": d.count, "list": d.listing()},
+        lambda s: (
+            _("%(name)s: rating decided, %(level)s.")
+            % {"name": s.name, "level": s.season.rule_set.level_label(s.decided_level)}
+        ),
+        lambda d: (
+            ngettext(
+                "Rating decided for %(n)d subject: %(list)s.",
+                "Ratings decided for %(n)d subjects: %(list)s.",
+                d.count,
+            )
+            % {"n": d.count, "list": d.listing()}
+        ),
         lambda s: f"{s.name} ({s.decided_level})",
     )
 
 
 def notify_returned(subject: Subject, reason: str) -> int:
-    return notify([subject], Notification.Kind.RETURNED, lambda s: _("%(name)s: review returned: %(reason)s") % {
-        "name": s.name, "reason": reason})
+    return notify(
+        [subject],
+        Notification.Kind.RETURNED,
+        lambda s: _("%(name)s: review returned: %(reason)s") % {"name": s.name, "reason": reason},
+    )
 
 
 def notify_suggestion(subject: Subject) -> int:
-    return notify([subject], Notification.Kind.SUGGESTION,
-                  lambda s: _("%(name)s: a review suggestion to answer in section IV.") % {"name": s.name})
+    return notify(
+        [subject],
+        Notification.Kind.SUGGESTION,
+        lambda s: _("%(name)s: a review suggestion to answer in section IV.") % {"name": s.name},
+    )
 
 
 def send_pending_emails(limit: int = 500) -> int:
@@ -114,9 +126,11 @@ def send_pending_emails(limit: int = 500) -> int:
     if not getattr(settings, "NOTIFY_BY_EMAIL", False):
         return 0
     sent = 0
-    for note in Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True).exclude(
-        user__email=""
-    ).select_related("user")[:limit]:
+    for note in (
+        Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
+        .exclude(user__email="")
+        .select_related("user")[:limit]
+    ):
         send_mail(_("Kiểm điểm: %(text)s") % {"text": note.text[:80]}, note.text, None, [note.user.email])
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
         sent += 1

@@ -58,11 +58,20 @@ def _snapshot_units(season: Season) -> list[SeasonUnit]:
                 continue  # its parent did not exist at the reference date
             batch.append(
                 SeasonUnit(
-                    season=season, organization=org, parent=parent, path=org.path, depth=org.depth,
-                    code=org.code, name=org.name, kind=org.kind, founded_on=org.founded_on,
+                    season=season,
+                    organization=org,
+                    parent=parent,
+                    path=org.path,
+                    depth=org.depth,
+                    code=org.code,
+                    name=org.name,
+                    kind=org.kind,
+                    founded_on=org.founded_on,
                     has_leadership_collective=org.has_leadership_collective,
                     # A unit below a base organization belongs to it; a base one to itself (set below).
-                    base_unit=(parent if parent and parent.kind in BASE_KINDS else parent and parent.base_unit),
+                    base_unit=(
+                        parent if parent and parent.kind in BASE_KINDS else parent and parent.base_unit
+                    ),
                 )
             )
         SeasonUnit.objects.bulk_create(batch, batch_size=2000)

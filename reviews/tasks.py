@@ -83,16 +83,22 @@ def _digest_text(kind: str, phase: str, deadline: datetime.date, digest: Digest)
         "list": digest.listing(),
     }
     if kind == OVERDUE:
-        return ngettext(
-            "Overdue: %(n)d subject has not finished %(phase)s, due on %(date)s: %(list)s.",
-            "Overdue: %(n)d subjects have not finished %(phase)s, due on %(date)s: %(list)s.",
+        return (
+            ngettext(
+                "Overdue: %(n)d subject has not finished %(phase)s, due on %(date)s: %(list)s.",
+                "Overdue: %(n)d subjects have not finished %(phase)s, due on %(date)s: %(list)s.",
+                digest.count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(n)d subject has not finished %(phase)s, due on %(date)s: %(list)s.",
+            "%(n)d subjects have not finished %(phase)s, due on %(date)s: %(list)s.",
             digest.count,
-        ) % values
-    return ngettext(
-        "%(n)d subject has not finished %(phase)s, due on %(date)s: %(list)s.",
-        "%(n)d subjects have not finished %(phase)s, due on %(date)s: %(list)s.",
-        digest.count,
-    ) % values
+        )
+        % values
+    )
 
 
 def _people(subjects: list[Subject], day: datetime.date) -> dict[int, set[tuple[int, str]]]:
@@ -150,8 +156,17 @@ def _season_subjects(season: Season, states: set[str]):
         Subject.objects.filter(season=season, out_of_scope="", state__in=states)
         .select_related("unit__parent", "member")
         .only(
-            "id", "name", "kind", "state", "member", "member__user", "unit", "unit__name",
-            "unit__organization", "unit__parent", "unit__parent__organization",
+            "id",
+            "name",
+            "kind",
+            "state",
+            "member",
+            "member__user",
+            "unit",
+            "unit__name",
+            "unit__organization",
+            "unit__parent",
+            "unit__parent__organization",
         )
         .order_by("pk")
     )
@@ -181,10 +196,15 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
                 phase, deadline = found
                 own = subject.member.user_id if subject.member_id and kind == DEADLINE else None
                 if own and (own, _topic(season, kind, phase, own=True)) not in sent:
-                    own_rows.append(Notification(
-                        user_id=own, subject=subject, kind=kind, topic=_topic(season, kind, phase, own=True),
-                        text=_own_text(subject, phase, deadline)[:500],
-                    ))
+                    own_rows.append(
+                        Notification(
+                            user_id=own,
+                            subject=subject,
+                            kind=kind,
+                            topic=_topic(season, kind, phase, own=True),
+                            text=_own_text(subject, phase, deadline)[:500],
+                        )
+                    )
                 for user in _recipients(subject, kind, people):
                     if (user, _topic(season, kind, phase)) not in sent:
                         digests.setdefault((user, kind, phase, deadline), Digest()).add(subject)
@@ -194,7 +214,9 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
             break
     rows = [
         Notification(
-            user_id=user, kind=kind, topic=_topic(season, kind, phase),
+            user_id=user,
+            kind=kind,
+            topic=_topic(season, kind, phase),
             text=_digest_text(kind, phase, deadline, digest)[:500],
         )
         for (user, kind, phase, deadline), digest in digests.items()

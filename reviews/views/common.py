@@ -24,7 +24,9 @@ def current_season(user) -> Season | None:
         paths.append(member.cell.path)
     if user.is_superuser:
         return Season.objects.filter(status=Season.Status.OPEN).order_by("-year").first()
-    candidates = Season.objects.filter(status=Season.Status.OPEN).select_related("top_organization", "rule_set")
+    candidates = Season.objects.filter(status=Season.Status.OPEN).select_related(
+        "top_organization", "rule_set"
+    )
     for season in candidates.order_by("-year"):
         top = season.top_organization.path
         if any(p.startswith(top) or top.startswith(p) for p in paths):
@@ -54,7 +56,9 @@ def get_subject(request, season: Season, pk: int) -> Subject:
     if subject is None:
         raise Http404
     scope = season_scope(request.user, season)
-    if not (scope.can_view_path(subject.path) or (subject.member_id and subject.member_id in scope.member_ids)):
+    if not (
+        scope.can_view_path(subject.path) or (subject.member_id and subject.member_id in scope.member_ids)
+    ):
         raise Http404
     return subject
 
@@ -86,5 +90,3 @@ def level_choices(season: Season) -> list[tuple[str, str]]:
 
 def state_label(state: str) -> str:
     return str(Subject.State(state).label) if state in Subject.State.values else state
-
-

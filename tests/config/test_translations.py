@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUES = sorted(ROOT.glob("*/locale/vi/LC_MESSAGES/django.po")) + [ROOT / "locale/vi/LC_MESSAGES/django.po"]
+CATALOGUES = sorted(ROOT.glob("*/locale/vi/LC_MESSAGES/django.po")) + [
+    ROOT / "locale/vi/LC_MESSAGES/django.po"
+]
 ENTRY = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$')
 
 
@@ -53,8 +55,11 @@ def test_every_string_is_translated_and_not_fuzzy(catalogue):
 def test_placeholders_survive_translation(catalogue):
     placeholder = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
     broken = [
-        e["msgid"][:60] for e in entries(catalogue)
-        if any(sorted(placeholder.findall(s)) != sorted(placeholder.findall(e["msgid"])) for s in e["msgstr"][:1])
+        e["msgid"][:60]
+        for e in entries(catalogue)
+        if any(
+            sorted(placeholder.findall(s)) != sorted(placeholder.findall(e["msgid"])) for s in e["msgstr"][:1]
+        )
         and "python-format" in e["flags"]
     ]
     assert broken == []
@@ -65,18 +70,60 @@ def test_no_ui_string_is_missing_from_the_catalogue(tmp_path):
     if not shutil.which("xgettext"):
         pytest.fail("gettext is not installed: `apt-get install gettext` (make test installs it as root)")
     copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "test-artifacts", "node_modules",
-                                                            "__pycache__", ".pytest_cache", ".ruff_cache"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            "var",
+            ".git",
+            "test-artifacts",
+            "node_modules",
+            "__pycache__",
+            ".pytest_cache",
+            ".ruff_cache",
+        ),
+    )
     env = {"DEBUG": "true", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(copy)}
     apps = ["organizations", "members", "reviews", "reports"]
     for app in apps:
         # django-admin, not `python -m django`: the latter puts the app folder first on the path,
         # where reviews/statistics.py would shadow the standard library's module.
-        subprocess.run([str(Path(sys.executable).parent / "django-admin"), "makemessages", "-l", "vi", "--no-obsolete",
-                        "--settings", "config.settings"], cwd=copy / app, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "django-admin"),
+                "makemessages",
+                "-l",
+                "vi",
+                "--no-obsolete",
+                "--settings",
+                "config.settings",
+            ],
+            cwd=copy / app,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     ignore = [arg for app in apps for arg in ("-i", f"{app}/*.py")]
-    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-obsolete", *ignore, "-i", "tests/*",
-                    "-i", "bench/*"], cwd=copy, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "vi",
+            "--no-obsolete",
+            *ignore,
+            "-i",
+            "tests/*",
+            "-i",
+            "bench/*",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     missing = {}
     for original in CATALOGUES:
         fresh = copy / original.relative_to(ROOT)

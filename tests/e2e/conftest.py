@@ -330,6 +330,7 @@ SERIOUS = ("serious", "critical")
 # Known problems that tests cannot fix, one reason each; a page that has one is marked
 # xfail(strict=True) in its module, so the mark must go when the template is fixed.
 
+
 def axe_violations(page, context=None, impacts=SERIOUS) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -385,10 +386,7 @@ def pytest_sessionfinish(session):
                 }
                 for v in audit["violations"] + audit["other_violations"]
             ],
-            "vnu": [
-                {"line": e.get("lastLine"), "message": e["message"]}
-                for e in _VNU_CACHE.get(name, [])
-            ],
+            "vnu": [{"line": e.get("lastLine"), "message": e["message"]} for e in _VNU_CACHE.get(name, [])],
         }
         for name, audit in sorted(AUDITS.items())
     }

@@ -95,6 +95,4 @@ PAGES = [
     "queue-decided",
     "queue-decided-list",
 ]
-test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(
-    PAGES
-)
+test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)

@@ -123,6 +123,4 @@ PAGES = [
     "commune-board-after",
 ]
 QUEUES = [name for name in PAGES if "-queue-" in name]
-test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(
-    PAGES
-)
+test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)

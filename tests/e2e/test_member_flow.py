@@ -216,6 +216,4 @@ FORM_PAGES = [
     "self-review-refused",
     "self-review-submitted",
 ]
-test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(
-    PAGES
-)
+test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)

@@ -203,6 +203,4 @@ PAGES = [
     "meeting-after",
     "cell-board-after",
 ]
-test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(
-    PAGES
-)
+test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)

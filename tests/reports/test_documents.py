@@ -453,13 +453,21 @@ def test_decisions_list_what_the_unit_decided_organizations_then_members(season,
 
 def test_a_register_number_given_with_the_request_is_printed_in_place_of_the_blank(season, tmp_path):
     w = season
-    document = build("decisions", season=w.season, unit=w.unit(w.base), verification=verification(), number="125")
+    document = build(
+        "decisions", season=w.season, unit=w.unit(w.base), verification=verification(), number="125"
+    )
     html = render_html(document)
     assert "Số: 125-QĐ/ĐU" in html and "Quyết định số 125-QĐ/ĐU" in html
     assert 'class="number-blank"' not in html
     top = w.unit(w.province)
-    part = build_summary_part(season=w.season, unit=top, base_unit_ids=summary_parts(w.season, top, 100)[0],
-                              first_number=1, verification=verification(), number="7")
+    part = build_summary_part(
+        season=w.season,
+        unit=top,
+        base_unit_ids=summary_parts(w.season, top, 100)[0],
+        first_number=1,
+        verification=verification(),
+        number="7",
+    )
     assert "Báo cáo số 7-BC/TU" in render_html(part)
     for bad in ("12a", "1234567", "-3", "12 3"):
         with pytest.raises(documents.DocumentUnavailable, match="chỉ gồm chữ số"):

@@ -27,27 +27,54 @@ def token(tmp_path, monkeypatch, settings):
     config = tmp_path / "softhsm2.conf"
     config.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
     monkeypatch.setenv("SOFTHSM2_CONF", str(config))
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "kiemdiem", "--pin", PIN,
-                    "--so-pin", PIN], check=True, capture_output=True)
-    _ca, certificate, key = make_pair(ca_name="CA thử nghiệm", signer_name="Văn phòng Tỉnh ủy (token)",
-                                      signer_title="Chánh Văn phòng")
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", "kiemdiem", "--pin", PIN, "--so-pin", PIN],
+        check=True,
+        capture_output=True,
+    )
+    _ca, certificate, key = make_pair(
+        ca_name="CA thử nghiệm", signer_name="Văn phòng Tỉnh ủy (token)", signer_title="Chánh Văn phòng"
+    )
     key_file = tmp_path / "key.pem"
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    subprocess.run(["softhsm2-util", "--import", str(key_file), "--token", "kiemdiem", "--label", "signer",
-                    "--id", "01", "--pin", PIN], check=True, capture_output=True)
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    subprocess.run(
+        [
+            "softhsm2-util",
+            "--import",
+            str(key_file),
+            "--token",
+            "kiemdiem",
+            "--label",
+            "signer",
+            "--id",
+            "01",
+            "--pin",
+            PIN,
+        ],
+        check=True,
+        capture_output=True,
+    )
     import pkcs11
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
     library = pkcs11.lib(MODULE)
     with library.get_token(token_label="kiemdiem").open(rw=True, user_pin=PIN) as session:
-        session.create_object({
-            Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-            Attribute.TOKEN: True, Attribute.LABEL: "signer", Attribute.ID: b"\x01",
-            Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
-            Attribute.SUBJECT: certificate.subject.public_bytes(),
-            Attribute.ISSUER: certificate.issuer.public_bytes(),
-        })
+        session.create_object(
+            {
+                Attribute.CLASS: ObjectClass.CERTIFICATE,
+                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                Attribute.TOKEN: True,
+                Attribute.LABEL: "signer",
+                Attribute.ID: b"\x01",
+                Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
+                Attribute.SUBJECT: certificate.subject.public_bytes(),
+                Attribute.ISSUER: certificate.issuer.public_bytes(),
+            }
+        )
     settings.SIGNING_PKCS11_MODULE = MODULE
     settings.SIGNING_PKCS11_TOKEN_LABEL = "kiemdiem"
     settings.SIGNING_PKCS11_KEY_LABEL = "signer"

@@ -30,8 +30,16 @@ def decided(signing):
 
 def individual_job(world):
     subject = world.subject(member=world.head)
-    return render_now(request_report(kind="individual", season=world.season, unit=subject.unit, subject=subject,
-                                     user=world.base_staff, enqueue=False))
+    return render_now(
+        request_report(
+            kind="individual",
+            season=world.season,
+            unit=subject.unit,
+            subject=subject,
+            user=world.base_staff,
+            enqueue=False,
+        )
+    )
 
 
 def stored_bytes(job) -> bytes:
@@ -85,7 +93,9 @@ def test_the_verification_page_shows_the_document_and_spots_a_changed_byte(decid
 
 
 def test_the_verification_page_is_rate_limited(decided, client, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
+    }
     job = individual_job(decided)
     url = reverse("verify", args=[job.verification_code])
     codes = [client.get(url).status_code for _ in range(35)]
@@ -98,7 +108,9 @@ def test_an_unknown_code_is_404(db, client):
 
 def test_a_job_is_claimed_once(decided):
     subject = decided.subject(member=decided.head)
-    job = request_report(kind="individual", season=decided.season, unit=subject.unit, subject=subject, enqueue=False)
+    job = request_report(
+        kind="individual", season=decided.season, unit=subject.unit, subject=subject, enqueue=False
+    )
     first, second = claim(job.pk), claim(job.pk)
     assert first and second is None  # a duplicate delivery finds nothing to claim
     ReportJob.objects.filter(pk=job.pk).update(status="done")
@@ -108,7 +120,9 @@ def test_a_job_is_claimed_once(decided):
 def test_a_stale_claim_can_be_taken_over(decided, settings):
     settings.REPORT_STALE_SECONDS = 5
     subject = decided.subject(member=decided.head)
-    job = request_report(kind="individual", season=decided.season, unit=subject.unit, subject=subject, enqueue=False)
+    job = request_report(
+        kind="individual", season=decided.season, unit=subject.unit, subject=subject, enqueue=False
+    )
     assert claim(job.pk)
     from django.utils import timezone
 
@@ -119,8 +133,13 @@ def test_a_stale_claim_can_be_taken_over(decided, settings):
 
 def test_the_file_downloads_only_within_scope(decided, client):
     job = individual_job(decided)
-    for user, status in [(decided.base_staff, 200), (decided.secretary, 200), (decided.commune_staff, 200),
-                         (decided.secretary2, 404), (decided.outsider, 404)]:
+    for user, status in [
+        (decided.base_staff, 200),
+        (decided.secretary, 200),
+        (decided.commune_staff, 200),
+        (decided.secretary2, 404),
+        (decided.outsider, 404),
+    ]:
         client.force_login(user)
         assert client.get(reverse("reports:download", args=[job.uid])).status_code == status, user
     client.force_login(decided.member_user)  # the deputy: not their own form
@@ -130,14 +149,21 @@ def test_the_file_downloads_only_within_scope(decided, client):
 def test_requesting_a_report_from_the_browser_runs_it(decided, client, django_capture_on_commit_callbacks):
     client.force_login(decided.base_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:request", args=[decided.season.pk, "summary"]), {"code": "CS1"})
+        response = client.post(
+            reverse("reports:request", args=[decided.season.pk, "summary"]), {"code": "CS1"}
+        )
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.uid])
     assert job.status == "done" and job.requested_by == decided.base_staff
     page = client.get(reverse("reports:job", args=[job.uid]))
     assert job.verification_code in page.content.decode()
     client.force_login(decided.secretary2)
-    assert client.post(reverse("reports:request", args=[decided.season.pk, "summary"]), {"code": "XA1"}).status_code == 404
+    assert (
+        client.post(
+            reverse("reports:request", args=[decided.season.pk, "summary"]), {"code": "XA1"}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_register_number_goes_with_the_request_and_a_bad_one_is_refused_in_vietnamese(decided, client):
@@ -159,13 +185,18 @@ def test_render_report_takes_a_register_number(decided, tmp_path):
     text = subprocess.run(["pdftotext", str(output), "-"], capture_output=True, text=True).stdout
     assert "Số: 88-BC/ĐU" in text
     with pytest.raises(CommandError, match="không hợp lệ"):
-        call_command("render_report", "summary", organization="CS1", season=2026, number="x", output=str(output))
+        call_command(
+            "render_report", "summary", organization="CS1", season=2026, number="x", output=str(output)
+        )
 
 
 def test_the_province_summary_fans_out_and_is_signed_once(decided, settings, tmp_path):
     settings.REPORT_CHUNK_SIZE = 1  # one base organization per part
-    job = render_now(request_report(kind="summary", season=decided.season, unit=decided.season.units.get(code="TINH"),
-                                    enqueue=False))
+    job = render_now(
+        request_report(
+            kind="summary", season=decided.season, unit=decided.season.units.get(code="TINH"), enqueue=False
+        )
+    )
     assert job.status == "done" and job.chunks == 3  # the summary and two appendices
     path = tmp_path / "summary.pdf"
     path.write_bytes(stored_bytes(job))
@@ -181,7 +212,9 @@ def test_render_report_command_writes_the_file(decided, tmp_path):
     assert output.read_bytes().startswith(b"%PDF")
     card = decided.head.card_number
     individual = tmp_path / "one.pdf"
-    call_command("render_report", "individual", organization="CB1", season=2026, member=card, output=str(individual))
+    call_command(
+        "render_report", "individual", organization="CB1", season=2026, member=card, output=str(individual)
+    )
     assert individual.stat().st_size > 1000
 
 

@@ -20,8 +20,12 @@ def test_a_worker_renders_and_signs_a_document(workers):
     world = build_world()
     decide_everything_below_the_commune(world)
     workers.start()
-    job = request_report(kind="individual", season=world.season, unit=world.subject(member=world.head).unit,
-                         subject=world.subject(member=world.head))
+    job = request_report(
+        kind="individual",
+        season=world.season,
+        unit=world.subject(member=world.head).unit,
+        subject=world.subject(member=world.head),
+    )
     done = wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), 90)
     assert done is not None and done.status == "done", done and done.error
     assert done.sha256 and done.size > 1000 and done.signer_name
@@ -41,7 +45,9 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_and_it_completes_once(work
     assert killed_at.status == "running"  # left unfinished, re-runnable
 
     workers.start()
-    done = wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), 180, 0.5)
+    done = wait_for(
+        lambda: ReportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), 180, 0.5
+    )
     assert done is not None and done.status == "done", done and done.error
     folder = Path(settings.MEDIA_ROOT) / "reports" / str(world.season.year) / str(done.uid)
     files = list(folder.iterdir())

@@ -115,9 +115,10 @@ def test_r_rec_2_a_meeting_entry_is_corrected_before_the_proposal_and_the_correc
     propose([fresh(head)], w.secretary)
     with pytest.raises(WorkflowError):
         record_meeting(
-            collective=w.subject(unit=w.cell1), actor=w.secretary, meeting=MEETING, entries=[
-                EntryInput(subject=fresh(head), comments="Sửa sau đề xuất")
-            ]
+            collective=w.subject(unit=w.cell1),
+            actor=w.secretary,
+            meeting=MEETING,
+            entries=[EntryInput(subject=fresh(head), comments="Sửa sau đề xuất")],
         )
     assert MeetingEntry.objects.get(subject=head).comments == "Đồng ý, có sửa"
     assert verify_chain(w.season) is None

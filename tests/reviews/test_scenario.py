@@ -18,8 +18,13 @@ def test_a_season_runs_from_opening_to_the_provincial_decision(world):
     assert province.out_of_scope == Subject.OutOfScope.DECIDED_ABOVE
 
     # Forms: collectives by their secretaries or staff, members by themselves or on their behalf.
-    for collective, actor in [(cell1, w.secretary), (cell2, w.secretary2), (base_cell, w.base_cell_secretary),
-                              (base, w.base_staff), (commune, w.commune_staff)]:
+    for collective, actor in [
+        (cell1, w.secretary),
+        (cell2, w.secretary2),
+        (base_cell, w.base_cell_secretary),
+        (base, w.base_staff),
+        (commune, w.commune_staff),
+    ]:
         complete_form(collective, actor)
     for member in w.members1:
         actor = w.member_user if member == w.deputy else w.secretary
@@ -46,12 +51,17 @@ def test_a_season_runs_from_opening_to_the_provincial_decision(world):
 
     # Decisions, bottom-up: cells and their members by the base committee, base organizations by
     # the commune committee, the commune by the province.
-    decide([fresh(cell1), fresh(cell2)] + [w.subject(member=m) for m in w.members1 + w.members2], w.base_staff)
+    decide(
+        [fresh(cell1), fresh(cell2)] + [w.subject(member=m) for m in w.members1 + w.members2], w.base_staff
+    )
     decide([fresh(base), fresh(base_cell)], w.commune_staff)
     decide([w.subject(member=m) for m in w.members3], w.base_cell_secretary)
     decide([fresh(commune)], w.board)
 
     in_scope = Subject.objects.filter(season=w.season, out_of_scope="")
     assert set(in_scope.values_list("state", flat=True)) == {S.DECIDED}
-    assert Decision.objects.filter(subject__season=w.season, status=Decision.Status.VALID).count() == in_scope.count()
+    assert (
+        Decision.objects.filter(subject__season=w.season, status=Decision.Status.VALID).count()
+        == in_scope.count()
+    )
     assert verify_chain(w.season) is None

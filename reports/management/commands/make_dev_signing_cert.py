@@ -28,28 +28,58 @@ def make_pair(*, ca_name: str, signer_name: str, signer_title: str, days: int = 
     ca_subject = _name(ca_name)
     ca_cert = (
         x509.CertificateBuilder()
-        .subject_name(ca_subject).issuer_name(ca_subject).public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now)
+        .subject_name(ca_subject)
+        .issuer_name(ca_subject)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
         .not_valid_after(now + datetime.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(signer_name, title=signer_title)).issuer_name(ca_subject)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=days - 1))
+        .subject_name(_name(signer_name, title=signer_title))
+        .issuer_name(ca_subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=days - 1))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
     )
     return ca_cert, cert, key
@@ -70,12 +100,17 @@ class Command(BaseCommand):
         if p12_path.exists() and not force:
             self.stdout.write(f"A signing certificate already exists at {p12_path}.")
             return
-        ca_cert, cert, key = make_pair(ca_name="Kiểm điểm – CA thử nghiệm", signer_name=signer, signer_title=title)
+        ca_cert, cert, key = make_pair(
+            ca_name="Kiểm điểm – CA thử nghiệm", signer_name=signer, signer_title=title
+        )
         p12_path.parent.mkdir(parents=True, exist_ok=True)
         ca_path.parent.mkdir(parents=True, exist_ok=True)
         passphrase = settings.SIGNING_PKCS12_PASSPHRASE.encode()
-        p12_path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"kiemdiem", key, cert, [ca_cert], serialization.BestAvailableEncryption(passphrase)))
+        p12_path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"kiemdiem", key, cert, [ca_cert], serialization.BestAvailableEncryption(passphrase)
+            )
+        )
         p12_path.chmod(0o600)
         ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
         self.stdout.write(self.style.SUCCESS(f"Development signing certificate: {p12_path} (CA: {ca_path})"))

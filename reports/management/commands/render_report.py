@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, kind, organization, season, member, output, number, **options):
         unit = (
             SeasonUnit.objects.filter(code=organization, season__year=season)
-            .select_related("season").order_by("-season__opened_at").first()
+            .select_related("season")
+            .order_by("-season__opened_at")
+            .first()
         )
         if unit is None:
             raise CommandError(f"No season {season} holds an organization with code {organization}.")
@@ -45,8 +47,9 @@ class Command(BaseCommand):
             raise CommandError(f"Report failed: {job.error}")
         with default_storage.open(job.file.name, "rb") as source, open(output, "wb") as target:
             shutil.copyfileobj(source, target)
-        self.stdout.write(self.style.SUCCESS(
-            f"{job.title}: {output} ({job.size:,} bytes, {job.pages} pages, SHA-256 {job.sha256}, "
-            f"code {job.verification_code})"))
-
-
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{job.title}: {output} ({job.size:,} bytes, {job.pages} pages, SHA-256 {job.sha256}, "
+                f"code {job.verification_code})"
+            )
+        )

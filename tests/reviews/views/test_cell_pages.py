@@ -414,14 +414,16 @@ def test_a_reviewed_row_can_be_corrected_until_the_proposal(world):
     comments = re.search(rf'<textarea[^>]*name="{head.pk}-comments"[^>]*>', row).group(0)
     assert "disabled" not in comments
     response = client.post(
-        url("meeting_row", w, "CB1", head.pk), row_data(head, outcome="reviewed", comments="Tốt"),
+        url("meeting_row", w, "CB1", head.pk),
+        row_data(head, outcome="reviewed", comments="Tốt"),
         HTTP_HX_REQUEST="true",
     )
     assert "js-refused" not in text_of(response)
     assert MeetingEntry.objects.get(subject=head).comments == "Tốt"
     assert fresh(head).state == S.REVIEWED
     response = client.post(
-        url("meeting_row", w, "CB1", head.pk), row_data(head, outcome="absent", absent_reason="Ốm"),
+        url("meeting_row", w, "CB1", head.pk),
+        row_data(head, outcome="absent", absent_reason="Ốm"),
         HTTP_HX_REQUEST="true",
     )
     assert "can be corrected but not changed to absent" in text_of(response)
