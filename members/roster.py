@@ -33,7 +33,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from members.bulk import bulk_insert
+from members.bulk import analyze, bulk_insert
 from members.models import CellPeriod, Gender, Member, Status, StatusPeriod
 from members.names import fold
 from organizations.access import Access, get_scope
@@ -902,6 +902,7 @@ def _insert_members(*, parsed, cells: dict[str, Organization], user) -> None:
             ["member_id", "cell_id", "starts_on"],
             [(pk, cell_id, admitted) for pk, (cell_id, admitted) in zip(member_ids, starts, strict=True)],
         )
+        analyze(Member, StatusPeriod, CellPeriod)
 
 
 def _derived_names():

@@ -11,7 +11,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from members.models import CellPeriod, Status
+from members.bulk import analyze
+from members.models import CellPeriod, CommitteeSeat, Member, Status, StatusPeriod
 from organizations.models import BASE_KINDS, CELL_KINDS, Organization
 from reviews.audit import append_event
 from reviews.defaults import default_rule_set
@@ -353,9 +354,12 @@ def open_season(
         )
         if rule_set.frozen_at is None:
             RuleSet.objects.filter(pk=rule_set.pk).update(frozen_at=timezone.now())  # R-SET-1
+        analyze(Organization, Member, CellPeriod, StatusPeriod, CommitteeSeat)
         units = _snapshot_units(season)
         _collective_subjects(season, units)
+        analyze(SeasonUnit, Subject)
         _member_subjects(season)
+        analyze(Subject)
         _mark_transfers(season)
         _mark_positions(season)
         _create_quota_groups(season)
