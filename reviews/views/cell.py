@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.widgets import DateInput
 from members.models import Pledge
 from members.services import PledgeError, acknowledge_pledge, return_pledge
 from reviews import rules, workflow
@@ -287,13 +288,6 @@ def pending_levels(data, subjects) -> dict[int, str]:
 
 
 # -- forms ------------------------------------------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _vote_fields(form: forms.Form, levels: list[str], css: str) -> None:

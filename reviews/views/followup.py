@@ -1,8 +1,6 @@
 """After and around the review: remediation plans (R-REC-3) and prerequisite collectives marked
 as reviewed (R-ORDER-4)."""
 
-import datetime
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.widgets import DateInput, date_placeholder
 from organizations.models import AffiliatedCollective
 from reviews import access, services
 from reviews.models import AffiliateReview, RemediationItem, RemediationPlan
@@ -26,7 +25,7 @@ class PlanItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     owner = forms.CharField(label=gettext_lazy("Who"), required=False, max_length=255)
-    due_on = forms.DateField(label=gettext_lazy("Due on"), required=False)
+    due_on = forms.DateField(label=gettext_lazy("Due on"), required=False, widget=DateInput())
 
 
 PlanItems = forms.formset_factory(PlanItemForm, extra=ROWS, max_num=20)
@@ -98,8 +97,8 @@ def affiliates(request, season, code):
         access.require(access.may_record_meeting(request.user, unit))
         chosen = collectives.filter(pk=request.POST.get("affiliate")).first()
         try:
-            day = datetime.date.fromisoformat(request.POST.get("done_on", ""))
-        except ValueError:
+            day = forms.DateField().clean(request.POST.get("done_on", ""))
+        except forms.ValidationError:
             day = None
         if chosen is None or day is None:
             from django.contrib import messages
@@ -122,6 +121,7 @@ def affiliates(request, season, code):
             "unit": unit,
             "rows": [(c, done.get(c.pk)) for c in collectives],
             "can_manage": access.may_record_meeting(request.user, unit) is None,
+            "date_placeholder": date_placeholder(),
         },
     )
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from config.widgets import DateInput
 from organizations.models import Kind, Organization
 from reviews import access, rules, services, workflow
 from reviews import figures as statistics
@@ -482,9 +483,7 @@ class OutsideCommentForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    received_on = forms.DateField(
-        label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_on = forms.DateField(label=gettext_lazy("Received on"), widget=DateInput())
 
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)

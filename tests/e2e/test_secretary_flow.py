@@ -91,8 +91,10 @@ def test_secretary_acknowledges_records_the_meeting_and_proposes_in_order(fresh_
     audit(page, "meeting")
     held_on = datetime.date.today() - datetime.timedelta(days=3)
     circulated = held_on - datetime.timedelta(days=7)
-    page.fill("#id_held_on", held_on.isoformat())
-    page.fill("#id_draft_circulated_on", circulated.isoformat())
+    # Dates typed the Vietnamese way, whatever the browser's locale.
+    expect(page.locator("#id_held_on")).to_have_attribute("placeholder", "dd/mm/yyyy")
+    page.fill("#id_held_on", held_on.strftime("%d/%m/%Y"))
+    page.fill("#id_draft_circulated_on", circulated.strftime("%d/%m/%Y"))
     page.fill("#id_present", str(len(order) - 2))
     page.fill("#id_total", str(len(order)))
     page.fill("#id_comments", "Chi bộ nhất trí với báo cáo kiểm điểm của tập thể.")
@@ -102,7 +104,7 @@ def test_secretary_acknowledges_records_the_meeting_and_proposes_in_order(fresh_
     expect(page.locator(".messages .alert-success")).to_be_visible()
     record = page.locator("section[aria-labelledby=record-title]")
     expect(record).to_contain_text(held_on.strftime("%d/%m/%Y"))
-    expect(page.locator("#id_draft_circulated_on")).to_have_value(circulated.isoformat())
+    expect(page.locator("#id_draft_circulated_on")).to_have_value(circulated.strftime("%d/%m/%Y"))
     expect(page.locator("#id_present")).to_have_value(str(len(order) - 2))
     audit(page, "meeting-recorded")
 
