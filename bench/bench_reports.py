@@ -44,7 +44,7 @@ def _province(members: int):
         call_command("flush", verbosity=0, interactive=False)
         seed_demo(members=members)
     season = Season.objects.filter(year=YEAR).first()
-    if season is None:
+    if season is None or not Subject.objects.filter(season=season, state="decided").exists():
         started = time.perf_counter()
         top = Organization.objects.get(code="DEMO")
         season = open_season(top_organization=top, year=YEAR, reference_date=datetime.date(2026, 12, 15))
