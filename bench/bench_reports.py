@@ -206,6 +206,8 @@ def main() -> None:
     parser.add_argument("--skip-province", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="kd-bench-media-"))
+    # Real workers need a real broker (without REDIS_URL tasks would go to an in-memory one).
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     setup("kiemdiem_bench_seed")
     from django.core.management import call_command
 

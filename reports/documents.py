@@ -92,12 +92,14 @@ def clean_number(text: str) -> str:
     return text
 
 
-def _apply_number(context: dict, number: str) -> None:
-    if number and "number_text" in context:
-        context["number_text"] = f"{number}{context['number_text']}"
-        if "header" in context:
-            context["header"].update(number=context["number_text"], numbered=True)
-        context["numbered"] = True
+def _apply_number(context: dict, number: str) -> bool:
+    if not number or "number_text" not in context:
+        return False
+    context["number_text"] = f"{number}{context['number_text']}"
+    if "header" in context:
+        context["header"].update(number=context["number_text"], numbered=True)
+    context["numbered"] = True
+    return True
 
 
 def build(
@@ -114,8 +116,9 @@ def build(
         raise DocumentUnavailable(f"Không có loại văn bản “{kind}”.")
     with translation.override("vi"):
         document = builders[kind](season, unit, subject)
+    if _apply_number(document.context, number):  # the title (and the verification page) says it too
+        document.title = f"{document.title} – số {document.context['number_text']}"
     document.context.update(verification=verification, title=document.title)
-    _apply_number(document.context, number)
     return document
 
 

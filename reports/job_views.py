@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,6 +47,9 @@ def request_job(request, season, kind):
         unit, subject_for_job = subject.unit, subject
     else:
         unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
+    number = request.POST.get("number", "").strip()
+    if number and not season_scope(request.user, season).can_manage_path(unit.path):
+        raise PermissionDenied  # a register number is given by those who issue the document
     try:
         job = request_report(
             kind=kind,
@@ -53,7 +57,7 @@ def request_job(request, season, kind):
             unit=unit,
             subject=subject_for_job,
             user=request.user,
-            number=request.POST.get("number", ""),
+            number=number,
         )
     except DocumentUnavailable as refusal:
         messages.error(request, str(refusal))

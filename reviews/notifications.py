@@ -15,8 +15,8 @@ MANAGERS_OF_MEMBERS = (Role.Kind.CELL_SECRETARY, Role.Kind.CELL_DEPUTY)
 MANAGERS_OF_COLLECTIVES = (Role.Kind.COMMITTEE_STAFF, Role.Kind.CELL_SECRETARY)
 
 
-def _managers(subjects: list[Subject]) -> dict[int, set[int]]:
-    """organization id → user ids of the people who manage subjects there (one query)."""
+def _managers(subjects: list[Subject]) -> dict[int, set[tuple[int, str]]]:
+    """organization id → (user id, role kind) of the people who manage subjects there (one query)."""
     today = timezone.localdate()
     organization_ids = {s.unit.organization_id for s in subjects}
     found: dict[int, set[int]] = {}
@@ -38,22 +38,22 @@ class Digest:
 
     def __init__(self):
         self.count = 0
-        self.units: dict[str, list] = {}  # unit name → [count, first names]
+        self.units: dict[int, list] = {}  # unit id → [name, count, first names]
 
     def add(self, subject: Subject, label: str | None = None) -> None:
         self.count += 1
-        found = self.units.setdefault(subject.unit.name, [0, []])
-        found[0] += 1
-        if len(found[1]) < LIST_LIMIT:
-            found[1].append(label or subject.name)
+        found = self.units.setdefault(subject.unit_id, [subject.unit.name, 0, []])
+        found[1] += 1
+        if len(found[2]) < LIST_LIMIT:
+            found[2].append(label or subject.name)
 
     def listing(self) -> str:
         """One organization: "Chi bộ 1: A, B, C"; several: "Chi bộ 1 (12), Chi bộ 4 (3)"."""
         if len(self.units) == 1:
-            ((unit, (count, names)),) = self.units.items()
+            ((unit, count, names),) = self.units.values()
             text, more = f"{unit}: {', '.join(names)}", count - len(names)
         else:
-            parts = [f"{unit} ({count})" for unit, (count, _names) in self.units.items()]
+            parts = [f"{unit} ({count})" for unit, count, _names in self.units.values()]
             text, more = ", ".join(parts[:LIST_LIMIT]), len(parts) - LIST_LIMIT
         if more > 0:
             text = _("%(list)s and %(n)d more") % {"list": text, "n": more}

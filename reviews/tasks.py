@@ -205,7 +205,7 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
                             text=_own_text(subject, phase, deadline)[:500],
                         )
                     )
-                for user in _recipients(subject, kind, people):
+                for user in _recipients(subject, kind, people) - {own}:  # own: reminded above
                     if (user, _topic(season, kind, phase)) not in sent:
                         digests.setdefault((user, kind, phase, deadline), Digest()).add(subject)
         Notification.objects.bulk_create(own_rows, batch_size=1000)

@@ -329,14 +329,31 @@ def record_meeting(
     return record
 
 
-def _is_correction(subject: Subject, meeting: Meeting) -> bool:
-    """A member already reviewed but not yet proposed: their entry in the minutes may still be
-    corrected (a typo in the comments or the tallies), kept as an event of its own (R-REC-4)."""
-    return subject.state == S.REVIEWED and subject.pk != meeting.collective_id
+def _is_correction(subject: Subject, meeting: Meeting, earlier: dict[int, MeetingEntry]) -> bool:
+    """A member already reviewed at this meeting but not yet proposed: their entry in the minutes
+    may still be corrected (a typo in the comments or the tallies), as an event of its own that
+    keeps what was there before (R-REC-2, R-REC-4)."""
+    entry = earlier.get(subject.pk)
+    return (
+        subject.state == S.REVIEWED
+        and subject.pk != meeting.collective_id
+        and entry is not None
+        and entry.meeting_id == meeting.pk
+    )
+
+
+def _entry_text(entry: MeetingEntry) -> dict:
+    return {"comments": entry.comments, "assessment": entry.assessment, "votes": entry.votes}
 
 
 def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
     facts = Facts(meeting.season, [e.subject for e in entries])
+    earlier = {
+        e.subject_id: e
+        for e in MeetingEntry.objects.filter(
+            subject__in=[e.subject for e in entries if e.subject.state == S.REVIEWED]
+        )
+    }
     reviewed_now: set[int] = set()
     refusals = []
     for entry in entries:
@@ -345,7 +362,7 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
             subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED) or not subject.in_scope
         ):
             continue  # reviewed when the meeting was first recorded, or too young to be (R-SCOPE-5)
-        if _is_correction(subject, meeting):
+        if _is_correction(subject, meeting, earlier):
             if not entry.reviewed:
                 refusals += _with_name(
                     subject, [_("The review is recorded; it can be corrected but not changed to absent.")]
@@ -372,7 +389,10 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
             subject.state in (S.REVIEWED, S.PROPOSED, S.DECIDED) or not subject.in_scope
         ):
             continue  # already reviewed, or a collective too young to be reviewed (R-SCOPE-5)
-        correction = _is_correction(subject, meeting)
+        correction = _is_correction(subject, meeting, earlier)
+        data = {"meeting": meeting.pk, "votes": entry.votes}
+        if correction:
+            data["before"] = _entry_text(earlier[subject.pk])
         MeetingEntry.objects.update_or_create(
             subject=subject,
             defaults=dict(
@@ -396,7 +416,7 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
             "correct_review" if correction else "review" if entry.reviewed else "absent",
             from_state,
             reason=entry.absent_reason,
-            data={"meeting": meeting.pk, "votes": entry.votes},
+            data=data,
         )
 
 

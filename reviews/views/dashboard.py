@@ -333,6 +333,7 @@ def dashboard(request, season, code):
         "season": season,
         "unit": unit,
         "figures": figures,
+        "can_number": season_scope(request.user, season).can_manage_path(unit.path),
         "crumbs": breadcrumbs(request, season, unit),
         "members": members,
         "organizations": organizations,

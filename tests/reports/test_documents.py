@@ -459,6 +459,7 @@ def test_a_register_number_given_with_the_request_is_printed_in_place_of_the_bla
     html = render_html(document)
     assert "Số: 125-QĐ/ĐU" in html and "Quyết định số 125-QĐ/ĐU" in html
     assert 'class="number-blank"' not in html
+    assert document.title.endswith("– số 125-QĐ/ĐU")
     top = w.unit(w.province)
     part = build_summary_part(
         season=w.season,

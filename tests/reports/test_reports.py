@@ -177,6 +177,9 @@ def test_a_register_number_goes_with_the_request_and_a_bad_one_is_refused_in_vie
     assert "Số văn bản “12b” không hợp lệ" in page
     client.post(url, {"code": "CS1", "number": "125"})
     assert ReportJob.objects.get().params == {"number": "125"}
+    client.force_login(decided.leader)  # sees the unit, does not issue its documents
+    assert client.post(url, {"code": "CS1", "number": "126"}).status_code == 403
+    assert ReportJob.objects.count() == 1
 
 
 def test_render_report_takes_a_register_number(decided, tmp_path):
@@ -184,6 +187,7 @@ def test_render_report_takes_a_register_number(decided, tmp_path):
     call_command("render_report", "summary", organization="CS1", season=2026, number="88", output=str(output))
     text = subprocess.run(["pdftotext", str(output), "-"], capture_output=True, text=True).stdout
     assert "Số: 88-BC/ĐU" in text
+    assert ReportJob.objects.get().title.endswith("– số 88-BC/ĐU")
     with pytest.raises(CommandError, match="không hợp lệ"):
         call_command(
             "render_report", "summary", organization="CS1", season=2026, number="x", output=str(output)

@@ -108,6 +108,7 @@ def test_r_rec_2_a_meeting_entry_is_corrected_before_the_proposal_and_the_correc
     assert fresh(head).state == "reviewed"
     last = Event.objects.filter(subject=head).order_by("-seq").first()
     assert (last.action, last.from_state, last.to_state) == ("correct_review", "reviewed", "reviewed")
+    assert last.data["before"] == {"comments": "Đồng ý", "assessment": "", "votes": {"HTTNV": 5}}
     absent = [EntryInput(subject=fresh(head), reviewed=False, absent_reason="Ốm")]
     with pytest.raises(WorkflowError) as refused:
         record_meeting(collective=w.subject(unit=w.cell1), actor=w.secretary, meeting=MEETING, entries=absent)

@@ -3,7 +3,7 @@ import shutil
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.documents import DocumentUnavailable
+from reports.documents import NUMBERED_KINDS, DocumentUnavailable
 from reports.models import ReportJob
 from reports.services import render_now, request_report
 from reviews.models import SeasonUnit, Subject
@@ -36,6 +36,8 @@ class Command(BaseCommand):
             subject = Subject.objects.filter(season=unit.season, member__card_number=member).first()
             if subject is None:
                 raise CommandError(f"No member with card {member} in season {season}.")
+        if number and kind not in NUMBERED_KINDS:
+            raise CommandError(f"--number is for {', '.join(NUMBERED_KINDS)} only.")
         try:
             job = request_report(
                 kind=kind, season=unit.season, unit=unit, subject=subject, number=number, enqueue=False

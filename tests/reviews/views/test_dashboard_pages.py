@@ -350,6 +350,17 @@ def test_deadline_in_three_days_reaches_the_member_and_the_secretary(db):
     assert notify_deadlines(today="2026-11-27") == {"deadline": 0, "overdue": 0}
 
 
+def test_a_secretary_who_is_also_a_member_is_reminded_of_her_own_review_once(db):
+    w = _deadline_world()
+    type(w.head).objects.filter(pk=w.head.pk).update(user=w.secretary)
+    notify_deadlines(today="2026-11-28")
+    head = w.subject(member=w.head)
+    own = Notification.objects.get(user=w.secretary, kind="deadline", subject=head)
+    assert head.name in own.text
+    (digest,) = Notification.objects.filter(user=w.secretary, kind="deadline", subject__isnull=True)
+    assert head.name not in digest.text and digest.text.startswith(f"{len(w.members1)} đối tượng")
+
+
 def test_overdue_reaches_the_secretary_and_the_staff_above_once_a_day(db):
     w = _deadline_world()
     complete_form(w.subject(member=w.head), w.secretary)  # submitted: not late for the self-review
