@@ -164,14 +164,18 @@ def render_single(job_id: int, token: str) -> None:
     )
     pdf = html_to_pdf(documents.render_html(document))
     heartbeat(job.pk, token, 60)
-    signed, when, key = sign(job, pdf, document.title)
+    _sign_and_finish(job, token, pdf, title=document.title, filename=document.filename)
+
+
+def _sign_and_finish(job: ReportJob, token: str, pdf: bytes, *, title: str, filename: str) -> None:
+    signed, when, key = sign(job, pdf, title)
     finish(
         job,
         token,
         content=signed,
-        filename=document.filename,
+        filename=filename,
         content_type="application/pdf",
-        title=document.title,
+        title=title,
         signer=key,
         signed_at=when,
         pages=_page_count(signed),
@@ -310,18 +314,7 @@ def merge_parts(job_id: int, token: str) -> bool:
     merged = io.BytesIO()
     writer.write(merged)
     heartbeat(job.pk, token, 96)
-    signed, when, key = sign(job, merged.getvalue(), job.title)
-    finish(
-        job,
-        token,
-        content=signed,
-        filename=job.filename,
-        content_type="application/pdf",
-        title=job.title,
-        signer=key,
-        signed_at=when,
-        pages=_page_count(signed),
-    )
+    _sign_and_finish(job, token, merged.getvalue(), title=job.title, filename=job.filename)
     return True
 
 
