@@ -516,6 +516,13 @@ def _quota_refusals(
     return refusals, exceeded
 
 
+def decision_order(subject: Subject) -> tuple:
+    """The order a batch is checked and decided in, so a batch may hold what R-ORDER-5/6 order:
+    collectives before members, lower organizations before higher ones, and an organization before
+    its leadership collective (same path: without this the page's order decided it)."""
+    return (subject.is_member, -len(subject.path), subject.kind != Subject.Kind.ORGANIZATION)
+
+
 @transaction.atomic
 def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[Decision]:
     """R-STEP-1 step 3: the competent level decides, one subject or many. All or nothing."""
@@ -524,8 +531,7 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     if len({d.subject.pk for d in decisions}) != len(decisions):
         raise WorkflowError([_("The same subject is listed twice in one decision.")])
     _allow_all("decide", actor, [d.subject for d in decisions])
-    # Collectives first, so a cell and its members can be decided in one batch (R-ORDER-6).
-    decisions = sorted(decisions, key=lambda d: (d.subject.is_member, -len(d.subject.path)))
+    decisions = sorted(decisions, key=lambda d: decision_order(d.subject))
     locked = _locked([d.subject for d in decisions])
     season = locked[0].season
     levels_now = {}

@@ -1127,3 +1127,14 @@ def test_r_rate_11_a_re_rating_that_makes_two_consecutive_khtnv_years_flags_the_
     rerate_for_past_violation(record=past_violation(an), actor=w.commune_staff)
     assert Subject.objects.get(season__year=2025, member=an).decided_level == "KHTNV"
     assert fresh(members[an]).flags.get("second_khtnv") is True
+
+
+def test_r_order_6_a_batch_decides_the_organization_before_its_leadership_collective(db):
+    """R-ORDER-6 in one batch: the leadership collective listed first is still checked after its
+    organization (the page's order must not decide it); alone, it is refused."""
+    w = open_world(committee_cell)
+    organization, leadership = collectives_of(w, w.cell_a)
+    propose_levels(w.base_staff, {organization: "HTTNV", leadership: "HTTNV"})
+    refuse_decision("R-ORDER-6", w.base_staff, {leadership: "HTTNV"})
+    decide_levels(w.base_staff, {leadership: "HTTNV", organization: "HTTNV"})
+    assert (fresh(organization).state, fresh(leadership).state) == (S.DECIDED, S.DECIDED)
