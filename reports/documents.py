@@ -575,6 +575,15 @@ def _chunks(rows: list, size: int) -> list[list]:
 # -- decisions of a unit (R-STEP-2) -------------------------------------------------------------
 
 
+def _committee_signature(season: Season, unit: SeasonUnit) -> dict:
+    """ "T/M BAN THƯỜNG VỤ / BÍ THƯ / name": the block a committee signs its documents with."""
+    return {
+        "label": f"T/M {_deciding_body(unit)}".upper(),
+        "role": "BÍ THƯ",
+        "name": _head_of(unit.organization_id, season.reference_date),
+    }
+
+
 def _decisions(season: Season, unit: SeasonUnit, subject) -> Document:
     rules = season.rule_set
     decided = list(
@@ -637,11 +646,7 @@ def _decisions(season: Season, unit: SeasonUnit, subject) -> Document:
         "member_count": number,
         "counts": counts,
         "levels_legend": _legend(rules),
-        "signature": {
-            "label": f"T/M {_deciding_body(unit)}".upper(),
-            "role": "BÍ THƯ",
-            "name": _head_of(unit.organization_id, season.reference_date),
-        },
+        "signature": _committee_signature(season, unit),
         "recipients": _recipients(unit),
     }
     filename = _filename("quyet-dinh-xep-loai", season.year, _issuer(unit))
@@ -770,11 +775,7 @@ def _summary(season: Season, unit: SeasonUnit, subject) -> Document:
         ],
         "appendix_count": appendices,
         "levels_legend": _legend(rules),
-        "signature": {
-            "label": f"T/M {_deciding_body(unit)}".upper(),
-            "role": "BÍ THƯ",
-            "name": _head_of(unit.organization_id, season.reference_date),
-        },
+        "signature": _committee_signature(season, unit),
         "recipients": _recipients(unit),
     }
     filename = _filename("bao-cao-tong-hop-xep-loai", season.year, _issuer(unit))

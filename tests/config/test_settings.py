@@ -58,3 +58,18 @@ def test_dates_are_day_first_in_vietnamese():
         from django.utils.formats import date_format
 
         assert date_format(field.clean("05/12/2024"), "SHORT_DATE_FORMAT") == "05/12/2024"
+
+
+def test_the_migrations_match_the_models_with_no_settings_given():
+    """makemigrations needs no production secrets (manage.py runs it as development work), and
+    the committed migrations describe the models."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No changes detected" in done.stdout
