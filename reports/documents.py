@@ -576,7 +576,7 @@ def _chunks(rows: list, size: int) -> list[list]:
 
 
 def _committee_signature(season: Season, unit: SeasonUnit) -> dict:
-    """ "T/M BAN THƯỜNG VỤ / BÍ THƯ / name": the block a committee signs its documents with."""
+    """The block a committee signs its documents with: T/M BAN THƯỜNG VỤ, BÍ THƯ, the name."""
     return {
         "label": f"T/M {_deciding_body(unit)}".upper(),
         "role": "BÍ THƯ",
