@@ -11,11 +11,12 @@ RUN_ENV := DEBUG=true DATABASE_URL=$${RUN_DATABASE_URL:-sqlite:///var/kiemdiem.s
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kiemdiem
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help uv deps run serve test test-fast lint format bench system-deps vnu services migrations-check messages
+.PHONY: help uv deps run serve test test-fast test-dates lint format bench system-deps vnu services migrations-check messages
 
 help:
 	@echo "make run    - start the demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
 	@echo "make test   - the whole suite on PostgreSQL + Redis, with Celery and Chromium"
+	@echo "make test-dates - the fast tests with the machine's clock moved to other days (faketime)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks (bench/README.md)"
 
@@ -42,6 +43,7 @@ system-deps:
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	[ -f /usr/lib/softhsm/libsofthsm2.so ] || missing="$$missing softhsm2"; \
+	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "Installing Debian packages:$$missing"; \
@@ -67,6 +69,18 @@ test: deps system-deps vnu services
 
 test-fast: deps services
 	$(PY) -m pytest -m "not e2e and not worker" $(PYTEST_ARGS)
+
+# The suite must pass whatever the calendar says: run it with the clock of the whole process tree
+# moved (libfaketime) to days that have broken date logic before. TEST_DATES_MARK="" includes the
+# browser and worker tests (about 15 minutes a day instead of 5).
+TEST_DATES ?= 2026-12-28 2027-01-15 2027-07-01 2030-01-01
+TEST_DATES_MARK ?= not e2e and not worker
+test-dates: deps system-deps vnu services
+	@for day in $(TEST_DATES); do \
+		echo "== the suite on $$day =="; \
+		faketime "$$day 10:00:00" $(PY) -m pytest -q -p no:cacheprovider \
+			$(if $(TEST_DATES_MARK),-m "$(TEST_DATES_MARK)") $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: deps
 	$(UV) run --frozen ruff check .

@@ -1,10 +1,10 @@
 """The demo province of `manage.py seed_demo`: a party tree, its members with their histories,
 and the demo logins.
 
-Everything is drawn from one `random.Random(seed)`, in list order, against fixed dates (the
-reference "today" is 23/11/2026, the 2026 season's reference date 15/12/2026), so a seed gives
-the same province on every run and every machine. Only the audit timestamps (`created_at`,
-`recorded_at`) come from the clock.
+Everything is drawn from one `random.Random(seed)`, in list order, against the designed days of
+members/demo_days.py (written as seen on 23/11/2026 and moved by whole years to the season under
+review on the seeding day), so a seed gives the same province on every run and every machine in
+the same season. Only the audit timestamps (`created_at`, `recorded_at`) come from the clock.
 
 The whole province is planned in memory first, treebeard paths included, and then written in a
 few bulk inserts (COPY on PostgreSQL), so half a million members take minutes, not hours.
@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.bulk import bulk_insert
+from members.demo_days import DESIGN_TODAY, DemoDays, add_years
 from members.models import (
     CellPeriod,
     CommitteeSeat,
@@ -48,25 +49,21 @@ from organizations.models import (
 
 DEMO_CODE = "DEMO"
 DEMO_PASSWORD = "Kiemdiem@2026"
-DEMO_TODAY = datetime.date(2026, 11, 23)
-SEASON_REFERENCE = datetime.date(2026, 12, 15)
-ROLES_START = datetime.date(2026, 1, 1)
 DEFAULT_MEMBERS = 3000
 DEFAULT_SEED = 124
 MIN_MEMBERS = 500
 PROVINCE = "Hòa Bình"
 
-# Official members were admitted at least a year before "today" (their probation is over).
-_OFFICIAL_CAP = DEMO_TODAY.replace(year=DEMO_TODAY.year - 1)
+# The designed days (members/demo_days.py): a season under review in 2026, seen on 23/11/2026.
 # R-SCOPE-2/3: admitted 6–12 months before the reference date (probationary, rated) and less than
 # 6 months before it (not rated).
 _PROBATION_WINDOW = (datetime.date(2025, 12, 16), datetime.date(2026, 6, 15))
-_RECENT_WINDOW = (datetime.date(2026, 6, 16), DEMO_TODAY)
-_YEAR_2026 = (datetime.date(2026, 2, 1), datetime.date(2026, 10, 31))
+_RECENT_WINDOW = (datetime.date(2026, 6, 16), DESIGN_TODAY)
+_THIS_YEAR = (datetime.date(2026, 2, 1), datetime.date(2026, 10, 31))
 # Organizations founded less than 6 months before the reference date (R-SCOPE-5).
 _NEW_BASE_CELL_FOUNDED = datetime.date(2026, 7, 15)
 _NEW_CELL_FOUNDED = datetime.date(2026, 9, 1)
-# Cell congresses of the 2025–2027 term.
+# Cell congresses of the current term.
 _CONGRESSES = (datetime.date(2025, 4, 1), datetime.date(2025, 6, 30))
 _CELL_POSTS = ("Bí thư chi bộ", "Phó Bí thư chi bộ", "Chi ủy viên")
 
@@ -479,6 +476,7 @@ class DemoPlan:
     base: _Org
     dangvien: _Person
     bithu: _Person
+    days: DemoDays
 
 
 @dataclass
@@ -490,19 +488,13 @@ class DemoResult:
     members: int
     timings: list[tuple[str, float]]
     logins: list[tuple[str, str, str, str]]
+    days: DemoDays
 
 
 def _day(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
     if end <= start:
         return start
     return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _split(rng: random.Random, total: int, count: int, lo: int, hi: int, *, even: bool = False) -> list[int]:
@@ -534,8 +526,9 @@ def _count(total: int, mean: int, lo: int, hi: int, most: int | None = None) -> 
 
 
 class _TreePlanner:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, days: DemoDays):
         self.rng = rng
+        self.days = days
         self.orgs: list[_Org] = []
         self.numbers = dict.fromkeys(_CODE_FORMAT, 0)
         self.first_commune: _Org | None = None
@@ -631,7 +624,7 @@ class _TreePlanner:
             8,
             40,
         )
-        if first:  # a cell founded in 2026: out of the 2026 season's scope (R-SCOPE-5)
+        if first:  # a cell founded this year: out of this season's scope (R-SCOPE-5)
             name = f"Công ty TNHH {rng.choice(PRODUCTS)} {place}"
             self.add(
                 commune,
@@ -640,7 +633,7 @@ class _TreePlanner:
                 "company",
                 workplace=name,
                 roll=new_size,
-                founded_on=_NEW_BASE_CELL_FOUNDED,
+                founded_on=self.days.past(_NEW_BASE_CELL_FOUNDED),
                 new=True,
             )
         villages = list(VILLAGES)
@@ -677,14 +670,14 @@ class _TreePlanner:
         hospital_budget = min(max(round(government_budget * 0.2), 80), 900)  # with partial committees
         new_size = 10
         hospital = self.unit(government, _hospital("Bệnh viện Đa khoa tỉnh"), hospital_budget - new_size)
-        self.add(  # founded in 2026: out of the 2026 season's scope (R-SCOPE-5)
+        self.add(  # founded this year: out of this season's scope (R-SCOPE-5)
             hospital,
             Kind.CELL,
             "Chi bộ Trung tâm Đột quỵ",
             "health",
             workplace="Bệnh viện Đa khoa tỉnh",
             roll=new_size,
-            founded_on=_NEW_CELL_FOUNDED,
+            founded_on=self.days.past(_NEW_CELL_FOUNDED),
             new=True,
         )
         agencies = [_Unit(name, "agency", AGENCY_CELLS) for name in DEPARTMENTS]
@@ -712,8 +705,11 @@ class _TreePlanner:
 
 
 class _PeoplePlanner:
-    def __init__(self, rng: random.Random, orgs: list[_Org], total: int):
+    def __init__(self, rng: random.Random, orgs: list[_Org], total: int, days: DemoDays):
         self.rng = rng
+        self.days = days
+        # Official members were admitted at least a year before "today" (their probation is over).
+        self.official_cap = add_years(days.past(DESIGN_TODAY), -1)
         self.total = total
         self.cells = [org for org in orgs if org.is_cell]
         self.old_cells = [cell for cell in self.cells if not cell.new]
@@ -734,10 +730,10 @@ class _PeoplePlanner:
         else:
             year = min(int(rng.triangular(1966, 2003, 1986)), 2002)
         birth = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
-        adult = _add_years(birth, 18)
+        adult = add_years(birth, 18)
         admitted = adult + datetime.timedelta(days=int(rng.triangular(0, 27, 6) * 365.25))
-        if admitted > _OFFICIAL_CAP:
-            admitted = _day(rng, adult, _OFFICIAL_CAP)
+        if admitted > self.official_cap:
+            admitted = _day(rng, adult, self.official_cap)
         middle = MIDDLE_NAMES[gender, year < 1975].pick(rng)
         given = GIVEN_NAMES[gender].pick(rng)
         while given == middle:  # "Thanh Thanh"
@@ -754,10 +750,14 @@ class _PeoplePlanner:
             given=given,
             birth=birth,
             admitted=admitted,
-            official=_add_years(admitted, 1),
+            official=add_years(admitted, 1),
             workplace=workplace,
             is_civil_servant=rng.random() < profile.civil_servant,
         )
+
+    def window(self, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """A designed stretch of days, moved to this seeding and over by the seeding day."""
+        return self.days.past(start), self.days.past(end)
 
     def people(self, transferred_out: int) -> None:
         """Each cell's roll, its committee first; then the members who left the province this
@@ -774,7 +774,7 @@ class _PeoplePlanner:
                     person.officer = True
                     person.seat = min(i, CommitteeSeat.Position.MEMBER)
                     person.party_post = _CELL_POSTS[person.seat]
-                    elected = cell.founded_on if cell.new else _day(rng, *_CONGRESSES)
+                    elected = cell.founded_on if cell.new else _day(rng, *self.window(*_CONGRESSES))
                     person.seat_since = max(elected, person.official)
                     if i == 0:
                         person.is_leader = True
@@ -783,12 +783,12 @@ class _PeoplePlanner:
                 elif i >= cell.roll:
                     person.tag = "transferred_out"
                     person.status = Status.TRANSFERRED_OUT
-                    person.status_since = _day(rng, datetime.date(2026, 1, 15), _YEAR_2026[1])
+                    person.status_since = _day(rng, *self.window(datetime.date(2026, 1, 15), _THIS_YEAR[1]))
                     person.note = f"Chuyển sinh hoạt đảng chính thức đến {rng.choice(DESTINATIONS)}."
                 self.persons.append(person)
 
     def plain(self, extra: Callable[[_Person], bool] | None = None) -> list[_Person]:
-        """Active official members picked for nothing yet, outside the 2026 organizations."""
+        """Active official members picked for nothing yet, outside this year's new organizations."""
         return [
             p
             for p in self.persons
@@ -825,10 +825,10 @@ class _PeoplePlanner:
         rng = self.rng
         young = self.plain(lambda p: p.birth.year >= 1984)
         for person in self.pick(young, self.share(0.03), "probationary"):
-            person.admitted = _day(rng, *_PROBATION_WINDOW)
+            person.admitted = _day(rng, *self.window(*_PROBATION_WINDOW))
             person.official = None
         for person in self.pick(self.plain(lambda p: p.birth.year >= 1984), self.share(0.01), "recent"):
-            person.admitted = _day(rng, *_RECENT_WINDOW)
+            person.admitted = _day(rng, *self.window(*_RECENT_WINDOW))
             person.official = None
         exempt = self.share(0.04)
         elderly = self.pick(
@@ -838,17 +838,17 @@ class _PeoplePlanner:
         for note, group in (("Tuổi cao, sức yếu.", elderly), ("Ốm đau dài ngày.", ill)):
             for person in group:
                 person.status = Status.EXEMPT
-                start = max(_add_years(person.admitted, 1), datetime.date(2012, 1, 1))
-                person.status_since = _day(rng, start, _YEAR_2026[1])
+                start = max(add_years(person.admitted, 1), datetime.date(2012, 1, 1))
+                person.status_since = _day(rng, start, self.days.past(_THIS_YEAR[1]))
                 person.note = note
         for person in self.pick(self.plain(lambda p: not p.is_leader), self.share(0.003), "suspended"):
             person.status = Status.SUSPENDED
-            person.status_since = _day(rng, *_YEAR_2026)
+            person.status_since = _day(rng, *self.window(*_THIS_YEAR))
             person.note = "Đình chỉ sinh hoạt đảng trong thời gian bị khởi tố, điều tra."
         for person in self.pick(self.plain(lambda p: p.birth.year >= 1966), self.share(0.01), "temporary"):
             person.status = Status.TEMPORARY_ELSEWHERE
-            start = max(person.official, datetime.date(2025, 9, 1))
-            person.status_since = _day(rng, start, datetime.date(2026, 9, 30))
+            start, end = self.window(datetime.date(2025, 9, 1), datetime.date(2026, 9, 30))
+            person.status_since = _day(rng, max(person.official, start), end)
             person.other_cell = self.other_cell(person.cell)
             person.note = rng.choice(TEMPORARY_REASONS)
 
@@ -859,17 +859,17 @@ class _PeoplePlanner:
                 return other
 
     def transfers(self) -> list[_Person]:
-        """A few members moved between cells during 2026, half of them after six months or more
-        at the former cell (R-SCOPE-4). The members of the 2026 organizations all came from
-        older cells of the same parent."""
+        """A few members moved between cells this year, half of them after six months or more
+        at the former cell (R-SCOPE-4). The members of this year's new organizations all came
+        from older cells of the same parent."""
         rng = self.rng
         moved = self.pick(self.plain(), self.share(0.002, least=4), "moved")
         for i, person in enumerate(moved):
             person.former_cell = self.other_cell(person.cell)
             if i % 2:
-                person.moved_on = _day(rng, datetime.date(2026, 7, 1), _YEAR_2026[1])
+                person.moved_on = _day(rng, *self.window(datetime.date(2026, 7, 1), _THIS_YEAR[1]))
             else:
-                person.moved_on = _day(rng, _YEAR_2026[0], datetime.date(2026, 6, 30))
+                person.moved_on = _day(rng, *self.window(_THIS_YEAR[0], datetime.date(2026, 6, 30)))
         for cell in self.cells:
             if cell.new:
                 origins = [c for c in self.old_cells if c.path.startswith(cell.parent.path)]
@@ -884,20 +884,21 @@ class _PeoplePlanner:
         forms = DisciplineRecord.Form
         count = self.share(0.005, least=5)
         # The first one was moved this year and disciplined for what they did at the former
-        # cell (R-RATE-5); a few found and remedied it themselves; a few erred in 2025 (R-RATE-4).
+        # cell (R-RATE-5); a few found and remedied it themselves; a few erred last year (R-RATE-4).
         chosen = [moved[0], *self.pick(self.plain(), count - 1, "disciplined")]
         for i, person in enumerate(chosen):
             form = forms.REPRIMAND if rng.random() < 0.6 else forms.WARNING
             if person.civil_service_post and rng.random() < 0.5:
                 form = forms.DISMISSAL
-            start = person.moved_on + datetime.timedelta(days=14) if i == 0 else datetime.date(2026, 2, 1)
+            end = self.days.past(DESIGN_TODAY)
+            start = person.moved_on + datetime.timedelta(days=14) if i == 0 else self.days.past(_THIS_YEAR[0])
             self.disciplines.append(
                 _Discipline(
                     person=person,
-                    decided_on=_day(rng, start, DEMO_TODAY),
+                    decided_on=_day(rng, min(start, end), end),
                     form=form,
                     decided_by=self.decided_by(person, form),
-                    violation_year=2025 if i in (3, 4) else 2026,
+                    violation_year=self.days.year - 1 if i in (3, 4) else self.days.year,
                     violation_cell=person.former_cell if i == 0 else None,
                     self_found=i in (1, 2),
                     note=rng.choice(VIOLATIONS),
@@ -908,10 +909,12 @@ class _PeoplePlanner:
             self.disciplines.append(
                 _Discipline(
                     person=person,
-                    decided_on=_day(rng, datetime.date(2025, 2, 1), datetime.date(2025, 12, 20)),
+                    decided_on=_day(
+                        rng, *self.window(datetime.date(2025, 2, 1), datetime.date(2025, 12, 20))
+                    ),
                     form=form,
                     decided_by=self.decided_by(person, form),
-                    violation_year=rng.choice((2024, 2025)),
+                    violation_year=rng.choice((self.days.year - 2, self.days.year - 1)),
                     violation_cell=None,
                     self_found=False,
                     note=rng.choice(VIOLATIONS),
@@ -938,7 +941,7 @@ class _PeoplePlanner:
 
     def founding_dates(self, root: _Org) -> None:
         """Each organization is older than the first member who sat in it and than its children;
-        the 2026 ones keep their date."""
+        this year's new ones keep their date."""
         rng = self.rng
         for person in self.persons:
             for cell, day in (
@@ -953,7 +956,7 @@ class _PeoplePlanner:
             if org.first_day:
                 days.append(org.first_day)
             if org.founded_on is None:  # founded years ago
-                earliest = min(*days, datetime.date(2022, 1, 1))
+                earliest = min(*days, self.days.moved(datetime.date(2022, 1, 1)))
                 org.founded_on = earliest - datetime.timedelta(days=rng.randint(30, 3 * 365))
             return org.founded_on
 
@@ -992,19 +995,23 @@ class _Clock:
         self.started = now
 
 
-def plan_demo(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, record=None) -> DemoPlan:
-    """The whole province in memory; nothing touches the database."""
+def plan_demo(
+    *, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, days: DemoDays | None = None, record=None
+) -> DemoPlan:
+    """The whole province in memory, for the season under review on `days.today` (by default
+    today); nothing touches the database."""
+    days = days or DemoDays(timezone.localdate())
     if members < MIN_MEMBERS:
         raise ValueError(_("The demo needs at least %(count)d members.") % {"count": MIN_MEMBERS})
     clock = _Clock(record or (lambda phase, seconds: None))
     rng = random.Random(seed)
     transferred_out = round(members * 0.01)
-    trees = _TreePlanner(rng)
+    trees = _TreePlanner(rng, days)
     root = trees.province(members - transferred_out)
     orgs = _assign_paths(root)
     clock.lap("plan the tree")
 
-    people = _PeoplePlanner(rng, trees.orgs, members)
+    people = _PeoplePlanner(rng, trees.orgs, members, days)
     people.people(transferred_out)
     base = next(org for org in trees.first_commune.children if org.kind == Kind.BASE_COMMITTEE)
     cell = next(org for org in base.children if org.kind == Kind.CELL)
@@ -1026,6 +1033,7 @@ def plan_demo(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, recor
         base=base,
         dangvien=dangvien,
         bithu=bithu,
+        days=days,
     )
 
 
@@ -1160,7 +1168,7 @@ def _write_histories(plan: DemoPlan) -> None:
     bulk_insert(
         LeaveRecord,
         ["member_id", "year", "kind", "days"],
-        [(person.id, 2026, kind, days) for person, kind, days in plan.leaves],
+        [(person.id, plan.days.year, kind, days) for person, kind, days in plan.leaves],
     )
 
 
@@ -1218,9 +1226,14 @@ def _write_logins(plan: DemoPlan) -> None:
         user = login(username, first_name, last_name)
         roles.append(Role(user=user, organization_id=org.id, kind=kind, title=title))
     for role in roles:
-        role.starts_on = ROLES_START
+        role.starts_on = roles_start(plan.days)
     Role.objects.bulk_create(roles)
     login("quantri", "Quản trị", "viên", admin=True)
+
+
+def roles_start(days: DemoDays) -> datetime.date:
+    """The demo's people took up their roles at the start of the year under review."""
+    return datetime.date(days.year, 1, 1)
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:
@@ -1247,9 +1260,11 @@ def seed_demo(
     *,
     members: int = DEFAULT_MEMBERS,
     seed: int = DEFAULT_SEED,
+    today: datetime.date | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> DemoResult:
-    """Create the demo province in an empty database, in one transaction.
+    """Create the demo province in an empty database, in one transaction, for the season under
+    review on `today` (by default today: members/demo_days.py).
 
     `progress(phase, seconds)` hears about each phase as it ends."""
     timings: list[tuple[str, float]] = []
@@ -1259,7 +1274,8 @@ def seed_demo(
         if progress is not None:
             progress(phase, seconds)
 
-    plan = plan_demo(members=members, seed=seed, record=record)
+    days = DemoDays(today or timezone.localdate())
+    plan = plan_demo(members=members, seed=seed, days=days, record=record)
     clock = _Clock(record)
     now = timezone.now()
     with transaction.atomic():
@@ -1275,5 +1291,9 @@ def seed_demo(
         clock.lap("write the logins")
     clock.lap("commit")  # PostgreSQL checks the deferred foreign keys here
     return DemoResult(
-        organizations=len(plan.orgs), members=len(plan.persons), timings=timings, logins=demo_logins()
+        organizations=len(plan.orgs),
+        members=len(plan.persons),
+        timings=timings,
+        logins=demo_logins(),
+        days=days,
     )

@@ -1,5 +1,6 @@
-"""Review seasons for the demo province: last year's results (2025, decided) and this year's
-season (2026) with work at every stage, so that each demo login has something to do.
+"""Review seasons for the demo province: the season under review on the seeding day, with work at
+every stage so that each demo login has something to do, and the year before it, decided. Which
+year that is, and on which days things happened, is members/demo_days.py's business.
 
 Everything this year goes through the workflow engine, as the pages would do it, with the demo
 users (and a secretary login per staged cell) as actors. Last year's results are recorded with
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from members.demo_days import DemoDays
 from members.models import DisciplineRecord, Member, Pledge, PledgeItem
 from members.services import acknowledge_pledge, save_pledge, submit_pledge
 from organizations.models import CELL_KINDS, AffiliatedCollective, Organization, Role
@@ -30,17 +32,6 @@ from reviews.services import (
     submit_remediation_plan,
 )
 
-LAST_REFERENCE = datetime.date(2025, 12, 15)
-THIS_REFERENCE = datetime.date(2026, 12, 15)
-DEADLINES_2026 = {
-    "pledge": "2026-02-28",
-    "self_review": "2026-12-05",
-    "meeting": "2026-12-12",
-    "proposal": "2026-12-18",
-    "decision": "2026-12-25",
-}
-MEETING_DAY = datetime.date(2026, 11, 20)
-CIRCULATED = datetime.date(2026, 11, 13)
 S = Subject.State
 
 # Canned answers: what members write, by item kind (data, so Vietnamese).
@@ -118,40 +109,52 @@ def _cast() -> Cast:
     )
 
 
-def seed_seasons(*, seed: int) -> dict[str, int]:
-    """Create the two demo seasons; returns counts for the command's summary."""
+def seed_seasons(*, seed: int, days: DemoDays | None = None) -> dict[str, int]:
+    """Create the two demo seasons (the one under review on `days.today`, by default today, and
+    the year before it); returns counts for the command's summary."""
+    days = days or DemoDays(timezone.localdate())
     rng = random.Random(seed * 7 + 2025)
     cast = _cast()
     top = Organization.objects.get(depth=1, code="DEMO")
+    year = days.year
     with transaction.atomic():
-        last = open_season(top_organization=top, year=2025, reference_date=LAST_REFERENCE, actor=cast.admin)
+        last = open_season(
+            top_organization=top, year=year - 1, reference_date=days.reference(year - 1), actor=cast.admin
+        )
         decided = import_decided_results(
             season=last,
-            levels=_levels_2025(last, rng),
+            levels=_decided_levels(last, rng),
             actor=cast.admin,
-            source="Kết quả xếp loại năm 2025 (nhập từ hồ sơ giấy)",
+            source=f"Kết quả xếp loại năm {year - 1} (nhập từ hồ sơ giấy)",
         )
-        _remediation_2025(last, cast, rng)
+        _remediation(last, cast, rng)
     with transaction.atomic():
         this = open_season(
             top_organization=top,
-            year=2026,
-            reference_date=THIS_REFERENCE,
-            deadlines=DEADLINES_2026,
+            year=year,
+            reference_date=days.reference(year),
+            deadlines=days.deadlines(),
             actor=cast.admin,
         )
-        _stage_2026(this, cast, rng)
-    return {"decided_2025": decided, "subjects_2026": this.subjects.count()}
+        _stage(this, cast, rng)
+    return {"last_year": year - 1, "decided": decided, "year": year, "subjects": this.subjects.count()}
 
 
-# -- 2025: decided results ---------------------------------------------------------------------------
+def _meeting_day(season: Season) -> datetime.date:
+    """The day the staged review meetings were held: 20 November of the season's year, and at the
+    latest three days before today. Drafts went round a week before; comments came in ten days
+    before."""
+    return min(datetime.date(season.year, 11, 20), timezone.localdate() - datetime.timedelta(days=3))
 
 
-def _levels_2025(season: Season, rng: random.Random) -> dict[int, str]:
+# -- last year: decided results ----------------------------------------------------------------------
+
+
+def _decided_levels(season: Season, rng: random.Random) -> dict[int, str]:
     """A plausible distribution that respects R-RATE-2 and R-RATE-3 in every quota group."""
     disciplined = set(
         DisciplineRecord.objects.filter(
-            decided_on__year=2025, violation_year=2025, self_found_and_remedied=False
+            decided_on__year=season.year, violation_year=season.year, self_found_and_remedied=False
         ).values_list("member_id", flat=True)
     )
     subjects = Subject.objects.filter(season=season, out_of_scope="").exclude(decider=None)
@@ -175,7 +178,7 @@ def _levels_2025(season: Season, rng: random.Random) -> dict[int, str]:
     return levels
 
 
-def _remediation_2025(season: Season, cast: Cast, rng: random.Random) -> None:
+def _remediation(season: Season, cast: Cast, rng: random.Random) -> None:
     """Last year's shortcomings and plans for the login cell (section III starts from them)."""
     for subject in Subject.objects.filter(season=season, unit__organization=cast.login_cell).select_related(
         "season__rule_set", "unit", "member"
@@ -192,21 +195,21 @@ def _remediation_2025(season: Season, cast: Cast, rng: random.Random) -> None:
                     {
                         "text": "Dành ít nhất 2 giờ mỗi tuần tự học văn bản mới",
                         "owner": subject.name,
-                        "due_on": datetime.date(2026, 6, 30),
+                        "due_on": datetime.date(season.year + 1, 6, 30),
                     },
                     {
                         "text": "Chủ động báo cáo tiến độ công việc hằng tháng",
                         "owner": subject.name,
-                        "due_on": datetime.date(2026, 12, 31),
+                        "due_on": datetime.date(season.year + 1, 12, 31),
                     },
                 ],
             )
 
 
-# -- 2026: work at every stage --------------------------------------------------------------------------
+# -- the season under review: work at every stage -------------------------------------------------------
 
 
-def _secretary(cell: Organization):
+def _secretary(season: Season, cell: Organization):
     """A login for the secretary of a staged cell (no password: it only signs the demo's events)."""
     user, created = get_user_model().objects.get_or_create(
         username=f"bt.{cell.code.lower()}", defaults={"last_name": f"Bí thư {cell.name}"}
@@ -218,7 +221,7 @@ def _secretary(cell: Organization):
             user=user,
             organization=cell,
             kind=Role.Kind.CELL_SECRETARY,
-            starts_on=datetime.date(2026, 1, 1),
+            starts_on=datetime.date(season.year, 1, 1),
             title="Bí thư chi bộ",
         )
     return user
@@ -238,10 +241,10 @@ def _members(season: Season, cell: Organization) -> list[Subject]:
     )
 
 
-def _pledge(member: Member, *, state: str, secretary) -> Pledge:
+def _pledge(member: Member, year: int, *, state: str, secretary) -> Pledge:
     pledge = save_pledge(
         member=member,
-        year=2026,
+        year=year,
         items=[{"category": c, "text": text, "target": target} for c, text, target in PLEDGE_ITEMS],
     )
     if state in (Pledge.State.SUBMITTED, Pledge.State.ACKNOWLEDGED):
@@ -283,7 +286,7 @@ def _fill(subject: Subject, actor, level: str, *, complete: bool = True) -> None
                 continue
             value["level"] = level
         if item["type"] == "pledge":
-            pledge = Pledge.objects.filter(member_id=subject.member_id, year=2026).first()
+            pledge = Pledge.objects.filter(member_id=subject.member_id, year=subject.season.year).first()
             for pledge_item in pledge.items.all() if pledge else []:
                 workflow.save_answer(
                     subject=subject,
@@ -312,11 +315,15 @@ def _collectives(season: Season, organization: Organization) -> list[Subject]:
 
 
 def _meeting(collective: Subject, actor, entries=(), present: int = 9, total: int = 11) -> None:
+    held_on = _meeting_day(collective.season)
     workflow.record_meeting(
         collective=collective,
         actor=actor,
         meeting=workflow.MeetingInput(
-            held_on=MEETING_DAY, present=present, total=total, draft_circulated_on=CIRCULATED
+            held_on=held_on,
+            present=present,
+            total=total,
+            draft_circulated_on=held_on - datetime.timedelta(days=7),
         ),
         entries=list(entries),
     )
@@ -365,7 +372,7 @@ def _comments_where_needed(members: list[Subject], actor) -> None:
                 source="former",
                 from_name="Chi bộ nơi chuyển đi",
                 text="Đồng chí hoàn thành tốt nhiệm vụ trong thời gian sinh hoạt tại chi bộ.",
-                received_on=datetime.date(2026, 11, 10),
+                received_on=_meeting_day(member.season) - datetime.timedelta(days=10),
             )
         if member.needs_temporary_cell_comment:
             attach_outside_comment(
@@ -374,7 +381,7 @@ def _comments_where_needed(members: list[Subject], actor) -> None:
                 source="temporary",
                 from_name="Chi bộ nơi sinh hoạt tạm thời",
                 text="Đồng chí chấp hành tốt sinh hoạt tạm thời.",
-                received_on=datetime.date(2026, 11, 10),
+                received_on=_meeting_day(member.season) - datetime.timedelta(days=10),
             )
 
 
@@ -389,10 +396,10 @@ def _run_cell(
 ) -> list[Subject]:
     """Take a cell and its members to `stop_at` (submitted, reviewed, proposed); `excellent`
     more members are proposed HTXSNV, or none at all without `any_excellent`."""
-    secretary = _secretary(cell)
+    secretary = _secretary(season, cell)
     members = _members(season, cell)
     for member in members:
-        _pledge(member.member, state=Pledge.State.ACKNOWLEDGED, secretary=secretary)
+        _pledge(member.member, season.year, state=Pledge.State.ACKNOWLEDGED, secretary=secretary)
     facts = Facts(season, members)
     wanted = {m.pk: _wanted_level(m, rng, facts) for m in members}
     if not any_excellent:
@@ -428,7 +435,7 @@ def _run_cell(
     return members
 
 
-def _stage_2026(season: Season, cast: Cast, rng: random.Random) -> None:
+def _stage(season: Season, cast: Cast, rng: random.Random) -> None:
     cells = list(
         Organization.objects.filter(
             path__startswith=cast.base.path, kind__in=CELL_KINDS, dissolved_on__isnull=True
@@ -477,7 +484,7 @@ def _stage_login_cell(season: Season, cast: Cast, rng: random.Random) -> None:
     ]
     for member in members:
         state = Pledge.State.SUBMITTED if member in others[:2] else Pledge.State.ACKNOWLEDGED
-        _pledge(member.member, state=state, secretary=cast.bithu)
+        _pledge(member.member, season.year, state=state, secretary=cast.bithu)
     collective = _subject(season, unit__organization=cast.login_cell, kind=Subject.Kind.ORGANIZATION)
     _fill(collective, cast.bithu, "HTTNV", complete=False)
     dangvien = _subject(season, member=cast.dangvien)
@@ -513,7 +520,10 @@ def _stage_base(season: Season, cast: Cast) -> None:
     """The base organization reviewed and proposed, but blocked: its cells are not all rated."""
     for affiliate in AffiliatedCollective.objects.filter(organization=cast.base):
         mark_affiliate_reviewed(
-            season=season, affiliate=affiliate, actor=cast.dangu, done_on=datetime.date(2026, 11, 12)
+            season=season,
+            affiliate=affiliate,
+            actor=cast.dangu,
+            done_on=_meeting_day(season) - datetime.timedelta(days=8),
         )
     for collective in _collectives(season, cast.base):
         _submit(collective, cast.dangu, "HTTNV")
@@ -537,7 +547,10 @@ def _stage_sibling_base(season: Season, cast: Cast, rng: random.Random) -> None:
         return
     for affiliate in AffiliatedCollective.objects.filter(organization=sibling):
         mark_affiliate_reviewed(
-            season=season, affiliate=affiliate, actor=_secretary(sibling), done_on=datetime.date(2026, 11, 12)
+            season=season,
+            affiliate=affiliate,
+            actor=_secretary(season, sibling),
+            done_on=_meeting_day(season) - datetime.timedelta(days=8),
         )
     _run_cell(season, sibling, rng, stop_at="proposed")
     _propose_collectives(season, sibling, cast.bantochuc)

@@ -13,7 +13,10 @@ not reached the phase, and for each the earliest phase it is short of:
 
 A digest names how many subjects are short of the phase and who, by organization, so a committee
 with 3,000 late members gets one notice a day, not 3,000. Each person gets each notice (season,
-kind, phase) at most once a calendar day however often the task runs. The work is a fixed number
+kind, phase) at most once for a day however often the task runs: the day is the one the notices
+are about (`today`, the local date unless a catch-up run passes another), and it is part of the
+notice's topic, so a catch-up run for a missed day writes that day's notices once, and the run of
+the real day still writes its own. The work is a fixed number
 of queries per chunk of CHUNK subjects, and memory stays bounded (reviews.notifications.Digest).
 """
 
@@ -63,8 +66,8 @@ def _first(phases, state):
     return next(((phase, deadline) for phase, deadline, states in phases if state in states), None)
 
 
-def _topic(season: Season, kind: str, phase: str, own: bool = False) -> str:
-    return f"{season.pk}:{kind}:{phase}{':own' if own else ''}"
+def _topic(season: Season, kind: str, phase: str, day: datetime.date, own: bool = False) -> str:
+    return f"{season.pk}:{kind}:{phase}{':own' if own else ''}:{day.isoformat()}"
 
 
 def _own_text(subject: Subject, phase: str, deadline: datetime.date) -> str:
@@ -134,21 +137,15 @@ def _recipients(subject: Subject, kind: str, people) -> set[int]:
     return users
 
 
-def _already_sent(season: Season) -> set[tuple[int, str]]:
-    """(user id, topic) of this season's scheduled notices written today (the calendar day the
-    task runs, not the `day` a catch-up run may pass)."""
-    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+def _already_sent(season: Season, day: datetime.date) -> set[tuple[int, str]]:
+    """(user id, topic) of this season's scheduled notices already written for `day`."""
     topics = [
-        _topic(season, kind, phase, own)
+        _topic(season, kind, phase, day, own)
         for kind in (DEADLINE, OVERDUE)
         for phase, _states in statistics.PHASES
         for own in (False, True)
     ]
-    return set(
-        Notification.objects.filter(
-            topic__in=topics, created_at__gte=start, created_at__lt=start + datetime.timedelta(days=1)
-        ).values_list("user_id", "topic")
-    )
+    return set(Notification.objects.filter(topic__in=topics).values_list("user_id", "topic"))
 
 
 def _season_subjects(season: Season, states: set[str]):
@@ -178,7 +175,7 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
     if not upcoming and not late:
         return {"deadline": 0, "overdue": 0}
     states = {state for _phase, _deadline, short in upcoming + late for state in short}
-    sent = _already_sent(season)
+    sent = _already_sent(season, day)
     digests: dict[tuple[int, str, str, datetime.date], Digest] = {}
     created = {"deadline": 0, "overdue": 0}
     subjects, last_pk = _season_subjects(season, states), 0
@@ -195,18 +192,18 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
                     continue
                 phase, deadline = found
                 own = subject.member.user_id if subject.member_id and kind == DEADLINE else None
-                if own and (own, _topic(season, kind, phase, own=True)) not in sent:
+                if own and (own, _topic(season, kind, phase, day, own=True)) not in sent:
                     own_rows.append(
                         Notification(
                             user_id=own,
                             subject=subject,
                             kind=kind,
-                            topic=_topic(season, kind, phase, own=True),
+                            topic=_topic(season, kind, phase, day, own=True),
                             text=_own_text(subject, phase, deadline)[:500],
                         )
                     )
                 for user in _recipients(subject, kind, people) - {own}:  # own: reminded above
-                    if (user, _topic(season, kind, phase)) not in sent:
+                    if (user, _topic(season, kind, phase, day)) not in sent:
                         digests.setdefault((user, kind, phase, deadline), Digest()).add(subject)
         Notification.objects.bulk_create(own_rows, batch_size=1000)
         created["deadline"] += len(own_rows)
@@ -216,7 +213,7 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
         Notification(
             user_id=user,
             kind=kind,
-            topic=_topic(season, kind, phase),
+            topic=_topic(season, kind, phase, day),
             text=_digest_text(kind, phase, deadline, digest)[:500],
         )
         for (user, kind, phase, deadline), digest in digests.items()

@@ -1,7 +1,20 @@
 import pytest
+import time_machine
 from django.db import connection
 
+from tests.clock import MOMENT
 from tests.factories import make_tree
+
+_travel = time_machine.travel(MOMENT, tick=True)
+
+
+def pytest_configure(config):
+    """The whole test process runs on the day under test (tests/clock.py)."""
+    _travel.start()
+
+
+def pytest_unconfigure(config):
+    _travel.stop()
 
 
 @pytest.fixture(autouse=True, scope="session")

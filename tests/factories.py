@@ -8,6 +8,7 @@ from members.models import Gender, Member
 from members.services import create_member
 from organizations.models import Kind, Organization, Role
 from organizations.services import create_organization
+from tests.clock import ROLES_FROM
 
 PASSWORD = "Kiemdiem@2026"
 _codes = itertools.count(1)
@@ -77,5 +78,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_user_with_role(kind: str, organization: Organization, username: str | None = None, **kw):
     user = UserFactory(username=username) if username else UserFactory()
+    kw.setdefault("starts_on", ROLES_FROM)
     Role.objects.create(user=user, organization=organization, kind=kind, **kw)
     return user

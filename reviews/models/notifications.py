@@ -23,8 +23,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
-    # What a scheduled notice is about ("<season>:<kind>:<phase>[:own]"), so the daily task writes
-    # each at most once a day per person; blank for notices of a single step.
+    # What a scheduled notice is about ("<season>:<kind>:<phase>[:own]:<day>"), so the daily task
+    # writes each at most once per person for a day; blank for notices of a single step.
     topic = models.CharField(max_length=64, blank=True)
 
     class Meta:

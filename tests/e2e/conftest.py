@@ -182,6 +182,16 @@ def running_server(template_env: dict, suffix: str):
 
 
 @pytest.fixture(scope="package")
+def demo_year(server_env) -> int:
+    """The year of the season the demo opened for review: it follows the day the demo was seeded
+    (members/demo_days.py), so browser tests read it instead of writing a year down."""
+    import psycopg
+
+    with psycopg.connect(server_env["DATABASE_URL"]) as connection:
+        return connection.execute("SELECT max(year) FROM reviews_season WHERE status = 'open'").fetchone()[0]
+
+
+@pytest.fixture(scope="package")
 def demo_server(server_env):
     """Base URL of a server over the seeded demo province, shared by the tests that only look."""
     with running_server(server_env, "shared") as server:

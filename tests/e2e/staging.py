@@ -11,7 +11,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from members.demo import DEMO_PASSWORD, ROLES_START
+from members.demo import DEMO_PASSWORD
 from members.models import Member, Pledge, Status
 from organizations.models import CELL_KINDS, Role
 from reviews import demo, workflow
@@ -20,11 +20,11 @@ from reviews.rules import form_items, quota_count
 from reviews.services import answer_suggestion
 
 S = Subject.State
-YEAR = 2026
 
 
 def _season() -> Season:
-    return Season.objects.select_related("rule_set").get(year=YEAR)
+    """The season the demo opened for review (its year follows the day it was seeded)."""
+    return Season.objects.select_related("rule_set").filter(status=Season.Status.OPEN).latest("year")
 
 
 def member_login(*, username: str) -> dict:
@@ -45,7 +45,7 @@ def member_login(*, username: str) -> dict:
                 member__status=Status.ACTIVE,
                 member__cell__kind__in=CELL_KINDS,
             )
-            .exclude(member__pledges__year=YEAR)
+            .exclude(member__pledges__year=season.year)
             .exclude(path__startswith=SeasonUnit.objects.get(season=season, organization=staged_base).path)
             .exclude(form__isnull=False)
             .select_related("member__cell")
@@ -63,7 +63,10 @@ def member_login(*, username: str) -> dict:
             user.save()
             Member.objects.filter(pk=subject.member_id).update(user=user)
             Role.objects.create(
-                user=user, organization=subject.member.cell, kind=Role.Kind.MEMBER, starts_on=ROLES_START
+                user=user,
+                organization=subject.member.cell,
+                kind=Role.Kind.MEMBER,
+                starts_on=datetime.date(season.year, 1, 1),
             )
     member = Member.objects.select_related("cell").get(user=user)
     return {"name": member.full_name, "cell": member.cell.name, "uid": str(member.uid)}
@@ -94,7 +97,7 @@ def exceed_quota_in_proposed_cell(*, code: str) -> dict:
     capped = quota["capped_level"]
     dangu = get_user_model().objects.get(username="dangu")
     unit = SeasonUnit.objects.get(season=season, code=code)
-    secretary = demo._secretary(unit.organization)
+    secretary = demo._secretary(season, unit.organization)
     proposed = list(
         Subject.objects.select_related("season__rule_set", "unit", "decider", "member")
         .filter(season=season, unit=unit, kind=Subject.Kind.MEMBER, state=S.PROPOSED)
@@ -160,7 +163,9 @@ def bring_cells_to_proposal(*, base_code: str) -> dict:
     for unit in (
         SeasonUnit.objects.filter(season=season, parent=base).select_related("organization").order_by("path")
     ):
-        secretary = bithu if unit.organization_id == login_cell.pk else demo._secretary(unit.organization)
+        secretary = (
+            bithu if unit.organization_id == login_cell.pk else demo._secretary(season, unit.organization)
+        )
         collectives = demo._collectives(season, unit.organization)
         for collective in collectives:
             subject = demo._subject(season, pk=collective.pk)
@@ -189,12 +194,14 @@ def bring_cells_to_proposal(*, base_code: str) -> dict:
 
 
 def pledge_state(*, name: str) -> str:
+    """The state of the member's pledge for the calendar year (the one their pledge page opens)."""
     member = Member.objects.get(user__username=name)
-    pledge = Pledge.objects.filter(member=member, year=YEAR).first()
+    pledge = Pledge.objects.filter(member=member, year=datetime.date.today().year).first()
     return pledge.state if pledge else ""
 
 
 def today() -> str:
+    """The server's today (the test process runs on another day: tests/clock.py)."""
     return datetime.date.today().isoformat()
 
 
@@ -216,7 +223,7 @@ def demo_facts() -> dict:
         .order_by("position", "sort_key", "pk")
     )
     pledges = dict(
-        Pledge.objects.filter(year=YEAR, member__in=[m.member_id for m in members]).values_list(
+        Pledge.objects.filter(year=season.year, member__in=[m.member_id for m in members]).values_list(
             "member_id", "state"
         )
     )
@@ -236,6 +243,7 @@ def demo_facts() -> dict:
         )
     return {
         "season": season.pk,
+        "year": season.year,
         "units": {key: {"code": unit.code, "name": unit.name} for key, unit in units.items()},
         "cells": cells,
         "meeting_order": [

@@ -1,4 +1,4 @@
-"""A party member's work in the 2026 season, in the browser.
+"""A party member's work in the season under review, in the browser.
 
 `dangvien`'s pledge was acknowledged by the demo, so it is locked; the pledge is written by a
 member staged with a login of their own (`dangvien2`, a member with no pledge yet). `dangvien`
@@ -6,6 +6,7 @@ then finishes the self-review the demo left half-written: autosave, a reload tha
 nothing, the review suggestion, a refused submission with its reasons, the submission.
 """
 
+import datetime
 import re
 
 import pytest
@@ -19,12 +20,23 @@ pytestmark = pytest.mark.e2e
 # -- the pledge ------------------------------------------------------------------------------------
 
 
-def test_an_acknowledged_pledge_is_shown_locked(fresh_server, open_as):
+def test_an_acknowledged_pledge_is_shown_locked(fresh_server, demo_year, open_as):
     page = open_as(fresh_server, "dangvien")
     audit(page, "member-home")
     mine = page.locator("section[aria-labelledby=my-tasks]")
     press(page, mine.locator("a[href='/dang-vien/cam-ket/']"))
-    expect(page).to_have_url(re.compile(r"/dang-vien/cam-ket/2026/$"))
+    # The pledge of the calendar year opens; from January to June the season under review is the
+    # year before, whose pledge is one of the "other years".
+    this_year = datetime.date.fromisoformat(fresh_server.stage("today")).year
+    expect(page).to_have_url(re.compile(rf"/dang-vien/cam-ket/{this_year}/$"))
+    if demo_year != this_year:
+        press(
+            page,
+            page.get_by_role("navigation", name="Bản cam kết các năm khác").get_by_role(
+                "link", name=str(demo_year)
+            ),
+        )
+        expect(page).to_have_url(re.compile(rf"/dang-vien/cam-ket/{demo_year}/$"))
     expect(page.locator("[data-pledge-state]")).to_have_attribute("data-pledge-state", "acknowledged")
     expect(page.locator("#pledge-form")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Học tập, quán triệt đầy đủ các nghị quyết của Đảng")
@@ -40,7 +52,7 @@ def test_an_acknowledged_pledge_is_shown_locked(fresh_server, open_as):
 
 
 PLEDGE = {
-    "politics": ("Học tập đầy đủ các chuyên đề nghị quyết năm 2026", "100% chuyên đề"),
+    "politics": ("Học tập đầy đủ các chuyên đề nghị quyết trong năm", "100% chuyên đề"),
     "ethics": ("Giữ gìn phẩm chất đạo đức, lối sống giản dị", ""),
     "professional": ("Hoàn thành 100% kế hoạch công tác chuyên môn được giao", "Đạt 100% chỉ tiêu"),
     "party": ("Dự đầy đủ sinh hoạt chi bộ, đóng đảng phí đúng hạn", "12/12 kỳ sinh hoạt"),

@@ -18,7 +18,7 @@ BASE = "Đảng bộ Trường THPT Tiến Phương"
 
 
 def test_the_province_drills_down_to_a_commune_and_back_and_downloads_the_figures(
-    demo_server, open_as, tmp_path
+    demo_server, demo_year, open_as, tmp_path
 ):
     page = open_as(demo_server, "tinhuy")
     audit(page, "province-home")
@@ -59,7 +59,7 @@ def test_the_province_drills_down_to_a_commune_and_back_and_downloads_the_figure
     assert "Tổng hợp" in workbook.sheetnames
     sheet = workbook["Tổng hợp"]
     rows = list(sheet.iter_rows(min_row=1, max_row=3, values_only=True))
-    assert PROVINCE in rows[0][0] and "2026" in rows[0][0]
+    assert PROVINCE in rows[0][0] and str(demo_year) in rows[0][0]
     assert rows[2][:3] == ("Mức xếp loại", "Tên mức", "Tổ chức đảng")
     assert "Theo đơn vị" in workbook.sheetnames
     by_unit = [row[0] for row in workbook["Theo đơn vị"].iter_rows(min_row=4, values_only=True)]

@@ -89,7 +89,8 @@ def test_secretary_acknowledges_records_the_meeting_and_proposes_in_order(fresh_
     press(page, page.locator(f"main a[href$='/chi-bo/{cell['code']}/hop/']").first)
     expect(page.locator("h1")).to_contain_text(cell["name"])
     audit(page, "meeting")
-    held_on = datetime.date.today() - datetime.timedelta(days=3)
+    # The server's today, not this process's (tests/clock.py): the meeting was three days ago.
+    held_on = datetime.date.fromisoformat(fresh_server.stage("today")) - datetime.timedelta(days=3)
     circulated = held_on - datetime.timedelta(days=7)
     # Dates typed the Vietnamese way, whatever the browser's locale.
     expect(page.locator("#id_held_on")).to_have_attribute("placeholder", "dd/mm/yyyy")

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from members.demo import DEMO_PASSWORD, plan_demo, seed_demo
+from members.demo_days import DemoDays
 from members.models import (
     ON_ROLL,
     CellPeriod,
@@ -40,10 +41,14 @@ from organizations.models import (
     OrganizationChange,
     Role,
 )
+from tests.clock import DAY_UNDER_TEST
 
 SMALL = 600
-SIX_MONTHS_BEFORE = datetime.date(2026, 6, 15)  # six months before the reference date 15/12/2026
-YEAR_BEFORE = datetime.date(2025, 12, 15)
+# Seeded on the day under test (tests/clock.py): its season under review is YEAR's.
+DAYS = DemoDays(DAY_UNDER_TEST)
+YEAR = DAYS.year
+SIX_MONTHS_BEFORE = datetime.date(YEAR, 6, 15)  # six months before the reference date, 15/12
+YEAR_BEFORE = DAYS.reference(YEAR - 1)
 
 
 def _years_later(day: datetime.date, years: int) -> datetime.date:
@@ -66,7 +71,7 @@ def _database_digest() -> str:
 
 
 def _plan_digest(members: int, seed: int) -> str:
-    plan = plan_demo(members=members, seed=seed)
+    plan = plan_demo(members=members, seed=seed, days=DAYS)
     organizations = [(o.code, o.name, str(o.kind), o.path) for o in plan.orgs]
     people = [
         (p.card, join_name(p.family, p.middle, p.given), p.cell.code, str(p.status), p.admitted, p.official)
@@ -166,12 +171,12 @@ def test_each_organization_has_its_creation_recorded_and_a_founding_date(small):
         assert change.new_name == organization.name
         parent = Organization.objects.filter(path=organization.path[:-4]).first()
         assert change.new_parent == parent
-    # A couple founded less than six months before the reference date: out of the 2026 season.
+    # A couple founded less than six months before the reference date: out of the season.
     recent = Organization.objects.filter(founded_on__gt=SIX_MONTHS_BEFORE)
     assert 1 <= recent.count() <= 3
     assert all(org.kind in CELL_KINDS for org in recent)
     assert (
-        not Organization.objects.filter(founded_on__gt=datetime.date(2022, 1, 1))
+        not Organization.objects.filter(founded_on__gt=datetime.date(YEAR - 4, 1, 1))
         .exclude(pk__in=recent)
         .exists()
     )
@@ -197,7 +202,7 @@ def test_every_cell_has_8_to_40_members_on_its_roll(small):
     for seat in CommitteeSeat.objects.select_related("member", "organization"):
         posts = {0: "Bí thư chi bộ", 1: "Phó Bí thư chi bộ", 2: "Chi ủy viên"}
         assert seat.member.cell == seat.organization and seat.member.party_post == posts[seat.position]
-        assert seat.ends_on is None and seat.member.official_on <= seat.starts_on <= datetime.date(2026, 9, 1)
+        assert seat.ends_on is None and seat.member.official_on <= seat.starts_on <= datetime.date(YEAR, 9, 1)
     assert (
         Organization.objects.exclude(kind__in=CELL_KINDS).filter(has_leadership_collective=False).count() == 0
     )
@@ -212,10 +217,10 @@ def test_member_rows_are_well_formed(small):
         assert datetime.date(1950, 1, 1) <= member.birth_date <= datetime.date(2002, 12, 31)
         assert member.admitted_on >= _years_later(member.birth_date, 18)
         if member.official_on is None:
-            assert YEAR_BEFORE < member.admitted_on <= datetime.date(2026, 11, 23)
+            assert YEAR_BEFORE < member.admitted_on <= DAY_UNDER_TEST
         else:
             assert member.official_on == _years_later(member.admitted_on, 1)
-            assert member.official_on <= datetime.date(2026, 11, 23)
+            assert member.official_on <= DAY_UNDER_TEST
         checked.family_name, checked.middle_name, checked.given_name = (
             member.family_name,
             member.middle_name,
@@ -286,26 +291,26 @@ def test_the_default_province_has_the_special_cases_a_season_needs(default_size)
     moved = [
         periods
         for periods in _cell_histories().values()
-        if len(periods) == 2 and periods[1].starts_on.year == 2026
+        if len(periods) == 2 and periods[1].starts_on.year == YEAR
     ]
     assert len(moved) >= 4
     assert any(
-        (periods[0].ends_on - max(periods[0].starts_on, datetime.date(2026, 1, 1))).days >= 180
+        (periods[0].ends_on - max(periods[0].starts_on, datetime.date(YEAR, 1, 1))).days >= 180
         for periods in moved
     )
-    decided_2026 = DisciplineRecord.objects.filter(decided_on__year=2026)
-    assert 0.003 <= decided_2026.count() / total <= 0.008
-    assert decided_2026.filter(self_found_and_remedied=True).exists()
-    assert 1 <= decided_2026.filter(violation_year=2025).count() <= 2
-    former = decided_2026.get(violation_cell__isnull=False)
+    decided_this_year = DisciplineRecord.objects.filter(decided_on__year=YEAR)
+    assert 0.003 <= decided_this_year.count() / total <= 0.008
+    assert decided_this_year.filter(self_found_and_remedied=True).exists()
+    assert 1 <= decided_this_year.filter(violation_year=YEAR - 1).count() <= 2
+    former = decided_this_year.get(violation_cell__isnull=False)
     assert CellPeriod.objects.filter(
         member=former.member, cell=former.violation_cell, ends_on__isnull=False
     ).exists()
-    assert len(set(decided_2026.values_list("form", flat=True))) >= 2
-    assert DisciplineRecord.objects.filter(decided_on__year=2025).exists()
-    sick = LeaveRecord.objects.filter(year=2026, kind=LeaveRecord.Kind.SICK, days__gte=90)
+    assert len(set(decided_this_year.values_list("form", flat=True))) >= 2
+    assert DisciplineRecord.objects.filter(decided_on__year=YEAR - 1).exists()
+    sick = LeaveRecord.objects.filter(year=YEAR, kind=LeaveRecord.Kind.SICK, days__gte=90)
     assert 0.003 <= sick.count() / total <= 0.008
-    maternity = LeaveRecord.objects.filter(year=2026, kind=LeaveRecord.Kind.MATERNITY)
+    maternity = LeaveRecord.objects.filter(year=YEAR, kind=LeaveRecord.Kind.MATERNITY)
     assert 0.005 <= maternity.count() / total <= 0.015
     assert all(record.member.gender == "female" for record in maternity)
 
@@ -348,7 +353,7 @@ def test_the_demo_logins_hold_their_roles_down_the_chain(small):
     assert roles("bantochuc") == {(Role.Kind.COMMITTEE_STAFF, commune)}
     assert roles("tinhuy") == {(Role.Kind.PROVINCIAL_BOARD, province)}
     assert roles("quantri") == set()
-    assert set(Role.objects.values_list("starts_on", flat=True)) == {datetime.date(2026, 1, 1)}
+    assert set(Role.objects.values_list("starts_on", flat=True)) == {datetime.date(YEAR, 1, 1)}
     for role in Role.objects.all():
         role.full_clean()
 

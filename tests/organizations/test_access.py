@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from organizations.access import Access, get_scope, require_change, require_view, visible_organizations
 from organizations.models import Role
+from tests.clock import DAY_UNDER_TEST, ROLES_FROM
 from tests.factories import UserFactory, make_member, make_user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,9 @@ def people(tree):
     member = make_member(tree["cell_a"], given="Hường", middle="Thị", family="Nguyễn")
     member.user = UserFactory(username="member")
     member.save()
-    Role.objects.create(user=member.user, organization=tree["cell_a"], kind=Role.Kind.MEMBER)
+    Role.objects.create(
+        user=member.user, organization=tree["cell_a"], kind=Role.Kind.MEMBER, starts_on=ROLES_FROM
+    )
     return {
         "member": member,
         "secretary": make_user_with_role(Role.Kind.CELL_SECRETARY, tree["cell_a"], "secretary"),
@@ -71,7 +74,7 @@ def test_a_member_sees_their_own_record_only(tree, people):
 
 
 def test_ended_and_future_roles_give_no_access(tree):
-    today = datetime.date.today()
+    today = DAY_UNDER_TEST
     ended = make_user_with_role(
         Role.Kind.COMMITTEE_STAFF,
         tree["base"],

@@ -14,10 +14,11 @@ from organizations.services import (
     move_organization,
     rename_organization,
 )
+from tests.clock import DAY_UNDER_TEST
 from tests.factories import make_member, make_org
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = DAY_UNDER_TEST
 
 
 @pytest.mark.parametrize(

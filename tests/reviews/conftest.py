@@ -6,6 +6,7 @@ from members.models import CommitteeSeat
 from organizations.models import Kind, Role
 from reviews.models import Subject
 from reviews.scope import open_season
+from tests.clock import ROLES_FROM
 from tests.factories import UserFactory, make_member, make_org, make_user_with_role
 
 REFERENCE = datetime.date(2026, 11, 15)
@@ -41,7 +42,7 @@ def build_world(open_now=True, extra_members: int = 0) -> World:
     for org in (w.province, w.commune):
         org.has_leadership_collective = False
         org.save(update_fields=["has_leadership_collective"])
-    day = datetime.date(2020, 1, 1)
+    day = ROLES_FROM
     w.head = make_member(w.cell1, "Lê", "Văn", "Hùng", is_leader=True)
     w.deputy = make_member(w.cell1, "Phạm", "Thị", "Lan")
     w.members1 = [w.head, w.deputy] + [
@@ -56,7 +57,7 @@ def build_world(open_now=True, extra_members: int = 0) -> World:
     w.member_user = UserFactory(username="dv")
     w.deputy.user = w.member_user
     w.deputy.save()
-    Role.objects.create(user=w.member_user, organization=w.cell1, kind=Role.Kind.MEMBER)
+    Role.objects.create(user=w.member_user, organization=w.cell1, kind=Role.Kind.MEMBER, starts_on=ROLES_FROM)
     w.secretary = make_user_with_role(Role.Kind.CELL_SECRETARY, w.cell1, "bt")
     w.secretary2 = make_user_with_role(Role.Kind.CELL_SECRETARY, w.cell2, "bt2")
     w.base_cell_secretary = make_user_with_role(Role.Kind.CELL_SECRETARY, w.base_cell, "bt3")

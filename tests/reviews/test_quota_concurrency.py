@@ -9,6 +9,7 @@ from django.db import connection
 
 from reviews import workflow
 from reviews.models import Subject
+from tests.clock import ROLES_FROM
 from tests.reviews.conftest import build_world
 from tests.reviews.helpers import complete_form, decide, propose, review
 
@@ -66,7 +67,9 @@ def test_r_rate_2_two_deciders_at_once_cannot_exceed_the_quota():
     second_staff = w.base_staff.__class__.objects.create(username="du2")
     from organizations.models import Role
 
-    Role.objects.create(user=second_staff, organization=w.base, kind=Role.Kind.COMMITTEE_STAFF)
+    Role.objects.create(
+        user=second_staff, organization=w.base, kind=Role.Kind.COMMITTEE_STAFF, starts_on=ROLES_FROM
+    )
     subjects = [w.subject(member=m) for m in excellent]
     assert subjects[0].quota_key == subjects[1].quota_key
     barrier = threading.Barrier(2)

@@ -13,6 +13,7 @@ from organizations.services import move_organization, rename_organization
 from reviews import workflow
 from reviews.models import Decision, RuleSet, Subject
 from reviews.scope import open_season
+from tests.clock import DAY_UNDER_TEST
 from tests.factories import make_member, make_org
 from tests.reviews.conftest import REFERENCE
 from tests.reviews.helpers import complete_form, decide, propose, review
@@ -120,11 +121,9 @@ def test_r_scope_1_later_tree_changes_do_not_move_subjects(world):
     other = make_org(
         Kind.BASE_COMMITTEE, w.commune, name="Đảng bộ mới", code="CS9", founded_on=datetime.date(2001, 1, 1)
     )
-    move_organization(organization=w.cell1, new_parent=other, effective_on=datetime.date.today())
-    rename_organization(
-        organization=w.cell1, new_name="Chi bộ Toán - Tin", effective_on=datetime.date.today()
-    )
-    transfer_member(member=w.members1[3], cell=w.cell2, effective_on=datetime.date.today())
+    move_organization(organization=w.cell1, new_parent=other, effective_on=DAY_UNDER_TEST)
+    rename_organization(organization=w.cell1, new_name="Chi bộ Toán - Tin", effective_on=DAY_UNDER_TEST)
+    transfer_member(member=w.members1[3], cell=w.cell2, effective_on=DAY_UNDER_TEST)
     make_member(w.cell2, "Đỗ", "Văn", "Mới")
     after = w.subject(member=w.members1[3])
     assert after.path == path_before and after.unit.name == "Chi bộ Tổ Toán"

@@ -58,13 +58,16 @@ class Command(BaseCommand):
         total = sum(seconds for _phase, seconds in result.timings)
         if with_seasons:
             started = time.perf_counter()
-            seasons = seed_seasons(seed=seed)
+            seasons = seed_seasons(seed=seed, days=result.days)
             total += time.perf_counter() - started
             if verbosity >= 2:
                 self._progress(_("review seasons"), time.perf_counter() - started)
             self.stdout.write(
-                _("Review seasons: 2025 decided (%(decided)d results), 2026 open (%(subjects)d subjects).")
-                % {"decided": seasons["decided_2025"], "subjects": seasons["subjects_2026"]}
+                _(
+                    "Review seasons: %(last_year)d decided (%(decided)d results), "
+                    "%(year)d open (%(subjects)d subjects)."
+                )
+                % seasons
             )
         if verbosity >= 2:
             self._progress(_("total"), total)

@@ -1,6 +1,7 @@
 """The season dashboard (R-STAT-1, R-STAT-2, R-STAT-3), notifications and the deadline task."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -381,6 +382,23 @@ def test_overdue_reaches_the_secretary_and_the_staff_above_once_a_day(db):
     count = Notification.objects.count()
     assert notify_deadlines(today="2026-12-07") == {"deadline": 0, "overdue": 0}
     assert Notification.objects.count() == count
+
+
+def test_a_catch_up_run_writes_a_missed_days_notices_once_and_each_day_keeps_its_own(db, time_machine):
+    """Notices are deduplicated by the day they are about, not by the day the task happens to run:
+    on 02/12 a run for the missed 29/11 and 30/11 writes each day's reminders once, and the run
+    of 02/12 itself (no day given: the local date) still writes the overdue notices of 02/12."""
+    w = _deadline_world()
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 6, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    missed = notify_deadlines(today="2026-11-30")
+    assert missed["deadline"] > 0 and missed["overdue"] == 0
+    assert notify_deadlines(today="2026-11-30") == {"deadline": 0, "overdue": 0}  # caught up once
+    assert notify_deadlines(today="2026-11-29") == missed  # another missed day: its own notices
+    assert notify_deadlines()["overdue"] > 0  # 02/12, the local date: the self-review is late
+    (own_29, own_30) = notices(w.member_user, "deadline")
+    assert own_29.topic != own_30.topic and own_29.text == own_30.text  # one a day, both about 01/12
+    assert len(notices(w.secretary, "overdue")) == 1
+    assert notify_deadlines() == {"deadline": 0, "overdue": 0}  # the same day again: nothing
 
 
 def test_a_cell_of_many_late_members_sends_one_notice_that_counts_them(db):

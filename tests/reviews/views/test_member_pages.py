@@ -13,6 +13,7 @@ from reviews import workflow
 from reviews.models import ReferenceItem, Subject, Suggestion
 from reviews.rules import form_items
 from reviews.services import import_decided_results, issue_suggestion
+from tests.clock import ROLES_FROM
 from tests.factories import UserFactory
 from tests.reviews.conftest import build_world
 from tests.reviews.helpers import complete_form, decide, fresh, give_pledge, propose, review
@@ -260,7 +261,7 @@ def _member_of_cell2(w):
     member = w.members2[0]
     member.user = user
     member.save()
-    Role.objects.create(user=user, organization=w.cell2, kind=Role.Kind.MEMBER)
+    Role.objects.create(user=user, organization=w.cell2, kind=Role.Kind.MEMBER, starts_on=ROLES_FROM)
     return user
 
 
