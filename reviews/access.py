@@ -197,3 +197,19 @@ def may_issue_suggestion(user, subject: Subject) -> str | None:
     if _scope(user, subject).is_upper_staff_for(subject.path):
         return None
     return _("Review suggestions come from the staff of an upper level.")
+
+
+def may_raise_quota(user, group) -> str | None:
+    """R366-RATE-10: the competent level — the committee that decides the group — raises its rate."""
+    if season_scope(user, group.season).is_staff_at(group.decider.path):
+        return None
+    return _("Only %(decider)s may raise the rate of this group.") % {"decider": group.decider.name}
+
+
+def may_order_check(user, subject: Subject) -> str | None:
+    """R366-ORDER-4: the directly superior committee orders a check and a re-appraisal; the staff
+    of the deciding committee or of a level above record it."""
+    decider = subject.decider
+    if decider is not None and _scope(user, subject).is_staff_for(decider.path):
+        return None
+    return _("Only the deciding committee or a level above may order a check before the decision.")

@@ -20,6 +20,7 @@ from members.models import DisciplineRecord, Member, Pledge, PledgeItem
 from members.services import acknowledge_pledge, save_pledge, submit_pledge
 from organizations.models import CELL_KINDS, AffiliatedCollective, Organization, Role
 from reviews import workflow
+from reviews.defaults import shipped_rule_set
 from reviews.facts import Facts
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.rules import form_items, level_problems, quota_limit
@@ -117,9 +118,16 @@ def seed_seasons(*, seed: int, days: DemoDays | None = None) -> dict[str, int]:
     cast = _cast()
     top = Organization.objects.get(depth=1, code="DEMO")
     year = days.year
+    # The demo still runs its seasons under QĐ 124 / HD 25 (opened deliberately under it) until its
+    # staged work is scored the QĐ 366 way.
+    rule_set = shipped_rule_set("qd124-hd25-2023")
     with transaction.atomic():
         last = open_season(
-            top_organization=top, year=year - 1, reference_date=days.reference(year - 1), actor=cast.admin
+            top_organization=top,
+            year=year - 1,
+            reference_date=days.reference(year - 1),
+            rule_set=rule_set,
+            actor=cast.admin,
         )
         decided = import_decided_results(
             season=last,
@@ -133,6 +141,7 @@ def seed_seasons(*, seed: int, days: DemoDays | None = None) -> dict[str, int]:
             top_organization=top,
             year=year,
             reference_date=days.reference(year),
+            rule_set=rule_set,
             deadlines=days.deadlines(),
             actor=cast.admin,
         )

@@ -61,6 +61,16 @@ class Facts:
         return {p.member_id: p for p in pledges}
 
     @cached_property
+    def open_checks(self) -> dict:
+        """subject id → its open check flags (R366-ORDER-4)."""
+        from reviews.models import CheckFlag
+
+        found = defaultdict(list)
+        for flag in CheckFlag.objects.filter(subject_id__in=self.subjects, closed_at__isnull=True):
+            found[flag.subject_id].append(flag)
+        return found
+
+    @cached_property
     def meeting_entries(self) -> dict[int, MeetingEntry]:
         return {e.subject_id: e for e in MeetingEntry.objects.filter(subject_id__in=self.subjects)}
 
@@ -243,6 +253,77 @@ class Facts:
             if affiliate.pk not in done:
                 found[affiliate.organization_id].append(affiliate.name)
         return found
+
+    @cached_property
+    def seated_subjects(self) -> dict[int, list[Subject]]:
+        """organization id → this season's member subjects seated on its leadership collective at
+        the reference date (R366-ORDER-2)."""
+        day = self.season.reference_date
+        organization_ids = [self.units[u].organization_id for u in self._collective_units]
+        seats = (
+            CommitteeSeat.objects.filter(organization_id__in=organization_ids, starts_on__lte=day)
+            .exclude(ends_on__lt=day)
+            .values_list("organization_id", "member_id", "position")
+        )
+        rows = list(seats)
+        subjects = {
+            s.member_id: s
+            for s in Subject.objects.filter(season=self.season, member_id__in={m for _o, m, _p in rows})
+        }
+        found = defaultdict(list)
+        for organization_id, member_id, _position in rows:
+            if member_id in subjects:
+                found[organization_id].append(subjects[member_id])
+        self._seat_positions = {(o, m): p for o, m, p in rows}
+        return found
+
+    @cached_property
+    def head_subjects(self) -> dict[int, Subject]:
+        """collective unit id → the subject of the member who heads it (R366-RATE-9)."""
+        seated = self.seated_subjects
+        found = {}
+        for unit_id in self._collective_units:
+            organization_id = self.units[unit_id].organization_id
+            for subject in seated.get(organization_id, []):
+                if (
+                    self._seat_positions.get((organization_id, subject.member_id))
+                    == CommitteeSeat.Position.HEAD
+                ):
+                    found[unit_id] = subject
+        return found
+
+    @cached_property
+    def previous_remediation(self) -> dict[int, tuple[int, int]]:
+        """subject id → (items, items done) of last season's remediation plan of the same member or
+        collective (R366-RATE-2: every shortcoming named at the last review remedied)."""
+        from reviews.models import RemediationItem
+
+        earlier = RemediationItem.objects.filter(
+            plan__subject__season__top_organization_id=self.season.top_organization_id,
+            plan__subject__season__year=self.season.year - 1,
+        )
+        by_member = {s.member_id: s.pk for s in self.subjects.values() if s.member_id}
+        by_unit = {
+            (self.units[s.unit_id].organization_id, s.kind): s.pk
+            for s in self.subjects.values()
+            if s.is_collective and s.unit_id in self.units
+        }
+        query = Q(plan__subject__member_id__in=by_member)
+        if by_unit:
+            query |= Q(plan__subject__unit__organization_id__in={o for o, _k in by_unit})
+        found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for member_id, organization_id, kind, status in earlier.filter(query).values_list(
+            "plan__subject__member_id",
+            "plan__subject__unit__organization_id",
+            "plan__subject__kind",
+            "status",
+        ):
+            pk = by_member.get(member_id) if member_id else by_unit.get((organization_id, kind))
+            if pk is None:
+                continue
+            found[pk][0] += 1
+            found[pk][1] += status == RemediationItem.Status.DONE
+        return {pk: (total, done) for pk, (total, done) in found.items()}
 
     # -- helpers -------------------------------------------------------------------------------
 

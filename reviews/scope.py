@@ -7,6 +7,7 @@ that a province of 500,000 members opens in seconds (bench/bench_open_season.py)
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -15,8 +16,10 @@ from members.bulk import analyze
 from members.models import CellPeriod, CommitteeSeat, Member, Status, StatusPeriod
 from organizations.models import BASE_KINDS, CELL_KINDS, Organization
 from reviews.audit import append_event
-from reviews.defaults import default_rule_set
+from reviews.defaults import rule_set_for_year
 from reviews.models import AuditChain, QuotaGroup, RuleSet, Season, SeasonUnit, Subject
+from reviews.regimes import regime_of
+from reviews.scoring import criteria_problems
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -99,6 +102,7 @@ def _by_depth(organizations):
 
 def _collective_subjects(season: Season, units: list[SeasonUnit]) -> list[Subject]:
     rules = season.rule_set
+    profile = regime_of(rules).collective_profile()
     new_before = months_before(season.reference_date, rules.switch("new_organization_months"))
     by_path = {unit.path: unit for unit in units}
     subjects = []
@@ -125,6 +129,7 @@ def _collective_subjects(season: Season, units: list[SeasonUnit]) -> list[Subjec
                     decider=decider,
                     quota_key=f"{prefix}:{decider.pk}:{unit.kind}" if decider else "",
                     form_code="01",
+                    profile=profile,
                     out_of_scope=reason,
                     state=Subject.State.EXCLUDED if reason else Subject.State.DRAFT,
                 )
@@ -153,16 +158,16 @@ _LEADERSHIP_PREFIX = {
 MEMBER_INSERT = """
 INSERT INTO reviews_subject (
     season_id, kind, unit_id, member_id, path, name, sort_key, decider_id, quota_key, form_code,
-    position, is_leader, is_civil_servant, out_of_scope, state, self_level, civil_service_level,
-    proposed_level, decided_level, absent_reason, needs_former_cell_comment,
-    needs_temporary_cell_comment, flags, updated_at
+    profile, position, is_leader, is_civil_servant, out_of_scope, state, self_level,
+    civil_service_level, proposed_level, decided_level, absent_reason, needs_former_cell_comment,
+    needs_temporary_cell_comment, flags, scores, updated_at
 )
 SELECT
     %(season)s, 'member', u.id, m.id, u.path, m.full_name, m.sort_key, u.base_unit_id,
     CASE WHEN %(split_leaders)s AND m.is_leader THEN 'm:' || u.base_unit_id || ':lead'
          WHEN %(split_leaders)s THEN 'm:' || u.base_unit_id || ':other'
          ELSE 'm:' || u.base_unit_id END,
-    CASE WHEN m.is_leader THEN '02B' ELSE '02A' END,
+    {form_code}, {profile},
     2, m.is_leader, m.is_civil_servant,
     CASE WHEN sp.status = %(exempt)s THEN 'exempt'
          WHEN sp.status = %(suspended)s THEN 'suspended'
@@ -172,7 +177,7 @@ SELECT
          THEN 'excluded' ELSE 'draft' END,
     '', '', '', '', '', %(false)s,
     sp.status = %(temporary)s,
-    '{}', %(now)s
+    '{{}}', '{{}}', %(now)s
 FROM members_member m
 JOIN members_cellperiod cp ON cp.member_id = m.id AND cp.starts_on <= %(day)s
     AND (cp.ends_on IS NULL OR cp.ends_on >= %(day)s)
@@ -184,9 +189,10 @@ WHERE sp.status IN %(on_roll)s AND u.kind IN %(cell_kinds)s AND u.base_unit_id I
 
 
 def _member_subjects(season: Season) -> None:
-    """R-SCOPE-2: exempt, suspended and newly admitted members are listed, not reviewed.
-    R-SCOPE-3: probationary members of 6 months or more are reviewed like everyone else.
-    R-FORM-2 / R-FORM-3: members write 02A, leaders and managers 02B (changeable per member)."""
+    """R-SCOPE-2 / R366-SCOPE-1: exempt, suspended and newly admitted members are listed, not
+    reviewed. R-SCOPE-3: probationary members of 6 months or more are reviewed like everyone else.
+    The form (R-FORM-2 / R-FORM-3: 02A or 02B) and, under QĐ 366, the scoring profile (2A, 2B or
+    2C by profile) come from the regime, changeable per member."""
     if connection.vendor == "postgresql":
         # Check foreign keys row by row instead of queueing half a million checks for COMMIT.
         with connection.cursor() as cursor:
@@ -205,8 +211,10 @@ def _member_subjects(season: Season) -> None:
         "on_roll": (Status.ACTIVE, Status.EXEMPT, Status.SUSPENDED, Status.TEMPORARY_ELSEWHERE),
         "cell_kinds": tuple(CELL_KINDS),
     }
+    regime = regime_of(rules)
+    sql = MEMBER_INSERT.format(form_code=regime.member_form_sql(), profile=regime.member_profile_sql())
     with connection.cursor() as cursor:
-        cursor.execute(_expand_tuples(MEMBER_INSERT, params), _flat_params(params))
+        cursor.execute(_expand_tuples(sql, params), _flat_params(params))
 
 
 def _expand_tuples(sql: str, params: dict) -> str:
@@ -335,12 +343,21 @@ def open_season(
     reference_date: datetime.date,
     rule_set: RuleSet | None = None,
     deadlines: dict | None = None,
+    criteria: dict | None = None,
     actor=None,
 ) -> Season:
+    """Open the season of `year` under `rule_set` (by default the one for that year, R-SET-1 /
+    R366-SET-1), with the province's concrete criteria when the rule set scores points
+    (R366-SET-2; checked here, frozen with the season)."""
     existing = Season.objects.filter(top_organization=top_organization, year=year).first()
     if existing:
         return existing
-    rule_set = rule_set or default_rule_set()
+    rule_set = rule_set or rule_set_for_year(year)
+    criteria = criteria or {}
+    if criteria and rule_set.scoring:
+        problems = criteria_problems(rule_set.scoring, criteria)
+        if problems:
+            raise ValidationError(problems)
     with transaction.atomic():
         season = Season.objects.create(
             year=year,
@@ -350,6 +367,7 @@ def open_season(
             deadlines={
                 k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in (deadlines or {}).items()
             },
+            criteria=criteria if rule_set.scoring else {},
             opened_by=actor,
         )
         if rule_set.frozen_at is None:

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reviews import access, notifications, rules
+from reviews import access, notifications, rules, scoring
 from reviews.audit import append_event
 from reviews.facts import Facts
 from reviews.models import Decision, Meeting, MeetingEntry, QuotaGroup, ReviewForm, Subject
+from reviews.regimes import regime_of
 
 S = Subject.State
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -151,6 +152,9 @@ def blockers(
     elif step == "decide":
         verdict.blockers += _state_problem(subject, (S.PROPOSED,), label)
         verdict.blockers += rules.decision_order_problems(subject, facts)
+        verdict.blockers += open_check_problems(subject, facts)
+        if note := _gap_note(subject, facts):
+            verdict.warnings.append(note)
         if level or subject.proposed_level:
             verdict.blockers += rules.level_problems(subject, level or subject.proposed_level, facts)
             head = rules.head_above_collective(subject, level or subject.proposed_level, facts, {})
@@ -219,6 +223,33 @@ def choose_form(*, subject: Subject, actor, form_code: str) -> Subject:
 
 
 @transaction.atomic
+def change_profile(*, subject: Subject, actor, profile: str, reason: str) -> Subject:
+    """R366-FORM-LETTERS: the profile (and with it the form, 2A, 2B or 2C) was set from the member's
+    posts and status at opening; the secretary or the staff above change it, with a reason."""
+    allow(access.may_return_form(actor, subject))
+    subject = _locked([subject])[0]
+    _refuse_if(_state_problem(subject, EDITABLE, _("changing the form")))
+    profiles = (subject.season.rule_set.scoring or {}).get("profiles", {})
+    if not subject.is_member or profile not in profiles or profile == Subject.Profile.COLLECTIVE:
+        raise WorkflowError([_("Choose one of the profiles of a party member.")])
+    if not reason.strip():
+        raise WorkflowError([_("Say why the member's profile changes.")])
+    before = (subject.profile, subject.form_code)
+    subject.profile, subject.form_code = profile, profiles[profile]["form"]
+    subject.save(update_fields=["profile", "form_code"])
+    ReviewForm.objects.filter(subject=subject).update(template_code=subject.form_code)
+    _event(
+        subject,
+        actor,
+        "change_profile",
+        subject.state,
+        reason=reason.strip(),
+        data={"from": list(before), "to": [subject.profile, subject.form_code]},
+    )
+    return subject
+
+
+@transaction.atomic
 def submit_form(*, subject: Subject, actor) -> Subject:
     allow(permission("submit", actor, subject))
     subject = _locked([subject])[0]
@@ -234,12 +265,34 @@ def submit_form(*, subject: Subject, actor) -> Subject:
                 subject.civil_service_level = chosen
             else:
                 subject.self_level = chosen
+    if regime_of(subject.season.rule_set).uses_points:
+        _take_self_scores(subject, form.answers)
     from_state, subject.state = subject.state, S.SUBMITTED
-    subject.save(update_fields=["state", "self_level", "civil_service_level", "updated_at"])
+    subject.save(
+        update_fields=["state", "self_level", "civil_service_level", "self_points", "scores", "updated_at"]
+    )
     form.submitted_at = timezone.now()
     form.save(update_fields=["submitted_at"])
     _event(subject, actor, "submit", from_state, data={"on_behalf": not access.is_own(actor, subject)})
     return subject
+
+
+def _take_self_scores(subject: Subject, answers: dict) -> None:
+    """R366-SCORE-4 (self-scoring): the points of part B and the figures of the task list, as the
+    form gives them at submission (form_problems has checked they are complete)."""
+    rule_set = subject.season.rule_set
+    items = scoring.criteria_items(rule_set.scoring, subject.season.criteria, subject.profile)
+    typed = (answers.get("B.II") or {}).get("points") or {}
+    points, errors = scoring.clean_scores(typed, items, rule_set.scoring)
+    _refuse_if(errors)
+    tasks = answers.get("B.I") or {}
+    subject.scores = {
+        **(subject.scores or {}),
+        "self": points,
+        "tasks": scoring.Tasks.from_rows(tasks.get("tasks", [])).as_dict(),
+        "ticks": {"units_led": bool(tasks.get("units_led"))},
+    }
+    subject.self_points = scoring.totals(items, points).total
 
 
 @transaction.atomic
@@ -429,6 +482,12 @@ class ProposalInput:
     level: str
     civil_service_level: str = ""
     reason: str = ""
+    # Under a points regime (R366-SCORE-4): the appraised points as typed, item key → value (by
+    # default the self-assessed points, taken as they are); KHTNV cases ticked, case code →
+    # evidence (R366-RATE-4/5/6); conditions the appraiser confirms ("units_led", "remedied").
+    points: dict | None = None
+    cases: dict | None = None
+    ticks: dict | None = None
 
 
 @transaction.atomic
@@ -436,12 +495,15 @@ def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
     """R-STEP-1 step 2: appraisal and proposal. All or nothing."""
     _allow_all("propose", actor, [p.subject for p in proposals])
     locked = _locked([p.subject for p in proposals])
+    refusals = []
     for proposal, subject in zip(proposals, locked, strict=True):
         proposal.subject = subject
         if proposal.civil_service_level:
             subject.civil_service_level = proposal.civil_service_level
+        if regime_of(subject.season.rule_set).uses_points:
+            refusals += _with_name(subject, _appraise(subject, proposal))
+    _refuse_if(refusals)
     facts = Facts(locked[0].season, locked) if locked else None
-    refusals = []
     for proposal in proposals:
         verdict = blockers(proposal.subject, "propose", actor=actor, level=proposal.level, facts=facts)
         refusals += _with_name(proposal.subject, verdict.blockers)
@@ -450,16 +512,70 @@ def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
         subject = proposal.subject
         from_state = subject.state
         subject.proposed_level, subject.state = proposal.level, S.PROPOSED
-        subject.save(update_fields=["proposed_level", "civil_service_level", "state", "updated_at"])
-        _event(
-            subject,
-            actor,
-            "propose",
-            from_state,
-            reason=proposal.reason,
-            data={"level": proposal.level, "civil_service_level": subject.civil_service_level},
-        )
+        subject.save(
+            update_fields=[
+                "proposed_level", "civil_service_level", "proposed_points", "scores", "state", "updated_at"
+            ]
+        )  # fmt: skip
+        data = {"level": proposal.level, "civil_service_level": subject.civil_service_level}
+        if subject.proposed_points is not None:
+            data.update(points=str(subject.proposed_points), scores=subject.scores.get("proposed", {}))
+        _event(subject, actor, "propose", from_state, reason=proposal.reason, data=data)
     return [p.subject for p in proposals]
+
+
+def _items(subject: Subject) -> list[scoring.Item]:
+    rule_set = subject.season.rule_set
+    return scoring.criteria_items(rule_set.scoring, subject.season.criteria, subject.profile)
+
+
+def _appraise(subject: Subject, proposal: ProposalInput) -> list[str]:
+    """R366-SCORE-4 (appraisal): put the appraised points, the ticked KHTNV cases and the
+    confirmed conditions on the subject (saved with the proposal). Returns what is wrong."""
+    rule_set = subject.season.rule_set
+    items = _items(subject)
+    scores = dict(subject.scores or {})
+    if proposal.points is None:
+        points, errors = dict(scores.get("self") or {}), []
+        if scoring.totals(items, points).total is None:
+            errors = [_("Enter the appraised points of every item.")]
+    else:
+        points, errors = scoring.clean_scores(proposal.points, items, rule_set.scoring)
+    known = {c["code"]: c["label"] for c in rule_set.scoring["profiles"][subject.profile].get("cases", [])}
+    cases = {}
+    for code, evidence in (proposal.cases or {}).items():
+        if code not in known:
+            errors.append(_("“%(case)s” is not a case of this regulation.") % {"case": code})
+        elif not str(evidence).strip():
+            errors.append(_("Say what shows this case: %(case)s.") % {"case": known[code]})
+        else:
+            cases[code] = str(evidence).strip()
+    scores.update(proposed=points, cases=cases)
+    if proposal.ticks is not None:
+        scores["ticks"] = {**(scores.get("ticks") or {}), **{k: bool(v) for k, v in proposal.ticks.items()}}
+    subject.scores = scores
+    subject.proposed_points = scoring.totals(items, points).total
+    return errors
+
+
+def open_check_problems(subject: Subject, facts: Facts) -> list[str]:
+    """R366-ORDER-4: a complaint, a denunciation, discipline under way or signs of disunity are
+    checked and re-appraised before the decision."""
+    if not regime_of(facts.rules).checks_before_decision:
+        return []
+    return [
+        _("%(kind)s is being checked (%(reason)s): the rating is decided once the check is concluded.")
+        % {"kind": flag.get_kind_display(), "reason": flag.reason[:120]}
+        for flag in facts.open_checks.get(subject.pk, [])
+    ]
+
+
+def _gap_note(subject: Subject, facts: Facts) -> str:
+    if not regime_of(facts.rules).uses_points:
+        return ""
+    from reviews.regimes.qd366 import gap_note
+
+    return gap_note(subject, facts)
 
 
 @transaction.atomic
@@ -485,6 +601,10 @@ def return_proposal(*, subject: Subject, actor, reason: str) -> Subject:
 class DecisionInput:
     subject: Subject
     level: str = ""  # empty: decide the proposed level
+    # Under a points regime: the decided points as typed (by default the appraised ones) and KHTNV
+    # cases waived case by case, case code → reason (R366-RATE-4/5/6).
+    points: dict | None = None
+    waived: dict | None = None
 
 
 def _quota_refusals(
@@ -506,7 +626,10 @@ def _quota_refusals(
             )
         )
         decided.update({s.pk: levels_now[s.pk] for s in subjects if s.quota_key == key})
-        count = rules.quota_count(groups[key].label if key in groups else key, list(decided.values()), quota)
+        group = groups.get(key)
+        count = rules.quota_count(
+            group.label if group else key, list(decided.values()), rules.group_quota(quota, group)
+        )
         if not count.exceeded:
             continue
         if quota.get("exceed_with_reason") and reason.strip():
@@ -517,10 +640,9 @@ def _quota_refusals(
 
 
 def decision_order(subject: Subject) -> tuple:
-    """The order a batch is checked and decided in, so a batch may hold what R-ORDER-5/6 order:
-    collectives before members, lower organizations before higher ones, and an organization before
-    its leadership collective (same path: without this the page's order decided it)."""
-    return (subject.is_member, -len(subject.path), subject.kind != Subject.Kind.ORGANIZATION)
+    """The order a batch is checked and decided in, so a batch may hold what the regime's order
+    rules ask for (reviews/regimes/)."""
+    return regime_of(subject.season.rule_set).decision_sort_key(subject)
 
 
 @transaction.atomic
@@ -535,11 +657,15 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     locked = _locked([d.subject for d in decisions])
     season = locked[0].season
     levels_now = {}
+    points_regime = regime_of(season.rule_set).uses_points
+    refusals = []
     for decision, subject in zip(decisions, locked, strict=True):
         decision.subject = subject
         levels_now[subject.pk] = decision.level or subject.proposed_level
+        if points_regime:
+            refusals += _with_name(subject, _settle_points(subject, decision))
     facts = Facts(season, locked)
-    refusals, warnings_needing_reason = [], []
+    warnings_needing_reason = []
     decided_so_far: set[int] = set()
     for decision in decisions:
         subject, level = decision.subject, levels_now[decision.subject.pk]
@@ -548,7 +674,10 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
             problems.append(_("not reviewed this season"))
         problems += _state_problem(subject, (S.PROPOSED,), STEP_LABELS["decide"])
         problems += rules.decision_order_problems(subject, facts, frozenset(decided_so_far))
+        problems += open_check_problems(subject, facts)
         problems += rules.level_problems(subject, level, facts)
+        if (gap := _gap_note(subject, facts)) and not reason.strip():  # R366-RATE-3
+            warnings_needing_reason.append(f"{subject.name}: {gap} " + _("Give a reason to decide it."))
         head = rules.head_above_collective(subject, level, facts, levels_now)
         if head:
             if season.rule_set.switch("head_above_collective") == "block":
@@ -565,6 +694,7 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         record = Decision.objects.create(
             subject=subject,
             level=level,
+            points=subject.decided_points,
             decider=access.deciding_unit(subject),
             decided_by=actor,
             rule_set=season.rule_set,
@@ -577,18 +707,38 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         if rules.is_second_khtnv(subject, level, facts):
             flags["second_khtnv"] = True
         subject.flags = flags
-        subject.save(update_fields=["decided_level", "state", "flags", "updated_at"])
-        _event(
-            subject,
-            actor,
-            "decide",
-            from_state,
-            reason=reason,
-            data={"level": level, "proposed": subject.proposed_level, "quota_exceeded": quota_exceeded},
+        subject.save(
+            update_fields=["decided_level", "decided_points", "scores", "state", "flags", "updated_at"]
         )
+        data = {"level": level, "proposed": subject.proposed_level, "quota_exceeded": quota_exceeded}
+        if subject.decided_points is not None:
+            data.update(points=str(subject.decided_points), scores=subject.scores.get("decided", {}))
+            data.update(waived=subject.scores.get("waived", {}))
+        _event(subject, actor, "decide", from_state, reason=reason, data=data)
         made.append(record)
     notifications.notify_decided([d.subject for d in decisions])
     return made
+
+
+def _settle_points(subject: Subject, decision: DecisionInput) -> list[str]:
+    """R366-SCORE-4 (decision): the decided points (by default the appraised ones) and the KHTNV
+    cases the deciding level waives case by case, with a reason (R366-RATE-4/5/6)."""
+    items = _items(subject)
+    scores = dict(subject.scores or {})
+    if decision.points is None:
+        points, errors = dict(scores.get("proposed") or {}), []
+    else:
+        points, errors = scoring.clean_scores(decision.points, items, subject.season.rule_set.scoring)
+    waived = {}
+    for code, why in (decision.waived or {}).items():
+        if not str(why).strip():
+            errors.append(_("Say why the case is weighed case by case."))
+        else:
+            waived[code] = str(why).strip()
+    scores.update(decided=points, waived=waived)
+    subject.scores = scores
+    subject.decided_points = scoring.totals(items, points).total
+    return errors
 
 
 def end_valid_decision(
@@ -614,9 +764,11 @@ def _end_decision(
         raise WorkflowError([_("A reason is required.")])
     current = end_valid_decision(subject, actor, status, reason, commendation=commendation)
     from_state = subject.state
-    subject.state, subject.decided_level = S.PROPOSED, ""
-    subject.save(update_fields=["state", "decided_level", "updated_at"])
-    _event(subject, actor, action, from_state, reason=reason, data={"level": current.level})
+    subject.state, subject.decided_level, subject.decided_points = S.PROPOSED, "", None
+    subject.scores = {k: v for k, v in (subject.scores or {}).items() if k not in ("decided", "waived")}
+    subject.save(update_fields=["state", "decided_level", "decided_points", "scores", "updated_at"])
+    data = {"level": current.level, **({"points": str(current.points)} if current.points is not None else {})}
+    _event(subject, actor, action, from_state, reason=reason, data=data)
     return current
 
 

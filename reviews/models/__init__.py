@@ -4,11 +4,12 @@ from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting,
 from reviews.models.notifications import Notification
 from reviews.models.remediation import RemediationItem, RemediationPlan
 from reviews.models.rulesets import RuleSet
-from reviews.models.seasons import Decision, QuotaGroup, Season, SeasonUnit, Subject
+from reviews.models.seasons import CheckFlag, Decision, QuotaGroup, Season, SeasonUnit, Subject
 
 __all__ = [
     "AffiliateReview",
     "AuditChain",
+    "CheckFlag",
     "Decision",
     "Event",
     "FormerCellComment",

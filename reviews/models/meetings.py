@@ -62,11 +62,13 @@ class MeetingEntry(models.Model):
 
 
 class FormerCellComment(models.Model):
-    """Written comments from a former or temporary cell (R-SCOPE-4)."""
+    """Written comments from a former or temporary cell (R-SCOPE-4), or from the committee of the
+    place of residence (R366-REC-1)."""
 
     class Source(models.TextChoices):
         FORMER = "former", _("Former cell")
         TEMPORARY = "temporary", _("Cell of temporary registration")
+        RESIDENCE = "residence", _("Party committee of the place of residence")
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="outside_comments")
     source = models.CharField(max_length=16, choices=Source.choices)

@@ -24,6 +24,10 @@ class RuleSet(models.Model):
     authority = models.JSONField(_("who decides"))
     switches = models.JSONField(_("optional rules and values"))
     scoring = models.JSONField(_("scoring"), null=True, blank=True)
+    # The rating years this rule set is the default for (R-SET-1, R366-SET-1); a season of a year
+    # no rule set claims opens under the one marked is_default.
+    first_year = models.PositiveIntegerField(_("default from the rating year"), null=True, blank=True)
+    last_year = models.PositiveIntegerField(_("default until the rating year"), null=True, blank=True)
     is_default = models.BooleanField(_("default for new seasons"), default=False)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True, editable=False)
 

@@ -24,6 +24,10 @@ class Season(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     # Deadlines per phase; a missing key means no deadline for that phase.
     deadlines = models.JSONField(_("deadlines"), default=dict, blank=True)
+    # Under a points regime, the province's concrete criteria (R366-SET-2, R366-SCORE-3): per
+    # scoring profile, the items of each group with their maximum points, copied when the season
+    # opens and never changed afterwards. Empty under 124.
+    criteria = models.JSONField(_("criteria made concrete by the province"), default=dict, blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -113,6 +117,15 @@ class Subject(models.Model):
         DEPUTY = 1, _("Deputy")
         MEMBER = 2, _("Member")
 
+    class Profile(models.TextChoices):
+        """The scoring profiles of QĐ 366 (one per subject, set when the season opens)."""
+
+        COLLECTIVE = "TT", _("Collective (TT)")
+        CENTRAL_LEADER = "LD_TW", _("Leader managed by the Central Committee (LĐ-TW)")
+        LEADER = "LD", _("Leader or manager (LĐ)")
+        MEMBER = "KLD", _("Member without a leading post (KLĐ)")
+        OUTSIDE = "NHT", _("Member outside the political system (NHT)")
+
     class OutOfScope(models.TextChoices):
         EXEMPT = "exempt", _("Exempt from party work and activities")
         SUSPENDED = "suspended", _("Suspended from party activity")
@@ -134,6 +147,7 @@ class Subject(models.Model):
     )
     quota_key = models.CharField(max_length=64, blank=True)
     form_code = models.CharField(_("review form template"), max_length=8)
+    profile = models.CharField(_("scoring profile"), max_length=8, choices=Profile.choices, blank=True)
     position = models.PositiveSmallIntegerField(choices=Position.choices, default=Position.MEMBER)
     is_leader = models.BooleanField(default=False)
     is_civil_servant = models.BooleanField(default=False)
@@ -145,6 +159,12 @@ class Subject(models.Model):
     civil_service_level = models.CharField(_("civil-service rating"), max_length=16, blank=True)
     proposed_level = models.CharField(_("proposed level"), max_length=16, blank=True)
     decided_level = models.CharField(_("decided level"), max_length=16, blank=True)
+    # Points out of 100 at the three steps of R366-SCORE-4 (self, appraised and proposed, decided);
+    # the item by item detail, the task list's figures and the KHTNV cases are in `scores`.
+    self_points = models.DecimalField(_("self-assessed points"), max_digits=4, decimal_places=1, null=True)
+    proposed_points = models.DecimalField(_("appraised points"), max_digits=4, decimal_places=1, null=True)
+    decided_points = models.DecimalField(_("decided points"), max_digits=4, decimal_places=1, null=True)
+    scores = models.JSONField(default=dict, blank=True)
     absent_reason = models.CharField(_("why not yet reviewed"), max_length=255, blank=True)
     needs_former_cell_comment = models.BooleanField(default=False)
     needs_temporary_cell_comment = models.BooleanField(default=False)
@@ -208,6 +228,14 @@ class QuotaGroup(models.Model):
     key = models.CharField(max_length=64)
     decider = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, related_name="+")
     label = models.CharField(max_length=255)
+    # R366-RATE-10: the deciding committee may raise the group's rate (up to the rule set's
+    # `raised_percent`) for a unit with outstanding results beyond plan; a recorded decision.
+    raised_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    raised_reason = models.TextField(blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["season", "key"], name="quota_key_per_season")]
@@ -226,6 +254,7 @@ class Decision(models.Model):
 
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="decisions")
     level = models.CharField(_("level"), max_length=16)
+    points = models.DecimalField(_("points"), max_digits=4, decimal_places=1, null=True, blank=True)
     decider = models.ForeignKey(SeasonUnit, on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
@@ -253,3 +282,39 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.subject} – {self.level}"
+
+
+class CheckFlag(models.Model):
+    """A complaint, a denunciation, discipline under way or signs of disunity about a subject: the
+    directly superior committee orders a check and a re-appraisal, and the rating cannot be
+    decided while the flag is open (R366-ORDER-4)."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        DENUNCIATION = "denunciation", _("Denunciation")
+        DISCIPLINE = "discipline", _("Discipline under consideration")
+        DISUNITY = "disunity", _("Signs of disunity")
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="check_flags")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("what is being checked"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    conclusion = models.TextField(_("conclusion of the check"), blank=True)
+
+    class Meta:
+        verbose_name = _("check before the decision")
+        verbose_name_plural = _("checks before the decision")
+        ordering = ["opened_at", "id"]
+        indexes = [models.Index(fields=["subject", "closed_at"], name="checkflag_open_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

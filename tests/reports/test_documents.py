@@ -26,10 +26,9 @@ from reports.pdf import StaticOnlyFetcher, html_to_pdf
 from reports.preview import preview
 from reports.signing import BOX
 from reviews.models import RemediationItem, RemediationPlan, ReviewForm, SeasonUnit, Subject
-from reviews.scope import open_season
 from reviews.services import answer_suggestion, issue_suggestion
 from tests.factories import UserFactory, make_member, make_org
-from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, fresh, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +114,7 @@ def make_world(extra_base_cells=3):
         members = [make_member(unit, "Hoàng", "Thị", given) for given in ("Thu", "Thủy")[: 1 + n % 2]]
         w.extra_cells.append((unit, members))
         w.extra_members += members
-    earlier = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    earlier = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
     cuong_2025 = Subject.objects.get(season=earlier, member=w.members1[4])
     ReviewForm.objects.create(
         subject=cuong_2025,
@@ -131,7 +130,7 @@ def make_world(extra_base_cells=3):
         status=RemediationItem.Status.DONE,
     )
     Subject.objects.filter(pk=cuong_2025.pk).update(decided_level="HTNV", state=Subject.State.DECIDED)
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     return w
 
 

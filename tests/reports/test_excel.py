@@ -11,10 +11,9 @@ from openpyxl import load_workbook
 from reports.excel import dashboard_workbook
 from reviews import figures as statistics
 from reviews.models import Subject
-from reviews.scope import open_season
 from reviews.services import submit_remediation_plan
 from reviews.views.dashboard import collect_figures
-from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -146,11 +145,11 @@ def test_r_stat_3_follow_up_figures(client, world):
 
 def test_the_previous_season_sits_beside_this_one(client, db):
     w = build_world(open_now=False)
-    previous = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    previous = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
     Subject.objects.filter(season=previous, kind=Subject.Kind.MEMBER).update(
         state=Subject.State.DECIDED, decided_level="HTTNV"
     )
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     client.force_login(w.board)
     book = download(client, xlsx_url(w, "TINH"))
     table = rows(book["Tổng hợp"])

@@ -4,12 +4,20 @@ import pytest
 
 from members.models import CommitteeSeat
 from organizations.models import Kind, Role
+from reviews.defaults import shipped_rule_set
 from reviews.models import Subject
 from reviews.scope import open_season
 from tests.clock import ROLES_FROM
 from tests.factories import UserFactory, make_member, make_org, make_user_with_role
 
 REFERENCE = datetime.date(2026, 11, 15)
+QD124, QD366 = "qd124-hd25-2023", "qd366-hd43-2025"
+
+
+def open_season_124(**kwargs):
+    """A season deliberately opened under QĐ 124 / HD 25 whatever its year: the 124 rules are
+    tested on the same 2026 world as the 366 ones."""
+    return open_season(rule_set=shipped_rule_set(QD124), **kwargs)
 
 
 class World:
@@ -67,7 +75,7 @@ def build_world(open_now=True, extra_members: int = 0) -> World:
     w.leader = make_user_with_role(Role.Kind.COMMITTEE_LEADER, w.base, "ld")
     w.outsider = UserFactory(username="ngoai")
     if open_now:
-        w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+        w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     return w
 
 

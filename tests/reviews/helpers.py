@@ -109,3 +109,53 @@ def decide_everything_below_the_commune(w):
     propose([w.subject(unit=w.base), w.subject(unit=w.base_cell)], w.commune_staff)
     decide([w.subject(unit=w.base), w.subject(unit=w.base_cell)], w.commune_staff)
     decide([w.subject(member=m) for m in w.members3], w.base_cell_secretary)
+
+
+def task_rows(on_time=6, exceeded=4, late=0, not_done=0) -> list[dict]:
+    """A task list for part B of a QĐ 366 form (R366-SCORE-4)."""
+    rows = []
+    for status, count in (
+        ("on_time", on_time),
+        ("exceeded", exceeded),
+        ("late", late),
+        ("not_done", not_done),
+    ):
+        rows += [
+            {"text": f"Nhiệm vụ {len(rows) + n + 1}", "status": status, "products": "Báo cáo"}
+            for n in range(count)
+        ]
+    return rows
+
+
+def complete_366(
+    subject: Subject, actor, points=None, tasks=None, level="HTTNV", units_led=False, submit=True
+):
+    """Fill a QĐ 366 form (part A, the task list, the points, the self-rating) and submit it.
+    `points`: item key → typed value; by default 27/30 and 60/70 (87 points, HTTNV)."""
+    template = subject.season.rule_set.template(subject.form_code)
+    points = points if points is not None else {"general": "27", "tasks": "60"}
+    for item in form_items(template):
+        kind = item["type"]
+        if kind in ("text", "remediation"):
+            workflow.save_answer(
+                subject=subject, actor=actor, key=item["key"], value={"text": f"Nội dung {item['key']}"}
+            )
+        elif kind == "pledge":
+            pledge = give_pledge(subject.member, subject.season.year)
+            for pledge_item in pledge.items.all():
+                workflow.save_answer(
+                    subject=subject,
+                    actor=actor,
+                    key=f"pledge:{pledge_item.pk}",
+                    value={"fulfilment": "Đã thực hiện", "assessment": "done"},
+                )
+        elif kind == "tasks":
+            value = {"tasks": tasks if tasks is not None else task_rows(), "units_led": units_led}
+            workflow.save_answer(subject=subject, actor=actor, key=item["key"], value=value)
+        elif kind == "scores":
+            workflow.save_answer(subject=subject, actor=actor, key=item["key"], value={"points": points})
+        elif kind == "self_rating":
+            if item.get("only_for") == "civil_servant" and not subject.is_civil_servant:
+                continue
+            workflow.save_answer(subject=subject, actor=actor, key=item["key"], value={"level": level})
+    return workflow.submit_form(subject=subject, actor=actor) if submit else fresh(subject)

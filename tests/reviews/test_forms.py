@@ -9,13 +9,13 @@ from members.services import PledgeError, acknowledge_pledge, save_pledge, submi
 from reviews import workflow
 from reviews.models import ReferenceItem, RemediationItem, Subject
 from reviews.rules import form_items
-from reviews.scope import open_season
 from reviews.services import (
     answer_suggestion,
     issue_suggestion,
     previous_shortcomings,
     submit_remediation_plan,
 )
+from tests.reviews.conftest import open_season_124
 from tests.reviews.helpers import complete_form, decide, fresh, give_pledge, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_r_form_5_no_pledge_means_the_form_cannot_be_submitted(world):
 
 def test_r_form_6_section_iii_starts_from_last_seasons_shortcomings(world):
     w = world
-    last = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    last = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
     w.season, this_season = last, w.season
     old = w.subject(member=w.members3[0])
     complete_form(w.subject(unit=w.base_cell), w.base_cell_secretary)

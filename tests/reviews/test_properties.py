@@ -19,9 +19,9 @@ import reviews
 from members.models import CommitteeSeat
 from reviews import workflow
 from reviews.models import Decision, Event, RuleSet, Subject
-from reviews.rules import form_items, highest_level_for_grades
-from reviews.scope import open_season
-from tests.reviews.conftest import REFERENCE, build_world
+from reviews.regimes.qd124 import highest_level_for_grades
+from reviews.rules import form_items
+from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import MEETING_DAY, fresh, give_pledge
 
 S = Subject.State
@@ -187,7 +187,7 @@ def order_season(db):
     CommitteeSeat.objects.create(
         member=w.head, organization=w.base, position=0, starts_on=datetime.date(2020, 1, 1)
     )
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     cell1, cell2 = w.subject(unit=w.cell1), w.subject(unit=w.cell2)
     base, base_cell, commune = w.subject(unit=w.base), w.subject(unit=w.base_cell), w.subject(unit=w.commune)
     review(cell1, w.base_staff, members_of(w, w.cell1))

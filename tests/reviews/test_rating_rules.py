@@ -15,12 +15,13 @@ from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord, Member
 from members.services import transfer_member
 from organizations.models import Kind, OrganizationDiscipline, Role
 from reviews import workflow
+from reviews.defaults import shipped_rule_set
 from reviews.models import Decision, Event, RuleSet, Season, Subject
 from reviews.rules import form_items
 from reviews.scope import open_season
 from reviews.services import rerate_for_past_violation
 from tests.factories import make_member, make_org, make_user_with_role
-from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.conftest import QD124, REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import MEETING_DAY, fresh, give_pledge
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,10 @@ def open_world(prepare=None, rule_set: RuleSet | None = None):
     if prepare:
         prepare(w)
     w.season = open_season(
-        top_organization=w.province, year=2026, reference_date=REFERENCE, rule_set=rule_set
+        top_organization=w.province,
+        year=2026,
+        reference_date=REFERENCE,
+        rule_set=rule_set or shipped_rule_set(QD124),
     )
     return w
 
@@ -602,7 +606,7 @@ def test_r_rate_3_discipline_recorded_after_the_proposal_blocks_the_decision(wor
 
 def season_2025_with_decided_member(w, member, level="HTTNV"):
     """Open 2025 for the same province and decide CB1 and `member` there."""
-    season = open_season(top_organization=w.province, year=2025, reference_date=REFERENCE_2025)
+    season = open_season_124(top_organization=w.province, year=2025, reference_date=REFERENCE_2025)
     cell, members = review_cell(season, w.cell1, w.secretary, {member: {}})
     propose_levels(w.base_staff, {cell: "HTTNV"})
     accept_decision(w.base_staff, {cell: ""})
@@ -1071,7 +1075,7 @@ def test_r_rate_10_maternity_leave_is_a_note_not_a_limit(world):
 
 def khtnv_in_2025(w, members: dict) -> None:
     """Open 2025 for the same province and decide CB1 HTNV and `members` (member → level) there."""
-    season_2025 = open_season(top_organization=w.province, year=2025, reference_date=REFERENCE_2025)
+    season_2025 = open_season_124(top_organization=w.province, year=2025, reference_date=REFERENCE_2025)
     cell_2025, earlier = review_cell(season_2025, w.cell1, w.secretary, {m: {} for m in members})
     propose_levels(w.base_staff, {cell_2025: "HTNV"})
     accept_decision(w.base_staff, {cell_2025: ""})

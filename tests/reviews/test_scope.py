@@ -1,6 +1,5 @@
 """R-SET and R-SCOPE: rule sets, and who and what a season reviews."""
 
-import copy
 import datetime
 
 import pytest
@@ -11,11 +10,12 @@ from members.services import change_member_status, transfer_member
 from organizations.models import Kind
 from organizations.services import move_organization, rename_organization
 from reviews import workflow
+from reviews.defaults import rule_set_for_year
 from reviews.models import Decision, RuleSet, Subject
 from reviews.scope import open_season
 from tests.clock import DAY_UNDER_TEST
 from tests.factories import make_member, make_org
-from tests.reviews.conftest import REFERENCE
+from tests.reviews.conftest import REFERENCE, open_season_124
 from tests.reviews.helpers import complete_form, decide, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -58,44 +58,27 @@ def test_r_set_1_opening_freezes_the_rule_set_and_decisions_record_it(world):
     assert w.season.events.filter(action="decide").first().rule_set_code == "qd124-hd25-2023"
 
 
-def test_r_set_2_a_100_point_rule_set_fits_the_same_tables(db):
-    """QĐ 366: 100-point scoring, 25% quota, forms 2A/2B/2C — data only, no schema change."""
+def test_r366_set_1_the_season_of_2025_on_opens_under_366_and_earlier_ones_under_124(db):
+    """R366-SET-1: QĐ 366 / HD 43 (2025) is the default from the 2025 rating year; 2023 and 2024
+    stay under QĐ 124 / HD 25; both ship as data and are frozen once a season opens under them."""
     from tests.reviews.conftest import build_world
 
-    default = RuleSet.objects.get(is_default=True)
-    templates = copy.deepcopy(default.form_templates)
-    templates["2C"] = {**templates["02A"], "code": "2C", "form_number": "Mẫu 2C-HD KĐ.ĐG 2025"}
-    qd366 = RuleSet.objects.create(
-        code="qd366-hd43-2025",
-        name="QĐ 366 / HD 43 (2025)",
-        regime="qd366",
-        levels=default.levels,
-        grades=default.grades,
-        level_rules=default.level_rules,
-        form_templates=templates,
-        quota={**default.quota, "percent": 25},
-        organization_thresholds=default.organization_thresholds,
-        authority=default.authority,
-        switches=default.switches,
-        scoring={
-            "max": 100,
-            "bands": [
-                {"level": "HTXSNV", "min": 90},
-                {"level": "HTTNV", "min": 70},
-                {"level": "HTNV", "min": 50},
-                {"level": "KHTNV", "min": 0},
-            ],
-        },
-    )
+    assert rule_set_for_year(2023).code == rule_set_for_year(2024).code == "qd124-hd25-2023"
+    assert rule_set_for_year(2025).code == rule_set_for_year(2031).code == "qd366-hd43-2025"
     w = build_world(open_now=False)
-    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE, rule_set=qd366)
-    assert season.rule_set.scoring["bands"][0]["min"] == 90
+    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    season.rule_set.refresh_from_db()
+    assert season.rule_set.regime == "qd366" and season.rule_set.frozen_at is not None
+    assert season.rule_set.scoring["bands"] == {"HTXSNV": 90, "HTTNV": 70, "HTNV": 50, "KHTNV": 0}
     assert season.subjects.filter(kind="member").count() == len(w.members1 + w.members2 + w.members3)
+    earlier = open_season(top_organization=w.province, year=2024, reference_date=datetime.date(2024, 11, 15))
+    assert earlier.rule_set.regime == "qd124"
+    assert set(earlier.subjects.filter(kind="member").values_list("form_code", flat=True)) <= {"02A", "02B"}
 
 
 def test_opening_is_idempotent(world):
     before = Subject.objects.filter(season=world.season).count()
-    again = open_season(top_organization=world.province, year=2026, reference_date=REFERENCE)
+    again = open_season_124(top_organization=world.province, year=2026, reference_date=REFERENCE)
     assert again.pk == world.season.pk
     assert Subject.objects.filter(season=world.season).count() == before
 
@@ -139,7 +122,7 @@ def test_r_scope_1_membership_is_taken_at_the_reference_date(db):
     # Moved into cell 1 only after the reference date: the season sees cell 2.
     CellPeriod.objects.filter(member=moved).update(ends_on=REFERENCE + datetime.timedelta(days=2))
     CellPeriod.objects.create(member=moved, cell=w.cell1, starts_on=REFERENCE + datetime.timedelta(days=3))
-    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     assert season.subjects.get(member=moved).unit.organization == w.cell2
 
 
@@ -155,7 +138,7 @@ def test_r_scope_2_exempt_suspended_and_new_members_are_listed_not_reviewed(db):
     )
     gone = w.members1[4]
     change_member_status(member=gone, status=Status.TRANSFERRED_OUT, starts_on=datetime.date(2026, 5, 1))
-    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     reasons = dict(season.subjects.filter(kind="member").values_list("member_id", "out_of_scope"))
     assert reasons[exempt.pk] == "exempt"
     assert reasons[suspended.pk] == "suspended"
@@ -174,7 +157,7 @@ def test_r_scope_3_probationary_members_of_six_months_are_reviewed(db):
     probationary = make_member(
         w.cell2, "Lý", "Thị", "Na", admitted_on=datetime.date(2026, 5, 10), official_on=None
     )
-    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(member=probationary)
     assert subject.in_scope and subject.state == S.DRAFT
 
@@ -193,7 +176,7 @@ def test_r_scope_4_transfer_needs_the_former_cells_comments_before_a_proposal(db
         starts_on=datetime.date(2026, 4, 1), ends_on=datetime.date(2026, 8, 31)
     )
     CellPeriod.objects.create(member=short_stay, cell=w.cell1, starts_on=datetime.date(2026, 9, 1))
-    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(member=mover)
     assert subject.unit.organization == w.cell1  # rated at the receiving cell
     assert subject.needs_former_cell_comment
@@ -235,7 +218,7 @@ def test_r_scope_4_temporary_registration_is_rated_at_the_official_cell(db):
         starts_on=datetime.date(2026, 2, 1),
         other_cell=w.base_cell,
     )
-    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(member=temporary)
     assert subject.unit.organization == w.cell1 and subject.in_scope
     assert subject.needs_temporary_cell_comment
@@ -251,7 +234,7 @@ def test_r_scope_5_young_organizations_are_not_rated(db):
     later = make_org(
         Kind.CELL, w.base, name="Chi bộ chưa có", code="CB8", founded_on=datetime.date(2026, 11, 18)
     )
-    season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     subject = season.subjects.get(unit__organization=young, kind="organization")
     assert subject.out_of_scope == "new_organization" and subject.state == S.EXCLUDED
     assert not season.units.filter(organization=later).exists()

@@ -9,10 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from members.models import DisciplineRecord
 from reviews import figures as statistics
 from reviews.models import Subject
-from reviews.scope import open_season
 from reviews.services import submit_remediation_plan
 from tests.factories import make_member
-from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +51,9 @@ def test_r_stat_1_not_rated_with_reasons_and_the_previous_season(db):
     from members.services import change_member_status
 
     w = build_world(open_now=False)
-    open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
     change_member_status(member=w.members2[0], status=Status.EXEMPT, starts_on=datetime.date(2026, 2, 1))
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     unit = statistics.unit_for(w.season, w.base)
     counts = statistics.level_counts(w.season, unit)
     assert counts["member"].out_of_scope == {"exempt": 1}
@@ -114,11 +113,11 @@ def test_r_stat_queries_do_not_grow_with_the_subtree(db):
         statistics.compare_with_previous(season, unit)
 
     w = build_world(open_now=False)
-    open_season(top_organization=w.province, year=2024, reference_date=datetime.date(2024, 11, 15))
-    small = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    open_season_124(top_organization=w.province, year=2024, reference_date=datetime.date(2024, 11, 15))
+    small = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
     for n in range(150):
         make_member(w.cell2 if n % 2 else w.base_cell, "Ngô", "Văn", f"Tư{n}")
-    big = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    big = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     small.deadlines, big.deadlines = {"decision": "2025-12-01"}, {"decision": "2026-12-01"}
     assert big.subjects.count() > 9 * small.subjects.count()
     assert _queries(lambda: all_figures(small, w.province)) == _queries(lambda: all_figures(big, w.province))

@@ -11,10 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from members.models import Pledge
 from reviews import workflow
 from reviews.models import Meeting, MeetingEntry, Subject
-from reviews.scope import open_season
 from reviews.views.cell import quota_meters
 from tests.factories import make_member
-from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, fresh, give_pledge, review
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +76,7 @@ def test_dashboard_rows_in_vietnamese_order_with_counts_blockers_and_out_of_scop
     newcomer = make_member(
         w.cell1, "Hà", "Thị", "Yến", admitted_on=datetime.date(2026, 9, 1), official_on=None
     )
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     submit_cell1(w, members=[w.members1[2], w.members1[3]])
 
     response = client_for(w.secretary).get(url("cell", w))

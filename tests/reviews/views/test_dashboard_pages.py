@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from members.models import DisciplineRecord
 from reviews.models import Notification, Subject
-from reviews.scope import open_season
 from reviews.services import submit_remediation_plan
 from reviews.tasks import notify_deadlines, send_notification_emails
 from reviews.views.dashboard import bar_chart, unread_count
-from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +148,7 @@ def test_r_stat_1_not_rated_reasons_are_listed(client, db):
 
     w = build_world(open_now=False)
     change_member_status(member=w.members2[0], status=Status.EXEMPT, starts_on=datetime.date(2026, 2, 1))
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     client.force_login(w.board)
     response = client.get(dashboard_url(w, "CS1"))
     reasons = dict(response.context["members_not_rated"])
@@ -159,12 +158,12 @@ def test_r_stat_1_not_rated_reasons_are_listed(client, db):
 
 def test_r_stat_1_compared_with_the_previous_season_side_by_side(client, db):
     w = build_world(open_now=False)
-    previous = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    previous = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
     Subject.objects.filter(season=previous, kind=Subject.Kind.MEMBER).update(
         state=Subject.State.DECIDED, decided_level="HTTNV"
     )
     Subject.objects.filter(season=previous, member=w.head).update(decided_level="HTXSNV")
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     client.force_login(w.board)
     response = client.get(dashboard_url(w, "TINH"))
     rows = {row["code"]: row for row in response.context["member_levels"]}
@@ -216,8 +215,8 @@ def test_queries_do_not_grow_with_the_subtree(client, django_assert_max_num_quer
     """The same bound for a world of 10 members and one of 200, with a previous season and a
     passed deadline so that every figure is computed."""
     w = build_world(open_now=False, extra_members=extra)
-    open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
-    w.season = open_season(
+    open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    w.season = open_season_124(
         top_organization=w.province,
         year=2026,
         reference_date=REFERENCE,

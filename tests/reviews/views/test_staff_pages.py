@@ -9,9 +9,8 @@ from django.utils import translation
 
 from organizations.models import Kind
 from reviews.models import Decision, Event, FormerCellComment, Subject, Suggestion
-from reviews.scope import open_season
 from tests.factories import make_org
-from tests.reviews.conftest import REFERENCE, build_world
+from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, fresh, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -600,7 +599,7 @@ def test_board_queries_do_not_grow_with_the_organizations(db, client, django_ass
         make_org(
             Kind.CELL, w.base, name=f"Chi bộ Thêm {n:02d}", code=f"TH{n:02d}", has_leadership_collective=False
         )
-    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    w.season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
     client = as_user(client, w.base_staff)
     with django_assert_max_num_queries(BOARD_QUERIES):
         response = client.get(url("blockers", w, "CS1"))

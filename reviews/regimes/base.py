@@ -1,0 +1,54 @@
+"""The small interface every regime implements (reviews/regimes/qd124.py, qd366.py)."""
+
+from reviews.facts import Facts
+from reviews.models import Subject
+
+
+class Regime:
+    """What differs between rule regimes. Guards return reasons (sentences for the user), never
+    bare booleans; they read their values from the season's rule set, never from settings."""
+
+    code = ""
+    uses_points = False
+    checks_before_decision = False  # R366-ORDER-4
+    member_forms: tuple[str, ...] = ()
+
+    def member_form_sql(self) -> str:
+        """SQL expression over the member row `m` giving the form code at season opening."""
+        raise NotImplementedError
+
+    def member_profile_sql(self) -> str:
+        """SQL expression over the member row `m` giving the scoring profile at season opening."""
+        return "''"
+
+    def collective_profile(self) -> str:
+        return ""
+
+    def form_problems(self, subject: Subject, facts: Facts) -> list[str]:
+        """What keeps a form from being submitted."""
+        raise NotImplementedError
+
+    def level_problems(self, subject: Subject, level: str, facts: Facts) -> list[str]:
+        """What keeps `level` from being proposed or decided for the subject."""
+        raise NotImplementedError
+
+    def review_order_problems(
+        self, subject: Subject, facts: Facts, reviewed_now: frozenset[int]
+    ) -> list[str]:
+        """Review-order rules of this regime on top of the shared ones (reviews/rules.py)."""
+        return []
+
+    def decision_order_problems(
+        self, subject: Subject, facts: Facts, decided_now: frozenset[int]
+    ) -> list[str]:
+        raise NotImplementedError
+
+    def head_above_collective(
+        self, subject: Subject, level: str, facts: Facts, levels_now: dict
+    ) -> str | None:
+        return None
+
+    def decision_sort_key(self, subject: Subject) -> tuple:
+        """The order a batch is checked and decided in, so one batch may hold what the order rules
+        ask for (the page's order must not decide it)."""
+        raise NotImplementedError

@@ -1,0 +1,469 @@
+"""Regulation 366-QĐ/TW with Guidance 43-HD/BTCTW (rule set "QĐ 366 / HD 43 (2025)", regime
+`qd366`): how a level is derived and checked, and in which order subjects are rated.
+
+How a level is decided (R366-RATE-1..3):
+1. Points out of 100 — 30 for the general criteria, 70 for the results of the tasks — give a band:
+   HTXSNV from 90, HTTNV from 70, HTNV from 50, KHTNV below 50 (the rule set's `scoring.bands`).
+2. A KHTNV case (R366-RATE-4/5/6: ticked by the appraiser, or found in the record — tasks not
+   done, discipline decided in the year, R366-RATE-7) makes the level KHTNV, unless the deciding
+   level waives it case by case with a reason.
+3. Otherwise the level is the highest one, at or below the band, whose conditions hold
+   (R366-RATE-2): HTXSNV — every task on time, at least 30 % exceeded, every shortcoming named at
+   the last review remedied, and for a collective no subordinate unit or leadership member
+   disciplined, for a leader the fields and units they lead likewise; HTTNV — every task on time;
+   HTNV — every task done, at most 20 % late.
+4. If no level's conditions hold although the points reach 50 (e.g. 90 % of the tasks done), the
+   text is silent (R366-RATE-3): the product says so, and the deciding level chooses, with a
+   reason, between HTNV and KHTNV (the conditions of HTTNV and HTXSNV include those of HTNV, so a
+   subject who fails HTNV's cannot meet theirs).
+
+Order (R366-ORDER-3): a leadership collective before its members; a party organization after all
+its members, its subordinate organizations and its own leadership collective — so a cell is rated
+after its members, the reverse of R-ORDER-6.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from members.models import DisciplineRecord
+from reviews.facts import REVIEW_DONE, Facts
+from reviews.models import Subject
+from reviews.regimes.base import Regime
+from reviews.rules import (
+    affiliate_problems,
+    civil_service_problems,
+    form_items,
+    leave_problems,
+    names,
+    pledge_problems,
+)
+from reviews.scoring import Tasks, clean_scores, criteria_items, points_text, task_rows_problems, totals
+
+S = Subject.State
+P = Subject.Profile
+LEADERS = (P.LEADER, P.CENTRAL_LEADER)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Everything a level depends on, at one step (self-assessed, appraised or decided)."""
+
+    profile: str
+    points: Decimal | None
+    tasks: Tasks = Tasks()
+    remedied: bool = True  # every shortcoming named at the last review remedied, or none named
+    clean: bool = True  # a collective: no subordinate unit or leadership member disciplined
+    units_led: bool = True  # a leader: the fields and units they lead did every task, ≥ 30 % exceeded
+    cases: tuple[str, ...] = ()  # KHTNV cases that hold and are not waived
+
+
+@dataclass
+class Outcome:
+    band: str | None
+    level: str | None  # None: the points are not all in, or the R366-RATE-3 gap
+    unmet: dict[str, list[str]] = field(default_factory=dict)  # level → why its conditions fail
+    cases: list[str] = field(default_factory=list)  # labels of the KHTNV cases that hold
+
+    @property
+    def gap(self) -> bool:
+        return self.band is not None and self.level is None
+
+
+def band(points: Decimal, bands: dict[str, int], codes: list[str]) -> str:
+    """R366-RATE-1: the level whose band the points fall in."""
+    for code in codes:
+        if points >= Decimal(bands[code]):
+            return code
+    return codes[-1]
+
+
+def unmet_conditions(level: str, standing: Standing, conditions: dict, codes: list[str]) -> list[str]:
+    """R366-RATE-2: why `level`'s conditions do not hold (empty when they do)."""
+    top, good, passing = codes[0], codes[1], codes[2]
+    if level not in (top, good, passing):
+        return []
+    tasks = standing.tasks
+    if not tasks.total:
+        return [_("no task of the year is listed")]
+    found = []
+    in_time = tasks.percent(tasks.in_time)
+    if level in (top, good) and in_time < conditions["on_time_percent"]:
+        found.append(
+            _("%(done)s%% of the tasks done on time, %(needed)s%% needed")
+            % {"done": _percent(in_time), "needed": conditions["on_time_percent"]}
+        )
+    if level == top:
+        exceeded = tasks.percent(tasks.exceeded)
+        if exceeded < conditions["excellent_exceeded_percent"]:
+            found.append(
+                _("only %(done)s%% of the tasks exceeded, at least %(needed)s%% needed")
+                % {"done": _percent(exceeded), "needed": conditions["excellent_exceeded_percent"]}
+            )
+        if not standing.remedied:
+            found.append(_("not every shortcoming named at the last review is remedied"))
+        if standing.profile == P.COLLECTIVE and not standing.clean:
+            found.append(_("a subordinate unit or a member of the leadership collective was disciplined"))
+        if standing.profile in LEADERS and not standing.units_led:
+            found.append(
+                _("the fields and units led did not all do every task with %(needed)s%% exceeded")
+                % {"needed": conditions["excellent_exceeded_percent"]}
+            )
+    if level == passing:
+        if tasks.not_done:
+            found.append(
+                ngettext("%(n)d task not done", "%(n)d tasks not done", tasks.not_done)
+                % {"n": tasks.not_done}
+            )
+        late = tasks.percent(tasks.late)
+        if late > conditions["late_max_percent"]:
+            found.append(
+                _("%(late)s%% of the tasks late, at most %(allowed)s%% allowed")
+                % {"late": _percent(late), "allowed": conditions["late_max_percent"]}
+            )
+    return found
+
+
+def _percent(value: Decimal) -> str:
+    return points_text(value.quantize(Decimal(1)))
+
+
+def outcome(standing: Standing, scoring: dict, codes: list[str]) -> Outcome:
+    """R366-RATE-1..3: the level the points and the conditions give (see the module's docstring)."""
+    cases = [c["label"] for c in _cases(scoring, standing.profile) if c["code"] in standing.cases]
+    if standing.points is None:
+        return Outcome(None, codes[-1] if cases else None, {}, cases)
+    ceiling = band(standing.points, scoring["bands"], codes)
+    unmet = {
+        code: unmet_conditions(code, standing, scoring["conditions"], codes)
+        for code in codes[codes.index(ceiling) :]
+    }
+    if cases or ceiling == codes[-1]:
+        return Outcome(ceiling, codes[-1], unmet, cases)
+    level = next((code for code in codes[codes.index(ceiling) : -1] if not unmet[code]), None)
+    return Outcome(ceiling, level, unmet, cases)
+
+
+def _cases(scoring: dict, profile: str) -> list[dict]:
+    return (scoring["profiles"].get(profile) or {}).get("cases", [])
+
+
+# -- the standing of a subject, from its record -------------------------------------------------------
+
+
+def step_points(subject: Subject) -> tuple[str, dict]:
+    """The latest step with points: ("decided" | "proposed" | "self", item → points)."""
+    scores = subject.scores or {}
+    for step in ("decided", "proposed", "self"):
+        if scores.get(step):
+            return step, scores[step]
+    return "self", {}
+
+
+def found_cases(subject: Subject, facts: Facts, tasks: Tasks) -> set[str]:
+    """KHTNV cases the record shows without anyone ticking them (R366-RATE-4/5/6/7)."""
+    found = set()
+    for case in _cases(facts.rules.scoring, subject.profile):
+        rule = case.get("auto")
+        if rule == "done_below" and tasks.total and tasks.percent(tasks.done) < case["percent"]:
+            found.add(case["code"])
+        if rule == "not_done_over" and tasks.total and tasks.percent(tasks.not_done) > case["percent"]:
+            found.add(case["code"])
+        if rule == "discipline" and _disciplined_in_year(subject, facts):
+            found.add(case["code"])
+    return found
+
+
+def _disciplined_in_year(subject: Subject, facts: Facts) -> bool:
+    """R366-RATE-7: discipline decided in the rating year counts in this year's rating, whatever
+    year the violation was committed (the earlier year is not reopened)."""
+    return any(
+        record.decided_on.year == facts.season.year
+        for record in facts.disciplines.get(subject.member_id, [])
+        if isinstance(record, DisciplineRecord)
+    )
+
+
+def standing_of(subject: Subject, facts: Facts) -> Standing:
+    scoring = facts.rules.scoring
+    step, points = step_points(subject)
+    items = criteria_items(scoring, facts.season.criteria, subject.profile)
+    scores = subject.scores or {}
+    tasks = Tasks.from_dict(scores.get("tasks"))
+    ticks = scores.get("ticks") or {}
+    ticked = set((scores.get("cases") or {}).keys())
+    waived = set((scores.get("waived") or {}).keys())
+    total, done = facts.previous_remediation.get(subject.pk, (0, 0))
+    clean = not facts.collective_disciplines.get(subject.unit_id) if subject.is_collective else True
+    return Standing(
+        profile=subject.profile,
+        points=totals(items, points).total,
+        tasks=tasks,
+        remedied=bool(ticks.get("remedied", total == done)),
+        clean=clean,
+        units_led=bool(ticks.get("units_led", False)),
+        cases=tuple(sorted((ticked | found_cases(subject, facts, tasks)) - waived)),
+    )
+
+
+def subject_outcome(subject: Subject, facts: Facts) -> Outcome:
+    return outcome(standing_of(subject, facts), facts.rules.scoring, facts.rules.level_codes())
+
+
+# -- guards ----------------------------------------------------------------------------------------
+
+
+def level_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
+    """Whether `level` agrees with the points, the conditions and the KHTNV cases (R366-RATE-1..6),
+    then the rules both regimes share (R366-RATE-9 civil-service link, R366-RATE-11 leave)."""
+    rules = facts.rules
+    if level not in rules.level_codes():
+        return [_("%(level)s is not a level of this rule set.") % {"level": level}]
+    standing = standing_of(subject, facts)
+    problems = agreement_problems(
+        level, standing, outcome(standing, rules.scoring, rules.level_codes()), rules
+    )
+    if subject.is_member:
+        problems += civil_service_problems(subject, level, facts)
+        problems += leave_problems(subject, level, facts)
+    return problems
+
+
+def agreement_problems(level: str, standing: Standing, result: Outcome, rules) -> list[str]:
+    """R366-RATE-1..6 for one level: not above the band of the points; KHTNV in a KHTNV case; the
+    level's conditions met (in the R366-RATE-3 gap, HTNV or KHTNV, chosen with a reason)."""
+    lowest = rules.level_codes()[-1]
+    if result.band is None and not result.cases:
+        return [_("The points are not all entered yet, so the level cannot be checked.")]
+    if result.cases and level != lowest:
+        return [
+            _("This is a case of not completing the tasks (%(cases)s): the level must be %(lowest)s.")
+            % {"cases": "; ".join(result.cases), "lowest": lowest}
+        ]
+    if result.band is not None and rules.level_rank(level) < rules.level_rank(result.band):
+        return [
+            _("%(points)s points allow at most %(band)s.")
+            % {"points": points_text(standing.points), "band": result.band}
+        ]
+    if result.gap and rules.level_rank(level) < rules.level_rank(rules.level_codes()[-2]):
+        return [
+            _("The conditions of %(level)s are not met: %(why)s.")
+            % {"level": level, "why": "; ".join(result.unmet[level])}
+        ]
+    if level != lowest and not result.gap and result.unmet.get(level):
+        return [
+            _("The conditions of %(level)s are not met: %(why)s.")
+            % {"level": level, "why": "; ".join(result.unmet[level])}
+        ]
+    return []
+
+
+def gap_note(subject: Subject, facts: Facts) -> str:
+    """R366-RATE-3: the points reach a level but no level's conditions hold."""
+    result = subject_outcome(subject, facts)
+    if not result.gap:
+        return ""
+    codes = facts.rules.level_codes()
+    return _(
+        "%(points)s points, but the conditions of no level are met; the regulation does not say what "
+        "follows, so the deciding level chooses %(passing)s or %(lowest)s, with a reason."
+    ) % {"points": points_text(standing_of(subject, facts).points), "passing": codes[-2], "lowest": codes[-1]}
+
+
+def form_problems(subject: Subject, facts: Facts) -> list[str]:
+    """What keeps a form from being submitted: empty items, the task list, points for every item
+    (R366-SCORE-1, R366-SCORE-4), answered suggestions, the pledge, and a self-rating the points
+    and the conditions allow."""
+    rules = facts.rules
+    template = rules.template(subject.form_code)
+    answers = (facts.forms[subject.pk].answers if subject.pk in facts.forms else {}) or {}
+    problems, empty = [], []
+    for item in form_items(template):
+        answer = answers.get(item["key"]) or {}
+        kind = item["type"]
+        if (
+            kind in ("text", "remediation")
+            and item.get("required", True)
+            and not str(answer.get("text", "")).strip()
+        ):
+            empty.append(item["key"])
+        elif kind == "pledge":
+            problems += pledge_problems(subject, facts, answers)
+        elif kind == "tasks":
+            problems += task_rows_problems(answer.get("tasks", []))
+        elif kind == "scores":
+            items = criteria_items(rules.scoring, facts.season.criteria, subject.profile)
+            typed = answer.get("points") or {}
+            missing = [i.title for i in items if not str(typed.get(i.key, "")).strip()]
+            if missing:
+                problems.append(_("Give points for: %(items)s.") % {"items": "; ".join(missing)})
+            else:
+                problems += clean_scores(typed, items, rules.scoring)[1]
+        elif kind == "self_rating":
+            if item.get("only_for") == "civil_servant" and not subject.is_civil_servant:
+                continue
+            if not answer.get("level"):
+                problems.append(_("Choose the level you propose for yourself (part B)."))
+            elif item.get("scope") == "party" and not problems:
+                problems += _self_rating_problems(subject, facts, answers, answer["level"])
+    if empty:
+        problems.insert(0, _("These items are empty: %(items)s.") % {"items": ", ".join(empty)})
+    unanswered = facts.unanswered_suggestions.get(subject.pk, 0)
+    if unanswered:
+        problems.append(
+            ngettext(
+                "%(n)d review suggestion is not answered in section IV.",
+                "%(n)d review suggestions are not answered in section IV.",
+                unanswered,
+            )
+            % {"n": unanswered}
+        )
+    return problems
+
+
+def _self_rating_problems(subject: Subject, facts: Facts, answers: dict, level: str) -> list[str]:
+    """The level proposed in the form may not be above what its own points and task list give."""
+    rules = facts.rules
+    items = criteria_items(rules.scoring, facts.season.criteria, subject.profile)
+    points, errors = clean_scores((answers.get("B.II") or {}).get("points") or {}, items, rules.scoring)
+    if errors:
+        return []
+    rows = answers.get("B.I") or {}
+    tasks = Tasks.from_rows(rows.get("tasks", []))
+    total, done = facts.previous_remediation.get(subject.pk, (0, 0))
+    standing = Standing(
+        profile=subject.profile,
+        points=totals(items, points).total,
+        tasks=tasks,
+        remedied=total == done,
+        clean=not facts.collective_disciplines.get(subject.unit_id) if subject.is_collective else True,
+        units_led=bool(rows.get("units_led")),
+        cases=tuple(sorted(found_cases(subject, facts, tasks))),
+    )
+    return agreement_problems(level, standing, outcome(standing, rules.scoring, rules.level_codes()), rules)
+
+
+def decision_order_problems(subject: Subject, facts: Facts, decided_now: frozenset[int]) -> list[str]:
+    """R366-ORDER-3: (1) a leadership collective before its members and (2) its head; (3) the
+    members, subordinate organizations and the leadership collective before the organization;
+    (4) the unit's own collectives first (R-ORDER-4 switch); (5) lower before upper."""
+
+    def waiting(candidates) -> list[Subject]:
+        return [c for c in candidates if c.in_scope and c.state != S.DECIDED and c.pk not in decided_now]
+
+    problems = []
+    if subject.is_member:
+        for organization_id, _position in facts.seats.get(subject.member_id, []):
+            unit = facts.unit_by_organization.get(organization_id)
+            leadership = facts.collective_of(unit.pk, Subject.Kind.LEADERSHIP) if unit else None
+            if leadership and waiting([leadership]):
+                problems.append(
+                    _("%(collective)s is rated before its members; rate it first.")
+                    % {"collective": leadership.name}
+                )
+        return problems
+    if subject.kind == Subject.Kind.LEADERSHIP:  # rated before its members, so early (1)
+        return affiliate_problems(subject, facts)
+    children = waiting(facts.children.get(subject.unit_id, []))
+    if children:
+        problems.append(
+            ngettext(
+                "%(n)d subordinate collective is not yet rated: %(names)s.",
+                "%(n)d subordinate collectives are not yet rated: %(names)s.",
+                len(children),
+            )
+            % {"n": len(children), "names": names(children)}
+        )
+    members = waiting(facts.unit_members.get(subject.unit_id, []))
+    if members:
+        problems.append(
+            ngettext(
+                "A party organization is rated after all its members; %(n)d is not yet rated: %(names)s.",
+                "A party organization is rated after all its members; %(n)d are not yet rated: %(names)s.",
+                len(members),
+            )
+            % {"n": len(members), "names": names(members)}
+        )
+    leadership = waiting([c for c in [facts.collective_of(subject.unit_id, Subject.Kind.LEADERSHIP)] if c])
+    if leadership:
+        problems.append(
+            _("%(collective)s is rated before the organization; rate it first.")
+            % {"collective": leadership[0].name}
+        )
+    return problems + affiliate_problems(subject, facts)
+
+
+def review_order_problems(subject: Subject, facts: Facts, reviewed_now: frozenset[int]) -> list[str]:
+    """R366-ORDER-2: members who hold a seat on a leadership collective are reviewed at their cells
+    before the collective's own review."""
+    if subject.kind != Subject.Kind.LEADERSHIP:
+        return []
+    unit = facts.units.get(subject.unit_id)
+    seated = facts.seated_subjects.get(unit.organization_id, []) if unit else []
+    waiting = [m for m in seated if m.in_scope and m.state not in REVIEW_DONE and m.pk not in reviewed_now]
+    if not waiting:
+        return []
+    return [
+        _("Its members are reviewed at their cells first; not yet: %(names)s.") % {"names": names(waiting)}
+    ]
+
+
+def head_above_collective(subject: Subject, level: str, facts: Facts, levels_now: dict) -> str | None:
+    """R366-RATE-9: the head's result is tied to the unit's (the head-above-collective warning is
+    kept). The unit is rated after its head here, so the warning comes with the unit's decision."""
+    if subject.kind != Subject.Kind.ORGANIZATION:
+        return None
+    rules = facts.rules
+    head = facts.head_subjects.get(subject.unit_id)
+    head_level = head and (levels_now.get(head.pk) or head.decided_level)
+    if head_level and rules.level_rank(head_level) < rules.level_rank(level):
+        return _("%(head)s, who leads it, is rated %(head_level)s, above the unit's %(level)s.") % {
+            "head": head.name,
+            "head_level": head_level,
+            "level": level,
+        }
+    return None
+
+
+class QD366(Regime):
+    code = "qd366"
+    uses_points = True
+    checks_before_decision = True
+    member_forms = ("2A", "2B", "2C")
+
+    def member_profile_sql(self) -> str:
+        """The profile from posts and status at opening (changeable per member, with a reason):
+        leaders and managers LĐ; cadres, civil servants and public employees KLĐ; others NHT."""
+        return "CASE WHEN m.is_leader THEN 'LD' WHEN m.is_civil_servant THEN 'KLD' ELSE 'NHT' END"
+
+    def member_form_sql(self) -> str:
+        """R366-FORM-LETTERS: the template follows the profile, never a letter."""
+        return "CASE WHEN m.is_leader THEN '2A' WHEN m.is_civil_servant THEN '2B' ELSE '2C' END"
+
+    def collective_profile(self) -> str:
+        return P.COLLECTIVE
+
+    def form_problems(self, subject, facts):
+        return form_problems(subject, facts)
+
+    def level_problems(self, subject, level, facts):
+        return level_problems(subject, level, facts)
+
+    def review_order_problems(self, subject, facts, reviewed_now):
+        return review_order_problems(subject, facts, reviewed_now)
+
+    def decision_order_problems(self, subject, facts, decided_now):
+        return decision_order_problems(subject, facts, decided_now)
+
+    def head_above_collective(self, subject, level, facts, levels_now):
+        return head_above_collective(subject, level, facts, levels_now)
+
+    def decision_sort_key(self, subject):
+        """R366-ORDER-3: leadership collectives, then members, then organizations, lower first."""
+        rank = {Subject.Kind.LEADERSHIP: 0, Subject.Kind.MEMBER: 1, Subject.Kind.ORGANIZATION: 2}
+        return (rank[subject.kind], -len(subject.path))
+
+
+REGIME = QD366()
