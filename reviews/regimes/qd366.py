@@ -323,13 +323,14 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
     return problems
 
 
-def _self_rating_problems(subject: Subject, facts: Facts, answers: dict, level: str) -> list[str]:
-    """The level proposed in the form may not be above what its own points and task list give."""
+def form_standing(subject: Subject, facts: Facts, answers: dict) -> tuple[Standing, Outcome] | None:
+    """The standing and the level that part B of a form gives as it is written (before submission),
+    or None while its points are not all valid numbers."""
     rules = facts.rules
     items = criteria_items(rules.scoring, facts.season.criteria, subject.profile)
     points, errors = clean_scores((answers.get("B.II") or {}).get("points") or {}, items, rules.scoring)
     if errors:
-        return []
+        return None
     rows = answers.get("B.I") or {}
     tasks = Tasks.from_rows(rows.get("tasks", []))
     total, done = facts.previous_remediation.get(subject.pk, (0, 0))
@@ -342,7 +343,16 @@ def _self_rating_problems(subject: Subject, facts: Facts, answers: dict, level: 
         units_led=bool(rows.get("units_led")),
         cases=tuple(sorted(found_cases(subject, facts, tasks))),
     )
-    return agreement_problems(level, standing, outcome(standing, rules.scoring, rules.level_codes()), rules)
+    return standing, outcome(standing, rules.scoring, rules.level_codes())
+
+
+def _self_rating_problems(subject: Subject, facts: Facts, answers: dict, level: str) -> list[str]:
+    """The level proposed in the form may not be above what its own points and task list give."""
+    found = form_standing(subject, facts, answers)
+    if found is None:
+        return []
+    standing, result = found
+    return agreement_problems(level, standing, result, facts.rules)
 
 
 def decision_order_problems(subject: Subject, facts: Facts, decided_now: frozenset[int]) -> list[str]:

@@ -20,7 +20,9 @@ from reviews import access, services, workflow
 from reviews.facts import Facts
 from reviews.models import Decision, Event, ReferenceItem, Subject, Suggestion
 from reviews.notifications import published_results
+from reviews.regimes import regime_of
 from reviews.rules import form_items
+from reviews.views import form_points
 from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step, state_label
 
 # How a pledge item was fulfilled (stored as "assessment" under "pledge:<item id>").
@@ -30,7 +32,7 @@ ASSESSMENTS = [
     ("not", gettext_lazy("Not fulfilled")),
 ]
 TEXT_TYPES = ("text", "graded_text", "remediation")
-SAVED_TYPES = (*TEXT_TYPES, "self_rating")
+SAVED_TYPES = (*TEXT_TYPES, "self_rating", "tasks", "scores")
 MAX_TEXT = 20_000
 
 
@@ -96,6 +98,10 @@ def clean_answer(data, subject: Subject, key: str) -> tuple[dict | None, str | N
         item = items.get(key)
         if item is None or item["type"] not in SAVED_TYPES:
             return None, _("This item is not part of the form.")
+        if item["type"] == "tasks":
+            return form_points.clean_tasks(data)
+        if item["type"] == "scores":
+            return form_points.clean_points_typed(data, subject)
         if item["type"] in TEXT_TYPES and "text" in data:
             fields.append(("text", _text(data, "text")))
         if item.get("criterion") and "grade" in data:
@@ -236,6 +242,7 @@ def _form_context(request, subject: Subject) -> dict:
         "blockers": workflow.blockers(subject, "submit", actor=user, facts=facts).blockers
         if editable
         else [],
+        "part_b": form_points.part_b(subject, facts, answers) if regime_of(rule_set).uses_points else None,
     }
 
 
@@ -279,12 +286,12 @@ def form_blockers(request, season: int, subject: int):
     return render(request, "reviews/member/_blockers.html", {"subject": subject, "blockers": blockers})
 
 
-def _saved(request, subject: Subject, *, dom: str, saved_at=None, error: str | None = None):
-    """The answer to an autosave: a small partial for htmx, otherwise back to the item."""
+def _saved(request, subject: Subject, *, dom: str, saved_at=None, error: str | None = None, summary=None):
+    """The answer to an autosave: a small partial for htmx (with part B's totals when they changed),
+    otherwise back to the item."""
     if request.htmx:
-        return render(
-            request, "reviews/member/_save_status.html", {"saved_at": saved_at, "error": error, "dom": dom}
-        )
+        context = {"saved_at": saved_at, "error": error, "dom": dom, "part_b": summary}
+        return render(request, "reviews/member/_save_status.html", context)
     if error:
         messages.error(request, error)
     else:
@@ -300,17 +307,19 @@ def save_item(request, season: int, subject: int):
     access.require(access.may_edit_form(request.user, subject))
     key = request.POST.get("key", "")
     value, error = clean_answer(request.POST, subject, key)
-    saved_at = None
+    saved_at, summary = None, None
     if error is None:
         try:
-            saved_at = workflow.save_answer(
-                subject=subject, actor=request.user, key=key, value=value
-            ).saved_at
+            form = workflow.save_answer(subject=subject, actor=request.user, key=key, value=value)
+            saved_at = form.saved_at
         except workflow.NotAllowed as refusal:
             access.require(" ".join(refusal.reasons))
         except workflow.WorkflowError as refusal:
             error = " ".join(refusal.reasons)
-    return _saved(request, subject, dom=dom_id(key), saved_at=saved_at, error=error)
+        else:
+            if key in ("B.I", "B.II") and regime_of(subject.season.rule_set).uses_points:
+                summary = form_points.part_b(subject, Facts(subject.season, [subject]), form.answers)
+    return _saved(request, subject, dom=dom_id(key), saved_at=saved_at, error=error, summary=summary)
 
 
 @login_required

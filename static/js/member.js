@@ -95,6 +95,28 @@
     }
   }
 
+  // -- part B (QĐ 366): add a task row from the template, numbered after the last one -------------
+  document.querySelectorAll("form[data-task-list]").forEach(function (form) {
+    var rows = form.querySelector("[data-task-rows]");
+    var template = document.getElementById("task-row-template");
+    var button = form.querySelector("[data-task-add]");
+    if (!rows || !template || !button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var n = rows.querySelectorAll("[data-task-row]").length + 1;
+      var holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.trim();
+      var row = holder.firstElementChild;
+      row.querySelectorAll("[id]").forEach(function (el) { el.id = el.id.replace("f-task-0-", "f-task-" + n + "-"); });
+      row.querySelectorAll("label[for]").forEach(function (el) {
+        el.htmlFor = el.htmlFor.replace("f-task-0-", "f-task-" + n + "-");
+        el.textContent = el.textContent.replace(/\b0\b/, String(n));
+      });
+      rows.appendChild(row);
+      row.querySelector("textarea").focus();
+    });
+  });
+
   // -- printable copy -------------------------------------------------------------------------------
   document.querySelectorAll("[data-kd-print]").forEach(function (button) {
     button.hidden = false;
