@@ -8,9 +8,10 @@ characters of the snapshot path.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models.functions import Floor, Least, Substr
 from django.utils import timezone
 
 from members.models import DisciplineRecord
@@ -82,6 +83,12 @@ class ChildRow:
     members: LevelCounts
     organizations: LevelCounts
     states: dict[str, int]
+    points_sum: Decimal = Decimal(0)  # decided points of its members (QĐ 366 seasons)
+    points_n: int = 0
+
+    @property
+    def average_points(self) -> Decimal | None:
+        return (self.points_sum / self.points_n).quantize(Decimal("0.1")) if self.points_n else None
 
 
 def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
@@ -95,18 +102,20 @@ def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
         .exclude(unit=unit)
         .annotate(child_path=Substr("path", 1, width))
         .values_list("child_path", "kind", "decided_level", "out_of_scope", "state")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), points=Sum("decided_points"), scored=Count("decided_points"))
     )
     table = {
         path: ChildRow(child, LevelCounts(), LevelCounts(), defaultdict(int))
         for path, child in children.items()
     }
-    for path, kind, level, out, state, n in rows:
+    for path, kind, level, out, state, n, points, scored in rows:
         row = table.get(path)
         if row is None:
             continue
         if kind == MEMBER:
             row.members.add(level, out, state, n)
+            row.points_sum += points or 0
+            row.points_n += scored
         elif kind == ORGANIZATION:
             row.organizations.add(level, out, state, n)
         if not out:
@@ -194,3 +203,33 @@ def follow_up(season: Season, unit: SeasonUnit) -> dict[str, int]:
         .count()
     )
     return figures
+
+
+# -- points (QĐ 366 seasons) ------------------------------------------------------------------------
+
+# The histogram's bands of points: below 50, then tens from 50 (the rule set's bands fall on them).
+POINT_BINS = [(0, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 100)]
+
+
+def points_histogram(season: Season, unit: SeasonUnit) -> dict[tuple[int, str], int]:
+    """(lower bound of the band of points, decided level) → how many decided members. One query."""
+    rows = (
+        _subtree(season, unit)
+        .filter(kind=MEMBER, state=S.DECIDED, decided_points__isnull=False)
+        .annotate(bin=Least(Floor(F("decided_points") / 10) * 10, 90, output_field=IntegerField()))
+        .values_list("bin", "decided_level")
+        .annotate(n=Count("id"))
+    )
+    found: dict[tuple[int, str], int] = defaultdict(int)
+    for lower, level, n in rows:
+        found[(0 if lower < 50 else int(lower), level)] += n
+    return dict(found)
+
+
+def blocked_by_condition(season: Season, unit: SeasonUnit, conditions) -> dict[str, int]:
+    """How many in-scope subjects each condition holds below the band of their points, and how many
+    fall in the gap where no level's conditions hold (kept on the subject with each step by
+    reviews/regimes/qd366.record_outcome). One query."""
+    aggregates = {code: Count("id", filter=Q(scores__blocked_by__contains=[code])) for code in conditions}
+    aggregates["gap"] = Count("id", filter=Q(scores__gap=True))
+    return _subtree(season, unit).filter(out_of_scope="").aggregate(**aggregates)

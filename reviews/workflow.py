@@ -267,6 +267,7 @@ def submit_form(*, subject: Subject, actor) -> Subject:
                 subject.self_level = chosen
     if regime_of(subject.season.rule_set).uses_points:
         _take_self_scores(subject, form.answers)
+        regime_of(subject.season.rule_set).record_outcome(subject, Facts(subject.season, [subject]))
     from_state, subject.state = subject.state, S.SUBMITTED
     subject.save(
         update_fields=["state", "self_level", "civil_service_level", "self_points", "scores", "updated_at"]
@@ -508,8 +509,10 @@ def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
         verdict = blockers(proposal.subject, "propose", actor=actor, level=proposal.level, facts=facts)
         refusals += _with_name(proposal.subject, verdict.blockers)
     _refuse_if(refusals)
+    regime = regime_of(locked[0].season.rule_set) if locked else None
     for proposal in proposals:
         subject = proposal.subject
+        regime.record_outcome(subject, facts)
         from_state = subject.state
         subject.proposed_level, subject.state = proposal.level, S.PROPOSED
         subject.save(
@@ -689,8 +692,10 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     quota_refusals, quota_exceeded = _quota_refusals(season, levels_now, locked, reason)
     _refuse_if(refusals + warnings_needing_reason + quota_refusals)
     made = []
+    regime = regime_of(season.rule_set)
     for decision in decisions:
         subject, level = decision.subject, levels_now[decision.subject.pk]
+        regime.record_outcome(subject, facts)
         record = Decision.objects.create(
             subject=subject,
             level=level,

@@ -52,3 +52,6 @@ class Regime:
         """The order a batch is checked and decided in, so one batch may hold what the order rules
         ask for (the page's order must not decide it)."""
         raise NotImplementedError
+
+    def record_outcome(self, subject: Subject, facts: Facts) -> None:
+        """Keep on the subject what the figures count about its level (nothing by default)."""

@@ -80,48 +80,74 @@ def band(points: Decimal, bands: dict[str, int], codes: list[str]) -> str:
     return codes[-1]
 
 
+# The conditions of R366-RATE-2, as codes the dashboard counts (Subject.scores["blocked_by"]).
+CONDITIONS = ("tasks", "on_time", "exceeded", "remedied", "clean", "units_led", "not_done", "late")
+
+
 def unmet_conditions(level: str, standing: Standing, conditions: dict, codes: list[str]) -> list[str]:
     """R366-RATE-2: why `level`'s conditions do not hold (empty when they do)."""
+    return [text for _code, text in unmet(level, standing, conditions, codes)]
+
+
+def unmet(level: str, standing: Standing, conditions: dict, codes: list[str]) -> list[tuple[str, str]]:
+    """(condition code, why) for each condition of `level` that does not hold."""
     top, good, passing = codes[0], codes[1], codes[2]
     if level not in (top, good, passing):
         return []
     tasks = standing.tasks
     if not tasks.total:
-        return [_("no task of the year is listed")]
+        return [("tasks", _("no task of the year is listed"))]
     found = []
     in_time = tasks.percent(tasks.in_time)
     if level in (top, good) and in_time < conditions["on_time_percent"]:
         found.append(
-            _("%(done)s%% of the tasks done on time, %(needed)s%% needed")
-            % {"done": _percent(in_time), "needed": conditions["on_time_percent"]}
+            (
+                "on_time",
+                _("%(done)s%% of the tasks done on time, %(needed)s%% needed")
+                % {"done": _percent(in_time), "needed": conditions["on_time_percent"]},
+            )
         )
     if level == top:
         exceeded = tasks.percent(tasks.exceeded)
         if exceeded < conditions["excellent_exceeded_percent"]:
             found.append(
-                _("only %(done)s%% of the tasks exceeded, at least %(needed)s%% needed")
-                % {"done": _percent(exceeded), "needed": conditions["excellent_exceeded_percent"]}
+                (
+                    "exceeded",
+                    _("only %(done)s%% of the tasks exceeded, at least %(needed)s%% needed")
+                    % {"done": _percent(exceeded), "needed": conditions["excellent_exceeded_percent"]},
+                )
             )
         if not standing.remedied:
-            found.append(_("not every shortcoming named at the last review is remedied"))
+            found.append(("remedied", _("not every shortcoming named at the last review is remedied")))
         if standing.profile == P.COLLECTIVE and not standing.clean:
-            found.append(_("a subordinate unit or a member of the leadership collective was disciplined"))
+            found.append(
+                ("clean", _("a subordinate unit or a member of the leadership collective was disciplined"))
+            )
         if standing.profile in LEADERS and not standing.units_led:
             found.append(
-                _("the fields and units led did not all do every task with %(needed)s%% exceeded")
-                % {"needed": conditions["excellent_exceeded_percent"]}
+                (
+                    "units_led",
+                    _("the fields and units led did not all do every task with %(needed)s%% exceeded")
+                    % {"needed": conditions["excellent_exceeded_percent"]},
+                )
             )
     if level == passing:
         if tasks.not_done:
             found.append(
-                ngettext("%(n)d task not done", "%(n)d tasks not done", tasks.not_done)
-                % {"n": tasks.not_done}
+                (
+                    "not_done",
+                    ngettext("%(n)d task not done", "%(n)d tasks not done", tasks.not_done)
+                    % {"n": tasks.not_done},
+                )
             )
         late = tasks.percent(tasks.late)
         if late > conditions["late_max_percent"]:
             found.append(
-                _("%(late)s%% of the tasks late, at most %(allowed)s%% allowed")
-                % {"late": _percent(late), "allowed": conditions["late_max_percent"]}
+                (
+                    "late",
+                    _("%(late)s%% of the tasks late, at most %(allowed)s%% allowed")
+                    % {"late": _percent(late), "allowed": conditions["late_max_percent"]},
+                )
             )
     return found
 
@@ -210,6 +236,22 @@ def standing_of(subject: Subject, facts: Facts) -> Standing:
 
 def subject_outcome(subject: Subject, facts: Facts) -> Outcome:
     return outcome(standing_of(subject, facts), facts.rules.scoring, facts.rules.level_codes())
+
+
+def record_outcome(subject: Subject, facts: Facts) -> None:
+    """Keep on the subject, with each step, which conditions hold it below the band of its points
+    and whether it falls in the R366-RATE-3 gap, so the dashboard counts them without recomputing
+    (saved by the step that calls this)."""
+    rules = facts.rules
+    standing = standing_of(subject, facts)
+    result = outcome(standing, rules.scoring, rules.level_codes())
+    blocked = []
+    if result.band is not None and result.level != result.band and not result.cases:
+        blocked = [
+            code
+            for code, _why in unmet(result.band, standing, rules.scoring["conditions"], rules.level_codes())
+        ]
+    subject.scores = {**(subject.scores or {}), "blocked_by": blocked, "gap": result.gap}
 
 
 # -- guards ----------------------------------------------------------------------------------------
@@ -469,6 +511,9 @@ class QD366(Regime):
 
     def head_above_collective(self, subject, level, facts, levels_now):
         return head_above_collective(subject, level, facts, levels_now)
+
+    def record_outcome(self, subject, facts):
+        record_outcome(subject, facts)
 
     def decision_sort_key(self, subject):
         """R366-ORDER-3: leadership collectives, then members, then organizations, lower first."""

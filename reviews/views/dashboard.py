@@ -26,6 +26,7 @@ from reviews.access import MANAGING, VIEWING, season_scope
 from reviews.figures import ChildRow, LevelCounts
 from reviews.models import Notification, Season, SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit, state_label
+from reviews.views.dashboard_points import histogram_rows, points_figures
 
 MEMBER, ORGANIZATION = Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION
 S = Subject.State
@@ -60,6 +61,7 @@ class Figures:
     overdue: dict[str, int]
     follow_up: dict[str, int]
     level_codes: list[str] = field(default_factory=list)
+    points: dict | None = None  # QĐ 366 seasons: reviews/views/dashboard_points.py
 
     @property
     def previous_year(self) -> int:
@@ -92,6 +94,7 @@ def collect_figures(season: Season, unit: SeasonUnit, today: datetime.date | Non
         overdue=statistics.overdue(season, unit, today=today),
         follow_up=statistics.follow_up(season, unit),
         level_codes=season.rule_set.level_codes(),
+        points=points_figures(season, unit),
     )
 
 
@@ -259,6 +262,7 @@ def child_rows(figures: Figures) -> list[dict]:
                 "decided": child.states.get(S.DECIDED, 0),
                 "in_scope": in_scope,
                 "decided_percent": ratio(child.states.get(S.DECIDED, 0), in_scope),
+                "average_points": child.average_points,
             }
         )
     return rows
@@ -354,6 +358,13 @@ def dashboard(request, season, code):
             ORGANIZATION,
         ),
         "progress_chart": progress_chart("chart-progress", _("Party members by step"), figures, MEMBER),
+        "points_chart": bar_chart(
+            "chart-points",
+            _("Party members by points decided, %(year)s") % {"year": season.year},
+            histogram_rows(figures.points),
+        )
+        if figures.points
+        else None,
         "progress_rows": progress_rows,
         "progress_totals": progress_totals,
         "children": child_rows(figures),
