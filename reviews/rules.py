@@ -188,6 +188,21 @@ def outside_comment_problems(subject: Subject, facts: Facts) -> list[str]:
     return problems
 
 
+def residence_comment_note(subject: Subject, facts: Facts) -> tuple[str, str]:
+    """R366-REC-1: the comments of the party committee of the member's place of residence belong
+    in the record. The rule set's switch says what their absence does before a proposal: "warn"
+    (the default), "block", or nothing. Returns (what to do, the sentence)."""
+    mode = facts.rules.switches.get("residence_comment", "off")
+    if mode not in ("warn", "block") or not subject.is_member:
+        return "", ""
+    if "residence" in facts.outside_comments.get(subject.pk, set()):
+        return "", ""
+    return mode, _(
+        "The comments of the party committee where the member lives are not attached yet (Article 17, "
+        "Regulation 366-QĐ/TW): ask the residence committee for them and attach them on the member's page."
+    )
+
+
 # -- the quota (R-RATE-2) -----------------------------------------------------------------------------
 
 

@@ -90,8 +90,11 @@ def answer_suggestion(*, suggestion: Suggestion, actor, answer: str) -> Suggesti
 def attach_outside_comment(
     *, subject: Subject, actor, source: str, from_name: str, text: str, received_on: datetime.date
 ) -> FormerCellComment:
-    """R-SCOPE-4: the written comments of a former cell or of the cell of temporary registration."""
+    """R-SCOPE-4: the written comments of a former cell or of the cell of temporary registration;
+    R366-REC-1: those of the party committee of the member's place of residence."""
     allow(access.may_return_form(actor, subject))
+    if source not in FormerCellComment.Source.values:
+        raise WorkflowError([_("Say where the comments come from.")])
     if not text.strip() or not from_name.strip():
         raise WorkflowError([_("Give the cell the comments come from and the comments themselves.")])
     comment = FormerCellComment.objects.create(

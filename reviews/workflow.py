@@ -149,6 +149,9 @@ def blockers(
             subject, level, facts
         )
         verdict.warnings += rules.leave_notes(subject, facts) if subject.is_member else []
+        mode, note = rules.residence_comment_note(subject, facts)
+        if note and subject.state == S.REVIEWED:
+            (verdict.blockers if mode == "block" else verdict.warnings).append(note)
     elif step == "decide":
         verdict.blockers += _state_problem(subject, (S.PROPOSED,), label)
         verdict.blockers += rules.decision_order_problems(subject, facts)

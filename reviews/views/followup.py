@@ -1,5 +1,5 @@
-"""After and around the review: remediation plans (R-REC-3) and prerequisite collectives marked
-as reviewed (R-ORDER-4)."""
+"""After and around the review: remediation plans (R-REC-3), prerequisite collectives marked as
+reviewed (R-ORDER-4), and the members to commend (reviews/views/merit.py, R366-REC-3)."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from config.widgets import DateInput, date_placeholder
 from organizations.models import AffiliatedCollective
 from reviews import access, services
 from reviews.models import AffiliateReview, RemediationItem, RemediationPlan
+from reviews.views import merit
 from reviews.views.common import get_season, get_subject, get_unit, run_step
 
 ROWS = 5
@@ -130,4 +131,5 @@ urlpatterns = [
     path("ke-hoach/<int:subject>/", remediation, name="remediation"),
     path("ke-hoach/<int:subject>/muc/<int:item>/", remediation_item, name="remediation-item"),
     path("tien-quyet/<str:code>/", affiliates, name="affiliates"),
+    *merit.urlpatterns,
 ]

@@ -382,3 +382,41 @@ def test_r366_rate_9_a_unit_rated_below_its_head_is_flagged_when_the_unit_is_dec
         decisions=[workflow.DecisionInput(subject=fresh(cell))], actor=w.base_staff, reason="Đã cân nhắc"
     )
     assert fresh(cell).decided_level == "HTNV"
+
+
+def test_r366_rec_1_the_residence_committee_s_comments_warn_by_default_and_block_where_switched():
+    from reviews.defaults import shipped_rule_set
+    from reviews.models import RuleSet
+    from reviews.services import attach_outside_comment
+
+    w = world366()
+    _cell, members = reviewed_cell(w)
+    subject = members[2]
+    verdict = workflow.blockers(fresh(subject), "propose", actor=w.secretary, level="HTTNV")
+    assert verdict.allowed and any("nơi cư trú" in note for note in verdict.warnings)
+    attach_outside_comment(
+        subject=fresh(subject),
+        actor=w.secretary,
+        source="residence",
+        from_name="Chi bộ khu dân cư số 3",
+        text="Gương mẫu nơi cư trú",
+        received_on=datetime.date(2026, 11, 10),
+    )
+    verdict = workflow.blockers(fresh(subject), "propose", actor=w.secretary, level="HTTNV")
+    assert not any("nơi cư trú" in note for note in verdict.warnings)
+
+    strict = shipped_rule_set("qd366-hd43-2025")
+    strict.pk, strict.code, strict.is_default, strict.frozen_at = None, "tinh-366-cu-tru", False, None
+    strict.first_year = strict.last_year = None
+    strict.switches = {**strict.switches, "residence_comment": "block"}
+    strict.save()
+    w.season = open_season(
+        top_organization=w.province,
+        year=2027,
+        reference_date=datetime.date(2026, 11, 15),
+        rule_set=RuleSet.objects.get(pk=strict.pk),
+    )
+    _cell, members = reviewed_cell(w)
+    with pytest.raises(WorkflowError) as refused:
+        propose_one(members[2], w.secretary, "HTTNV")
+    assert any("nơi cư trú" in r for r in refused.value.reasons)
