@@ -22,6 +22,7 @@ def navigation(request):
             "decides": scope.has_role(
                 Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD, Role.Kind.COMMITTEE_LEADER
             ),
+            "prepares_seasons": scope.has_role(Role.Kind.PROVINCIAL_BOARD),
             "is_admin": user.is_staff,
         }
     }

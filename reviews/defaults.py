@@ -47,10 +47,20 @@ def default_rule_set():
     return rule_set
 
 
-def rule_set_for_year(year: int):
+def rule_set_for_year(year: int, among: list | None = None):
     """R-SET-1, R366-SET-1: the rule set a season of `year` opens under unless another is chosen:
-    QĐ 124 / HD 25 for 2023 and 2024, QĐ 366 / HD 43 from 2025 on."""
+    QĐ 124 / HD 25 for 2023 and 2024, QĐ 366 / HD 43 from 2025 on. `among`: every rule set,
+    loaded already by a page that lists them, to choose from without a query."""
     from django.db.models import Q
+
+    if among:
+        claimed = sorted(
+            (r for r in among if r.first_year is not None and r.first_year <= year <= (r.last_year or year)),
+            key=lambda r: (-r.first_year, r.pk),
+        )
+        chosen = claimed[0] if claimed else next((r for r in among if r.is_default), None)
+        if chosen is not None:
+            return chosen
 
     from reviews.models import RuleSet
 

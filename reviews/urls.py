@@ -6,6 +6,7 @@ from reviews.views.index import season_index
 app_name = "reviews"
 urlpatterns = [
     path("", season_index, name="index"),
+    path("", include("reviews.views.criteria")),
     path("<int:season>/", include(member.urlpatterns)),
     path("<int:season>/", include(cell.urlpatterns)),
     path("<int:season>/", include(staff.urlpatterns)),

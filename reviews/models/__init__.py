@@ -1,4 +1,5 @@
 from reviews.models.audit import AuditChain, Event
+from reviews.models.criteria import ScoringCriteria
 from reviews.models.forms import ReferenceItem, ReviewForm, Suggestion
 from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting, MeetingEntry
 from reviews.models.notifications import Notification
@@ -22,6 +23,7 @@ __all__ = [
     "RemediationPlan",
     "ReviewForm",
     "RuleSet",
+    "ScoringCriteria",
     "Season",
     "SeasonUnit",
     "Subject",
