@@ -1,6 +1,8 @@
-"""Review seasons for the demo province: the season under review on the seeding day, with work at
-every stage so that each demo login has something to do, and the year before it, decided. Which
-year that is, and on which days things happened, is members/demo_days.py's business.
+"""Review seasons for the demo province: the season under review on the seeding day, under QĐ 366 /
+HD 43 with scored work at every stage so that each demo login has something to do; the year
+before it, decided under QĐ 366 with points; and the year before that, decided under QĐ 124. Which
+years those are, and on which days things happened, is members/demo_days.py's business; how a
+QĐ 366 form is filled in, reviews/demo_points.py's.
 
 Everything this year goes through the workflow engine, as the pages would do it, with the demo
 users (and a secretary login per staged cell) as actors. Last year's results are recorded with
@@ -21,10 +23,14 @@ from members.services import acknowledge_pledge, save_pledge, submit_pledge
 from organizations.models import CELL_KINDS, AffiliatedCollective, Organization, Role
 from reviews import workflow
 from reviews.defaults import shipped_rule_set
+from reviews.demo_points import decided_points, demo_criteria, fill_366
 from reviews.facts import Facts
 from reviews.models import Season, SeasonUnit, Subject
+from reviews.regimes import regime_of
+from reviews.regimes.qd366 import found_cases
 from reviews.rules import form_items, level_problems, quota_limit
 from reviews.scope import open_season
+from reviews.scoring import Tasks
 from reviews.services import (
     attach_outside_comment,
     import_decided_results,
@@ -118,20 +124,37 @@ def seed_seasons(*, seed: int, days: DemoDays | None = None) -> dict[str, int]:
     cast = _cast()
     top = Organization.objects.get(depth=1, code="DEMO")
     year = days.year
-    # The demo still runs its seasons under QĐ 124 / HD 25 (opened deliberately under it) until its
-    # staged work is scored the QĐ 366 way.
-    rule_set = shipped_rule_set("qd124-hd25-2023")
+    # Two years back the province still rated under QĐ 124 (opened deliberately under it: the
+    # demo's years move with the day it is seeded); since then under QĐ 366, the rule set of the year.
+    with transaction.atomic():
+        earlier = open_season(
+            top_organization=top,
+            year=year - 2,
+            reference_date=days.reference(year - 2),
+            rule_set=shipped_rule_set("qd124-hd25-2023"),
+            actor=cast.admin,
+        )
+        import_decided_results(
+            season=earlier,
+            levels=_decided_levels(earlier, rng),
+            actor=cast.admin,
+            source=f"Kết quả xếp loại năm {year - 2} (nhập từ hồ sơ giấy)",
+        )
+    points_rules = shipped_rule_set("qd366-hd43-2025")
     with transaction.atomic():
         last = open_season(
             top_organization=top,
             year=year - 1,
             reference_date=days.reference(year - 1),
-            rule_set=rule_set,
+            rule_set=points_rules,
+            criteria=demo_criteria(),
             actor=cast.admin,
         )
+        levels = _decided_levels(last, rng)
         decided = import_decided_results(
             season=last,
-            levels=_decided_levels(last, rng),
+            levels=levels,
+            points={pk: decided_points(level, rng) for pk, level in levels.items()},
             actor=cast.admin,
             source=f"Kết quả xếp loại năm {year - 1} (nhập từ hồ sơ giấy)",
         )
@@ -141,7 +164,8 @@ def seed_seasons(*, seed: int, days: DemoDays | None = None) -> dict[str, int]:
             top_organization=top,
             year=year,
             reference_date=days.reference(year),
-            rule_set=rule_set,
+            rule_set=points_rules,
+            criteria=demo_criteria(),
             deadlines=days.deadlines(),
             actor=cast.admin,
         )
@@ -267,6 +291,8 @@ def _wanted_level(subject: Subject, rng: random.Random, facts: Facts) -> str:
     """The highest level, among a plausible wish, that the subject's record allows."""
     roll = rng.random()
     wish = "HTXSNV" if roll < 0.15 else "HTTNV" if roll < 0.92 else "HTNV"
+    if regime_of(subject.season.rule_set).uses_points:
+        return _wanted_with_points(subject, wish, facts)
     codes = subject.season.rule_set.level_codes()
     for level in codes[codes.index(wish) :]:
         # The agency rates its civil servants first; the demo assumes it matched (R-RATE-9).
@@ -277,8 +303,25 @@ def _wanted_level(subject: Subject, rng: random.Random, facts: Facts) -> str:
     return codes[-1]
 
 
+def _wanted_with_points(subject: Subject, wish: str, facts: Facts) -> str:
+    """Under QĐ 366: discipline decided this year is a KHTNV case (R366-RATE-7); HTXSNV needs last
+    year's shortcomings remedied (R366-RATE-2); the agency rated civil servants the same."""
+    if subject.profile and found_cases(subject, facts, Tasks()):
+        return "KHTNV"
+    total, done = facts.previous_remediation.get(subject.pk, (0, 0))
+    if wish == "HTXSNV" and total != done:
+        wish = "HTTNV"
+    subject.civil_service_level = wish if subject.is_civil_servant else ""
+    return wish
+
+
 def _fill(subject: Subject, actor, level: str, *, complete: bool = True) -> None:
     """Write the form as the author would; a draft stops half-way."""
+    if regime_of(subject.season.rule_set).uses_points:
+        if subject.is_member and found_cases(subject, Facts(subject.season, [subject]), Tasks()):
+            level = "KHTNV"  # discipline decided this year (R366-RATE-7): honest about it
+        fill_366(subject, actor, level, TEXTS, random.Random(subject.pk), complete=complete)
+        return
     grade, task_grade = GRADES_FOR[level]
     template = subject.season.rule_set.template(subject.form_code)
     items = list(form_items(template))
@@ -363,12 +406,6 @@ def _propose_collectives(season: Season, organization: Organization, actor, leve
             workflow.ProposalInput(subject=c, level=level) for c in _collectives(season, organization)
         ],
         actor=actor,
-    )
-
-
-def _decide_collectives(season: Season, organization: Organization, actor) -> None:
-    workflow.decide(
-        decisions=[workflow.DecisionInput(subject=c) for c in _collectives(season, organization)], actor=actor
     )
 
 
@@ -462,12 +499,15 @@ def _stage(season: Season, cast: Cast, rng: random.Random) -> None:
 
     # A cell already decided by the base committee, with its members (no HTXSNV yet, so the
     # quota meter of the next cell starts from its HTTNV).
+    # One batch: the engine checks and decides it in the regime's order (under QĐ 366 the members
+    # before their cell).
     _run_cell(season, decided_cell, rng, stop_at="proposed", any_excellent=False)
     _propose_collectives(season, decided_cell, cast.dangu)
-    _decide_collectives(season, decided_cell, cast.dangu)
-    ready = [_subject(season, pk=m.pk) for m in _members(season, decided_cell)]
+    ready = _collectives(season, decided_cell) + [
+        _subject(season, pk=m.pk) for m in _members(season, decided_cell)
+    ]
     workflow.decide(
-        decisions=[workflow.DecisionInput(subject=m) for m in ready if m.state == S.PROPOSED],
+        decisions=[workflow.DecisionInput(subject=s) for s in ready if s.state == S.PROPOSED],
         actor=cast.dangu,
     )
 

@@ -287,21 +287,29 @@ def _flag_following_year(subject: Subject, lowest: str) -> None:
 # table, which is filling in the same statement, made this quadratic: 500,000 rows ran for tens
 # of minutes.)
 IMPORT_DECISIONS = """
-INSERT INTO reviews_decision (subject_id, level, decider_id, decided_by_id, decided_at, rule_set_id, reason,
-                              status, end_reason, needs_commendation_review)
-SELECT s.id, s.decided_level, s.decider_id, %s, %s, %s, %s, 'valid', '', %s
+INSERT INTO reviews_decision (subject_id, level, points, decider_id, decided_by_id, decided_at, rule_set_id,
+                              reason, status, end_reason, needs_commendation_review)
+SELECT s.id, s.decided_level, s.decided_points, s.decider_id, %s, %s, %s, %s, 'valid', '', %s
 FROM reviews_subject s
 WHERE s.id IN ({ids}) AND s.decider_id IS NOT NULL
 """
 IMPORT_CHUNK = 5000
+IMPORT_POINTS = """
+UPDATE reviews_subject SET self_points = v.points, proposed_points = v.points, decided_points = v.points
+FROM ({rows}) AS v
+WHERE reviews_subject.id = v.id
+"""
 
 
 @transaction.atomic
-def import_decided_results(*, season: Season, levels: dict[int, str], actor, source: str) -> int:
+def import_decided_results(
+    *, season: Season, levels: dict[int, str], actor, source: str, points: dict | None = None
+) -> int:
     """Record results decided outside the app (an earlier season on paper or in Excel), so that
     comparisons (R-STAT-1), section III (R-FORM-6) and second-KHTNV flags (R-RATE-11) have last
-    year to look at. One event records the import; the guards of a live decision do not apply.
-    Subjects already decided are left as they are."""
+    year to look at; under a points regime, with the points decided where they are known. One
+    event records the import; the guards of a live decision do not apply. Subjects already decided
+    are left as they are."""
     from django.db import connection
 
     codes = set(season.rule_set.level_codes())
@@ -324,7 +332,12 @@ def import_decided_results(*, season: Season, levels: dict[int, str], actor, sou
                 state=Subject.State.DECIDED, self_level=level, proposed_level=level, decided_level=level
             )
             updated += chosen
+    scored = [(pk, points[pk]) for pk in updated if points and points.get(pk) is not None]
     with connection.cursor() as cursor:
+        for start in range(0, len(scored), IMPORT_CHUNK):
+            chunk = scored[start : start + IMPORT_CHUNK]
+            values = " UNION ALL ".join(["SELECT %s AS id, CAST(%s AS numeric) AS points"] * len(chunk))
+            cursor.execute(IMPORT_POINTS.format(rows=values), [x for pair in chunk for x in pair])
         for start in range(0, len(updated), IMPORT_CHUNK):
             chunk = updated[start : start + IMPORT_CHUNK]
             cursor.execute(

@@ -428,7 +428,8 @@ def decision_order_problems(subject: Subject, facts: Facts, decided_now: frozens
             )
             % {"n": len(children), "names": names(children)}
         )
-    members = waiting(facts.unit_members.get(subject.unit_id, []))
+    # A member not reviewed this season (absent, ill: R-SCOPE-6) is not waited for.
+    members = waiting([m for m in facts.unit_members.get(subject.unit_id, []) if m.state != S.ABSENT])
     if members:
         problems.append(
             ngettext(

@@ -150,6 +150,8 @@ PAGES = [
     Page("reviews:remediation", "subject_base", ok=BASE, label="base"),
     Page("reviews:affiliates", "unit_base", ok=BASE, label="base"),
     Page("reviews:affiliates", "unit_commune", ok=COMMUNE, label="commune"),
+    Page("reviews:merit", "unit_base", ok=BASE, label="base"),
+    Page("reviews:merit", "unit_province", ok=PROVINCE, label="province"),
     Page("reviews:blockers", "unit_cell", ok=CELL, label="cell"),
     Page("reviews:blockers", "unit_base", ok=BASE, label="base"),
     Page("reviews:blockers", "unit_commune", ok=COMMUNE, label="commune"),
