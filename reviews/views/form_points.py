@@ -25,7 +25,11 @@ def clean_tasks(data) -> tuple[dict | None, str | None]:
     """The task list posted by the form: rows of text, how the task ended and its products. Rows
     left empty are dropped; a row with text needs nothing else to be saved (the submission checks
     that every task says how it ended)."""
-    texts, statuses, products = data.getlist("task_text"), data.getlist("task_status"), data.getlist("task_products")
+    texts, statuses, products = (
+        data.getlist("task_text"),
+        data.getlist("task_status"),
+        data.getlist("task_products"),
+    )
     if not (len(texts) == len(statuses) == len(products)):
         return None, _("The task list was sent incomplete; reload the page and try again.")
     rows = []
@@ -67,7 +71,9 @@ def part_b(subject: Subject, facts: Facts, answers: dict) -> dict:
     rows = list((answers.get("B.I") or {}).get("tasks") or [])
     items, by_group = [], {g["key"]: None for g in groups(scoring)}
     for item in criteria_items(scoring, facts.season.criteria, subject.profile):
-        value, error = clean_points(typed.get(item.key, ""), item, scoring) if typed.get(item.key) else (None, "")
+        value, error = (
+            clean_points(typed.get(item.key, ""), item, scoring) if typed.get(item.key) else (None, "")
+        )
         if value is not None:
             by_group[item.group] = (by_group[item.group] or 0) + value
         items.append({"item": item, "typed": typed.get(item.key, ""), "points": value, "error": error})
