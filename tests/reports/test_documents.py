@@ -114,7 +114,9 @@ def make_world(extra_base_cells=3):
         members = [make_member(unit, "Hoàng", "Thị", given) for given in ("Thu", "Thủy")[: 1 + n % 2]]
         w.extra_cells.append((unit, members))
         w.extra_members += members
-    earlier = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    earlier = open_season_124(
+        top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15)
+    )
     cuong_2025 = Subject.objects.get(season=earlier, member=w.members1[4])
     ReviewForm.objects.create(
         subject=cuong_2025,

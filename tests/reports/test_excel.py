@@ -145,7 +145,9 @@ def test_r_stat_3_follow_up_figures(client, world):
 
 def test_the_previous_season_sits_beside_this_one(client, db):
     w = build_world(open_now=False)
-    previous = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    previous = open_season_124(
+        top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15)
+    )
     Subject.objects.filter(season=previous, kind=Subject.Kind.MEMBER).update(
         state=Subject.State.DECIDED, decided_level="HTTNV"
     )

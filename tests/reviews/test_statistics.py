@@ -114,7 +114,9 @@ def test_r_stat_queries_do_not_grow_with_the_subtree(db):
 
     w = build_world(open_now=False)
     open_season_124(top_organization=w.province, year=2024, reference_date=datetime.date(2024, 11, 15))
-    small = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    small = open_season_124(
+        top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15)
+    )
     for n in range(150):
         make_member(w.cell2 if n % 2 else w.base_cell, "Ngô", "Văn", f"Tư{n}")
     big = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)

@@ -158,7 +158,9 @@ def test_r_stat_1_not_rated_reasons_are_listed(client, db):
 
 def test_r_stat_1_compared_with_the_previous_season_side_by_side(client, db):
     w = build_world(open_now=False)
-    previous = open_season_124(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    previous = open_season_124(
+        top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15)
+    )
     Subject.objects.filter(season=previous, kind=Subject.Kind.MEMBER).update(
         state=Subject.State.DECIDED, decided_level="HTTNV"
     )
