@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from members.models import Pledge
 from reviews import workflow
 from reviews.models import Meeting, MeetingEntry, Subject
-from reviews.views.cell import quota_meters
+from reviews.views.cell.quota import quota_meters
 from tests.factories import make_member
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, fresh, give_pledge, review

@@ -1,0 +1,171 @@
+"""What the cell secretary's pages know about a cell: its subjects with one Facts for all of
+them, each member's next step and what blocks it, the badges' colours, the crumbs and the way
+back to the cell dashboard."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from members.models import Pledge
+from reviews import rules, workflow
+from reviews.access import season_scope
+from reviews.facts import Facts
+from reviews.models import Meeting, MeetingEntry, Season, SeasonUnit, Subject
+
+if TYPE_CHECKING:
+    from reviews.views.cell.forms import RowForm
+
+S = Subject.State
+
+# The step that comes next for a subject in each state (the dashboard's "what blocks").
+NEXT_STEP = {
+    S.DRAFT: "submit",
+    S.RETURNED: "submit",
+    S.SUBMITTED: "review",
+    S.ABSENT: "review",
+    S.REVIEWED: "propose",
+    S.PROPOSED: "decide",
+}
+
+# Bootstrap colour of each state's badge; the badge always carries the state's name too.
+STATE_TONES = {
+    S.DRAFT: "secondary",
+    S.RETURNED: "warning",
+    S.SUBMITTED: "info",
+    S.ABSENT: "warning",
+    S.REVIEWED: "primary",
+    S.PROPOSED: "primary",
+    S.DECIDED: "success",
+    S.EXCLUDED: "light",
+}
+
+PLEDGE_TONES = {
+    Pledge.State.DRAFT: "secondary",
+    Pledge.State.SUBMITTED: "info",
+    Pledge.State.ACKNOWLEDGED: "success",
+}
+
+
+def step_label(step: str) -> str:
+    return {
+        "submit": _("Submit the review"),
+        "review": _("Review at the meeting"),
+        "propose": _("Propose a rating"),
+        "decide": _("Decide the rating"),
+    }.get(step, step)
+
+
+@dataclass
+class Row:
+    """One subject of the cell as the pages show it."""
+
+    subject: Subject
+    verdict: rules.Verdict | None = None
+    pledge: Pledge | None = None
+    has_form: bool = False
+    entry: MeetingEntry | None = None
+    form: "RowForm | None" = None
+    refusals: list[str] = field(default_factory=list)  # the engine's reasons, after a refused save
+    notes: list[str] = field(default_factory=list)  # what a save did
+    saved: bool = False
+
+    @property
+    def step(self) -> str:
+        return NEXT_STEP.get(self.subject.state, "")
+
+    @property
+    def step_label(self) -> str:
+        return step_label(self.step) if self.step else ""
+
+    @property
+    def tone(self) -> str:
+        return STATE_TONES.get(self.subject.state, "secondary")
+
+    @property
+    def pledge_tone(self) -> str:
+        return PLEDGE_TONES.get(self.pledge.state, "secondary") if self.pledge else "secondary"
+
+    @property
+    def form_editable(self) -> bool:
+        return self.subject.state in workflow.EDITABLE
+
+    @property
+    def returnable(self) -> bool:
+        return self.subject.state == S.SUBMITTED
+
+
+@dataclass
+class Cell:
+    season: Season
+    unit: SeasonUnit
+    subjects: list[Subject]
+    facts: Facts
+    meeting: Meeting | None
+
+    @property
+    def members(self) -> list[Subject]:
+        """In-scope members in the Vietnamese order of names."""
+        return [s for s in self.subjects if s.is_member and s.in_scope]
+
+    @property
+    def out_of_scope(self) -> list[Subject]:
+        return [s for s in self.subjects if s.is_member and not s.in_scope]
+
+    @property
+    def collectives(self) -> list[Subject]:
+        """The cell itself first, then its committee (chi ủy) where it has one."""
+        found = [s for s in self.subjects if s.is_collective]
+        return sorted(found, key=lambda s: s.kind != Subject.Kind.ORGANIZATION)
+
+    @property
+    def organization(self) -> Subject | None:
+        return next((s for s in self.subjects if s.kind == Subject.Kind.ORGANIZATION), None)
+
+    def in_meeting_order(self) -> list[Subject]:
+        """R-ORDER-3: the head first, then the deputies, then the others by name."""
+        return sorted(self.members, key=lambda s: (s.position, s.sort_key, s.pk))
+
+    def row(self, subject: Subject, level: str = "") -> Row:
+        step = NEXT_STEP.get(subject.state)
+        verdict = workflow.blockers(subject, step, facts=self.facts, level=level) if step else None
+        return Row(
+            subject=subject,
+            verdict=verdict,
+            pledge=self.facts.pledges.get(subject.member_id) if subject.member_id else None,
+            has_form=subject.pk in self.facts.forms,
+            entry=self.facts.meeting_entries.get(subject.pk),
+        )
+
+
+def load_cell(season: Season, unit: SeasonUnit) -> Cell:
+    """The cell's subjects and one Facts for all of them: a fixed number of queries."""
+    subjects = list(
+        Subject.objects.filter(season=season, unit=unit).select_related("member").order_by("sort_key", "id")
+    )
+    for subject in subjects:
+        subject.season, subject.unit = season, unit
+    collective = next((s for s in subjects if s.kind == Subject.Kind.ORGANIZATION), None)
+    meeting = Meeting.objects.filter(collective=collective).first() if collective else None
+    return Cell(season=season, unit=unit, subjects=subjects, facts=Facts(season, subjects), meeting=meeting)
+
+
+def can_manage(request, season: Season, unit: SeasonUnit) -> bool:
+    return season_scope(request.user, season).can_manage_path(unit.path)
+
+
+def cell_crumbs(season: Season, unit: SeasonUnit, *, meeting: bool = False) -> list[dict]:
+    crumbs = [
+        {"name": _("Home"), "url": reverse("home")},
+        {"name": unit.name, "url": reverse("reviews:cell", args=[season.pk, unit.code])},
+    ]
+    if meeting:
+        crumbs.append({"name": _("Review meeting"), "url": ""})
+    return crumbs
+
+
+def back_to_cell(season: Season, unit: SeasonUnit, anchor: str = ""):
+    url = reverse("reviews:cell", args=[season.pk, unit.code])
+    return redirect(f"{url}#{anchor}" if anchor else url)

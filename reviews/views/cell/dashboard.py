@@ -1,0 +1,81 @@
+"""Page: the cell dashboard of the secretary (bí thư chi bộ): every member's state, what blocks
+their next step, their pledge, the cell's own report, and the out-of-scope members with their
+reason (R-SCOPE-2); and the return of a submitted review to its author.
+
+Views are thin: every step goes through reviews/workflow.py, every reason comes from it.
+"""
+
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from members.models import Pledge
+from reviews import workflow
+from reviews.models import Season, SeasonUnit, Subject
+from reviews.views.cell.common import STATE_TONES, back_to_cell, can_manage, cell_crumbs, load_cell
+from reviews.views.cell.quota import quota_meters
+from reviews.views.common import get_season, get_unit, run_step
+
+S = Subject.State
+
+
+def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
+    cell = load_cell(season, unit)
+    rows = [cell.row(s) for s in cell.members]
+    collective_rows = [cell.row(s) for s in cell.collectives]
+    counts = Counter(s.state for s in cell.members)
+    pledge_counts = Counter(r.pledge.state if r.pledge else "" for r in rows)
+    return {
+        "season": season,
+        "unit": unit,
+        "cell": cell,
+        "rows": rows,
+        "collective_rows": collective_rows,
+        "state_counts": [
+            (state, label, counts[state], STATE_TONES[state])
+            for state, label in S.choices
+            if counts.get(state)
+        ],
+        "pledge_counts": {
+            "missing": pledge_counts.get("", 0),
+            "draft": pledge_counts.get(Pledge.State.DRAFT, 0),
+            "submitted": pledge_counts.get(Pledge.State.SUBMITTED, 0),
+            "acknowledged": pledge_counts.get(Pledge.State.ACKNOWLEDGED, 0),
+        },
+        "out_of_scope": cell.out_of_scope,
+        "meters": quota_meters(season, cell.members),
+        "can_manage": can_manage(request, season, unit),
+        "crumbs": cell_crumbs(season, unit),
+    }
+
+
+@login_required
+@require_GET
+def cell_dashboard(request, season: int, code: str):
+    season = get_season(season)
+    unit = get_unit(request, season, code)
+    return render(request, "reviews/cell/dashboard.html", _dashboard_context(request, season, unit))
+
+
+@login_required
+@require_POST
+def return_form_view(request, season: int, code: str, pk: int):
+    """Send a submitted review back to its author, with the reason (it is notified to them)."""
+    season = get_season(season)
+    unit = get_unit(request, season, code, manage=True)
+    subject = get_object_or_404(
+        Subject.objects.select_related("season__rule_set", "unit", "decider", "member"),
+        season=season,
+        unit=unit,
+        pk=pk,
+    )
+    reason = request.POST.get("reason", "").strip()
+    run_step(
+        request,
+        lambda: workflow.return_form(subject=subject, actor=request.user, reason=reason),
+        success=_("The review of %(name)s was returned for rework.") % {"name": subject.name},
+    )
+    return back_to_cell(season, unit, f"subject-{subject.pk}")

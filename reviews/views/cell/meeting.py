@@ -1,0 +1,285 @@
+"""Page: the review meeting of a cell: the meeting record, then one row per member (head first,
+R-ORDER-3) with the outcome, comments, votes, the cell's assessment and the proposed level, saved
+per row (htmx) or all at once, with the live quota meter (R-RATE-2) and the circulation warning
+(R-ORDER-8).
+
+Views are thin: every step goes through reviews/workflow.py, every reason comes from it.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviews import rules, workflow
+from reviews.models import Meeting, Season, SeasonUnit, Subject
+from reviews.views.cell.common import Cell, Row, can_manage, cell_crumbs, load_cell
+from reviews.views.cell.forms import MeetingForm, RowForm
+from reviews.views.cell.quota import pending_levels, quota_meters
+from reviews.views.common import get_season, get_unit, run_step
+
+S = Subject.State
+
+
+def _cell_subject(cell: Cell, pk: int) -> Subject:
+    subject = next((s for s in cell.subjects if s.pk == pk), None)
+    if subject is None:
+        raise Http404
+    return subject
+
+
+def _meeting_initial(cell: Cell) -> dict:
+    meeting = cell.meeting
+    if meeting is None:
+        return {"total": len(cell.members) or None}
+    return {
+        "held_on": meeting.held_on,
+        "draft_circulated_on": meeting.draft_circulated_on,
+        "present": meeting.present,
+        "total": meeting.total,
+        "notes": meeting.notes,
+    }
+
+
+def _collective_open(cell: Cell) -> bool:
+    """Whether the cell's own review is still to be recorded with the meeting."""
+    organization = cell.organization
+    return organization is not None and organization.state in (S.SUBMITTED, S.ABSENT, *workflow.EDITABLE)
+
+
+def _meeting_rows(cell: Cell, *, data=None, read_only: bool) -> list[Row]:
+    rows = []
+    for subject in cell.in_meeting_order():
+        row = cell.row(subject)
+        row.form = RowForm(data, subject=subject, entry=row.entry, read_only=read_only)
+        rows.append(row)
+    return rows
+
+
+def _circulation_text(season: Season, held_on, circulated_on, meeting: Meeting | None) -> str:
+    if held_on and circulated_on:
+        return rules.circulation_warning(held_on, circulated_on, season.rule_set)
+    return meeting.circulation_warning if meeting else ""
+
+
+def _meeting_context(
+    request, season: Season, unit: SeasonUnit, *, header=None, row_data=None, cell: Cell | None = None
+) -> dict:
+    cell = cell or load_cell(season, unit)
+    manage = can_manage(request, season, unit)
+    header = header or MeetingForm(
+        initial=_meeting_initial(cell), season=season, with_collective=_collective_open(cell)
+    )
+    rows = _meeting_rows(cell, data=row_data, read_only=not manage)
+    pending = pending_levels(row_data, cell.members) if row_data is not None else {}
+    values = header.cleaned_data if header.is_bound and header.is_valid() else header.initial
+    organization = cell.organization
+    return {
+        "season": season,
+        "unit": unit,
+        "cell": cell,
+        "meeting": cell.meeting,
+        "header": header,
+        "rows": rows,
+        "collective_row": cell.row(organization) if organization else None,
+        "meters": quota_meters(season, cell.members, pending),
+        "meter_url": reverse("reviews:quota_meter", args=[season.pk, unit.code]),
+        "circulation_warning": _circulation_text(
+            season, values.get("held_on"), values.get("draft_circulated_on"), cell.meeting
+        ),
+        "can_manage": manage,
+        "crumbs": cell_crumbs(season, unit, meeting=True),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_page(request, season: int, code: str):
+    """GET: the meeting page. POST: save the meeting record (and the cell's own entry)."""
+    season = get_season(season)
+    if request.method != "POST":
+        unit = get_unit(request, season, code)
+        return render(request, "reviews/cell/meeting.html", _meeting_context(request, season, unit))
+    unit = get_unit(request, season, code, manage=True)
+    cell = load_cell(season, unit)
+    header = MeetingForm(request.POST, season=season, with_collective=_collective_open(cell))
+    organization = cell.organization
+    if organization is None:
+        raise Http404
+    if header.is_valid() and run_step(
+        request,
+        lambda: workflow.record_meeting(
+            collective=organization,
+            actor=request.user,
+            meeting=header.meeting_input(),
+            entries=header.collective_entries(organization),
+        ),
+        success=_("The meeting record is saved."),
+    ):
+        return redirect("reviews:meeting", season.pk, unit.code)
+    return render(
+        request, "reviews/cell/meeting.html", _meeting_context(request, season, unit, header=header)
+    )
+
+
+def _meeting_input(meeting: Meeting) -> workflow.MeetingInput:
+    return workflow.MeetingInput(
+        held_on=meeting.held_on,
+        present=meeting.present,
+        total=meeting.total,
+        draft_circulated_on=meeting.draft_circulated_on,
+        notes=meeting.notes,
+    )
+
+
+def _save_rows(request, cell: Cell, forms_: list[RowForm]) -> bool:
+    """Record the rows' entries in one meeting step, then their proposals in one proposal step."""
+    entries = [e for f in forms_ if (e := f.entry_input())]
+    proposals = [p for f in forms_ if (p := f.proposal_input())]
+    if not entries and not proposals:
+        messages.info(request, _("Nothing to save: choose an outcome or a proposed level first."))
+        return True
+    organization = cell.organization
+    if entries:
+        if cell.meeting is None or organization is None:
+            messages.error(request, _("Save the meeting record (date and attendance) first."))
+            return False
+        if not run_step(
+            request,
+            lambda: workflow.record_meeting(
+                collective=organization,
+                actor=request.user,
+                meeting=_meeting_input(cell.meeting),
+                entries=entries,
+            ),
+            success=ngettext("%(n)d review result recorded.", "%(n)d review results recorded.", len(entries))
+            % {"n": len(entries)},
+        ):
+            return False
+    if proposals:
+        return run_step(
+            request,
+            lambda: workflow.propose(proposals=proposals, actor=request.user),
+            success=ngettext("%(n)d rating proposed.", "%(n)d ratings proposed.", len(proposals))
+            % {"n": len(proposals)},
+        )
+    return True
+
+
+@login_required
+@require_POST
+def meeting_rows(request, season: int, code: str):
+    """Save every changed row at once (the page's main button, and the no-JavaScript path)."""
+    season = get_season(season)
+    unit = get_unit(request, season, code, manage=True)
+    cell = load_cell(season, unit)
+    row_forms = [
+        RowForm(request.POST, subject=s, entry=cell.facts.meeting_entries.get(s.pk))
+        for s in cell.in_meeting_order()
+    ]
+    if not all(f.is_valid() for f in row_forms):
+        messages.error(request, _("Some rows have values that cannot be saved; they are marked below."))
+    elif _save_rows(request, cell, row_forms):
+        return redirect("reviews:meeting", season.pk, unit.code)
+    return render(
+        request,
+        "reviews/cell/meeting.html",
+        _meeting_context(request, season, unit, row_data=request.POST),
+    )
+
+
+@login_required
+@require_POST
+def meeting_row(request, season: int, code: str, pk: int):
+    """Save one member's row. htmx gets the row back (with the engine's reasons when refused),
+    the other rows' states and blockers and the quota meter; others are redirected."""
+    season = get_season(season)
+    unit = get_unit(request, season, code, manage=True)
+    cell = load_cell(season, unit)
+    subject = _cell_subject(cell, pk)
+    if not subject.is_member or not subject.in_scope:
+        raise Http404
+    row_form = RowForm(request.POST, subject=subject, entry=cell.facts.meeting_entries.get(subject.pk))
+    saved = row_form.is_valid() and _save_rows(request, cell, [row_form])
+    if not request.htmx:
+        if not saved:  # the page again, with what was typed and why it was not saved
+            context = _meeting_context(request, season, unit, row_data=request.POST)
+            return render(request, "reviews/cell/meeting.html", context)
+        url = reverse("reviews:meeting", args=[season.pk, unit.code])
+        return redirect(f"{url}#row-{subject.pk}")
+    notes = list(messages.get_messages(request))  # shown in the row, not on the next page
+    cell = load_cell(season, unit)
+    fresh = _cell_subject(cell, pk)
+    pending = pending_levels(request.POST, cell.members)
+    rows = _meeting_rows(cell, read_only=False)
+    row = next(r for r in rows if r.subject.pk == pk)
+    if not saved:
+        row.form = RowForm(request.POST, subject=fresh, entry=row.entry)
+        row.form.is_valid()
+    row.refusals = [str(n) for n in notes if n.level_tag == "error"]
+    row.saved = saved and any(n.level_tag == "success" for n in notes)
+    row.notes = [str(n) for n in notes if n.level_tag != "error"]
+    return render(
+        request,
+        "reviews/cell/_meeting_row_response.html",
+        {
+            "season": season,
+            "unit": unit,
+            "row": row,
+            "others": [r for r in rows if r.subject.pk != pk],
+            "meters": quota_meters(season, cell.members, pending),
+            "meter_url": reverse("reviews:quota_meter", args=[season.pk, unit.code]),
+            "can_manage": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def quota_meter(request, season: int, code: str):
+    """The meter alone, counting the levels the page has chosen but not saved (htmx)."""
+    season = get_season(season)
+    unit = get_unit(request, season, code)
+    subjects = list(
+        Subject.objects.filter(season=season, unit=unit, kind=Subject.Kind.MEMBER).only(
+            "pk", "kind", "quota_key", "state", "proposed_level", "out_of_scope", "season_id", "unit_id"
+        )
+    )
+    for subject in subjects:
+        subject.season = season
+    return render(
+        request,
+        "reviews/cell/_quota_meter.html",
+        {
+            "meters": quota_meters(season, subjects, pending_levels(request.GET, subjects)),
+            "meter_url": reverse("reviews:quota_meter", args=[season.pk, unit.code]),
+        },
+    )
+
+
+@login_required
+@require_GET
+def circulation_check(request, season: int, code: str):
+    """R-ORDER-8 as the secretary types the dates (htmx): a warning, never a block."""
+    season = get_season(season)
+    get_unit(request, season, code)
+    dates = []
+    for name in ("held_on", "draft_circulated_on"):
+        try:
+            dates.append(forms.DateField(required=False).clean(request.GET.get(name, "")))
+        except forms.ValidationError:
+            dates.append(None)
+    held_on, circulated_on = dates
+    text = (
+        rules.circulation_warning(held_on, circulated_on, season.rule_set)
+        if held_on and circulated_on
+        else ""
+    )
+    return render(
+        request, "reviews/cell/_circulation_warning.html", {"circulation_warning": text, "season": season}
+    )

@@ -1,0 +1,118 @@
+"""The cell's quota meter (R-RATE-2): decided levels of each quota group, plus the levels this
+cell proposes or is about to propose."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from reviews import rules
+from reviews.models import QuotaGroup, Season, Subject
+
+S = Subject.State
+
+
+@dataclass
+class QuotaMeter:
+    """One quota group of the cell's members: the group's decided levels plus this cell's
+    proposed (or being proposed) levels, counted as if they were decided."""
+
+    key: str
+    count: rules.QuotaCount
+    from_here: int  # capped-level proposals of this cell included in the count
+
+    @property
+    def left(self) -> int:
+        return self.count.limit - self.count.capped
+
+    @property
+    def tone(self) -> str:
+        if self.count.exceeded:
+            return "danger"
+        if self.count.capped + 1 >= self.count.limit:
+            return "warning"  # the next one reaches (or passes) the limit
+        return "success"
+
+    @property
+    def status(self) -> str:
+        if self.count.exceeded:
+            return ngettext(
+                "Over the quota by %(n)d.", "Over the quota by %(n)d.", self.count.capped - self.count.limit
+            ) % {"n": self.count.capped - self.count.limit}
+        if self.left == 0:
+            return _("At the limit: no place left.")
+        return ngettext("%(n)d place left.", "%(n)d places left.", self.left) % {"n": self.left}
+
+    @property
+    def headline(self) -> str:
+        return _(
+            "%(capped_level)s %(count)d / at most %(limit)d (%(percent)s%% × %(base)d %(base_level)s)"
+        ) % {
+            "capped_level": self.count.capped_level,
+            "count": self.count.capped,
+            "limit": self.count.limit,
+            "percent": self.count.percent,
+            "base": self.count.base,
+            "base_level": self.count.base_level,
+        }
+
+    @property
+    def bar_percent(self) -> int:
+        if self.count.limit <= 0:
+            return 100 if self.count.capped else 0
+        return min(100, round(self.count.capped * 100 / self.count.limit))
+
+
+def quota_meters(season: Season, subjects, pending: dict[int, str] | None = None) -> list[QuotaMeter]:
+    """One meter per quota group of the given member subjects, in two queries.
+
+    Counted: every subject of the group decided so far, plus, for the given subjects not yet
+    decided, the level in `pending` (what the page is about to propose) or else their proposal.
+    Other cells' proposals are not counted: only decisions are final."""
+    pending = pending or {}
+    members = [s for s in subjects if s.is_member and s.in_scope and s.quota_key]
+    keys = sorted({s.quota_key for s in members})
+    if not keys:
+        return []
+    quota = season.rule_set.quota
+    counted_levels = (quota["capped_level"], quota["base_level"])
+    decided: dict[str, Counter] = defaultdict(Counter)
+    for row in (
+        Subject.objects.filter(
+            season=season, quota_key__in=keys, state=S.DECIDED, decided_level__in=counted_levels
+        )
+        .values("quota_key", "decided_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        decided[row["quota_key"]][row["decided_level"]] = row["n"]
+    labels = dict(QuotaGroup.objects.filter(season=season, key__in=keys).values_list("key", "label"))
+    here: dict[str, list[str]] = defaultdict(list)
+    for subject in members:
+        if subject.state == S.DECIDED:
+            continue  # already in the decided counts
+        if subject.state != S.PROPOSED and subject.pk in pending:
+            level = pending[subject.pk]
+        else:
+            level = subject.proposed_level if subject.state == S.PROPOSED else ""
+        if level:
+            here[subject.quota_key].append(level)
+    meters = []
+    for key in keys:
+        levels = [level for level, n in decided[key].items() for _i in range(n)] + here[key]
+        count = rules.quota_count(labels.get(key, key), levels, quota)
+        from_here = sum(1 for level in here[key] if level == quota["capped_level"])
+        meters.append(QuotaMeter(key=key, count=count, from_here=from_here))
+    return meters
+
+
+def pending_levels(data, subjects) -> dict[int, str]:
+    """The proposed levels a page has chosen but not saved, from `<subject id>-level` fields."""
+    found = {}
+    for subject in subjects:
+        value = data.get(f"{subject.pk}-level")
+        if value is not None:
+            found[subject.pk] = value if value in subject.season.rule_set.level_codes() else ""
+    return found

@@ -1,0 +1,36 @@
+"""Pages for committee staff: the approval queue (queue.py, with its quota meter in quota.py), a
+subject's page (subject.py), and who blocks whom (blockers.py).
+
+Every list here builds ONE `Facts` for the subjects it shows, so its queries do not grow with
+the number of rows; the reasons shown come from the engine (`workflow.blockers`, `rules`).
+"""
+
+from django.urls import path
+
+from reviews.views.staff.blockers import blockers_board
+from reviews.views.staff.queue import queue, queue_decide, queue_quota
+from reviews.views.staff.subject import (
+    subject_cancel,
+    subject_outside_comment,
+    subject_page,
+    subject_propose,
+    subject_reopen,
+    subject_return_proposal,
+    subject_suggest,
+)
+
+urlpatterns = [
+    path("duyet/", queue, name="queue"),
+    path("duyet/chi-tieu/", queue_quota, name="queue_quota"),
+    path("duyet/quyet-dinh/", queue_decide, name="queue_decide"),
+    path("doi-tuong/<int:subject>/", subject_page, name="subject"),
+    path("doi-tuong/<int:subject>/de-xuat/", subject_propose, name="subject_propose"),
+    path("doi-tuong/<int:subject>/tra-lai-de-xuat/", subject_return_proposal, name="subject_return_proposal"),
+    path("doi-tuong/<int:subject>/mo-lai/", subject_reopen, name="subject_reopen"),
+    path("doi-tuong/<int:subject>/huy-ket-qua/", subject_cancel, name="subject_cancel"),
+    path("doi-tuong/<int:subject>/goi-y/", subject_suggest, name="subject_suggest"),
+    path(
+        "doi-tuong/<int:subject>/y-kien-chi-bo-khac/", subject_outside_comment, name="subject_outside_comment"
+    ),
+    path("tien-do/<str:code>/", blockers_board, name="blockers"),
+]

@@ -1,0 +1,166 @@
+"""Page: who blocks whom: for each organization directly under a unit, its step, what holds it
+and its members per state, in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from organizations.models import Organization
+from reviews import figures as statistics
+from reviews import rules, workflow
+from reviews.access import season_scope
+from reviews.facts import REVIEW_DONE, Facts
+from reviews.models import SeasonUnit, Subject
+from reviews.views.common import get_season, get_unit
+from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
+from reviews.views.staff.queue import deciding_units
+
+S = Subject.State
+
+
+@dataclass
+class BoardRow:
+    unit: SeasonUnit
+    organization: Subject | None
+    leadership: Subject | None
+    holds: list[str]
+    warnings: list[str]
+    leadership_holds: list[str]
+    member_states: list[tuple[str, str, int]]
+    members_in_scope: int
+    members_decided: int
+    members_out: int
+    has_children: bool
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def decided_percent(self) -> int:
+        return round(100 * self.members_decided / self.members_in_scope) if self.members_in_scope else 0
+
+
+def _holds(subject: Subject | None, facts: Facts, *, leadership: bool = False) -> tuple[list[str], list[str]]:
+    """What keeps a collective from its next step and from its rating: its review not recorded,
+    the engine's blockers for the next step, the prerequisite collectives (R-ORDER-4) and the
+    subordinate organizations not yet rated (R-ORDER-5). A leadership collective's own state is
+    shown beside its organization's, so only the engine's blockers of its next step are added."""
+    if subject is None or not subject.in_scope or subject.state == S.DECIDED:
+        return [], []
+    holds, warnings = [], []
+    if subject.state not in REVIEW_DONE and not leadership:
+        holds.append(
+            _("%(name)s: the collective review is not recorded yet (now: %(state)s).")
+            % {"name": subject.name, "state": subject.get_state_display()}
+        )
+    for step in NEXT_STEPS.get(subject.state, []):
+        if step in ("submit", "return"):
+            continue  # the report's own gaps are its author's business, not what holds the unit
+        verdict = workflow.blockers(subject, step, facts=facts)
+        holds += verdict.blockers
+        warnings += verdict.warnings
+    if not leadership:
+        holds += rules.affiliate_problems(subject, facts)
+        holds += rules.decision_order_problems(subject, facts)
+    return list(dict.fromkeys(holds)), list(dict.fromkeys(warnings))
+
+
+def _member_states(season, unit: SeasonUnit) -> dict[str, dict[str, int]]:
+    """child path → {state: members}, in-scope members only. One query."""
+    width = len(unit.path) + Organization.steplen
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for child_path, state, n in (
+        Subject.objects.filter(
+            season=season, path__startswith=unit.path, kind=Subject.Kind.MEMBER, out_of_scope=""
+        )
+        .exclude(unit=unit)
+        .annotate(child_path=Substr("path", 1, width))
+        .values_list("child_path", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        found[child_path][state] = n
+    return found
+
+
+def _board_crumbs(request, season, unit: SeasonUnit) -> list[dict]:
+    scope = season_scope(request.user, season)
+    step = Organization.steplen
+    prefixes = [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
+    chain = SeasonUnit.objects.filter(season=season, path__in=prefixes).order_by("path")
+    return [
+        {"name": u.name, "url": reverse("reviews:blockers", args=[season.pk, u.code])}
+        for u in chain
+        if scope.can_view_path(u.path)
+    ]
+
+
+@login_required
+@require_GET
+def blockers_board(request, season, code):
+    """For each organization directly under `code`: its step, what holds it, its members per
+    state. A fixed number of queries whatever the number of organizations."""
+    season = get_season(season)
+    unit = get_unit(request, season, code)
+    children = statistics.by_child(season, unit)
+    child_units = [row.unit for row in children]
+    collectives = {
+        (s.unit_id, s.kind): s
+        for s in Subject.objects.filter(season=season, unit__in=[unit, *child_units])
+        .exclude(kind=Subject.Kind.MEMBER)
+        .select_related("unit", "decider")
+    }
+    for subject in collectives.values():
+        subject.season = season
+    facts = Facts(season, list(collectives.values()))
+    with_children = set(
+        SeasonUnit.objects.filter(season=season, parent__in=child_units).values_list("parent_id", flat=True)
+    )
+    member_states = _member_states(season, unit)
+    rows = []
+    for child in children:
+        organization = collectives.get((child.unit.pk, Subject.Kind.ORGANIZATION))
+        leadership = collectives.get((child.unit.pk, Subject.Kind.LEADERSHIP))
+        holds, warnings = _holds(organization, facts)
+        more, more_warnings = _holds(leadership, facts, leadership=True)
+        states = member_states.get(child.unit.path, {})
+        rows.append(
+            BoardRow(
+                unit=child.unit,
+                organization=organization,
+                leadership=leadership,
+                holds=holds,
+                warnings=list(dict.fromkeys(warnings + more_warnings)),
+                leadership_holds=[h for h in more if h not in holds],
+                member_states=[(s.value, s.label, states[s]) for s in STATE_ORDER if states.get(s)],
+                members_in_scope=sum(states.values()),
+                members_decided=states.get(S.DECIDED, 0),
+                members_out=sum(child.members.out_of_scope.values()),
+                has_children=child.unit.pk in with_children,
+                flags=flag_labels(organization) if organization else [],
+            )
+        )
+    own = collectives.get((unit.pk, Subject.Kind.ORGANIZATION))
+    own_holds, own_warnings = _holds(own, facts)
+    units = deciding_units(request.user, season)
+    return render(
+        request,
+        "reviews/staff/blockers.html",
+        {
+            "season": season,
+            "unit": unit,
+            "own": own,
+            "own_leadership": collectives.get((unit.pk, Subject.Kind.LEADERSHIP)),
+            "own_holds": own_holds,
+            "own_warnings": own_warnings,
+            "rows": rows,
+            "held": sum(1 for r in rows if r.holds or r.leadership_holds),
+            "crumbs": _board_crumbs(request, season, unit),
+            "has_queue": bool(units) or season_scope(request.user, season).everything,
+        },
+    )

@@ -1,0 +1,31 @@
+"""What the committee staff's pages share: the order of work, the step that comes next from
+each state, and the labels of the flags the rules set on a subject."""
+
+from django.utils.translation import gettext_lazy
+
+from reviews.models import Subject
+
+S = Subject.State
+# The order of work, for sorting and for counting subjects per step.
+STATE_ORDER = [S.DRAFT, S.RETURNED, S.SUBMITTED, S.ABSENT, S.REVIEWED, S.PROPOSED, S.DECIDED]
+# The step that comes next from each state (the engine's step names).
+NEXT_STEPS = {
+    S.DRAFT: ["submit"],
+    S.RETURNED: ["submit"],
+    S.SUBMITTED: ["review", "return"],
+    S.ABSENT: ["review"],
+    S.REVIEWED: ["propose"],
+    S.PROPOSED: ["decide"],
+}
+FLAG_LABELS = {
+    "second_khtnv": gettext_lazy(
+        "Second consecutive year not completing tasks: the cell considers removal from the roll (R-RATE-11)."
+    ),
+    "rerate_case_by_case": gettext_lazy(
+        "Re-rated case by case after a violation found and remedied by the member (R-RATE-4)."
+    ),
+}
+
+
+def flag_labels(subject: Subject) -> list[str]:
+    return [str(FLAG_LABELS.get(key, key)) for key, value in subject.flags.items() if value]

@@ -1,0 +1,322 @@
+"""Page: the approval queue of committee staff: the subjects whose rating their committee
+decides, filtered and sorted, with the quota meter, and the decision of the ticked proposals.
+
+The list builds ONE `Facts` for the subjects it shows, so its queries do not grow with the
+number of rows; the reasons shown come from the engine (`workflow.blockers`, `rules`).
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from organizations.models import Kind
+from reviews import access, rules, workflow
+from reviews.access import season_scope
+from reviews.facts import Facts
+from reviews.models import SeasonUnit, Subject
+from reviews.views.common import SUBJECT_RELATED, get_season, level_choices, run_step, visible_subjects
+from reviews.views.staff.common import STATE_ORDER, flag_labels
+from reviews.views.staff.quota import quota_meters
+
+S = Subject.State
+PAGE_SIZE = 50
+SELECTION_KEY = "kd_queue_selection"
+KIND_ORDER = [Subject.Kind.ORGANIZATION, Subject.Kind.LEADERSHIP, Subject.Kind.MEMBER]
+
+
+def _state_rank():
+    return Case(
+        *[When(state=s, then=Value(i)) for i, s in enumerate(STATE_ORDER)],
+        default=Value(len(STATE_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def _kind_rank():
+    return Case(
+        *[When(kind=k, then=Value(i)) for i, k in enumerate(KIND_ORDER)],
+        default=Value(len(KIND_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def _int_list(values) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+def deciding_units(user, season) -> list[SeasonUnit]:
+    """The units whose decisions the user enters (staff) or follows (committee leaders), and the
+    base cells whose officers decide their own members (R-STEP-2). One query."""
+    scope = season_scope(user, season)
+    committees = [p for kind, p in scope.roles if kind in access.STAFF | access.VIEWING]
+    cells = [p for kind, p in scope.roles if kind in access.CELL_OFFICERS]
+    if not committees and not cells:
+        return []
+    return list(
+        SeasonUnit.objects.filter(season=season)
+        .filter(Q(path__in=committees) | Q(path__in=cells, kind=Kind.BASE_CELL))
+        .order_by("path")
+    )
+
+
+def queue_subjects(request, season, units: list[SeasonUnit]):
+    """In-scope subjects the user may see whose deciding unit (access.deciding_unit) is one of
+    `units`."""
+    subjects = visible_subjects(request, season).filter(out_of_scope="").exclude(decider=None)
+    if season_scope(request.user, season).everything:
+        return subjects
+    ids = [u.pk for u in units]
+    rerate = Q(flags__has_key="rerate_case_by_case") & Q(decider__parent_id__isnull=False)
+    return subjects.filter((Q(decider__in=ids) & ~rerate) | (rerate & Q(decider__parent_id__in=ids)))
+
+
+def _queue_units_or_404(request, season) -> list[SeasonUnit]:
+    units = deciding_units(request.user, season)
+    if not units and not season_scope(request.user, season).everything:
+        raise Http404
+    return units
+
+
+class QueueFilter(forms.Form):
+    SORTS = [
+        ("name", gettext_lazy("Name")),
+        ("org", gettext_lazy("Organization")),
+        ("state", gettext_lazy("State")),
+    ]
+
+    org = forms.ChoiceField(label=gettext_lazy("Organization"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    level = forms.ChoiceField(label=gettext_lazy("Proposed level"), required=False)
+    flagged = forms.BooleanField(label=gettext_lazy("Only those flagged by a rule"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), choices=SORTS, required=False)
+
+    def __init__(self, data, *, season, organizations):
+        super().__init__(data)
+        self.fields["org"].choices = [("", _("All organizations"))] + organizations
+        self.fields["state"].choices = [("all", _("All states"))] + [(s.value, s.label) for s in STATE_ORDER]
+        self.fields["level"].choices = [("", _("Any level"))] + level_choices(season)
+
+
+def _filter_data(request) -> QueryDict:
+    data = request.GET.copy()
+    if "state" not in data:
+        data["state"] = S.PROPOSED  # what awaits a decision
+    return data
+
+
+def _organization_choices(base, chosen: SeasonUnit | None) -> list[tuple[str, str]]:
+    """The units that hold subjects of the queue (one query), plus the one chosen by a link."""
+    rows = list(
+        base.order_by("unit__path").values_list("unit__code", "unit__name", "unit__path").distinct()[:500]
+    )
+    choices = [(code, name) for code, name, _path in rows]
+    if chosen is not None and chosen.code not in {c for c, _n in choices}:
+        choices.insert(0, (chosen.code, chosen.name))
+    return choices
+
+
+def _chosen_unit(request, season, code: str) -> SeasonUnit | None:
+    if not code:
+        return None
+    unit = SeasonUnit.objects.filter(season=season, code=code).first()
+    if unit is None or not season_scope(request.user, season).can_view_path(unit.path):
+        return None
+    return unit
+
+
+@dataclass
+class QueueRow:
+    subject: Subject
+    verdict: rules.Verdict
+    flags: list[str]
+    can_decide: bool
+    checked: bool = False
+    level: str = ""
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.verdict.blockers or self.verdict.warnings or self.flags)
+
+    @property
+    def awaiting(self) -> bool:
+        return self.subject.state == S.PROPOSED
+
+
+def _rows(user, season, subjects: list[Subject]) -> list[QueueRow]:
+    """Blockers for deciding each proposal, from one Facts for all of them."""
+    facts = Facts(season, subjects)
+    rows = []
+    for subject in subjects:
+        subject.season = season
+        proposed = subject.state == S.PROPOSED
+        verdict = workflow.blockers(subject, "decide", facts=facts) if proposed else rules.Verdict()
+        rows.append(
+            QueueRow(
+                subject=subject,
+                verdict=verdict,
+                flags=flag_labels(subject),
+                can_decide=proposed and access.may_decide(user, subject) is None,
+            )
+        )
+    return rows
+
+
+def _counted_levels(rows: list[QueueRow], levels: dict[int, str], checked: set[int]) -> dict[int, str]:
+    """The proposals the meter adds: the checked ones, or every one shown when none is checked."""
+    proposals = [r.subject for r in rows if r.awaiting]
+    chosen = [s for s in proposals if s.pk in checked] or proposals
+    return {s.pk: levels.get(s.pk) or s.proposed_level for s in chosen}
+
+
+def _queue_query(data) -> str:
+    """The filter part of a query string (for links back to the same view of the queue)."""
+    keep = QueryDict(mutable=True)
+    for name in ("org", "state", "level", "flagged", "sort", "page"):
+        if data.get(name):
+            keep[name] = data[name]
+    return keep.urlencode()
+
+
+@login_required
+@require_GET
+def queue(request, season):
+    season = get_season(season)
+    units = _queue_units_or_404(request, season)
+    base = queue_subjects(request, season, units)
+    data = _filter_data(request)
+    chosen = _chosen_unit(request, season, data.get("org", ""))
+    filters = QueueFilter(data, season=season, organizations=_organization_choices(base, chosen))
+    filters.is_valid()
+    wanted = filters.cleaned_data if filters.is_bound else {}
+    subjects = base.select_related("unit", "decider__parent", "member")
+    if chosen is not None:
+        subjects = subjects.filter(path__startswith=chosen.path)
+    if wanted.get("state") and wanted["state"] != "all":
+        subjects = subjects.filter(state=wanted["state"])
+    if wanted.get("level"):
+        subjects = subjects.filter(proposed_level=wanted["level"])
+    sort = wanted.get("sort") or "name"
+    order = {
+        "name": ("sort_key", "name", "pk"),
+        "org": ("path", "kind_rank", "position", "sort_key", "pk"),
+        "state": ("state_rank", "path", "sort_key", "pk"),
+    }[sort]
+    subjects = subjects.annotate(state_rank=_state_rank(), kind_rank=_kind_rank()).order_by(*order)
+    if wanted.get("flagged"):
+        # The rules decide what is flagged: evaluate them on the whole filtered set (one Facts).
+        rows = [r for r in _rows(request.user, season, list(subjects)) if r.flagged]
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page_rows = list(page.object_list)
+    else:
+        page = Paginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
+        page_rows = _rows(request.user, season, list(page.object_list))
+    selection = _restore_selection(request, season)
+    checked = set(selection.get("subjects", []))
+    levels = {int(k): v for k, v in selection.get("levels", {}).items()}
+    for row in page_rows:
+        row.checked = row.can_decide and row.subject.pk in checked
+        row.level = levels.get(row.subject.pk, "")
+    shown = [r.subject for r in page_rows]
+    meters = quota_meters(season, shown, _counted_levels(page_rows, levels, checked))
+    return render(
+        request,
+        "reviews/staff/queue.html",
+        {
+            "season": season,
+            "units": units,
+            "filters": filters,
+            "page": page,
+            "rows": page_rows,
+            "meters": meters,
+            "meter_selected": bool(checked & {r.subject.pk for r in page_rows}),
+            "meter_adding": sum(m.adding for m in meters),
+            "can_decide_any": any(r.can_decide for r in page_rows),
+            "levels": level_choices(season),
+            "reason": selection.get("reason", ""),
+            "query": _queue_query(request.GET),
+            "page_query": _queue_query({k: v for k, v in request.GET.items() if k != "page"}),
+        },
+    )
+
+
+def _restore_selection(request, season) -> dict:
+    """What was ticked before a refused decision, so the user can fix it and try again."""
+    selection = request.session.pop(SELECTION_KEY, None) or {}
+    return selection if selection.get("season") == season.pk else {}
+
+
+@login_required
+@require_GET
+def queue_quota(request, season):
+    """The quota meter for the rows of a queue page and the ones ticked (htmx partial)."""
+    season = get_season(season)
+    units = _queue_units_or_404(request, season)
+    shown_ids = _int_list(request.GET.getlist("shown"))[:PAGE_SIZE]
+    shown = list(
+        queue_subjects(request, season, units)
+        .filter(pk__in=shown_ids)
+        .select_related("unit", "decider__parent")
+    )
+    checked = set(_int_list(request.GET.getlist("subject")))
+    levels = {s.pk: request.GET.get(f"level-{s.pk}", "") for s in shown}
+    rows = [QueueRow(s, rules.Verdict(), [], s.state == S.PROPOSED) for s in shown]
+    meters = quota_meters(season, shown, _counted_levels(rows, levels, checked))
+    return render(
+        request,
+        "reviews/staff/_quota_meter.html",
+        {
+            "meters": meters,
+            "meter_selected": bool(checked & {s.pk for s in shown}),
+            "meter_adding": sum(m.adding for m in meters),
+        },
+    )
+
+
+@login_required
+@require_POST
+def queue_decide(request, season):
+    """Decide the ticked proposals, all or nothing (workflow.decide); refusals are shown as the
+    engine words them, and the selection is kept for another try."""
+    season = get_season(season)
+    back = reverse("reviews:queue", args=[season.pk])
+    query = _queue_query(QueryDict(request.POST.get("query", "")))
+    back += f"?{query}" if query else ""
+    ids = list(dict.fromkeys(_int_list(request.POST.getlist("subject"))))
+    if not ids:
+        messages.error(request, _("Tick the ratings to decide first."))
+        return redirect(back)
+    subjects = list(visible_subjects(request, season).filter(pk__in=ids).select_related(*SUBJECT_RELATED))
+    if len(subjects) != len(ids):
+        raise Http404
+    for subject in subjects:
+        access.require(access.may_decide(request.user, subject))
+    levels = {s.pk: request.POST.get(f"level-{s.pk}", "").strip() for s in subjects}
+    reason = request.POST.get("reason", "").strip()
+    decided = run_step(
+        request,
+        lambda: workflow.decide(
+            decisions=[workflow.DecisionInput(subject=s, level=levels[s.pk]) for s in subjects],
+            actor=request.user,
+            reason=reason,
+        ),
+        success=ngettext("%(n)d rating decided.", "%(n)d ratings decided.", len(subjects))
+        % {"n": len(subjects)},
+    )
+    if not decided:
+        request.session[SELECTION_KEY] = {
+            "season": season.pk,
+            "subjects": ids,
+            "levels": {str(k): v for k, v in levels.items() if v},
+            "reason": reason,
+        }
+    return redirect(back)

@@ -1,0 +1,61 @@
+"""The quota meter of the approval queue (R-RATE-2): what each quota group has decided, and what
+it would have with the proposals counted."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from reviews import rules
+from reviews.models import QuotaGroup, Subject
+
+S = Subject.State
+
+
+@dataclass
+class QuotaMeter:
+    """One quota group (R-RATE-2): what is decided, and what it would be with `adding` more."""
+
+    key: str
+    decided: rules.QuotaCount
+    planned: rules.QuotaCount
+    adding: int
+    exceed_with_reason: bool
+
+    @property
+    def percent_used(self) -> int:
+        if self.planned.limit == 0:
+            return 100 if self.planned.capped else 0
+        return min(100, round(100 * self.planned.capped / self.planned.limit))
+
+
+def quota_meters(season, shown: list[Subject], counted: dict[int, str]) -> list[QuotaMeter]:
+    """The quota groups of the subjects shown: levels decided in each group, then the same with
+    the levels of the `counted` proposals (subject id → level) added. Two queries."""
+    keys = sorted({s.quota_key for s in shown if s.quota_key})
+    if not keys:
+        return []
+    quota = season.rule_set.quota
+    labels = dict(QuotaGroup.objects.filter(season=season, key__in=keys).values_list("key", "label"))
+    decided: dict[str, list[str]] = defaultdict(list)
+    for key, level, n in (
+        Subject.objects.filter(season=season, quota_key__in=keys, state=S.DECIDED)
+        .values_list("quota_key", "decided_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        decided[key] += [level] * n
+    meters = []
+    for key in keys:
+        label = labels.get(key, key)
+        adding = [counted[s.pk] for s in shown if s.quota_key == key and s.pk in counted]
+        meters.append(
+            QuotaMeter(
+                key=key,
+                decided=rules.quota_count(label, decided[key], quota),
+                planned=rules.quota_count(label, decided[key] + adding, quota),
+                adding=len(adding),
+                exceed_with_reason=bool(quota.get("exceed_with_reason")),
+            )
+        )
+    return meters

@@ -1,0 +1,333 @@
+"""Page: one subject for committee staff: its state, what the rules say about its next steps,
+its history, and the actions their role allows (propose, return, reopen, cancel, suggest,
+attach a former cell's comments)."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from config.widgets import DateInput
+from reviews import access, rules, services, workflow
+from reviews.access import season_scope
+from reviews.facts import Facts
+from reviews.models import (
+    Event,
+    FormerCellComment,
+    MeetingEntry,
+    QuotaGroup,
+    RemediationPlan,
+    SeasonUnit,
+    Subject,
+)
+from reviews.views.common import get_season, get_subject, level_choices, run_step, state_label
+from reviews.views.staff.common import NEXT_STEPS, flag_labels
+
+S = Subject.State
+STEP_NAMES = {
+    "submit": gettext_lazy("Submit the review"),
+    "review": gettext_lazy("Record the review meeting"),
+    "return": gettext_lazy("Return the review for rework"),
+    "propose": gettext_lazy("Propose a rating"),
+    "decide": gettext_lazy("Decide the rating"),
+}
+ACTION_LABELS = {
+    "choose_form": gettext_lazy("Form chosen"),
+    "submit": gettext_lazy("Review submitted"),
+    "return": gettext_lazy("Review returned for rework"),
+    "review": gettext_lazy("Reviewed at the meeting"),
+    "absent": gettext_lazy("Marked as not reviewed"),
+    "correct_review": gettext_lazy("Meeting record corrected"),
+    "propose": gettext_lazy("Rating proposed"),
+    "return_proposal": gettext_lazy("Proposal returned"),
+    "decide": gettext_lazy("Rating decided"),
+    "reopen": gettext_lazy("Decision reopened"),
+    "cancel": gettext_lazy("Decision cancelled"),
+    "rerate": gettext_lazy("Re-rated for a past violation"),
+    "suggest": gettext_lazy("Review suggestion issued"),
+    "outside_comment": gettext_lazy("Comments from another cell attached"),
+    "remediation_plan": gettext_lazy("Remediation plan submitted"),
+}
+
+
+class ReasonForm(forms.Form):
+    # Not required here: an empty reason goes to the engine, which says why it is needed.
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+    )
+
+
+class CancelForm(ReasonForm):
+    commendation_review = forms.BooleanField(
+        label=gettext_lazy("Commendations based on this result must be looked at again"), required=False
+    )
+
+
+class ProposeForm(ReasonForm):
+    level = forms.ChoiceField(label=gettext_lazy("Proposed level"))
+
+    def __init__(self, *args, season, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices(season)
+        self.fields["reason"].widget.attrs.pop("required")
+        self.fields["reason"].label = _("Comment (optional)")
+
+
+class SuggestionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Suggestion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        help_text=gettext_lazy("The subject answers it in section IV of their review (R-FORM-4)."),
+    )
+
+
+class OutsideCommentForm(forms.Form):
+    source = forms.ChoiceField(label=gettext_lazy("Comments from"), choices=FormerCellComment.Source.choices)
+    from_name = forms.CharField(label=gettext_lazy("Name of that cell"), required=False, max_length=255)
+    text = forms.CharField(
+        label=gettext_lazy("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    received_on = forms.DateField(label=gettext_lazy("Received on"), widget=DateInput())
+
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sources:
+            self.fields["source"].choices = [c for c in FormerCellComment.Source.choices if c[0] in sources]
+
+
+@dataclass
+class NextStep:
+    step: str
+    label: str
+    verdict: rules.Verdict
+
+
+def _next_steps(subject: Subject, facts: Facts) -> list[NextStep]:
+    """What the rules say about each step the subject can take next (the role is not asked here:
+    the actions below are offered only to those whose role allows them)."""
+    steps = []
+    for step in NEXT_STEPS.get(subject.state, []):
+        verdict = workflow.blockers(subject, step, facts=facts)
+        steps.append(NextStep(step, STEP_NAMES[step], verdict))
+    return steps
+
+
+def _outside_sources(subject: Subject) -> list[str]:
+    sources = []
+    if subject.needs_former_cell_comment:
+        sources.append(FormerCellComment.Source.FORMER)
+    if subject.needs_temporary_cell_comment:
+        sources.append(FormerCellComment.Source.TEMPORARY)
+    return sources
+
+
+def _subject_actions(user, subject: Subject) -> dict:
+    """The actions this user's role allows on this subject in its state, each with its form."""
+    season = subject.season
+    actions = {}
+    if subject.state == S.REVIEWED and subject.is_collective and access.may_propose(user, subject) is None:
+        actions["propose"] = ProposeForm(prefix="propose", season=season)
+    if subject.state == S.PROPOSED and access.may_decide(user, subject) is None:
+        actions["return_proposal"] = ReasonForm(prefix="return")
+        actions["decide_in_queue"] = True
+    if subject.state == S.DECIDED and access.may_reopen(user, subject) is None:
+        actions["reopen"] = ReasonForm(prefix="reopen")
+    if subject.state == S.DECIDED and access.may_cancel(user, subject) is None:
+        actions["cancel"] = CancelForm(prefix="cancel")
+    if (
+        subject.state in (*workflow.EDITABLE, S.SUBMITTED)
+        and subject.in_scope
+        and access.may_issue_suggestion(user, subject) is None
+    ):
+        actions["suggest"] = SuggestionForm(prefix="suggest")
+    sources = _outside_sources(subject)
+    if sources and subject.in_scope and access.may_return_form(user, subject) is None:
+        actions["outside_comment"] = OutsideCommentForm(prefix="comment", sources=sources)
+    return actions
+
+
+def _subject_url(subject: Subject) -> str:
+    return reverse("reviews:subject", args=[subject.season_id, subject.pk])
+
+
+@login_required
+@require_GET
+def subject_page(request, season, subject):
+    season = get_season(season)
+    subject = get_subject(request, season, subject)
+    facts = Facts(season, [subject])
+    events = list(Event.objects.filter(subject=subject).select_related("actor").order_by("seq"))
+    for event in events:
+        event.action_label = ACTION_LABELS.get(event.action, event.action)
+        event.from_label = state_label(event.from_state) if event.from_state else ""
+        event.to_label = state_label(event.to_state) if event.to_state else ""
+    entry = MeetingEntry.objects.filter(subject=subject).select_related("meeting").first()
+    plan = RemediationPlan.objects.filter(subject=subject).select_related("submitted_by").first()
+    outside = list(subject.outside_comments.select_related("recorded_by").order_by("received_on", "id"))
+    have = {c.source for c in outside}
+    parent = SeasonUnit.objects.filter(pk=subject.unit.parent_id).first() if subject.unit.parent_id else None
+    if parent is not None and not season_scope(request.user, season).can_view_path(parent.path):
+        parent = None
+    return render(
+        request,
+        "reviews/staff/subject.html",
+        {
+            "season": season,
+            "subject": subject,
+            "rule_set": season.rule_set,
+            "decided_label": season.rule_set.level_label(subject.decided_level),
+            "board_unit": parent,
+            "deciding_unit": access.deciding_unit(subject),
+            "quota_label": QuotaGroup.objects.filter(season=season, key=subject.quota_key)
+            .values_list("label", flat=True)
+            .first()
+            if subject.quota_key
+            else "",
+            "next_steps": _next_steps(subject, facts) if subject.in_scope else [],
+            "flags": flag_labels(subject),
+            "events": events,
+            "decisions": list(subject.decisions.select_related("decider", "decided_by", "ended_by")),
+            "entry": entry,
+            "meeting": entry.meeting if entry else None,
+            "suggestions": list(subject.suggestions.select_related("issued_by", "issued_by_unit")),
+            "outside": outside,
+            "missing_outside": [
+                FormerCellComment.Source(s).label for s in _outside_sources(subject) if s not in have
+            ],
+            "plan": plan,
+            "plan_items": list(plan.items.all()) if plan else [],
+            "actions": _subject_actions(request.user, subject),
+            "is_own": access.is_own(request.user, subject),
+            "queue_url": reverse("reviews:queue", args=[season.pk])
+            + "?"
+            + urlencode({"org": subject.unit.code, "state": S.PROPOSED}),
+        },
+    )
+
+
+def _subject_for_action(request, season, pk) -> Subject:
+    return get_subject(request, get_season(season), pk)
+
+
+def _form_data(form_class, request, **kwargs):
+    form = form_class(request.POST, **kwargs)
+    form.is_valid()
+    return form, form.cleaned_data
+
+
+@login_required
+@require_POST
+def subject_propose(request, season, subject):
+    """Staff of the deciding committee propose the rating of a collective (R-STEP-1)."""
+    subject = _subject_for_action(request, season, subject)
+    access.require(access.may_propose(request.user, subject))
+    level = request.POST.get("propose-level", "")
+    reason = request.POST.get("propose-reason", "")
+    run_step(
+        request,
+        lambda: workflow.propose(
+            proposals=[workflow.ProposalInput(subject=subject, level=level, reason=reason)],
+            actor=request.user,
+        ),
+        success=_("Rating proposed: %(level)s.") % {"level": level},
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_return_proposal(request, season, subject):
+    subject = _subject_for_action(request, season, subject)
+    access.require(access.may_decide(request.user, subject))
+    reason = request.POST.get("return-reason", "")
+    run_step(
+        request,
+        lambda: workflow.return_proposal(subject=subject, actor=request.user, reason=reason),
+        success=_("The proposal was returned to be appraised again."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_reopen(request, season, subject):
+    """R-STEP-4: the deciding level or above reopens a decided rating, with a reason."""
+    subject = _subject_for_action(request, season, subject)
+    access.require(access.may_reopen(request.user, subject))
+    reason = request.POST.get("reopen-reason", "")
+    run_step(
+        request,
+        lambda: workflow.reopen(subject=subject, actor=request.user, reason=reason),
+        success=_("The decision was reopened; the rating can be decided again."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_cancel(request, season, subject):
+    """R-STEP-3: the committee directly above cancels a decided rating, with a reason."""
+    subject = _subject_for_action(request, season, subject)
+    access.require(access.may_cancel(request.user, subject))
+    reason = request.POST.get("cancel-reason", "")
+    commendation = request.POST.get("cancel-commendation_review") in ("on", "true", "1")
+    run_step(
+        request,
+        lambda: workflow.cancel(
+            subject=subject, actor=request.user, reason=reason, commendation_review=commendation
+        ),
+        success=_("The decision was cancelled and stays on record; the rating must be decided again."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_suggest(request, season, subject):
+    """R-FORM-4: an upper level issues a review suggestion."""
+    subject = _subject_for_action(request, season, subject)
+    access.require(access.may_issue_suggestion(request.user, subject))
+    text = request.POST.get("suggest-text", "")
+    run_step(
+        request,
+        lambda: services.issue_suggestion(subject=subject, actor=request.user, text=text),
+        success=_("The review suggestion was issued."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_outside_comment(request, season, subject):
+    """R-SCOPE-4: the written comments of a former cell or of the cell of temporary registration."""
+    subject = _subject_for_action(request, season, subject)
+    access.require(access.may_return_form(request.user, subject))
+    form, data = _form_data(OutsideCommentForm, request, prefix="comment")
+    if "received_on" not in data or "source" not in data:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_subject_url(subject))
+    run_step(
+        request,
+        lambda: services.attach_outside_comment(
+            subject=subject,
+            actor=request.user,
+            source=data["source"],
+            from_name=data.get("from_name", ""),
+            text=data.get("text", ""),
+            received_on=data["received_on"],
+        ),
+        success=_("The comments were attached."),
+    )
+    return redirect(_subject_url(subject))
