@@ -1,6 +1,6 @@
-"""The province's criteria for a rating year (R366-SET-2, R366-SCORE-3) and opening the season
-with them (R366-SET-1): the rules behind the provincial organization board's pages
-(reviews/views/criteria.py).
+"""The province's criteria for a rating year (R366-SET-2, R366-SCORE-3): the rules behind the
+provincial organization board's criteria pages (reviews/views/criteria.py; opening the season
+with them: reviews/season_opening.py).
 
 Before the season of a year opens, the board makes the central framework concrete: for each
 scoring profile, the items of the general group (30 points) and of the task-results group (70),
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -27,7 +27,6 @@ from organizations.access import get_organization_for_user, todays_roles
 from organizations.models import Organization, Role
 from reviews.defaults import rule_set_for_year
 from reviews.models import RuleSet, ScoringCriteria, Season, Subject
-from reviews.scope import open_season
 from reviews.scoring import (
     CHECKLIST,
     PERCENT,
@@ -188,7 +187,7 @@ def _previous(season: Season | None, draft: ScoringCriteria | None) -> dict | No
     return None
 
 
-def _day(moment) -> str:
+def day_text(moment) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
 
 
@@ -196,7 +195,7 @@ def frozen_message(season: Season) -> str:
     return _(
         "The season of %(year)s opened on %(date)s: its criteria are frozen as they were then "
         "and can no longer be changed."
-    ) % {"year": season.year, "date": _day(season.opened_at)}
+    ) % {"year": season.year, "date": day_text(season.opened_at)}
 
 
 # -- rows of a group --------------------------------------------------------------------------------
@@ -350,70 +349,3 @@ def part_b_preview(rule_set: RuleSet, profile: str, chosen: dict[str, list[dict]
         ],
         "total": sum(Decimal(g["max"]) for g in groups(scoring)),
     }
-
-
-# -- opening the season --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why the season cannot open, and which page fixes it ("season": the open season;
-    "criteria": the criteria page of the year)."""
-
-    text: str
-    fix: str = ""
-
-
-def draft_stamp(draft: ScoringCriteria | None) -> str:
-    """What the opening page saw of the draft, to notice a change made meanwhile."""
-    return draft.updated_at.isoformat() if draft else ""
-
-
-def opening_refusals(found: CriteriaYear, rule_set: RuleSet, stamp: str | None = None) -> list[Refusal]:
-    """R366-SET-1, R366-SET-2: what stops the season of the year opening under `rule_set` with
-    the year's criteria draft."""
-    if found.season is not None:
-        return [
-            Refusal(
-                _("The season of %(year)s is already open (since %(date)s); a season opens only once.")
-                % {"year": found.year, "date": _day(found.season.opened_at)},
-                "season",
-            )
-        ]
-    if not rule_set.scoring:
-        return []
-    refusals = []
-    if stamp is not None and stamp != draft_stamp(found.draft):
-        refusals.append(
-            Refusal(_("The criteria were changed while this page was open. Check them again below."), "")
-        )
-    profiles = found.draft.profiles if found.draft else {}
-    for profile in [
-        *profile_codes(rule_set.scoring),
-        *(p for p in profiles if p not in rule_set.scoring["profiles"]),
-    ]:
-        problems = criteria_problems(rule_set.scoring, {"profiles": {profile: profiles.get(profile) or {}}})
-        refusals += [Refusal(problem, f"criteria:{profile}") for problem in problems]
-    return refusals
-
-
-def open_with_criteria(
-    *, found: CriteriaYear, rule_set: RuleSet, reference_date, deadlines: dict, actor
-) -> Season:
-    """Open the season of the year (reviews.scope.open_season), under a points rule set with the
-    year's criteria draft as it stands (the caller checked `opening_refusals` first)."""
-    profiles = found.draft.profiles if (found.draft and rule_set.scoring) else {}
-    try:
-        return open_season(
-            top_organization=found.organization,
-            year=found.year,
-            reference_date=reference_date,
-            rule_set=rule_set,
-            deadlines=deadlines,
-            criteria={"profiles": profiles} if profiles else {},
-            actor=actor,
-        )
-    except IntegrityError as clash:  # opened by someone else at the same moment
-        raise ValidationError(
-            [_("The season of %(year)s is already open.") % {"year": found.year}]
-        ) from clash

@@ -3,6 +3,8 @@ a year (R366-SET-2, R366-SCORE-3), with a preview of part B as a member will see
 the season with them (R366-SET-1). The rules are in reviews/criteria.py; only the board of the
 top organization (or a superuser) may see these pages."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,15 +16,11 @@ from django.views.decorators.http import require_POST
 
 from reviews.criteria import (
     CriteriaYear,
-    Refusal,
     board_organizations,
     copy_previous,
     criteria_year,
-    draft_stamp,
     frozen_message,
     method_labels,
-    open_with_criteria,
-    opening_refusals,
     part_b_preview,
     profile_codes,
     profile_problems,
@@ -32,6 +30,7 @@ from reviews.criteria import (
     year_in_range,
 )
 from reviews.scoring import groups, profile_label
+from reviews.season_opening import Refusal, draft_stamp, open_with_criteria, opening_refusals
 from reviews.views.criteria_forms import Editor, OpenSeasonForm
 
 EDITING_ACTIONS = ("add:", "up:", "down:", "remove:")
@@ -161,6 +160,12 @@ def criteria_profile(request, code: str, year: int, profile: str):
     return _render_profile(request, found, profile, editor, problems, validate)
 
 
+def _short(code: str) -> str:
+    """The code a profile's label ends with, e.g. LĐ-TW, for narrow screens."""
+    found = re.search(r"\(([^()]+)\)\s*$", profile_label(code))
+    return found.group(1) if found else code
+
+
 def _render_profile(request, found: CriteriaYear, profile: str, editor: Editor, problems, validate):
     chosen = editor.chosen()
     shown = editor.problems() if not validate else problems
@@ -170,7 +175,7 @@ def _render_profile(request, found: CriteriaYear, profile: str, editor: Editor, 
         "year": found.year,
         "profile": profile,
         "profile_name": profile_label(profile),
-        "profiles": [(code, profile_label(code)) for code in profile_codes(found.scoring)],
+        "profiles": [(code, profile_label(code), _short(code)) for code in profile_codes(found.scoring)],
         "groups": editor.formsets(validate=validate),
         "problems": problems,
         "checked": validate,

@@ -73,7 +73,7 @@ class Editor:
     def __init__(self, scoring: dict, profile: str, rows: dict[str, list[dict]]):
         self.scoring, self.profile = scoring, profile
         self.rows = {g["key"]: with_keys(g["key"], rows.get(g["key"]) or []) for g in groups(scoring)}
-        self.focus = ""  # the row whose title takes the focus (a row just added)
+        self.focus = ""  # "<row prefix>:<title|up|down>": what takes the focus after an action
 
     @classmethod
     def saved(cls, scoring: dict, profile: str, chosen: dict) -> "Editor":
@@ -106,17 +106,19 @@ class Editor:
                 rows.append(
                     {"key": new_key(key, rows), "title": "", "max": "", "method": DEFAULT_METHODS[key]}
                 )
-                self.focus = f"{key}-{len(rows) - 1}"
+                self.focus = f"{key}-{len(rows) - 1}:title"
             return True
         n = int(index) if index.isdigit() else -1
         if not 0 <= n < len(rows):
             return False
         if verb == "remove":
             rows.pop(n)
-        elif verb == "up" and n > 0:
-            rows[n - 1], rows[n] = rows[n], rows[n - 1]
-        elif verb == "down" and n < len(rows) - 1:
-            rows[n + 1], rows[n] = rows[n], rows[n + 1]
+        elif verb in ("up", "down"):
+            to = max(0, n - 1) if verb == "up" else min(len(rows) - 1, n + 1)
+            rows[n], rows[to] = rows[to], rows[n]
+            # The moved row's button keeps the focus, or the other one at either end.
+            button = {0: "down", len(rows) - 1: "up"}.get(to, verb) if len(rows) > 1 else ""
+            self.focus = f"{key}-{to}:{button}" if button else ""
         return True
 
     def drop_blank(self) -> None:

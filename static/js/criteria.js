@@ -20,6 +20,12 @@
     sum.classList.toggle("text-success", good);
     sum.classList.toggle("text-danger", !good);
   };
+  // What the last action concerns (the row just added, the row just moved) takes the focus, once
+  // the browser has scrolled to the place the URL names (autofocus is ignored then).
+  var target = form.querySelector("[data-autofocus]");
+  if (target) {
+    window.addEventListener("load", function () { window.setTimeout(function () { target.focus(); }, 0); });
+  }
   form.addEventListener("input", function (event) {
     if (event.target.matches("input[data-item-max]")) { show(event.target.closest("[data-criteria-group]")); }
   });

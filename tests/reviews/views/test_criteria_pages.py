@@ -7,12 +7,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from organizations.models import Role
+from organizations.models import Kind, Role
 from reviews.criteria import criteria_year, save_profile
 from reviews.defaults import shipped_rule_set
 from reviews.models import ScoringCriteria, Season
 from reviews.scope import open_season
-from tests.factories import UserFactory, make_user_with_role
+from tests.factories import UserFactory, make_org, make_user_with_role
 from tests.reviews.conftest import QD124, QD366, REFERENCE, build_world
 
 pytestmark = pytest.mark.django_db
@@ -134,8 +134,12 @@ def test_r366_set_2_staff_who_see_the_province_are_refused_and_the_navigation_hi
 
 
 def test_r366_set_2_a_superuser_may_and_lower_organizations_or_odd_years_are_404(client, w):
+    make_org(Kind.PROVINCIAL_COMMITTEE, name="Tỉnh ủy Khác", code="TINH2")
     client.force_login(UserFactory(username="root", is_superuser=True))
     assert client.get(profile_url()).status_code == 200
+    # Several top organizations: the start page lets them choose.
+    response = client.get(reverse("reviews:criteria-start"))
+    assert response.status_code == 200 and year_url(code="TINH2") in response.content.decode()
     client.force_login(w.board)
     assert client.get(year_url(code="XA1")).status_code == 404
     assert client.get(year_url(1990)).status_code == 404
@@ -232,12 +236,15 @@ def test_r366_set_2_add_move_and_remove_keep_what_was_typed(client, w):
     response = client.post(profile_url(), data)
     forms = response.context["groups"][0]["formset"].forms
     assert [f.initial["key"] for f in forms] == ["g1", "g2", "g3", "g4"]
-    assert forms[3].initial["method"] == "checklist" and response.context["focus"] == "general-3"
+    assert forms[3].initial["method"] == "checklist" and response.context["focus"] == "general-3:title"
     assert "Ý thức tổ chức kỷ luật" in response.content.decode()
     assert response.context["problems"] == []  # not checked while editing
     data["action"] = "down:general:0"
-    forms = client.post(profile_url(), data).context["groups"][0]["formset"].forms
+    response = client.post(profile_url(), data)
+    forms = response.context["groups"][0]["formset"].forms
     assert [f.initial["key"] for f in forms] == ["g2", "g1", "g3"]
+    assert response.context["focus"] == "general-1:down"  # the moved row's button keeps the focus
+    assert 'id="row-general-1"' in response.content.decode()
     assert forms[1].initial["title"] == "Bản lĩnh chính trị, tư tưởng"
     data["action"] = "remove:tasks:1"
     forms = client.post(profile_url(), data).context["groups"][1]["formset"].forms
