@@ -128,9 +128,14 @@ def criteria_profile(request, code: str, year: int, profile: str):
         editor = Editor.saved(found.scoring, profile, found.groups_of(profile))
     elif found.frozen:
         messages.error(request, frozen_message(found.season))
-        return redirect("reviews:criteria-profile", found.organization.code, year, profile)
+        return _back_to_top(found, profile)
     else:
         editor = Editor.posted(found.scoring, profile, request.POST)
+        if editor is None:
+            messages.error(
+                request, _("The page was sent incomplete; nothing was saved. Reload it and try again.")
+            )
+            return _back_to_top(found, profile)
         action = request.POST.get("action", "check")
         if action.startswith(EDITING_ACTIONS) and editor.apply(action):
             pass
@@ -153,11 +158,17 @@ def criteria_profile(request, code: str, year: int, profile: str):
                     _("The criteria of %(profile)s for %(year)s are saved.")
                     % {"profile": profile_label(profile), "year": year},
                 )
-                return redirect("reviews:criteria-profile", found.organization.code, year, profile)
+                return _back_to_top(found, profile)
         else:
             editor.drop_blank()
             problems, validate = editor.problems(), True
     return _render_profile(request, found, profile, editor, problems, validate)
+
+
+def _back_to_top(found: CriteriaYear, profile: str):
+    """The profile's page from its top, where the message is (the buttons ask for a place below)."""
+    url = reverse("reviews:criteria-profile", args=[found.organization.code, found.year, profile])
+    return redirect(f"{url}#main")
 
 
 def _short(code: str) -> str:

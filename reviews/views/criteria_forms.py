@@ -84,10 +84,14 @@ class Editor:
         return cls(scoring, profile, rows)
 
     @classmethod
-    def posted(cls, scoring: dict, profile: str, data) -> "Editor":
+    def posted(cls, scoring: dict, profile: str, data) -> "Editor | None":
+        """The rows as posted; None when the page was sent incomplete (a group's count missing),
+        which must not be read as "no items"."""
         rows = {}
         for group in groups(scoring):
             formset = ItemFormSet(data, prefix=group["key"])
+            if not formset.management_form.is_valid():
+                return None
             rows[group["key"]] = [
                 {name: str(data.get(form.add_prefix(name), ""))[:500] for name in FIELDS}
                 for form in formset.forms

@@ -38,6 +38,7 @@ def test_r366_set_2_the_board_makes_the_criteria_concrete_and_opens_the_season(
     expect(page).to_have_url(re.compile(rf"/ky-kiem-diem/tieu-chi/DEMO/{year}/$"))
     expect(page.locator("[data-criteria-state=none]")).to_be_visible()
     audit(page, "criteria-year", shot=True)
+    narrow_shot(page, "criteria-year")
 
     # The profile KLĐ: two items of the general group that add up to 25, one task item.
     press(page, page.locator("tr[data-profile=KLD] a"))

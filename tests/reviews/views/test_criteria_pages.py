@@ -165,7 +165,7 @@ def test_r366_score_3_shipped_default_is_the_two_groups_as_a_whole(client, w):
 def test_r366_set_2_saving_a_profile_keeps_the_items_with_keys_and_shows_the_preview(client, w):
     client.force_login(w.board)
     response = client.post(profile_url(), posted())
-    assert response.status_code == 302 and response["Location"] == profile_url()
+    assert response.status_code == 302 and response["Location"] == profile_url() + "#main"
     draft = ScoringCriteria.objects.get(top_organization=w.province, year=YEAR)
     assert draft.updated_by == w.board
     kld = draft.profiles["KLD"]
@@ -258,6 +258,27 @@ def test_r366_score_3_an_empty_profile_is_scored_as_a_whole_again(client, w):
     response = client.post(profile_url(), {**rows("general", []), **rows("tasks", []), "action": "save"})
     assert response.status_code == 302
     assert ScoringCriteria.objects.get().profiles == {}
+
+
+def test_r366_set_2_a_page_sent_incomplete_changes_nothing(client, w):
+    save_kld(w)
+    client.force_login(w.board)
+    response = client.post(profile_url(), {"action": "save"}, follow=True)
+    assert response.status_code == 200 and ScoringCriteria.objects.get().profiles["KLD"]["general"]
+
+
+def test_r366_set_1_a_year_rated_under_qd124_has_no_criteria_and_opens_under_it(client, w):
+    client.force_login(w.board)
+    response = client.get(year_url(2024))
+    assert 'data-criteria-state="no-points"' in response.content.decode()
+    assert client.get(profile_url(year=2024)).status_code == 404
+    response = client.get(open_url(2024))
+    assert response.context["form"].initial["rule_set"] == shipped_rule_set(QD124).pk
+    data = open_form(
+        reference_date="15/11/2024", deadline_self_review="", rule_set=str(shipped_rule_set(QD124).pk)
+    )
+    assert client.post(open_url(2024), data).status_code == 302
+    assert Season.objects.get(year=2024).criteria == {}
 
 
 # -- copy from last season --------------------------------------------------------------------------------
