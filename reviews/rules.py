@@ -198,8 +198,8 @@ def residence_comment_note(subject: Subject, facts: Facts) -> tuple[str, str]:
     if "residence" in facts.outside_comments.get(subject.pk, set()):
         return "", ""
     return mode, _(
-        "The comments of the party committee where the member lives are not attached yet (Article 17, "
-        "Regulation 366-QĐ/TW): ask the residence committee for them and attach them on the member's page."
+        "No comments yet from the party committee where the member lives (Article 17, Regulation "
+        "366-QĐ/TW); attach them on the member's page."
     )
 
 

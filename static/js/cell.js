@@ -10,7 +10,7 @@
   var pending = null; // {saved: row id, next: row id}
 
   function rowOf(element) {
-    return element && element.closest ? element.closest("tr.js-row") : null;
+    return element && element.closest ? element.closest(".js-row") : null;
   }
 
   function nextRow(row) {

@@ -110,7 +110,7 @@ def test_secretary_acknowledges_records_the_meeting_and_proposes_in_order(fresh_
     audit(page, "meeting-recorded")
 
     # -- members in order: the head first (R-ORDER-3) --------------------------------------------------
-    rows = page.locator("tr.js-row")
+    rows = page.locator("tbody.js-row")
     expect(rows.nth(0)).to_have_id(f"row-{head['pk']}")
     expect(rows.nth(0)).to_contain_text(head["name"])
     expect(rows.nth(1)).to_have_id(f"row-{deputy['pk']}")

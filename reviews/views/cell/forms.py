@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from config.widgets import DateInput
 from reviews import workflow
 from reviews.models import MeetingEntry, Season, Subject
+from reviews.regimes import regime_of
+from reviews.views.cell import appraisal
 
 S = Subject.State
 
@@ -122,7 +124,13 @@ class RowForm(forms.Form):
     civil_service_level = forms.ChoiceField(label=gettext_lazy("Civil-service level"), required=False)
 
     def __init__(
-        self, *args, subject: Subject, entry: MeetingEntry | None, read_only: bool = False, **kwargs
+        self,
+        *args,
+        subject: Subject,
+        entry: MeetingEntry | None,
+        read_only: bool = False,
+        answers: dict | None = None,
+        **kwargs,
     ):
         self.subject = subject
         self.levels = subject.season.rule_set.level_codes()
@@ -142,6 +150,9 @@ class RowForm(forms.Form):
         self.fields["civil_service_level"].choices = choices
         if not subject.is_civil_servant:
             del self.fields["civil_service_level"]
+        self.points = regime_of(subject.season.rule_set).uses_points
+        if self.points:
+            appraisal.add_fields(self, subject, answers or {})
         for bound in self.fields.values():
             css = (
                 "form-select form-select-sm"
@@ -160,9 +171,20 @@ class RowForm(forms.Form):
         )
         for name in self.entry_field_names():
             self.fields[name].disabled = self.entry_locked
-        for name in ("level", "civil_service_level"):
+        for name in ("level", "civil_service_level", *self.appraisal_field_names()):
             if name in self.fields:
                 self.fields[name].disabled = self.proposal_locked
+
+    def appraisal_field_names(self) -> list[str]:
+        return appraisal.field_names(self) if self.points else []
+
+    def appraisal_points(self):
+        return [self[f"points_{item.key}"] for item in self.point_items] if self.points else []
+
+    def appraisal_cases(self):
+        if not self.points:
+            return []
+        return [(self[f"case_{c['code']}"], self[f"evidence_{c['code']}"]) for c in self.cases]
 
     def entry_field_names(self) -> list[str]:
         return [*ENTRY_FIELDS, *(f"votes_{code}" for code in self.levels)]
@@ -192,5 +214,8 @@ class RowForm(forms.Form):
         if self.proposal_locked or not data.get("level"):
             return None
         return workflow.ProposalInput(
-            subject=self.subject, level=data["level"], civil_service_level=data.get("civil_service_level", "")
+            subject=self.subject,
+            level=data["level"],
+            civil_service_level=data.get("civil_service_level", ""),
+            **(appraisal.proposal_extras(self) if self.points else {}),
         )

@@ -52,11 +52,18 @@ def _collective_open(cell: Cell) -> bool:
     return organization is not None and organization.state in (S.SUBMITTED, S.ABSENT, *workflow.EDITABLE)
 
 
+def _answers(cell: Cell, subject: Subject) -> dict:
+    form = cell.facts.forms.get(subject.pk)
+    return (form.answers if form else {}) or {}
+
+
 def _meeting_rows(cell: Cell, *, data=None, read_only: bool) -> list[Row]:
     rows = []
     for subject in cell.in_meeting_order():
         row = cell.row(subject)
-        row.form = RowForm(data, subject=subject, entry=row.entry, read_only=read_only)
+        row.form = RowForm(
+            data, subject=subject, entry=row.entry, read_only=read_only, answers=_answers(cell, subject)
+        )
         rows.append(row)
     return rows
 
@@ -179,7 +186,9 @@ def meeting_rows(request, season: int, code: str):
     unit = get_unit(request, season, code, manage=True)
     cell = load_cell(season, unit)
     row_forms = [
-        RowForm(request.POST, subject=s, entry=cell.facts.meeting_entries.get(s.pk))
+        RowForm(
+            request.POST, subject=s, entry=cell.facts.meeting_entries.get(s.pk), answers=_answers(cell, s)
+        )
         for s in cell.in_meeting_order()
     ]
     if not all(f.is_valid() for f in row_forms):
@@ -204,7 +213,12 @@ def meeting_row(request, season: int, code: str, pk: int):
     subject = _cell_subject(cell, pk)
     if not subject.is_member or not subject.in_scope:
         raise Http404
-    row_form = RowForm(request.POST, subject=subject, entry=cell.facts.meeting_entries.get(subject.pk))
+    row_form = RowForm(
+        request.POST,
+        subject=subject,
+        entry=cell.facts.meeting_entries.get(subject.pk),
+        answers=_answers(cell, subject),
+    )
     saved = row_form.is_valid() and _save_rows(request, cell, [row_form])
     if not request.htmx:
         if not saved:  # the page again, with what was typed and why it was not saved
@@ -219,7 +233,7 @@ def meeting_row(request, season: int, code: str, pk: int):
     rows = _meeting_rows(cell, read_only=False)
     row = next(r for r in rows if r.subject.pk == pk)
     if not saved:
-        row.form = RowForm(request.POST, subject=fresh, entry=row.entry)
+        row.form = RowForm(request.POST, subject=fresh, entry=row.entry, answers=_answers(cell, fresh))
         row.form.is_valid()
     row.refusals = [str(n) for n in notes if n.level_tag == "error"]
     row.saved = saved and any(n.level_tag == "success" for n in notes)

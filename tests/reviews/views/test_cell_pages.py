@@ -361,7 +361,7 @@ def test_r_order_3_refusal_is_shown_in_the_row(world):
     )
     assert response.status_code == 200
     page = text_of(response)
-    assert page.lstrip().startswith(f'<tr id="row-{member.pk}"')
+    assert page.lstrip().startswith(f'<tbody id="row-{member.pk}"')  # the member's rows
     assert "R-ORDER-3" in page and "js-refused" in page
     assert "Tốt" in page  # what was typed is still there
     assert fresh(member).state == S.SUBMITTED
