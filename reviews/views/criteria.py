@@ -7,7 +7,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -51,9 +51,7 @@ def _start(request, page: str):
     """The board's own top organization and the year to prepare (a choice if there are several)."""
     organizations = board_organizations(request.user)
     if not organizations:
-        raise PermissionDenied(
-            _("Only the provincial organization board prepares the criteria and the season.")
-        )
+        raise Http404
     asked = request.GET.get("year", "")
     if len(organizations) == 1:
         organization = organizations[0]

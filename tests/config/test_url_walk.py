@@ -43,6 +43,7 @@ PROVINCE = COMMUNE - {"bantochuc"}  # outside the commune
 OWN = CELL | {"dangvien"}  # dangvien's own record, pledge, review (and the cell's officers, staff above)
 STAFF = frozenset({"dangu", "bantochuc", "tinhuy", "quantri"})  # committee staff, provincial board, admin
 WITH_ROLES = CELL  # users holding a role above a plain membership
+BOARD = frozenset({"tinhuy", "quantri"})  # the provincial organization board, and the administrator
 
 SEASON_YEAR = 2026
 LOGIN = "/dang-nhap/"
@@ -164,6 +165,12 @@ PAGES = [
     Page("reviews:dashboard", "unit_province", ok=PROVINCE, label="province"),
     Page("reviews:dashboard", "unit_outside", ok=PROVINCE, label="other commune"),
     Page("reviews:notifications", "season", ok=EVERYONE),
+    # reviews: the provincial board prepares the next season (its criteria, then the opening)
+    Page("reviews:criteria-start", redirect=BOARD, redirect_to="/ky-kiem-diem/tieu-chi/"),
+    Page("reviews:criteria", "criteria_year", ok=BOARD),
+    Page("reviews:criteria-profile", "criteria_profile", ok=BOARD),
+    Page("reviews:season-open-start", redirect=BOARD, redirect_to="/ky-kiem-diem/mo-ky/"),
+    Page("reviews:season-open", "criteria_year", ok=BOARD),
     # reports
     Page("reports:dashboard-xlsx", "unit_commune", ok=COMMUNE, label="commune"),
     Page("reports:dashboard-xlsx", "unit_province", ok=PROVINCE, label="province"),
@@ -198,6 +205,7 @@ POST_ONLY = {
     "reviews:subject_suggest": "subject_colleague",
     "reviews:subject_outside_comment": "subject_colleague",
     "reviews:remediation-item": "remediation_item",
+    "reviews:criteria-copy": "criteria_year",
     "reviews:notifications-read-all": "season",
     "reviews:notification-read": "notification",
     "reports:request": "report_kind",
@@ -359,6 +367,8 @@ def demo(django_db_setup, django_db_blocker):
                 "pledge_in_cell": {"season": season.pk, "code": unit(cell).code, "pk": pledge.pk},
                 "row_in_cell": {"season": season.pk, "code": unit(cell).code, "pk": colleague.pk},
                 "remediation_item": {"season": season.pk, "subject": own.pk, "item": 1},
+                "criteria_year": {"code": province.code, "year": SEASON_YEAR + 1},
+                "criteria_profile": {"code": province.code, "year": SEASON_YEAR + 1, "profile": "KLD"},
                 "notification": {"season": season.pk, "pk": notification.pk if notification else 1},
                 "report_kind": {"season": season.pk, "kind": ReportJob.Kind.MINUTES},
                 "preview_summary": {"kind": "summary", "season": season.pk, "code": unit(base).code},

@@ -118,7 +118,7 @@ def test_r366_set_2_others_do_not_find_the_pages(client, w, who):
     assert client.post(profile_url(), posted()).status_code == 404
     assert client.post(reverse("reviews:criteria-copy", args=["TINH", YEAR])).status_code == 404
     assert client.post(open_url(), open_form()).status_code == 404
-    assert client.get(reverse("reviews:criteria-start")).status_code == 403
+    assert client.get(reverse("reviews:criteria-start")).status_code == 404
     assert not ScoringCriteria.objects.exists() and not Season.objects.exists()
 
 
