@@ -88,7 +88,8 @@ def quota_meters(season: Season, subjects, pending: dict[int, str] | None = None
         .order_by()
     ):
         decided[row["quota_key"]][row["decided_level"]] = row["n"]
-    labels = dict(QuotaGroup.objects.filter(season=season, key__in=keys).values_list("key", "label"))
+    groups = {g.key: g for g in QuotaGroup.objects.filter(season=season, key__in=keys)}
+    labels = {key: g.label for key, g in groups.items()}
     here: dict[str, list[str]] = defaultdict(list)
     for subject in members:
         if subject.state == S.DECIDED:
@@ -102,7 +103,7 @@ def quota_meters(season: Season, subjects, pending: dict[int, str] | None = None
     meters = []
     for key in keys:
         levels = [level for level, n in decided[key].items() for _i in range(n)] + here[key]
-        count = rules.quota_count(labels.get(key, key), levels, quota)
+        count = rules.quota_count(labels.get(key, key), levels, rules.group_quota(quota, groups.get(key)))
         from_here = sum(1 for level in here[key] if level == quota["capped_level"])
         meters.append(QuotaMeter(key=key, count=count, from_here=from_here))
     return meters

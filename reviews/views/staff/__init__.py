@@ -1,5 +1,5 @@
 """Pages for committee staff: the approval queue (queue.py, with its quota meter in quota.py), a
-subject's page (subject.py), and who blocks whom (blockers.py).
+subject's page (subject.py, with its QĐ 366 part in points.py), and who blocks whom (blockers.py).
 
 Every list here builds ONE `Facts` for the subjects it shows, so its queries do not grow with
 the number of rows; the reasons shown come from the engine (`workflow.blockers`, `rules`).
@@ -8,6 +8,13 @@ the number of rows; the reasons shown come from the engine (`workflow.blockers`,
 from django.urls import path
 
 from reviews.views.staff.blockers import blockers_board
+from reviews.views.staff.points import (
+    queue_raise_quota,
+    subject_check,
+    subject_check_conclude,
+    subject_decide,
+    subject_profile,
+)
 from reviews.views.staff.queue import queue, queue_decide, queue_quota
 from reviews.views.staff.subject import (
     subject_cancel,
@@ -32,5 +39,14 @@ urlpatterns = [
     path(
         "doi-tuong/<int:subject>/y-kien-chi-bo-khac/", subject_outside_comment, name="subject_outside_comment"
     ),
+    path("doi-tuong/<int:subject>/quyet-dinh/", subject_decide, name="subject_decide"),
+    path("doi-tuong/<int:subject>/kiem-tra/", subject_check, name="subject_check"),
+    path(
+        "doi-tuong/<int:subject>/kiem-tra/<int:flag>/ket-luan/",
+        subject_check_conclude,
+        name="subject_check_conclude",
+    ),
+    path("doi-tuong/<int:subject>/nhom-doi-tuong/", subject_profile, name="subject_profile"),
+    path("duyet/nang-ty-le/<int:group>/", queue_raise_quota, name="queue_raise_quota"),
     path("tien-do/<str:code>/", blockers_board, name="blockers"),
 ]

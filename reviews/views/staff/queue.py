@@ -187,6 +187,14 @@ def _queue_query(data) -> str:
     return keep.urlencode()
 
 
+def _raisable(season, units, meters) -> list:
+    """The quota groups on the page whose rate this user's committee may raise (R366-RATE-10)."""
+    if not season.rule_set.quota.get("raised_percent"):
+        return []
+    deciding = {u.pk for u in units}
+    return [m.group for m in meters if m.group is not None and m.group.decider_id in deciding]
+
+
 @login_required
 @require_GET
 def queue(request, season):
@@ -238,6 +246,7 @@ def queue(request, season):
             "page": page,
             "rows": page_rows,
             "meters": meters,
+            "raisable": _raisable(season, units, meters),
             "meter_selected": bool(checked & {r.subject.pk for r in page_rows}),
             "meter_adding": sum(m.adding for m in meters),
             "can_decide_any": any(r.can_decide for r in page_rows),

@@ -21,6 +21,7 @@ class QuotaMeter:
     planned: rules.QuotaCount
     adding: int
     exceed_with_reason: bool
+    group: QuotaGroup | None = None  # its rate may have been raised (R366-RATE-10)
 
     @property
     def percent_used(self) -> int:
@@ -36,7 +37,8 @@ def quota_meters(season, shown: list[Subject], counted: dict[int, str]) -> list[
     if not keys:
         return []
     quota = season.rule_set.quota
-    labels = dict(QuotaGroup.objects.filter(season=season, key__in=keys).values_list("key", "label"))
+    groups = {g.key: g for g in QuotaGroup.objects.filter(season=season, key__in=keys)}
+    labels = {key: g.label for key, g in groups.items()}
     decided: dict[str, list[str]] = defaultdict(list)
     for key, level, n in (
         Subject.objects.filter(season=season, quota_key__in=keys, state=S.DECIDED)
@@ -52,10 +54,13 @@ def quota_meters(season, shown: list[Subject], counted: dict[int, str]) -> list[
         meters.append(
             QuotaMeter(
                 key=key,
-                decided=rules.quota_count(label, decided[key], quota),
-                planned=rules.quota_count(label, decided[key] + adding, quota),
+                decided=rules.quota_count(label, decided[key], rules.group_quota(quota, groups.get(key))),
+                planned=rules.quota_count(
+                    label, decided[key] + adding, rules.group_quota(quota, groups.get(key))
+                ),
                 adding=len(adding),
                 exceed_with_reason=bool(quota.get("exceed_with_reason")),
+                group=groups.get(key),
             )
         )
     return meters

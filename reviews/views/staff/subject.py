@@ -27,7 +27,9 @@ from reviews.models import (
     SeasonUnit,
     Subject,
 )
+from reviews.regimes import regime_of
 from reviews.views.common import get_season, get_subject, level_choices, run_step, state_label
+from reviews.views.staff import points
 from reviews.views.staff.common import NEXT_STEPS, flag_labels
 
 S = Subject.State
@@ -54,6 +56,9 @@ ACTION_LABELS = {
     "suggest": gettext_lazy("Review suggestion issued"),
     "outside_comment": gettext_lazy("Comments from another cell attached"),
     "remediation_plan": gettext_lazy("Remediation plan submitted"),
+    "change_profile": gettext_lazy("Scoring profile changed"),
+    "order_check": gettext_lazy("Check ordered before the decision"),
+    "conclude_check": gettext_lazy("Check concluded"),
 }
 
 
@@ -124,6 +129,8 @@ def _next_steps(subject: Subject, facts: Facts) -> list[NextStep]:
 
 def _outside_sources(subject: Subject) -> list[str]:
     sources = []
+    if subject.is_member and subject.season.rule_set.switches.get("residence_comment", "off") != "off":
+        sources.append(FormerCellComment.Source.RESIDENCE)  # R366-REC-1
     if subject.needs_former_cell_comment:
         sources.append(FormerCellComment.Source.FORMER)
     if subject.needs_temporary_cell_comment:
@@ -153,6 +160,8 @@ def _subject_actions(user, subject: Subject) -> dict:
     sources = _outside_sources(subject)
     if sources and subject.in_scope and access.may_return_form(user, subject) is None:
         actions["outside_comment"] = OutsideCommentForm(prefix="comment", sources=sources)
+    if regime_of(season.rule_set).uses_points and subject.in_scope:
+        actions.update(points.actions(user, subject))
     return actions
 
 
@@ -207,6 +216,7 @@ def subject_page(request, season, subject):
             "plan": plan,
             "plan_items": list(plan.items.all()) if plan else [],
             "actions": _subject_actions(request.user, subject),
+            "points": points.points_panel(subject, facts) if regime_of(season.rule_set).uses_points else None,
             "is_own": access.is_own(request.user, subject),
             "queue_url": reverse("reviews:queue", args=[season.pk])
             + "?"

@@ -1,0 +1,223 @@
+"""The QĐ 366 part of a subject's page for committee staff: the points at the three steps
+(R366-SCORE-4) item by item, what the conditions and the KHTNV cases say (R366-RATE-2..6), and the
+actions of the deciding level — decide with the decided points and the cases weighed case by case
+(R366-STEP-1), order or conclude a check before the decision (R366-ORDER-4), change a member's
+profile (R366-FORM-LETTERS) — plus raising a quota group's rate from the queue (R366-RATE-10)."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from reviews import access, committee, workflow
+from reviews.facts import Facts
+from reviews.models import CheckFlag, QuotaGroup, Subject
+from reviews.regimes.qd366 import found_cases, standing_of, subject_outcome
+from reviews.scoring import criteria_items, parse_number, points_text
+from reviews.views.common import get_season, get_subject, run_step
+
+S = Subject.State
+
+
+class CheckForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What is checked"), choices=CheckFlag.Kind.choices)
+    reason = forms.CharField(
+        label=gettext_lazy("Grounds"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProfileForm(forms.Form):
+    profile = forms.ChoiceField(label=gettext_lazy("Scoring profile"))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, subject: Subject, **kwargs):
+        super().__init__(*args, initial={"profile": subject.profile}, **kwargs)
+        self.fields["profile"].choices = [
+            (code, label) for code, label in Subject.Profile.choices if code != Subject.Profile.COLLECTIVE
+        ]
+
+
+def points_panel(subject: Subject, facts: Facts) -> dict:
+    """Item by item: the maximum, then the self-scored, appraised and decided points."""
+    rule_set = subject.season.rule_set
+    scores = subject.scores or {}
+    rows = []
+    for item in criteria_items(rule_set.scoring, subject.season.criteria, subject.profile):
+        rows.append(
+            {
+                "item": item,
+                "steps": [
+                    points_text(_number(scores.get(step, {}).get(item.key)))
+                    for step in ("self", "proposed", "decided")
+                ],
+            }
+        )
+    result = subject_outcome(subject, facts)
+    labels = {
+        c["code"]: c["label"] for c in rule_set.scoring["profiles"].get(subject.profile, {}).get("cases", [])
+    }
+    found = found_cases(subject, facts, standing_of(subject, facts).tasks)
+    return {
+        "rows": rows,
+        "totals": [
+            points_text(subject.self_points),
+            points_text(subject.proposed_points),
+            points_text(subject.decided_points),
+        ],
+        "outcome": result,
+        "tasks": scores.get("tasks") or {},
+        "cases": [
+            {
+                "code": code,
+                "label": labels.get(code, code),
+                "evidence": (scores.get("cases") or {}).get(code)
+                or (_("found in the record") if code in found else ""),
+                "waived": (scores.get("waived") or {}).get(code, ""),
+            }
+            for code in sorted(set(scores.get("cases") or {}) | found)
+        ],
+        "checks": list(subject.check_flags.select_related("opened_by", "closed_by")),
+    }
+
+
+def _number(value):
+    return parse_number(value) if value not in (None, "") else None
+
+
+def actions(user, subject: Subject) -> dict:
+    """The QĐ 366 actions this user's role allows on the subject in its state."""
+    found = {}
+    if subject.state == S.PROPOSED and access.may_decide(user, subject) is None:
+        found["decide_points"] = True
+    if subject.state in (S.REVIEWED, S.PROPOSED) and access.may_order_check(user, subject) is None:
+        found["check"] = CheckForm(prefix="check")
+    if (
+        subject.is_member
+        and subject.state in workflow.EDITABLE
+        and access.may_return_form(user, subject) is None
+    ):
+        found["profile"] = ProfileForm(prefix="profile", subject=subject)
+    return found
+
+
+def _subject_url(subject: Subject) -> str:
+    return reverse("reviews:subject", args=[subject.season_id, subject.pk])
+
+
+@login_required
+@require_POST
+def subject_decide(request, season, subject):
+    """Decide one subject with its decided points (the appraised ones unless changed) and the
+    KHTNV cases the deciding level weighs case by case, with the decision's reason."""
+    subject = get_subject(request, get_season(season), subject)
+    access.require(access.may_decide(request.user, subject))
+    rule_set = subject.season.rule_set
+    items = criteria_items(rule_set.scoring, subject.season.criteria, subject.profile)
+    typed = {i.key: request.POST.get(f"decide-points_{i.key}", "").strip() for i in items}
+    waived = {
+        code.removeprefix("decide-waive_"): request.POST.get(
+            f"decide-why_{code.removeprefix('decide-waive_')}", ""
+        )
+        for code in request.POST
+        if code.startswith("decide-waive_")
+    }
+    decision = workflow.DecisionInput(
+        subject=subject,
+        level=request.POST.get("decide-level", ""),
+        points=typed if any(typed.values()) else None,
+        waived=waived or None,
+    )
+    run_step(
+        request,
+        lambda: workflow.decide(
+            decisions=[decision], actor=request.user, reason=request.POST.get("decide-reason", "")
+        ),
+        success=_("The rating was decided."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_check(request, season, subject):
+    """R366-ORDER-4: order a check before the decision."""
+    subject = get_subject(request, get_season(season), subject)
+    access.require(access.may_order_check(request.user, subject))
+    run_step(
+        request,
+        lambda: committee.order_check(
+            subject=subject,
+            actor=request.user,
+            kind=request.POST.get("check-kind", ""),
+            reason=request.POST.get("check-reason", ""),
+        ),
+        success=_("The check was ordered; the rating waits for its conclusion."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_check_conclude(request, season, subject, flag):
+    subject = get_subject(request, get_season(season), subject)
+    access.require(access.may_order_check(request.user, subject))
+    check = get_object_or_404(CheckFlag, pk=flag, subject=subject)
+    run_step(
+        request,
+        lambda: committee.conclude_check(
+            flag=check, actor=request.user, conclusion=request.POST.get("conclusion", "")
+        ),
+        success=_("The check is concluded."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def subject_profile(request, season, subject):
+    subject = get_subject(request, get_season(season), subject)
+    access.require(access.may_return_form(request.user, subject))
+    run_step(
+        request,
+        lambda: workflow.change_profile(
+            subject=subject,
+            actor=request.user,
+            profile=request.POST.get("profile-profile", ""),
+            reason=request.POST.get("profile-reason", ""),
+        ),
+        success=_("The member's profile and form were changed."),
+    )
+    return redirect(_subject_url(subject))
+
+
+@login_required
+@require_POST
+def queue_raise_quota(request, season, group):
+    """R366-RATE-10 from the queue: the deciding committee raises one group's rate, with a reason."""
+    season = get_season(season)
+    chosen = get_object_or_404(
+        QuotaGroup.objects.select_related("season", "decider"), pk=group, season=season
+    )
+    access.require(access.may_raise_quota(request.user, chosen))
+    try:
+        percent = int(request.POST.get("percent", ""))
+    except ValueError:
+        percent = -1
+    run_step(
+        request,
+        lambda: committee.raise_quota(
+            group=chosen, actor=request.user, percent=percent, reason=request.POST.get("reason", "")
+        ),
+        success=_("The rate of %(group)s is now %(percent)s%%.")
+        % {"group": chosen.label, "percent": percent},
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("reviews:queue", args=[season.pk])
+    return redirect(back)

@@ -1,0 +1,120 @@
+"""Committee staff under QĐ 366: the subject's points at the three steps, deciding with decided
+points and a case weighed case by case, a check before the decision, a member's profile changed,
+a group's rate raised from the queue (R366-SCORE-4, R366-RATE-4/5/6, R366-ORDER-4, R366-RATE-10)."""
+
+import pytest
+from django.urls import reverse
+
+from reviews import workflow
+from reviews.models import CheckFlag, Event, QuotaGroup, Subject
+from tests.reviews.helpers import fresh
+from tests.reviews.test_qd366 import reviewed_cell, world366
+
+pytestmark = pytest.mark.django_db
+S = Subject.State
+
+
+def proposed(w, **kwargs):
+    _cell, members = reviewed_cell(w)
+    subject = members[2]
+    workflow.propose(
+        proposals=[workflow.ProposalInput(subject=subject, level="HTTNV", **kwargs)], actor=w.secretary
+    )
+    return fresh(subject)
+
+
+def url(name, subject, **kwargs):
+    return reverse(f"reviews:{name}", kwargs={"season": subject.season_id, "subject": subject.pk, **kwargs})
+
+
+def test_r366_score_4_the_subject_page_shows_the_points_of_each_step(client):
+    w = world366()
+    subject = proposed(w, points={"general": "26", "tasks": "58"})
+    client.force_login(w.base_staff)
+    html = client.get(url("subject", subject)).content.decode()
+    assert "Điểm theo thang 100" in html and "87" in html and "84" in html
+    assert 'name="decide-points_general"' in html
+
+
+def test_r366_score_4_deciding_with_decided_points_records_them(client):
+    w = world366()
+    subject = proposed(w)
+    client.force_login(w.base_staff)
+    client.post(
+        url("subject_decide", subject),
+        {"decide-points_general": "25", "decide-points_tasks": "55", "decide-reason": ""},
+    )
+    decided = fresh(subject)
+    assert decided.state == S.DECIDED and str(decided.decided_points) == "80.0"
+    assert decided.decisions.get().points is not None
+
+
+def test_r366_rate_6_a_case_weighed_case_by_case_on_the_page_lifts_it(client):
+    w = world366()
+    _cell, members = reviewed_cell(w)
+    subject = members[3]
+    workflow.propose(
+        proposals=[
+            workflow.ProposalInput(subject=subject, level="KHTNV", cases={"harmed_standing": "Kết luận số 3"})
+        ],
+        actor=w.secretary,
+    )
+    client.force_login(w.base_staff)
+    data = {
+        "decide-level": "HTTNV",
+        "decide-waive_harmed_standing": "on",
+        "decide-why_harmed_standing": "Tự phát hiện, đã khắc phục",
+    }
+    client.post(url("subject_decide", subject), data)
+    assert fresh(subject).decided_level == "HTTNV"
+    assert fresh(subject).scores["waived"] == {"harmed_standing": "Tự phát hiện, đã khắc phục"}
+
+
+def test_r366_order_4_a_check_is_ordered_and_concluded_from_the_page(client):
+    w = world366()
+    subject = proposed(w)
+    client.force_login(w.secretary)
+    assert (
+        client.post(
+            url("subject_check", subject), {"check-kind": "complaint", "check-reason": "Đơn"}
+        ).status_code
+        == 403
+    )
+    client.force_login(w.base_staff)
+    client.post(url("subject_check", subject), {"check-kind": "complaint", "check-reason": "Đơn khiếu nại"})
+    flag = CheckFlag.objects.get(subject=subject)
+    client.post(url("subject_decide", subject), {})
+    assert fresh(subject).state == S.PROPOSED
+    client.post(url("subject_check_conclude", subject, flag=flag.pk), {"conclusion": "Không có cơ sở"})
+    client.post(url("subject_decide", subject), {})
+    assert fresh(subject).state == S.DECIDED
+
+
+def test_r366_form_letters_the_profile_is_changed_from_the_page(client):
+    w = world366()
+    subject = w.subject(member=w.members2[1])
+    client.force_login(w.secretary2)
+    client.post(url("subject_profile", subject), {"profile-profile": "KLD", "profile-reason": "Là viên chức"})
+    assert (fresh(subject).profile, fresh(subject).form_code) == ("KLD", "2B")
+    assert Event.objects.filter(subject=subject, action="change_profile").exists()
+
+
+def test_r366_rate_10_the_queue_offers_the_raise_to_the_deciding_committee(client):
+    w = world366()
+    proposed(w)
+    client.force_login(w.base_staff)
+    html = client.get(reverse("reviews:queue", args=[w.season.pk])).content.decode()
+    assert "queue_raise_quota" not in html and "nang-ty-le" in html
+    group = QuotaGroup.objects.filter(season=w.season, decider__organization=w.base).first()
+    client.post(
+        reverse("reviews:queue_raise_quota", args=[w.season.pk, group.pk]),
+        {"percent": "25", "reason": "Vượt kế hoạch"},
+    )
+    group.refresh_from_db()
+    assert group.raised_percent == 25
+    # Somebody else's committee may not.
+    client.force_login(w.commune_staff)
+    response = client.post(
+        reverse("reviews:queue_raise_quota", args=[w.season.pk, group.pk]), {"percent": "20", "reason": "x"}
+    )
+    assert response.status_code == 403
