@@ -33,8 +33,6 @@ from reviews.scoring import groups, profile_label
 from reviews.season_opening import Refusal, draft_stamp, open_with_criteria, opening_refusals
 from reviews.views.criteria_forms import Editor, OpenSeasonForm
 
-EDITING_ACTIONS = ("add:", "up:", "down:", "remove:")
-
 
 def _year(year: int) -> int:
     if not year_in_range(year):
@@ -121,46 +119,45 @@ def criteria_profile(request, code: str, year: int, profile: str):
     found = _found(request, code, year)
     if not found.scoring or profile not in found.scoring["profiles"]:
         raise Http404
-    problems, validate = [], False
     if request.method != "POST":
         editor = Editor.saved(found.scoring, profile, found.groups_of(profile))
-    elif found.frozen:
+        return _render_profile(request, found, profile, editor, [], checked=False)
+    if found.frozen:
         messages.error(request, frozen_message(found.season))
         return _back_to_top(found, profile)
-    else:
-        editor = Editor.posted(found.scoring, profile, request.POST)
-        if editor is None:
-            messages.error(
-                request, _("The page was sent incomplete; nothing was saved. Reload it and try again.")
-            )
-            return _back_to_top(found, profile)
-        action = request.POST.get("action", "check")
-        if action.startswith(EDITING_ACTIONS) and editor.apply(action):
-            pass
-        elif action == "save":
-            editor.drop_blank()
-            try:
-                save_profile(
-                    organization=found.organization,
-                    year=year,
-                    scoring=found.scoring,
-                    profile=profile,
-                    chosen=editor.chosen(),
-                    actor=request.user,
-                )
-            except ValidationError as refusal:
-                problems, validate = refusal.messages, True
-            else:
-                messages.success(
-                    request,
-                    _("The criteria of %(profile)s for %(year)s are saved.")
-                    % {"profile": profile_label(profile), "year": year},
-                )
-                return _back_to_top(found, profile)
-        else:
-            editor.drop_blank()
-            problems, validate = editor.problems(), True
-    return _render_profile(request, found, profile, editor, problems, validate)
+    editor = Editor.posted(found.scoring, profile, request.POST)
+    if editor is None:
+        messages.error(
+            request, _("The page was sent incomplete; nothing was saved. Reload it and try again.")
+        )
+        return _back_to_top(found, profile)
+    action = request.POST.get("action", "check")
+    if editor.apply(action):  # add, move or remove a row: shown again, not checked yet
+        return _render_profile(request, found, profile, editor, [], checked=False)
+    editor.drop_blank()
+    if action != "save":
+        return _render_profile(request, found, profile, editor, editor.problems(), checked=True)
+    return _save_profile(request, found, profile, editor)
+
+
+def _save_profile(request, found: CriteriaYear, profile: str, editor: Editor):
+    try:
+        save_profile(
+            organization=found.organization,
+            year=found.year,
+            scoring=found.scoring,
+            profile=profile,
+            chosen=editor.chosen(),
+            actor=request.user,
+        )
+    except ValidationError as refusal:
+        return _render_profile(request, found, profile, editor, refusal.messages, checked=True)
+    messages.success(
+        request,
+        _("The criteria of %(profile)s for %(year)s are saved.")
+        % {"profile": profile_label(profile), "year": found.year},
+    )
+    return _back_to_top(found, profile)
 
 
 def _back_to_top(found: CriteriaYear, profile: str):
@@ -175,9 +172,9 @@ def _short(code: str) -> str:
     return found.group(1) if found else code
 
 
-def _render_profile(request, found: CriteriaYear, profile: str, editor: Editor, problems, validate):
-    chosen = editor.chosen()
-    shown = editor.problems() if not validate else problems
+def _render_profile(request, found: CriteriaYear, profile: str, editor: Editor, problems, *, checked: bool):
+    """The editor as typed; after a check or a refused save, the problems and each field's error.
+    The preview shows once the rows are free of problems."""
     context = {
         "found": found,
         "organization": found.organization,
@@ -185,10 +182,10 @@ def _render_profile(request, found: CriteriaYear, profile: str, editor: Editor, 
         "profile": profile,
         "profile_name": profile_label(profile),
         "profiles": [(code, profile_label(code), _short(code)) for code in profile_codes(found.scoring)],
-        "groups": editor.formsets(validate=validate),
+        "groups": editor.formsets(validate=checked),
         "problems": problems,
-        "checked": validate,
-        "preview": None if shown else part_b_preview(found.rule_set, profile, chosen),
+        "checked": checked,
+        "preview": None if editor.problems() else part_b_preview(found.rule_set, profile, editor.chosen()),
         "methods": method_labels(),
         "frozen": frozen_message(found.season) if found.frozen else "",
         "focus": editor.focus,
