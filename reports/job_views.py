@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from reports.documents import DocumentUnavailable
+from reports.documents import DocumentUnavailable, rerating_issuer
 from reports.models import ReportJob
 from reports.services import request_report
 from reviews.access import is_own, season_scope
@@ -23,6 +23,7 @@ UNIT_KINDS = {
     ReportJob.Kind.DECISIONS,
     ReportJob.Kind.SUMMARY,
     ReportJob.Kind.ARCHIVE,
+    ReportJob.Kind.RECORDS,
 }
 
 
@@ -45,6 +46,12 @@ def request_job(request, season, kind):
     if kind == ReportJob.Kind.INDIVIDUAL:
         subject = get_subject(request, season, int(request.POST.get("subject", 0) or 0))
         unit, subject_for_job = subject.unit, subject
+    elif kind == ReportJob.Kind.RERATING:
+        # Issued by the unit that re-rated the subject: asked by those who may see that unit.
+        subject = get_subject(request, season, int(request.POST.get("subject", 0) or 0))
+        unit, subject_for_job = rerating_issuer(subject) or subject.unit, subject  # no issuer: refused below
+        if not season_scope(request.user, season).can_view_path(unit.path):
+            raise Http404
     else:
         unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
     number = request.POST.get("number", "").strip()

@@ -31,6 +31,8 @@ class ReportJob(models.Model):
         DECISIONS = "decisions", _("Decision list")
         SUMMARY = "summary", _("Statistical summary")
         ARCHIVE = "archive", _("Archive of signed individual forms")
+        RERATING = "rerating", _("Re-rating decision (form 03)")
+        RECORDS = "records", _("List of review records (form 04)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")

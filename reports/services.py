@@ -37,8 +37,16 @@ def request_report(
     *, kind: str, season, unit, subject=None, user=None, number: str = "", enqueue: bool = True
 ) -> ReportJob:
     """Create the job row; the task starts once the transaction commits. `number` is the register
-    number of a decision list or a summary (documents.clean_number checks it)."""
+    number of a decision list, a summary or a re-rating decision (documents.clean_number checks
+    it). A re-rating decision is asked of the unit that re-rated the subject."""
     params = {"number": documents.clean_number(number)} if number and kind in documents.NUMBERED_KINDS else {}
+    if kind == Kind.RERATING:
+        issuer = documents.rerating_issuer(subject) if subject is not None else None
+        if issuer is None or issuer.pk != unit.pk:
+            name = subject.name if subject is not None else unit.name
+            raise documents.DocumentUnavailable(
+                f"Kết quả xếp loại của {name} chưa bị hủy bỏ và xếp loại lại: không có quyết định xếp loại lại."
+            )
     job = ReportJob.objects.create(
         kind=kind, season=season, unit=unit, subject=subject, requested_by=user, params=params
     )

@@ -233,3 +233,19 @@ def blocked_by_condition(season: Season, unit: SeasonUnit, conditions) -> dict[s
     aggregates = {code: Count("id", filter=Q(scores__blocked_by__contains=[code])) for code in conditions}
     aggregates["gap"] = Count("id", filter=Q(scores__gap=True))
     return _subtree(season, unit).filter(out_of_scope="").aggregate(**aggregates)
+
+
+def points_by_level(season: Season, unit: SeasonUnit) -> dict[str, dict[str, tuple[Decimal, int]]]:
+    """Members and organizations under `unit` (the unit itself not counted), decided with points:
+    kind → decided level → (sum of the decided points, how many). One query."""
+    rows = (
+        _subtree(season, unit)
+        .filter(kind__in=[MEMBER, ORGANIZATION], state=S.DECIDED, decided_points__isnull=False)
+        .exclude(kind=ORGANIZATION, unit=unit)
+        .values_list("kind", "decided_level")
+        .annotate(points=Sum("decided_points"), n=Count("id"))
+    )
+    found: dict[str, dict[str, tuple[Decimal, int]]] = {MEMBER: {}, ORGANIZATION: {}}
+    for kind, level, points, n in rows:
+        found[kind][level] = (points or Decimal(0), n)
+    return found

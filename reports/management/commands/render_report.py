@@ -3,7 +3,7 @@ import shutil
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.documents import NUMBERED_KINDS, DocumentUnavailable
+from reports.documents import NUMBERED_KINDS, DocumentUnavailable, rerating_issuer
 from reports.models import ReportJob
 from reports.services import render_now, request_report
 from reviews.models import SeasonUnit, Subject
@@ -16,9 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=ReportJob.Kind.values)
         parser.add_argument("--organization", required=True, help="Organization code.")
         parser.add_argument("--season", type=int, required=True, help="Season year.")
-        parser.add_argument("--member", help="Party card number (individual forms).")
+        parser.add_argument("--member", help="Party card number (individual forms, re-rating decisions).")
         parser.add_argument("--output", required=True, help="Where to write the file.")
-        parser.add_argument("--number", default="", help="Register number (decisions, summary).")
+        parser.add_argument(
+            "--number", default="", help="Register number (decisions, summary, re-rating decisions)."
+        )
 
     def handle(self, *args, kind, organization, season, member, output, number, **options):
         unit = (
@@ -36,6 +38,19 @@ class Command(BaseCommand):
             subject = Subject.objects.filter(season=unit.season, member__card_number=member).first()
             if subject is None:
                 raise CommandError(f"No member with card {member} in season {season}.")
+        if kind == ReportJob.Kind.RERATING:
+            # The subject re-rated: the member of --member, else the organization of --organization;
+            # the decision is issued by the unit that re-rated it.
+            subject = (
+                Subject.objects.filter(season=unit.season, member__card_number=member).first()
+                if member
+                else Subject.objects.filter(
+                    season=unit.season, unit=unit, kind=Subject.Kind.ORGANIZATION
+                ).first()
+            )
+            if subject is None:
+                raise CommandError(f"No such subject in season {season}.")
+            unit = rerating_issuer(subject) or unit
         if number and kind not in NUMBERED_KINDS:
             raise CommandError(f"--number is for {', '.join(NUMBERED_KINDS)} only.")
         try:
