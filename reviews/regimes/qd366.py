@@ -346,7 +346,11 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
         elif kind == "self_rating":
             if item.get("only_for") == "civil_servant" and not subject.is_civil_servant:
                 continue
-            if not answer.get("level"):
+            if not answer.get("level") and item.get("scope") == "civil_service":
+                problems.append(
+                    _("Choose your rating as a cadre, civil servant or public employee (part B).")
+                )
+            elif not answer.get("level"):
                 problems.append(_("Choose the level you propose for yourself (part B)."))
             elif item.get("scope") == "party" and not problems:
                 problems += _self_rating_problems(subject, facts, answers, answer["level"])

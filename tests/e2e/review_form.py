@@ -1,5 +1,5 @@
-"""Driving the review form (02A/02B, or 01 for a collective) in the browser: its sections are
-tabs, and every item saves itself (htmx) as it is changed."""
+"""Driving the review form (2A/2B/2C under QĐ 366, 02A/02B under QĐ 124, or 01 for a collective)
+in the browser: its sections are tabs, and every item saves itself (htmx) as it is changed."""
 
 from playwright.sync_api import expect
 
@@ -44,9 +44,30 @@ def submit_review(page):
     press(page, page.locator("form[data-kd-submit] button[type=submit]"))
 
 
+def fill_task_list(page, form, status: str = "on_time"):
+    """Part B of a QĐ 366 form: one task of the year, done on time, when none is listed yet."""
+    text = form.locator("textarea[name=task_text]").first
+    if text.input_value().strip():
+        return
+    save(page, form, lambda: (text.fill("Hoàn thành kế hoạch công tác năm"), text.dispatch_event("change")))
+    save(page, form, lambda: form.locator("select[name=task_status]").first.select_option(status))
+
+
+def fill_points(page, form, percent: str = "80"):
+    """Part B of a QĐ 366 form: every criterion still without points gets its maximum (the
+    "/8" beside it), a percentage item `percent` — with one task on time, that is HTTNV."""
+    for field in form.locator("input[name^=points-]").all():
+        if field.input_value().strip():
+            continue
+        suffix = field.locator("xpath=following-sibling::span").inner_text().strip()
+        value = percent if suffix == "%" else suffix.lstrip("/")
+        save(page, form, lambda f=field, v=value: (f.fill(v), f.dispatch_event("change")))
+
+
 def complete_review_form(page, level: str = "HTTNV", grade: str = "tot"):
     """Fill every item still empty, section by section, as its author would: texts, grades,
-    pledge assessments, answers to suggestions and the self-rating."""
+    pledge assessments, answers to suggestions, the task list and the points (QĐ 366) and the
+    self-rating."""
     tabs = page.locator(".form-steps [data-bs-toggle=pill]:not(#tab-submit)")
     for index in range(tabs.count()):
         tab = tabs.nth(index)
@@ -56,6 +77,12 @@ def complete_review_form(page, level: str = "HTTNV", grade: str = "tot"):
         forms = pane.locator("form[data-autosave]:not(#refs-form)")
         for number in range(forms.count()):
             form = forms.nth(number)
+            if form.locator("textarea[name=task_text]").count():
+                fill_task_list(page, form)
+                continue
+            if form.locator("input[name^=points-]").count():
+                fill_points(page, form)
+                continue
             for textarea in form.locator("textarea").all():
                 if not textarea.input_value().strip():
                     save(page, form, lambda t=textarea: (t.fill(FILLER), t.dispatch_event("change")))

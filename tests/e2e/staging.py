@@ -7,6 +7,7 @@ to know (names, codes) as JSON-able data.
 """
 
 import datetime
+import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -15,7 +16,9 @@ from members.demo import DEMO_PASSWORD
 from members.models import Member, Pledge, Status
 from organizations.models import CELL_KINDS, Role
 from reviews import demo, workflow
+from reviews.demo_points import task_rows, typed_points
 from reviews.models import ReviewForm, Season, SeasonUnit, Subject
+from reviews.regimes import regime_of
 from reviews.rules import form_items, quota_count
 from reviews.services import answer_suggestion
 
@@ -73,7 +76,16 @@ def member_login(*, username: str) -> dict:
 
 
 def _answers_for(subject: Subject, level: str) -> dict:
-    """Form answers whose grades allow `level` (R-RATE-1) and whose self-ratings say it."""
+    """Form answers that allow `level` and whose self-ratings say it: under QĐ 366 the task list
+    and the points of part B (R366-RATE-1/2), under QĐ 124 the grades (R-RATE-1)."""
+    if regime_of(subject.season.rule_set).uses_points:
+        rng = random.Random(subject.pk)
+        answers = {"B.I": {"tasks": task_rows(level, rng), "units_led": True}}
+        answers["B.II"] = {"points": typed_points(subject, level, rng)}
+        for item in form_items(subject.season.rule_set.template(subject.form_code)):
+            if item["type"] == "self_rating":
+                answers[item["key"]] = {"level": level}
+        return answers
     grade, task_grade = demo.GRADES_FOR[level]
     answers = {}
     for item in form_items(subject.season.rule_set.template(subject.form_code)):
@@ -124,6 +136,11 @@ def exceed_quota_in_proposed_cell(*, code: str) -> dict:
             for item_key, value in _answers_for(subject, capped).items():
                 form.answers[item_key] = {**(form.answers.get(item_key) or {}), **value}
             form.save(update_fields=["answers"])
+            if regime_of(season.rule_set).uses_points:  # what the submitted form now says
+                workflow._take_self_scores(subject, form.answers)
+                Subject.objects.filter(pk=subject.pk).update(
+                    self_points=subject.self_points, scores=subject.scores
+                )
             Subject.objects.filter(pk=subject.pk).update(self_level=capped)
             workflow.return_proposal(
                 subject=subject, actor=dangu, reason="Đề nghị chi bộ thẩm định lại mức xếp loại."

@@ -13,7 +13,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import audit, page_check_tests, press, settle, vi, vi_pattern
-from tests.e2e.review_form import UNSAVED, autosave_form, open_section, save, submit_review
+from tests.e2e.review_form import (
+    UNSAVED,
+    autosave_form,
+    fill_points,
+    fill_task_list,
+    open_section,
+    save,
+    submit_review,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -153,26 +161,32 @@ def test_a_member_finishes_the_self_review_without_losing_text_and_submits_it(fr
     settle(page)
     blockers = page.locator("#blockers [data-blockers]")
     assert int(blockers.get_attribute("data-blockers")) >= 3
-    for key in ("III", "VI", "VII.1"):
-        expect(blockers).to_contain_text(key)
+    expect(blockers).to_contain_text("VI")  # the directions are not written
+    expect(blockers).to_contain_text("nhiệm vụ")  # no task of the year listed (part B)
+    expect(blockers).to_contain_text("Chưa chấm điểm")  # no points yet (part B)
     expect(blockers).not_to_contain_text("IV")  # the suggestion is answered
     audit(page, "self-review-missing")
     submit_review(page)
     refused = page.locator(".messages .alert-danger")
     expect(refused.first).to_be_visible()
-    expect(page.locator(".messages")).to_contain_text("VII.1")
+    expect(page.locator(".messages")).to_contain_text("Chưa chấm điểm")
     expect(page.locator("[data-state]")).to_have_attribute("data-state", "draft")
     audit(page, "self-review-refused", shot=True)
 
-    # Complete it: the grade of III, the text of VI, both self-ratings.
-    open_section(page, "III")
-    save(page, section_iii, lambda: section_iii.locator("input[name=grade][value=tot]").check())
+    # Complete it: the text of VI, part B (a task done on time, the points: HTTNV), the ratings.
     open_section(page, "VI")
     directions = autosave_form(page, "VI")
     save(page, directions, lambda: directions.locator("textarea").fill(DIRECTIONS))
-    open_section(page, "VII")
-    for key in ("VII.1", "VII.2"):
-        rating = autosave_form(page, key)
+    open_section(page, "B-I")
+    fill_task_list(page, autosave_form(page, "B.I"))
+    open_section(page, "B-II")
+    fill_points(page, autosave_form(page, "B.II"))
+    expect(page.locator("#points-summary [data-points-level]")).to_have_attribute(
+        "data-points-level", "HTTNV"
+    )
+    audit(page, "self-review-points", shot=True)
+    open_section(page, "B-III")
+    for rating in page.locator("#sec-B-III form[data-autosave]").all():
         save(page, rating, lambda rating=rating: rating.locator("input[name=level][value=HTTNV]").check())
     open_section(page, "submit")
     settle(page)
@@ -194,8 +208,8 @@ def test_a_member_finishes_the_self_review_without_losing_text_and_submits_it(fr
 def test_a_saved_choice_leaves_nothing_marked_unsaved(fresh_server, open_as):
     page = open_as(fresh_server, "bithu")
     press(page, page.locator("section[aria-labelledby=my-tasks] a[href$='/phieu/']"))
-    open_section(page, "VII")
-    rating = autosave_form(page, "VII.1")
+    open_section(page, "B-III")
+    rating = page.locator("#sec-B-III form[data-autosave]").first
     save(page, rating, lambda: rating.locator("input[name=level][value=HTTNV]").check())
     settle(page)
     assert page.evaluate(f'() => document.querySelector("{UNSAVED}") === null'), (
@@ -217,6 +231,7 @@ PAGES = [
     "self-review",
     "self-review-saved",
     "self-review-missing",
+    "self-review-points",
     "self-review-refused",
     "self-review-submitted",
     "self-review-print",
@@ -225,6 +240,7 @@ FORM_PAGES = [
     "self-review",
     "self-review-saved",
     "self-review-missing",
+    "self-review-points",
     "self-review-refused",
     "self-review-submitted",
 ]
