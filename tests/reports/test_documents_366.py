@@ -8,7 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.models import Kind
@@ -472,3 +473,14 @@ def test_appendices_show_points_in_the_same_queries(w):
     assert school["name"] == "Đảng bộ Trường An Bình"
     assert school["points"] == {"own": "", "average": "83,9", "scored": "10"}
     assert "Điểm bình quân của đảng viên: <strong>83,9</strong>" in render_html(part)
+
+
+def test_the_records_list_and_the_points_of_the_summary_cost_the_same_queries_whatever_the_subtree(w):
+    def queries(kind, unit):
+        season = Season.objects.select_related("rule_set", "top_organization").get(pk=w.season.pk)
+        with CaptureQueriesContext(connection) as captured:
+            build(kind, season=season, unit=unit, verification=verification())
+        return len(captured)
+
+    assert queries("records", w.unit(w.cell1)) == queries("records", w.unit(w.commune))
+    assert queries("summary", w.unit(w.base)) == queries("summary", w.unit(w.commune))
