@@ -71,7 +71,7 @@ def task_list(subject: Subject, answer: dict) -> dict:
     ]
     leader = subject.profile in LEADER_PROFILES
     conditions = (subject.season.rule_set.scoring or {}).get("conditions") or {}
-    led = bool(answer.get("units_led"))
+    led = answer.get("units_led")  # None: not answered, no box ticked
     return {
         "rows": rows,
         "total": figures.total,
@@ -81,7 +81,7 @@ def task_list(subject: Subject, answer: dict) -> dict:
             "Lĩnh vực, cơ quan, đơn vị được giao phụ trách hoàn thành 100% chỉ tiêu, nhiệm vụ, trong đó "
             f"ít nhất {conditions.get('excellent_exceeded_percent', 30)}% vượt mức:"
         ),
-        "units_led": [{"label": "Có", "chosen": led}, {"label": "Không", "chosen": not led}],
+        "units_led": [{"label": "Có", "chosen": led is True}, {"label": "Không", "chosen": led is False}],
     }
 
 
@@ -157,7 +157,10 @@ def points_table(subject: Subject, template: dict, answers: dict) -> dict:
     return {
         "groups": groups,
         "max": points_text(maximum),
-        "totals": [_text(_sum(items, points[step])) for step in STEPS],
+        "totals": [
+            _text(_sum(items, points[step]) or recorded)
+            for step, recorded in zip(STEPS, _recorded(subject), strict=True)
+        ],
         "levels": list(levels),
         "level_labels": [rules.level_label(code) if code else "" for code in levels],
         "note": f"Tiêu chí theo {profile['appendix']} {short_basis(subject.season)}."
@@ -165,6 +168,12 @@ def points_table(subject: Subject, template: dict, answers: dict) -> dict:
         else "",
         "cases": _cases(subject, profile),
     }
+
+
+def _recorded(subject: Subject) -> tuple:
+    """The totals kept on the subject at each step: what an imported result has without the
+    points of each item."""
+    return (subject.self_points, subject.proposed_points, subject.decided_points)
 
 
 def _typed_level(template: dict, answers: dict) -> str:
