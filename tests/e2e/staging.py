@@ -168,14 +168,18 @@ def exceed_quota_in_proposed_cell(*, code: str) -> dict:
 
 
 def bring_cells_to_proposal(*, base_code: str) -> dict:
-    """Take the collectives of every cell under the base organization to the proposal, as their
-    secretaries (reports, meetings) and the base committee's staff (proposals, R-STEP-1) would:
-    what is left for the flow is the decisions."""
+    """Take every cell under the base organization to the proposal of its collectives, as their
+    secretaries (reports, meetings, the members' proposals) and the base committee (the members'
+    decisions, the collectives' proposals, R-STEP-1) would: what is left for the flow is the
+    decisions of the collectives. Under QĐ 366 a cell is rated after all its members
+    (R366-ORDER-3), so their decisions are staged too; HTXSNV proposals become HTTNV so that the
+    quota holds (the quota is tested elsewhere)."""
     season = _season()
     users = get_user_model().objects
     dangu, bithu = users.get(username="dangu"), users.get(username="bithu")
     login_cell = Role.objects.get(user=bithu, kind=Role.Kind.CELL_SECRETARY).organization
     base = SeasonUnit.objects.get(season=season, code=base_code)
+    members_first = regime_of(season.rule_set).uses_points
     waiting = []
     for unit in (
         SeasonUnit.objects.filter(season=season, parent=base).select_related("organization").order_by("path")
@@ -187,16 +191,11 @@ def bring_cells_to_proposal(*, base_code: str) -> dict:
         for collective in collectives:
             subject = demo._subject(season, pk=collective.pk)
             if subject.state in workflow.EDITABLE:
-                demo._fill(subject, secretary, "HTTNV")
-                for suggestion in subject.suggestions.filter(answer=""):
-                    suggestion.subject = subject
-                    answer_suggestion(
-                        suggestion=suggestion,
-                        actor=secretary,
-                        answer="Chi bộ đã làm rõ nguyên nhân và có giải pháp khắc phục.",
-                    )
-                workflow.submit_form(subject=demo._subject(season, pk=subject.pk), actor=secretary)
-                subject = demo._subject(season, pk=subject.pk)
+                _answer_and_submit(subject, secretary)
+        if members_first:
+            _decide_members(season, unit, secretary, dangu)
+        for collective in collectives:
+            subject = demo._subject(season, pk=collective.pk)
             if subject.state == S.SUBMITTED:
                 demo._meeting(subject, secretary)
                 subject = demo._subject(season, pk=subject.pk)
@@ -208,6 +207,64 @@ def bring_cells_to_proposal(*, base_code: str) -> dict:
         if any(state != S.DECIDED for state in states.values()):
             waiting.append(unit.name)
     return {"waiting": waiting}
+
+
+def _answer_and_submit(subject: Subject, actor) -> None:
+    demo._fill(subject, actor, "HTTNV")
+    for suggestion in subject.suggestions.filter(answer=""):
+        suggestion.subject = subject
+        answer_suggestion(
+            suggestion=suggestion, actor=actor, answer="Đã làm rõ nguyên nhân và có giải pháp khắc phục."
+        )
+    workflow.submit_form(subject=demo._subject(season=subject.season, pk=subject.pk), actor=actor)
+
+
+def _decide_members(season: Season, unit: SeasonUnit, secretary, dangu) -> None:
+    """The cell's members: written, reviewed at the cell's meeting, proposed and decided."""
+    organization = demo._subject(season, unit=unit, kind=Subject.Kind.ORGANIZATION)
+    members = demo._members(season, unit.organization)
+    for member in members:
+        if member.state in workflow.EDITABLE:
+            _answer_and_submit(member, secretary)
+    if organization.state == S.SUBMITTED:
+        demo._meeting(organization, secretary)
+    pending = [demo._subject(season, pk=m.pk) for m in members]
+    to_review = [m for m in pending if m.state in (S.SUBMITTED, S.ABSENT)]
+    if to_review:
+        demo._review(season, unit.organization, secretary, to_review)
+    reviewed = [demo._subject(season, pk=m.pk) for m in members]
+    demo._comments_where_needed([m for m in reviewed if m.state == S.REVIEWED], secretary)
+    proposals = [
+        workflow.ProposalInput(
+            subject=m,
+            level="HTTNV" if m.self_level in ("", "HTXSNV") else m.self_level,
+            civil_service_level=("HTTNV" if m.self_level in ("", "HTXSNV") else m.self_level)
+            if m.is_civil_servant
+            else "",
+        )
+        for m in reviewed
+        if m.state == S.REVIEWED
+    ]
+    if proposals:
+        workflow.propose(proposals=proposals, actor=secretary)
+    # The cell's committee (chi ủy) is rated before the members who sit on it (R366-ORDER-3).
+    for leadership in [
+        c for c in demo._collectives(season, unit.organization) if c.kind == Subject.Kind.LEADERSHIP
+    ]:
+        if leadership.state == S.SUBMITTED:
+            demo._meeting(leadership, secretary, present=3, total=3)
+            leadership = demo._subject(season, pk=leadership.pk)
+        if leadership.state == S.REVIEWED:
+            workflow.propose(
+                proposals=[workflow.ProposalInput(subject=leadership, level="HTTNV")], actor=dangu
+            )
+            leadership = demo._subject(season, pk=leadership.pk)
+        if leadership.state == S.PROPOSED:
+            workflow.decide(decisions=[workflow.DecisionInput(subject=leadership)], actor=dangu)
+    ready = [demo._subject(season, pk=m.pk) for m in members]
+    workflow.decide(
+        decisions=[workflow.DecisionInput(subject=m) for m in ready if m.state == S.PROPOSED], actor=dangu
+    )
 
 
 def pledge_state(*, name: str) -> str:

@@ -1,4 +1,5 @@
-"""The commune committee's staff (`bantochuc`) and the base organization below it (R-ORDER-5).
+"""The commune committee's staff (`bantochuc`) and the base organization below it (R-ORDER-5,
+R366-ORDER-3: lower before upper).
 
 The demo proposed the base organization (and its standing committee) to the commune while its
 cells are not all rated: the commune's board and queue say so, naming the cells, before anything
@@ -15,6 +16,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import audit, page_check_tests, press, settle
 
 pytestmark = pytest.mark.e2e
+# What the engine says of an organization whose subordinates are not all rated (no rule code).
+WAITING = "tập thể trực thuộc chưa được xếp loại"
 
 
 def queue_row(page, name: str):
@@ -47,7 +50,7 @@ def test_the_base_organization_waits_for_its_cells_then_the_commune_decides_it(f
     season, base, commune = facts["season"], facts["units"]["dangu"], facts["units"]["bantochuc"]
     undecided = [c["name"] for c in facts["cells"] if c["state"] != "decided"]
     assert undecided
-    # R-ORDER-5 names the subordinate collectives not yet rated: how many, and the first ten.
+    # The engine names the subordinate collectives not yet rated: how many, and the first ten.
     waiting_collectives = re.compile(
         rf"\b{sum(c['undecided_collectives'] for c in facts['cells'])}\b.*" + re.escape(undecided[0])
     )
@@ -59,7 +62,7 @@ def test_the_base_organization_waits_for_its_cells_then_the_commune_decides_it(f
     press(page, page.locator(f"main a[href='/ky-kiem-diem/{season}/tien-do/{commune['code']}/']").first)
     expect(page.locator("h1")).to_contain_text(commune["name"])
     board_row = page.locator("tbody tr").filter(has=page.get_by_role("link", name=base["name"], exact=True))
-    expect(board_row).to_contain_text("(R-ORDER-5)")
+    expect(board_row).to_contain_text(WAITING)
     expect(board_row).to_contain_text(waiting_collectives)
     audit(page, "commune-board-blocked", shot=True)
 
@@ -67,7 +70,7 @@ def test_the_base_organization_waits_for_its_cells_then_the_commune_decides_it(f
     page.goto(fresh_server.url(f"/ky-kiem-diem/{season}/duyet/"))
     filter_queue(page, org=base["code"])
     blocked = queue_row(page, base["name"])
-    expect(blocked).to_contain_text("(R-ORDER-5)")
+    expect(blocked).to_contain_text(WAITING)
     expect(blocked).to_contain_text(waiting_collectives)
     expect(blocked.locator(".badge.text-bg-danger")).to_be_visible()
     expect(blocked.locator("input[name=subject]")).to_have_attribute("data-blocked", "1")
@@ -76,8 +79,8 @@ def test_the_base_organization_waits_for_its_cells_then_the_commune_decides_it(f
     # Pressing anyway: refused, with the same reason.
     blocked.locator("input[name=subject]").check()
     press(page, page.locator(".decide-panel button[type=submit]"))
-    expect(page.locator(".messages .alert-danger")).to_contain_text("(R-ORDER-5)")
-    expect(queue_row(page, base["name"])).to_contain_text("(R-ORDER-5)")
+    expect(page.locator(".messages .alert-danger").first).to_contain_text(WAITING)
+    expect(queue_row(page, base["name"])).to_contain_text(WAITING)
     audit(page, "commune-queue-refused")
 
     # The base committee decides the cells (their reports, meetings and proposals staged).
@@ -97,8 +100,12 @@ def test_the_base_organization_waits_for_its_cells_then_the_commune_decides_it(f
     # Back at the commune: nothing holds the base organization; decide it and its committee.
     page.goto(fresh_server.url(f"/ky-kiem-diem/{season}/duyet/?org={base['code']}&state=proposed"))
     ready = queue_row(page, base["name"])
-    expect(ready).not_to_contain_text("(R-ORDER-5)")
-    expect(ready.locator(".badge.text-bg-success")).to_be_visible()
+    expect(ready).not_to_contain_text(WAITING)
+    # Its standing committee is rated first (R366-ORDER-3): nothing holds it; the organization
+    # waits only for it, and one batch holds both.
+    committee = queue_row(page, f"Ban Thường vụ (Đảng ủy) {base['name']}")
+    expect(committee.locator(".badge.text-bg-success")).to_be_visible()
+    expect(ready).to_contain_text("được xếp loại trước tổ chức đảng")
     audit(page, "commune-queue-ready")
     assert decide_all(page) == 2  # the base organization and its standing committee
     expect(page.locator(".messages .alert-success")).to_be_visible()
@@ -106,7 +113,7 @@ def test_the_base_organization_waits_for_its_cells_then_the_commune_decides_it(f
 
     page.goto(fresh_server.url(f"/ky-kiem-diem/{season}/tien-do/{commune['code']}/"))
     board_row = page.locator("tbody tr").filter(has=page.get_by_role("link", name=base["name"], exact=True))
-    expect(board_row).not_to_contain_text("(R-ORDER-5)")
+    expect(board_row).not_to_contain_text(WAITING)
     expect(board_row.locator(".badge.text-bg-success").first).to_contain_text("HTTNV")
     audit(page, "commune-board-after")
 
