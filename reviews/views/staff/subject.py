@@ -19,6 +19,7 @@ from reviews import access, rules, services, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
 from reviews.models import (
+    Decision,
     Event,
     FormerCellComment,
     MeetingEntry,
@@ -181,6 +182,7 @@ def subject_page(request, season, subject):
         event.from_label = state_label(event.from_state) if event.from_state else ""
         event.to_label = state_label(event.to_state) if event.to_state else ""
     entry = MeetingEntry.objects.filter(subject=subject).select_related("meeting").first()
+    decisions = list(subject.decisions.select_related("decider", "decided_by", "ended_by"))
     plan = RemediationPlan.objects.filter(subject=subject).select_related("submitted_by").first()
     outside = list(subject.outside_comments.select_related("recorded_by").order_by("received_on", "id"))
     have = {c.source for c in outside}
@@ -205,7 +207,10 @@ def subject_page(request, season, subject):
             "next_steps": _next_steps(subject, facts) if subject.in_scope else [],
             "flags": flag_labels(subject),
             "events": events,
-            "decisions": list(subject.decisions.select_related("decider", "decided_by", "ended_by")),
+            "decisions": decisions,
+            # R366-STEP-2: a result cancelled and decided again is issued as a form 03 decision.
+            "rerated": subject.state == S.DECIDED
+            and any(d.status == Decision.Status.CANCELLED for d in decisions),
             "entry": entry,
             "meeting": entry.meeting if entry else None,
             "suggestions": list(subject.suggestions.select_related("issued_by", "issued_by_unit")),

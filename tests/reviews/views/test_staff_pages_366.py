@@ -118,3 +118,15 @@ def test_r366_rate_10_the_queue_offers_the_raise_to_the_deciding_committee(clien
         reverse("reviews:queue_raise_quota", args=[w.season.pk, group.pk]), {"percent": "20", "reason": "x"}
     )
     assert response.status_code == 403
+
+
+def test_r366_step_2_a_result_cancelled_and_decided_again_offers_the_form_03(client):
+    w = world366()
+    subject = proposed(w)
+    workflow.decide(decisions=[workflow.DecisionInput(subject=fresh(subject))], actor=w.base_staff)
+    client.force_login(w.base_staff)
+    assert 'value="rerating"' not in client.get(url("subject", subject)).content.decode()
+    workflow.cancel(subject=fresh(subject), actor=w.commune_staff, reason="Kết quả chưa đúng")
+    workflow.decide(decisions=[workflow.DecisionInput(subject=fresh(subject), level="HTNV")], actor=w.base_staff)
+    html = client.get(url("subject", subject)).content.decode()
+    assert "/rerating/" in html and "Mẫu 03" in html
