@@ -315,9 +315,16 @@ def demo_facts() -> dict:
                 "undecided_collectives": collectives.exclude(state=S.DECIDED).count(),
             }
         )
+    people = {
+        m.user.username: {"name": m.full_name, "cell": m.cell.name}
+        for m in Member.objects.filter(user__username__in=["dangvien", "bithu"]).select_related(
+            "user", "cell"
+        )
+    }
     return {
         "season": season.pk,
         "year": season.year,
+        "people": people,  # the demo draws its people from the seeding day's calendar too
         "units": {key: {"code": unit.code, "name": unit.name} for key, unit in units.items()},
         "cells": cells,
         "meeting_order": [

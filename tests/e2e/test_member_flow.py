@@ -29,6 +29,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_an_acknowledged_pledge_is_shown_locked(fresh_server, demo_year, open_as):
+    people = fresh_server.stage("demo_facts")["people"]
     page = open_as(fresh_server, "dangvien")
     audit(page, "member-home")
     mine = page.locator("section[aria-labelledby=my-tasks]")
@@ -53,7 +54,7 @@ def test_an_acknowledged_pledge_is_shown_locked(fresh_server, demo_year, open_as
     if locked := vi_pattern(
         "Acknowledged on %(date)s by %(name)s. The pledge is locked.",
         date=r"\d{2}/\d{2}/\d{4}",
-        name="Nguyễn Phương Hằng",
+        name=people["bithu"]["name"],
     ):
         expect(page.locator("[data-pledge-state]")).to_contain_text(locked)
     audit(page, "member-pledge-locked")
@@ -130,13 +131,14 @@ DIRECTIONS = "Chủ động nghiên cứu văn bản mới; hoàn thành báo c�
 
 
 def test_a_member_finishes_the_self_review_without_losing_text_and_submits_it(fresh_server, open_as):
+    me = fresh_server.stage("demo_facts")["people"]["dangvien"]
     page = open_as(fresh_server, "dangvien")
     press(page, page.locator("section[aria-labelledby=my-tasks] a[href$='/phieu/']"))
     expect(page).to_have_url(re.compile(r"/ky-kiem-diem/\d+/phieu/\d+/$"))
     form_url = page.url
     expect(page.locator("[data-state]")).to_have_attribute("data-state", "draft")
-    expect(page.locator("main header")).to_contain_text("Võ Hoài Thảo")
-    expect(page.locator("main header")).to_contain_text("Chi bộ Tổ Toán - Tin")
+    expect(page.locator("main header")).to_contain_text(me["name"])
+    expect(page.locator("main header")).to_contain_text(me["cell"])
     audit(page, "self-review")
 
     # Section III: type, see it saved at hh:mm.

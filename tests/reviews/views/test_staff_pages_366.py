@@ -127,6 +127,8 @@ def test_r366_step_2_a_result_cancelled_and_decided_again_offers_the_form_03(cli
     client.force_login(w.base_staff)
     assert 'value="rerating"' not in client.get(url("subject", subject)).content.decode()
     workflow.cancel(subject=fresh(subject), actor=w.commune_staff, reason="Kết quả chưa đúng")
-    workflow.decide(decisions=[workflow.DecisionInput(subject=fresh(subject), level="HTNV")], actor=w.base_staff)
+    workflow.decide(
+        decisions=[workflow.DecisionInput(subject=fresh(subject), level="HTNV")], actor=w.base_staff
+    )
     html = client.get(url("subject", subject)).content.decode()
     assert "/rerating/" in html and "Mẫu 03" in html
