@@ -1,4 +1,5 @@
-"""Opening a season for a 500,000-member province on PostgreSQL, goal under 60 s (R-SCOPE-1).
+"""Opening a season for a 500,000-member province on PostgreSQL, goal under 60 s (R-SCOPE-1), under
+each rule set: QĐ 124 / HD 25 and QĐ 366 / HD 43 (profiles and forms by posts at opening).
 
     uv run python bench/bench_open_season.py [--members 500000]
 
@@ -38,14 +39,22 @@ def main() -> None:
     top = Organization.objects.get(code="DEMO")
     remove_bench_seasons()
 
-    started = time.perf_counter()
-    season = open_season(top_organization=top, year=2099, reference_date=datetime.date(2026, 12, 15))
-    total = time.perf_counter() - started
-    members = Subject.objects.filter(season=season, kind="member").count()
-    collectives = Subject.objects.filter(season=season).exclude(kind="member").count()
-    print(f"opened: {season.units.count():,} units, {collectives:,} collectives, {members:,} members")
-    print(f"{'OK' if total <= GOAL_SECONDS else 'TOO SLOW'}: {total:.1f} s (goal {GOAL_SECONDS} s)")
-    remove_bench_seasons()
+    from reviews.defaults import shipped_rule_set
+
+    for code in ("qd124-hd25-2023", "qd366-hd43-2025"):
+        started = time.perf_counter()
+        season = open_season(
+            top_organization=top,
+            year=2099,
+            reference_date=datetime.date(2026, 12, 15),
+            rule_set=shipped_rule_set(code),
+        )
+        total = time.perf_counter() - started
+        members = Subject.objects.filter(season=season, kind="member").count()
+        collectives = Subject.objects.filter(season=season).exclude(kind="member").count()
+        print(f"{code}: {season.units.count():,} units, {collectives:,} collectives, {members:,} members")
+        print(f"{'OK' if total <= GOAL_SECONDS else 'TOO SLOW'}: {total:.1f} s (goal {GOAL_SECONDS} s)")
+        remove_bench_seasons()
 
 
 def remove_bench_seasons() -> None:

@@ -46,6 +46,48 @@ def append_event(
 
 
 @dataclass
+class EventInput:
+    subject: Subject | None
+    action: str
+    from_state: str = ""
+    to_state: str = ""
+    reason: str = ""
+    data: dict | None = None
+
+
+def append_events(*, season: Season, actor, events: list[EventInput]) -> list[Event]:
+    """Append many events of one step (a batch decision) with one lock of the chain head, one
+    insert and one update: each event still hashes the one before it, so verify_chain names any
+    single altered event. Must run inside the transaction of the change it records."""
+    if not events:
+        return []
+    chain = AuditChain.objects.select_for_update().get(season=season)
+    seq, prev = chain.last_seq, chain.last_hash
+    rows = []
+    for item in events:
+        seq += 1
+        event = Event(
+            season=season,
+            seq=seq,
+            subject=item.subject,
+            actor=actor,
+            action=item.action,
+            from_state=item.from_state,
+            to_state=item.to_state,
+            reason=item.reason,
+            rule_set_code=season.rule_set.code,
+            data=item.data or {},
+            prev_hash=prev,
+        )
+        event.hash = prev = event.compute_hash()
+        rows.append(event)
+    Event.objects.bulk_create(rows, batch_size=1000)
+    chain.last_seq, chain.last_hash = seq, prev
+    chain.save(update_fields=["last_seq", "last_hash"])
+    return rows
+
+
+@dataclass
 class BrokenLink:
     season: Season
     seq: int

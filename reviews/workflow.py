@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reviews import access, notifications, rules, scoring
-from reviews.audit import append_event
+from reviews.audit import EventInput, append_event, append_events
 from reviews.facts import Facts
 from reviews.models import Decision, Meeting, MeetingEntry, QuotaGroup, ReviewForm, Subject
 from reviews.regimes import regime_of
@@ -694,19 +694,23 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         decided_so_far.add(subject.pk)
     quota_refusals, quota_exceeded = _quota_refusals(season, levels_now, locked, reason)
     _refuse_if(refusals + warnings_needing_reason + quota_refusals)
-    made = []
+    # The writes of the batch in a fixed number of statements, whatever its size: the decisions,
+    # one update of the subjects, one append to the hash chain (each event still hashed apart).
     regime = regime_of(season.rule_set)
+    made, events = [], []
     for decision in decisions:
         subject, level = decision.subject, levels_now[decision.subject.pk]
         regime.record_outcome(subject, facts)
-        record = Decision.objects.create(
-            subject=subject,
-            level=level,
-            points=subject.decided_points,
-            decider=access.deciding_unit(subject),
-            decided_by=actor,
-            rule_set=season.rule_set,
-            reason=reason,
+        made.append(
+            Decision(
+                subject=subject,
+                level=level,
+                points=subject.decided_points,
+                decider=access.deciding_unit(subject),
+                decided_by=actor,
+                rule_set=season.rule_set,
+                reason=reason,
+            )
         )
         from_state = subject.state
         subject.decided_level, subject.state = level, S.DECIDED
@@ -715,15 +719,21 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         if rules.is_second_khtnv(subject, level, facts):
             flags["second_khtnv"] = True
         subject.flags = flags
-        subject.save(
-            update_fields=["decided_level", "decided_points", "scores", "state", "flags", "updated_at"]
-        )
         data = {"level": level, "proposed": subject.proposed_level, "quota_exceeded": quota_exceeded}
         if subject.decided_points is not None:
             data.update(points=str(subject.decided_points), scores=subject.scores.get("decided", {}))
             data.update(waived=subject.scores.get("waived", {}))
-        _event(subject, actor, "decide", from_state, reason=reason, data=data)
-        made.append(record)
+        events.append(EventInput(subject, "decide", from_state, subject.state, reason, data))
+    Decision.objects.bulk_create(made, batch_size=1000)
+    now = timezone.now()
+    for decision in decisions:
+        decision.subject.updated_at = now
+    Subject.objects.bulk_update(
+        [d.subject for d in decisions],
+        ["decided_level", "decided_points", "scores", "state", "flags", "updated_at"],
+        batch_size=1000,
+    )
+    append_events(season=season, actor=actor, events=events)
     notifications.notify_decided([d.subject for d in decisions])
     return made
 

@@ -71,6 +71,7 @@ class Row:
     refusals: list[str] = field(default_factory=list)  # the engine's reasons, after a refused save
     notes: list[str] = field(default_factory=list)  # what a save did
     saved: bool = False
+    points: dict | None = None  # QĐ 366: the appraisal's summary (reviews/views/cell/appraisal.py)
 
     @property
     def step(self) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import rules, workflow
 from reviews.models import Meeting, Season, SeasonUnit, Subject
+from reviews.views.cell import appraisal
 from reviews.views.cell.common import Cell, Row, can_manage, cell_crumbs, load_cell
 from reviews.views.cell.forms import MeetingForm, RowForm
 from reviews.views.cell.quota import pending_levels, quota_meters
@@ -64,6 +65,8 @@ def _meeting_rows(cell: Cell, *, data=None, read_only: bool) -> list[Row]:
         row.form = RowForm(
             data, subject=subject, entry=row.entry, read_only=read_only, answers=_answers(cell, subject)
         )
+        if row.form.points:
+            row.points = appraisal.summary(subject, cell.facts)
         rows.append(row)
     return rows
 

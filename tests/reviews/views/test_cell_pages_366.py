@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Subject
-from tests.reviews.helpers import complete_366, fresh, review
+from tests.reviews.helpers import complete_366, fresh, review, task_rows
 from tests.reviews.test_qd366 import world366
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,22 @@ def test_r366_rate_6_a_ticked_case_needs_its_evidence_and_makes_the_level_khtnv(
     )
     assert fresh(subject).proposed_level == "KHTNV"
     assert fresh(subject).scores["cases"] == {"harmed_standing": "Kết luận số 3"}
+
+
+def test_r366_rate_2_the_appraisal_says_which_condition_fails(client):
+    w = world366()
+    cell = w.subject(unit=w.cell1)
+    complete_366(cell, w.secretary)
+    late = complete_366(
+        w.subject(member=w.members1[2]),
+        w.secretary,
+        tasks=task_rows(7, 1, late=2),
+        level="HTNV",
+        units_led=True,
+    )
+    client.force_login(w.secretary)
+    html = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    start = html.index(f'id="row-{late.pk}"')
+    row = html[start : html.index("</tbody>", start)]
+    assert "Chưa đạt điều kiện HTTNV" in row and "80% nhiệm vụ hoàn thành đúng hạn" in row
+    assert "Đạt điều kiện HTNV" in row
