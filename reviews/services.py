@@ -294,6 +294,7 @@ FROM reviews_subject s
 WHERE s.id IN ({ids}) AND s.decider_id IS NOT NULL
 """
 IMPORT_CHUNK = 5000
+POINTS_CHUNK = 400  # rows per UNION ALL: SQLite (the embedded default) allows 500 terms
 IMPORT_POINTS = """
 UPDATE reviews_subject SET self_points = v.points, proposed_points = v.points, decided_points = v.points
 FROM ({rows}) AS v
@@ -334,8 +335,8 @@ def import_decided_results(
             updated += chosen
     scored = [(pk, points[pk]) for pk in updated if points and points.get(pk) is not None]
     with connection.cursor() as cursor:
-        for start in range(0, len(scored), IMPORT_CHUNK):
-            chunk = scored[start : start + IMPORT_CHUNK]
+        for start in range(0, len(scored), POINTS_CHUNK):
+            chunk = scored[start : start + POINTS_CHUNK]
             values = " UNION ALL ".join(["SELECT %s AS id, CAST(%s AS numeric) AS points"] * len(chunk))
             cursor.execute(IMPORT_POINTS.format(rows=values), [x for pair in chunk for x in pair])
         for start in range(0, len(updated), IMPORT_CHUNK):
