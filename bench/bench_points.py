@@ -75,6 +75,7 @@ def proposed_members(season, count: int):
         state="proposed",
         self_level="HTTNV",
         proposed_level="HTTNV",
+        civil_service_level="HTTNV",
         self_points=87,
         proposed_points=87,
         scores=scores,
