@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import setup  # noqa: E402
+from common import province_of, setup  # noqa: E402
 
 GOAL_SECONDS = 60
 
@@ -24,19 +24,11 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=500_000)
     args = parser.parse_args()
     setup("kiemdiem_bench_seed")
-    from django.core.management import call_command
 
-    from members.demo import seed_demo
-    from members.models import Member
-    from organizations.models import Organization
     from reviews.models import Subject
     from reviews.scope import open_season
 
-    if abs(Member.objects.count() - args.members) > args.members // 10:
-        print(f"seeding a province of {args.members:,} members first…", flush=True)
-        call_command("flush", verbosity=0, interactive=False)
-        seed_demo(members=args.members)
-    top = Organization.objects.get(code="DEMO")
+    top = province_of(args.members)
     remove_bench_seasons()
 
     from reviews.defaults import shipped_rule_set

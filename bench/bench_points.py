@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import setup  # noqa: E402
+from common import province_of, setup  # noqa: E402
 
 YEAR = 2097
 
@@ -130,19 +130,11 @@ def main() -> None:
     args = parser.parse_args()
     setup("kiemdiem_bench_seed")
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import transaction
 
-    from members.demo import seed_demo
-    from members.models import Member
-    from organizations.models import Organization
     from reviews.models import SeasonUnit
 
-    if abs(Member.objects.count() - args.members) > args.members // 10:
-        print(f"seeding a province of {args.members:,} members first…", flush=True)
-        call_command("flush", verbosity=0, interactive=False)
-        seed_demo(members=args.members)
-    top = Organization.objects.get(code="DEMO")
+    top = province_of(args.members)
     season = prepared_season(top)
     admin = get_user_model().objects.filter(is_superuser=True).first()
     for count in (20, 200):

@@ -43,3 +43,19 @@ def ensure_database(url: str) -> None:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
             print(f"created database {name}")
+
+
+def province_of(members: int):
+    """The demo province of the bench database, seeded first (after emptying the database) unless
+    it holds one of about `members` members. Returns its top organization."""
+    from django.core.management import call_command
+
+    from members.demo import seed_demo
+    from members.models import Member
+    from organizations.models import Organization
+
+    if abs(Member.objects.count() - members) > members // 10:
+        print(f"seeding a province of {members:,} members first…", flush=True)
+        call_command("flush", verbosity=0, interactive=False)
+        seed_demo(members=members)
+    return Organization.objects.get(code="DEMO")
