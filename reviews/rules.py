@@ -64,7 +64,7 @@ def pledge_problems(subject: Subject, facts: Facts, answers: dict) -> list[str]:
 
 
 def civil_service_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
-    """R-RATE-9: a civil-service KHTNV makes the party rating KHTNV; party HTXSNV needs
+    """R-RATE-9 / R366-RATE-9: a civil-service KHTNV makes the party rating KHTNV; party HTXSNV needs
     civil-service HTXSNV."""
     rules = facts.rules
     if not (subject.is_member and subject.is_civil_servant and rules.switch("civil_service_link")):
@@ -90,7 +90,8 @@ def civil_service_problems(subject: Subject, level: str, facts: Facts) -> list[s
 
 
 def leave_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
-    """R-RATE-10: sick leave of 3 months or more in the year caps the level (configurable)."""
+    """R-RATE-10: sick leave of 3 months or more in the year caps the level (configurable; no cap
+    under QĐ 366, R366-RATE-11)."""
     rules = facts.rules
     sick = facts.leave_days.get((subject.member_id, LeaveRecord.Kind.SICK), 0)
     cap = rules.switch("sick_leave_max_level")
@@ -103,7 +104,7 @@ def leave_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
 
 
 def leave_notes(subject: Subject, facts: Facts) -> list[str]:
-    """R-RATE-10: maternity leave is rated on the time actually worked: a note, not a limit."""
+    """R-RATE-10 / R366-RATE-11: maternity leave is rated on the time actually worked: a note."""
     days = facts.leave_days.get((subject.member_id, LeaveRecord.Kind.MATERNITY), 0)
     if days:
         return [
@@ -120,7 +121,8 @@ def review_order_problems(
     subject: Subject, facts: Facts, reviewed_now: frozenset[int] = frozenset()
 ) -> list[str]:
     """R-ORDER-2: the collective before its members; R-ORDER-3: head, then deputies, then members;
-    R-ORDER-4: prerequisite government/professional/mass collectives first."""
+    R-ORDER-4: prerequisite government/professional/mass collectives first (the same under QĐ 366:
+    R366-ORDER-1)."""
 
     def done(s: Subject) -> bool:
         return s.state in REVIEW_DONE or s.pk in reviewed_now
@@ -164,7 +166,8 @@ def affiliate_problems(subject: Subject, facts: Facts) -> list[str]:
 
 
 def is_second_khtnv(subject: Subject, level: str, facts: Facts) -> bool:
-    """R-RATE-11: a second consecutive KHTNV flags the member for the cell's consideration."""
+    """R-RATE-11 / R366-RATE-12: a second consecutive KHTNV flags the member for the cell's
+    consideration (removal from the roll)."""
     lowest = facts.rules.level_codes()[-1]
     return bool(
         subject.is_member
@@ -175,8 +178,8 @@ def is_second_khtnv(subject: Subject, level: str, facts: Facts) -> bool:
 
 
 def outside_comment_problems(subject: Subject, facts: Facts) -> list[str]:
-    """R-SCOPE-4: comments from the former cell (6 months or more there) or the cell of
-    temporary registration come before a proposal."""
+    """R-SCOPE-4 / R366-SCOPE-6: comments from the former cell (6 months or more there) or the cell
+    of temporary registration come before a proposal."""
     have = facts.outside_comments.get(subject.pk, set())
     problems = []
     if subject.needs_former_cell_comment and "former" not in have:
@@ -270,8 +273,8 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 
 
 def circulation_warning(held_on: datetime.date, circulated_on: datetime.date | None, rules) -> str:
-    """R-ORDER-8: the draft report goes out at least N working days before the meeting (a
-    warning, not a block)."""
+    """R-ORDER-8 / R366-ORDER-5: the draft report goes out at least N working days before the
+    meeting (a warning, not a block)."""
     needed = rules.switch("circulation_working_days")
     if circulated_on is None:
         return _("The date the draft report was circulated is not recorded (R-ORDER-8).")
@@ -317,3 +320,24 @@ def head_above_collective(
     subject: Subject, level: str, facts: Facts, levels_now: dict[int, str]
 ) -> str | None:
     return _regime(facts).head_above_collective(subject, level, facts, levels_now)
+
+
+def meeting_length_warning(meeting, unit_kind: str, rules) -> str:
+    """R366-SCOPE-8: a review meeting lasts at least one day, a provincial standing committee's at
+    least two (the rule set's `meeting_min_days`, `meeting_min_days_province`). A warning, not a
+    block; nothing under a rule set that sets no length."""
+    switches = rules.switches
+    key = "meeting_min_days_province" if unit_kind == "provincial_committee" else "meeting_min_days"
+    needed = switches.get(key)
+    if not needed or meeting is None:
+        return ""
+    days = ((meeting.ends_on or meeting.held_on) - meeting.held_on).days + 1
+    if days >= needed:
+        return ""
+    return ngettext(
+        "The meeting lasted %(days)d day; the review meeting of this committee lasts at least %(n)d days "
+        "(Article 7, Regulation 366-QĐ/TW).",
+        "The meeting lasted %(days)d days; the review meeting of this committee lasts at least %(n)d days "
+        "(Article 7, Regulation 366-QĐ/TW).",
+        days,
+    ) % {"days": days, "n": needed}

@@ -35,7 +35,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 def _decider(unit: SeasonUnit, by_path: dict[str, SeasonUnit], authority: str) -> SeasonUnit | None:
-    """R-STEP-2: who decides a unit's rating, from the rule set's authority table."""
+    """R-STEP-2 / R366-STEP-1: who decides a unit's rating, from the rule set's authority table."""
     if authority == "base":
         return unit.base_unit
     if authority == "parent":
@@ -101,6 +101,8 @@ def _by_depth(organizations):
 
 
 def _collective_subjects(season: Season, units: list[SeasonUnit]) -> list[Subject]:
+    """Each unit and, where it has one, its leadership collective (R366-SCOPE-2: in a cell without
+    a chi ủy the secretary and deputy are reviewed at the cell, as members)."""
     rules = season.rule_set
     profile = regime_of(rules).collective_profile()
     new_before = months_before(season.reference_date, rules.switch("new_organization_months"))
@@ -295,6 +297,27 @@ def _mark_positions(season: Season) -> None:
         cursor.execute(POSITIONS_UPDATE, {"season": season.pk, "day": season.reference_date})
 
 
+def _mark_small_leadership(season: Season) -> None:
+    """R366-SCOPE-5: a leadership collective of fewer than `small_leadership_below` seated members
+    (3 under QĐ 366; not set under QĐ 124) is reviewed with its unit's committee, not on its own.
+    Only where its seats are recorded: a committee with no seat on record is left as it is."""
+    below = season.rule_set.switches.get("small_leadership_below")
+    if not below:
+        return
+    day = season.reference_date
+    seated = (
+        CommitteeSeat.objects.filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values("organization_id")
+        .annotate(n=Count("member_id", distinct=True))
+        .filter(n__lt=below)
+        .values("organization_id")
+    )
+    Subject.objects.filter(
+        season=season, kind=Subject.Kind.LEADERSHIP, out_of_scope="", unit__organization_id__in=seated
+    ).update(out_of_scope=Subject.OutOfScope.SMALL_LEADERSHIP, state=Subject.State.EXCLUDED)
+
+
 def _create_quota_groups(season: Season) -> None:
     keys = (
         Subject.objects.filter(season=season, out_of_scope="")
@@ -380,6 +403,7 @@ def open_season(
         analyze(Subject)
         _mark_transfers(season)
         _mark_positions(season)
+        _mark_small_leadership(season)
         _create_quota_groups(season)
         AuditChain.objects.create(season=season)
         totals = Subject.objects.filter(season=season).aggregate(

@@ -334,6 +334,7 @@ class MeetingInput:
     total: int
     draft_circulated_on: datetime.date | None = None
     notes: str = ""
+    ends_on: datetime.date | None = None  # the last day of a meeting of several days
 
 
 def _meeting_problems(collective: Subject, data: MeetingInput) -> list[str]:
@@ -344,6 +345,8 @@ def _meeting_problems(collective: Subject, data: MeetingInput) -> list[str]:
         problems.append(_("The meeting date cannot be in the future."))
     if data.draft_circulated_on and data.draft_circulated_on > data.held_on:
         problems.append(_("The draft cannot be circulated after the meeting."))
+    if data.ends_on and not data.held_on <= data.ends_on <= timezone.localdate():
+        problems.append(_("The last day of the meeting must fall between its first day and today."))
     return problems
 
 
@@ -376,7 +379,7 @@ def record_meeting(
     record = existing or Meeting(
         season=collective.season, unit=collective.unit, collective=collective, recorded_by=actor
     )
-    for name in ("held_on", "present", "total", "draft_circulated_on", "notes"):
+    for name in ("held_on", "ends_on", "present", "total", "draft_circulated_on", "notes"):
         setattr(record, name, getattr(meeting, name))
     record.circulation_warning = rules.circulation_warning(
         meeting.held_on, meeting.draft_circulated_on, collective.season.rule_set

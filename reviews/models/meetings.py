@@ -19,6 +19,8 @@ class Meeting(models.Model):
         help_text="The collective subject whose meeting this is (an organization or a leadership collective).",
     )
     held_on = models.DateField(_("meeting date"))
+    # A meeting of several days (R366-SCOPE-8): its last day; empty for a meeting of one day.
+    ends_on = models.DateField(_("last day of the meeting"), null=True, blank=True)
     draft_circulated_on = models.DateField(_("draft report circulated on"), null=True, blank=True)
     present = models.PositiveIntegerField(_("present"))
     total = models.PositiveIntegerField(_("summoned"))

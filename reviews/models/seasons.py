@@ -132,6 +132,7 @@ class Subject(models.Model):
         NEW_MEMBER = "new_member", _("Admitted less than 6 months before the reference date")
         NEW_ORGANIZATION = "new_organization", _("Existed less than 6 months at the reference date")
         DECIDED_ABOVE = "decided_above", _("Rated by the level above the province")
+        SMALL_LEADERSHIP = "small_leadership", _("Fewer than 3 members: reviewed with the unit's committee")
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="subjects")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

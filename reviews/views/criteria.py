@@ -3,6 +3,7 @@ a year (R366-SET-2, R366-SCORE-3), with a preview of part B as a member will see
 the season with them (R366-SET-1). The rules are in reviews/criteria.py; only the board of the
 top organization (or a superuser) may see these pages."""
 
+import datetime
 import re
 
 from django.contrib import messages
@@ -234,10 +235,20 @@ def _open(request, found: CriteriaYear, form: OpenSeasonForm):
     return season, []
 
 
+def default_deadlines(found) -> dict:
+    """R366-SCOPE-7: the rating is finished by 31 December of the year (the rule set's
+    `deadline_finish`, configurable); the page offers it as the decision's deadline."""
+    finish = found.rule_set.switches.get("deadline_finish")
+    if not finish:
+        return {}
+    month, day = (int(part) for part in finish.split("-"))
+    return {"deadline_decision": datetime.date(found.year, month, day)}
+
+
 @login_required
 def season_open(request, code: str, year: int):
     found = _found(request, code, year)
-    initial = {"rule_set": found.rule_set.pk, "stamp": draft_stamp(found.draft)}
+    initial = {"rule_set": found.rule_set.pk, "stamp": draft_stamp(found.draft), **default_deadlines(found)}
     form = OpenSeasonForm(request.POST or None, year=found.year, rule_sets=found.rule_sets, initial=initial)
     refusals = opening_refusals(found, found.rule_set)
     if request.method == "POST" and not found.frozen and form.is_valid():

@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from members.models import DisciplineRecord
+from members.models import CommitteeSeat, DisciplineRecord
 from reviews import workflow
 from reviews.committee import conclude_check, order_check, raise_quota
 from reviews.models import Event, QuotaGroup, Subject
 from reviews.scope import open_season
 from reviews.workflow import WorkflowError
+from tests.clock import ROLES_FROM
 from tests.reviews.conftest import REFERENCE, build_world
 from tests.reviews.helpers import complete_366, fresh, review, task_rows
 
@@ -37,6 +38,18 @@ def reviewed_cell(w, points=None, tasks=None, level="HTTNV"):
             complete_366(subject, w.secretary, points=points, tasks=tasks, level=level, units_led=True)
     review(fresh(cell), w.secretary, [fresh(m) for m in members])
     return fresh(cell), [fresh(m) for m in members]
+
+
+def with_chi_uy(w):
+    """CB1 with a chi ủy of three: the head, the deputy and one more member (R366-SCOPE-5)."""
+    w.cell1.has_leadership_collective = True
+    w.cell1.save()
+    CommitteeSeat.objects.create(
+        member=w.members1[2],
+        organization=w.cell1,
+        position=CommitteeSeat.Position.MEMBER,
+        starts_on=ROLES_FROM,
+    )
 
 
 def propose_one(subject, actor, level, **kwargs):
@@ -177,8 +190,7 @@ def test_r366_order_3_a_batch_holds_the_members_and_their_cell():
 
 def test_r366_order_3_a_leadership_collective_before_its_members():
     w = build_world(open_now=False)
-    w.cell1.has_leadership_collective = True
-    w.cell1.save()
+    with_chi_uy(w)
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
     cell, members = reviewed_cell(w)
     head = fresh(w.subject(member=w.head))
@@ -190,8 +202,7 @@ def test_r366_order_3_a_leadership_collective_before_its_members():
 
 def test_r366_order_2_the_leadership_collective_is_reviewed_after_its_members_at_their_cell():
     w = build_world(open_now=False)
-    w.cell1.has_leadership_collective = True
-    w.cell1.save()
+    with_chi_uy(w)
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
     leadership = w.subject(unit=w.cell1, kind=Subject.Kind.LEADERSHIP)
     complete_366(leadership, w.secretary)

@@ -52,6 +52,10 @@ class MeetingForm(forms.Form):
             "At least %(n)d working days before the meeting (R-ORDER-8).",
             days,
         ) % {"n": days}
+        if season.rule_set.switches.get("meeting_min_days"):  # R366-SCOPE-8
+            self.fields["ends_on"] = forms.DateField(
+                label=_("Last day (a meeting of several days)"), required=False, widget=DateInput()
+            )
         if with_collective:
             self.fields["comments"] = forms.CharField(
                 label=_("Comments on the cell's report"),
@@ -82,6 +86,7 @@ class MeetingForm(forms.Form):
             total=data["total"],
             draft_circulated_on=data.get("draft_circulated_on"),
             notes=data.get("notes", ""),
+            ends_on=data.get("ends_on"),
         )
 
     def collective_entries(self, collective: Subject) -> list[workflow.EntryInput]:

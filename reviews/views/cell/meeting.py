@@ -40,6 +40,7 @@ def _meeting_initial(cell: Cell) -> dict:
         return {"total": len(cell.members) or None}
     return {
         "held_on": meeting.held_on,
+        "ends_on": meeting.ends_on,
         "draft_circulated_on": meeting.draft_circulated_on,
         "present": meeting.present,
         "total": meeting.total,
@@ -104,6 +105,7 @@ def _meeting_context(
         ),
         "can_manage": manage,
         "crumbs": cell_crumbs(season, unit, meeting=True),
+        "length_warning": rules.meeting_length_warning(cell.meeting, unit.kind, season.rule_set),
     }
 
 
@@ -140,6 +142,7 @@ def meeting_page(request, season: int, code: str):
 def _meeting_input(meeting: Meeting) -> workflow.MeetingInput:
     return workflow.MeetingInput(
         held_on=meeting.held_on,
+        ends_on=meeting.ends_on,
         present=meeting.present,
         total=meeting.total,
         draft_circulated_on=meeting.draft_circulated_on,
