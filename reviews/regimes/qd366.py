@@ -283,7 +283,7 @@ def level_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
     if subject.is_member:
         problems += civil_service_problems(subject, level, facts)
         problems += leave_problems(subject, level, facts)
-    else:  # R366-RATE-8: shares of members' levels, only where the rule set lists some (none by default)
+    elif rules.organization_thresholds:  # R366-RATE-8: shares of levels, none in the shipped rule set
         problems += threshold_problems(subject, level, facts)
     return problems
 
