@@ -86,6 +86,7 @@ def notify(subjects: list[Subject], kind: str, text_for, digest_for=None, label_
 
 
 def notify_decided(subjects: list[Subject]) -> int:
+    """R-REC-1 / R366-REC-2: the subject and those who manage them hear of the decided level."""
     return notify(
         subjects,
         Notification.Kind.DECIDED,

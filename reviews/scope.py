@@ -102,7 +102,9 @@ def _by_depth(organizations):
 
 def _collective_subjects(season: Season, units: list[SeasonUnit]) -> list[Subject]:
     """Each unit and, where it has one, its leadership collective (R366-SCOPE-2: in a cell without
-    a chi ủy the secretary and deputy are reviewed at the cell, as members)."""
+    a chi ủy the secretary and deputy are reviewed at the cell, as members). A leader is reviewed
+    at their cell and again in the leadership collective they sit on (R366-SCOPE-4). Collectives
+    write form 01 (R366-FORM-01)."""
     rules = season.rule_set
     profile = regime_of(rules).collective_profile()
     new_before = months_before(season.reference_date, rules.switch("new_organization_months"))
@@ -116,7 +118,7 @@ def _collective_subjects(season: Season, units: list[SeasonUnit]) -> list[Subjec
         if decider is None:
             reason = Subject.OutOfScope.DECIDED_ABOVE
         elif unit.founded_on and unit.founded_on > new_before:
-            reason = Subject.OutOfScope.NEW_ORGANIZATION  # R-SCOPE-5
+            reason = Subject.OutOfScope.NEW_ORGANIZATION  # R-SCOPE-5, R366-SCOPE-6
         else:
             reason = ""
         for kind in kinds:
@@ -192,7 +194,10 @@ WHERE sp.status IN %(on_roll)s AND u.kind IN %(cell_kinds)s AND u.base_unit_id I
 
 def _member_subjects(season: Season) -> None:
     """R-SCOPE-2 / R366-SCOPE-1: exempt, suspended and newly admitted members are listed, not
-    reviewed. R-SCOPE-3: probationary members of 6 months or more are reviewed like everyone else.
+    reviewed. R-SCOPE-3: probationary members of 6 months or more are reviewed like everyone else
+    (kept under QĐ 366: R366-SCOPE-6). R366-SCOPE-4: a member is reviewed at the cell of their
+    roll at the reference date, whatever seat they hold elsewhere; a temporarily registered member
+    at their official cell (R366-SCOPE-6).
     The form (R-FORM-2 / R-FORM-3: 02A or 02B) and, under QĐ 366, the scoring profile (2A, 2B or
     2C by profile) come from the regime, changeable per member."""
     if connection.vendor == "postgresql":
@@ -240,8 +245,8 @@ def _flat_params(params: dict) -> dict:
 
 
 def _mark_transfers(season: Season) -> None:
-    """R-SCOPE-4: members who moved cell during the year and spent 6 months or more at the
-    former cell need its written comments before a proposal."""
+    """R-SCOPE-4 (kept under QĐ 366: R366-SCOPE-6): members who moved cell during the year and
+    spent 6 months or more at the former cell need its written comments before a proposal."""
     year_start = datetime.date(season.year, 1, 1)
     day = season.reference_date
     months = season.rule_set.switch("former_cell_months")

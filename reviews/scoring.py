@@ -46,8 +46,10 @@ def groups(scoring: dict) -> list[dict]:
 
 
 def criteria_items(scoring: dict, criteria: dict, profile: str) -> list[Item]:
-    """The items a subject of `profile` is scored on, group by group; a group the province left
-    empty is one item worth the whole group (R366-SCORE-3)."""
+    """The items a subject of `profile` is scored on, group by group: each profile has criteria of
+    its own in the general group and the task-results group (R366-SCORE-2, as the province made
+    them concrete); a group the province left empty is one item worth the whole group
+    (R366-SCORE-3)."""
     chosen = ((criteria or {}).get("profiles") or {}).get(profile) or {}
     found = []
     for group in groups(scoring):

@@ -423,7 +423,7 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
         ):
             continue  # reviewed when the meeting was first recorded, or too young to be (R-SCOPE-5)
         if _is_correction(subject, meeting, earlier):
-            if not entry.reviewed:
+            if not entry.reviewed:  # R366-SCOPE-3: a subject reviewed is also rated
                 refusals += _with_name(
                     subject, [_("The review is recorded; it can be corrected but not changed to absent.")]
                 )
@@ -491,7 +491,8 @@ class ProposalInput:
     reason: str = ""
     # Under a points regime (R366-SCORE-4): the appraised points as typed, item key → value (by
     # default the self-assessed points, taken as they are); KHTNV cases ticked, case code →
-    # evidence (R366-RATE-4/5/6); conditions the appraiser confirms ("units_led", "remedied").
+    # evidence (R366-RATE-4, R366-RATE-5, R366-RATE-6); conditions the appraiser confirms
+    # ("units_led", "remedied").
     points: dict | None = None
     cases: dict | None = None
     ticks: dict | None = None
@@ -611,7 +612,7 @@ class DecisionInput:
     subject: Subject
     level: str = ""  # empty: decide the proposed level
     # Under a points regime: the decided points as typed (by default the appraised ones) and KHTNV
-    # cases waived case by case, case code → reason (R366-RATE-4/5/6).
+    # cases waived case by case, case code → reason (R366-RATE-4, R366-RATE-5, R366-RATE-6).
     points: dict | None = None
     waived: dict | None = None
 
@@ -743,7 +744,8 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
 
 def _settle_points(subject: Subject, decision: DecisionInput) -> list[str]:
     """R366-SCORE-4 (decision): the decided points (by default the appraised ones) and the KHTNV
-    cases the deciding level waives case by case, with a reason (R366-RATE-4/5/6)."""
+    cases the deciding level waives case by case, with a reason (R366-RATE-4, R366-RATE-5,
+    R366-RATE-6)."""
     items = _items(subject)
     scores = dict(subject.scores or {})
     if decision.points is None:

@@ -1,6 +1,6 @@
 """Decisions of a deciding unit: the list of the ratings it decided (R-STEP-2), with the points
 in a points season, and the decision re-rating one organization or member after its result was
-cancelled (R366-STEP-2, Mẫu 03 of HD 43)."""
+cancelled (R366-STEP-2; R366-FORM-03/04: Mẫu 03 of HD 43)."""
 
 from decimal import Decimal
 

@@ -1,6 +1,7 @@
-"""The review forms as printed: the collective report (Mẫu 01) and the individual self-review
-(02A/02B under QĐ 124; 2A/2B/2C under QĐ 366), with the template's sections and the author's
-answers item by item (R-FORM-1..8), and in a points season part B — the tasks, the points at the
+"""The review forms as printed: the collective report (Mẫu 01, R366-FORM-01) and the individual
+self-review (02A/02B under QĐ 124; 2A/2B/2C under QĐ 366: R366-FORM-2A, R366-FORM-2B,
+R366-FORM-2C), with the template's sections and the author's answers item by item (R-FORM-1..8),
+and in a points season part B — the tasks, the points at the
 three steps and the levels (reports/documents/part_b.py) — and one signing body per block
 (R366-FORM-SIGN)."""
 

@@ -1,5 +1,5 @@
 """The list of an organization's review records for the season, sent upward with its results
-(R366-FORM-04, Mẫu 04 of HD 43; the record set of R366-REC-1): one row per kind of record with
+(R366-FORM-03/04: Mẫu 04 of HD 43; the record set of R366-REC-1): one row per kind of record with
 how many the season holds under the organization, where the paper copy is kept, and what is
 still missing; then the same counts per directly subordinate organization.
 

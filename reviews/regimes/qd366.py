@@ -4,8 +4,9 @@
 How a level is decided (R366-RATE-1..3):
 1. Points out of 100 — 30 for the general criteria, 70 for the results of the tasks — give a band:
    HTXSNV from 90, HTTNV from 70, HTNV from 50, KHTNV below 50 (the rule set's `scoring.bands`).
-2. A KHTNV case (R366-RATE-4/5/6: ticked by the appraiser, or found in the record — tasks not
-   done, discipline decided in the year, R366-RATE-7) makes the level KHTNV, unless the deciding
+2. A KHTNV case (R366-RATE-4 collectives, R366-RATE-5 leaders, R366-RATE-6 other members: the
+   rule set's `scoring.profiles[*].cases`, ticked by the appraiser, or found in the record — tasks
+   not done, discipline decided in the year, R366-RATE-7) makes the level KHTNV, unless the deciding
    level waives it case by case with a reason.
 3. Otherwise the level is the highest one, at or below the band, whose conditions hold
    (R366-RATE-2): HTXSNV — every task on time, at least 30 % exceeded, every shortcoming named at
@@ -32,6 +33,7 @@ from members.models import DisciplineRecord
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import Subject
 from reviews.regimes.base import Regime
+from reviews.regimes.qd124 import threshold_problems
 from reviews.rules import (
     affiliate_problems,
     civil_service_problems,
@@ -157,7 +159,8 @@ def _percent(value: Decimal) -> str:
 
 
 def outcome(standing: Standing, scoring: dict, codes: list[str]) -> Outcome:
-    """R366-RATE-1..3: the level the points and the conditions give (see the module's docstring)."""
+    """R366-RATE-1, R366-RATE-2, R366-RATE-3: the level the points and the conditions give (see
+    the module's docstring)."""
     cases = [c["label"] for c in _cases(scoring, standing.profile) if c["code"] in standing.cases]
     if standing.points is None:
         return Outcome(None, codes[-1] if cases else None, {}, cases)
@@ -189,7 +192,9 @@ def step_points(subject: Subject) -> tuple[str, dict]:
 
 
 def found_cases(subject: Subject, facts: Facts, tasks: Tasks) -> set[str]:
-    """KHTNV cases the record shows without anyone ticking them (R366-RATE-4/5/6/7)."""
+    """KHTNV cases the record shows without anyone ticking them: a unit under 70 % of its tasks
+    (R366-RATE-4, R366-RATE-5), more than half the tasks not done (R366-RATE-6), discipline decided
+    in the year (R366-RATE-5, R366-RATE-6, weighed now whatever the violation's year: R366-RATE-7)."""
     found = set()
     for case in _cases(facts.rules.scoring, subject.profile):
         rule = case.get("auto")
@@ -212,6 +217,14 @@ def _disciplined_in_year(subject: Subject, facts: Facts) -> bool:
     )
 
 
+def remedied_on_record(subject: Subject, facts: Facts) -> bool:
+    """R366-RATE-2: the shortcomings named at the last review are remedied — the share of last
+    season's remediation items done reaches `conditions.remedied_percent` (100 by default); none
+    named counts as remedied."""
+    total, done = facts.previous_remediation.get(subject.pk, (0, 0))
+    return done * 100 >= facts.rules.scoring["conditions"].get("remedied_percent", 100) * total
+
+
 def standing_of(subject: Subject, facts: Facts) -> Standing:
     scoring = facts.rules.scoring
     step, points = step_points(subject)
@@ -221,13 +234,12 @@ def standing_of(subject: Subject, facts: Facts) -> Standing:
     ticks = scores.get("ticks") or {}
     ticked = set((scores.get("cases") or {}).keys())
     waived = set((scores.get("waived") or {}).keys())
-    total, done = facts.previous_remediation.get(subject.pk, (0, 0))
     clean = not facts.collective_disciplines.get(subject.unit_id) if subject.is_collective else True
     return Standing(
         profile=subject.profile,
         points=totals(items, points).total,
         tasks=tasks,
-        remedied=bool(ticks.get("remedied", total == done)),
+        remedied=bool(ticks.get("remedied", remedied_on_record(subject, facts))),
         clean=clean,
         units_led=bool(ticks.get("units_led", False)),
         cases=tuple(sorted((ticked | found_cases(subject, facts, tasks)) - waived)),
@@ -258,8 +270,9 @@ def record_outcome(subject: Subject, facts: Facts) -> None:
 
 
 def level_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
-    """Whether `level` agrees with the points, the conditions and the KHTNV cases (R366-RATE-1..6),
-    then the rules both regimes share (R366-RATE-9 civil-service link, R366-RATE-11 leave)."""
+    """Whether `level` agrees with the points, the conditions and the KHTNV cases (R366-RATE-1,
+    R366-RATE-2, R366-RATE-3, R366-RATE-4, R366-RATE-5, R366-RATE-6), then the rules both regimes
+    share (R366-RATE-9 civil-service link, R366-RATE-11 leave: no cap by default)."""
     rules = facts.rules
     if level not in rules.level_codes():
         return [_("%(level)s is not a level of this rule set.") % {"level": level}]
@@ -270,12 +283,15 @@ def level_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
     if subject.is_member:
         problems += civil_service_problems(subject, level, facts)
         problems += leave_problems(subject, level, facts)
+    elif rules.organization_thresholds:  # R366-RATE-8: shares of levels, none in the shipped rule set
+        problems += threshold_problems(subject, level, facts)
     return problems
 
 
 def agreement_problems(level: str, standing: Standing, result: Outcome, rules) -> list[str]:
-    """R366-RATE-1..6 for one level: not above the band of the points; KHTNV in a KHTNV case; the
-    level's conditions met (in the R366-RATE-3 gap, HTNV or KHTNV, chosen with a reason)."""
+    """One level against the band of the points (R366-RATE-1), the KHTNV cases (R366-RATE-4,
+    R366-RATE-5, R366-RATE-6) and the level's conditions (R366-RATE-2; in the R366-RATE-3 gap,
+    HTNV or KHTNV, chosen with a reason)."""
     lowest = rules.level_codes()[-1]
     if result.band is None and not result.cases:
         return [_("The points are not all entered yet, so the level cannot be checked.")]
@@ -379,12 +395,11 @@ def form_standing(subject: Subject, facts: Facts, answers: dict) -> tuple[Standi
         return None
     rows = answers.get("B.I") or {}
     tasks = Tasks.from_rows(rows.get("tasks", []))
-    total, done = facts.previous_remediation.get(subject.pk, (0, 0))
     standing = Standing(
         profile=subject.profile,
         points=totals(items, points).total,
         tasks=tasks,
-        remedied=total == done,
+        remedied=remedied_on_record(subject, facts),
         clean=not facts.collective_disciplines.get(subject.unit_id) if subject.is_collective else True,
         units_led=bool(rows.get("units_led")),
         cases=tuple(sorted(found_cases(subject, facts, tasks))),
@@ -432,7 +447,8 @@ def decision_order_problems(subject: Subject, facts: Facts, decided_now: frozens
             )
             % {"n": len(children), "names": names(children)}
         )
-    # A member not reviewed this season (absent, ill: R-SCOPE-6) is not waited for.
+    # R366-SCOPE-3, R366-RATE-8: every member reviewed is rated before the organization, which is
+    # rated on all of them. A member not reviewed this season (absent, ill: R-SCOPE-6) is not waited for.
     members = waiting([m for m in facts.unit_members.get(subject.unit_id, []) if m.state != S.ABSENT])
     if members:
         problems.append(
@@ -496,7 +512,9 @@ class QD366(Regime):
         return "CASE WHEN m.is_leader THEN 'LD' WHEN m.is_civil_servant THEN 'KLD' ELSE 'NHT' END"
 
     def member_form_sql(self) -> str:
-        """R366-FORM-LETTERS: the template follows the profile, never a letter."""
+        """R366-FORM-LETTERS: the template follows the profile, never a letter: leaders 2A
+        (R366-FORM-2A), members without a leading post in the political system 2B (R366-FORM-2B),
+        members outside it 2C (R366-FORM-2C)."""
         return "CASE WHEN m.is_leader THEN '2A' WHEN m.is_civil_servant THEN '2B' ELSE '2C' END"
 
     def collective_profile(self) -> str:

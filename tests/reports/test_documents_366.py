@@ -155,10 +155,11 @@ def w(world366, db):
     return w
 
 
-# -- R366-FORM-2B/2C, R366-SCORE-1, R366-FORM-SIGN: part B of the individual form ------------------
+# -- R366-FORM-2C, R366-SCORE-1, R366-FORM-SIGN: part B of the individual form ------------------
 
 
 def test_r366_score_1_the_individual_form_prints_part_b_with_points_at_three_steps(w, tmp_path):
+    """R366-SCORE-1, R366-FORM-2C: part B of Mẫu 2C with …/30, …/70, …/100 at three steps."""
     subject = fresh(w.subject(member=w.members1[3]))  # NHT: form 2C, itemized criteria
     assert (subject.profile, subject.form_code) == ("NHT", "2C")
     document, html, pdf, fetcher = render(w, "individual", w.unit(w.cell1), subject)
@@ -216,6 +217,7 @@ def test_r366_score_4_a_step_not_yet_taken_prints_blank(w):
 
 
 def test_r366_form_2a_a_leader_s_form_asks_about_the_units_led(w, tmp_path):
+    """R366-FORM-2A: the leader's form asks about the units led."""
     head = fresh(w.subject(member=w.head))
     assert head.form_code == "2A"
     _document, _html, pdf, fetcher = render(w, "individual", w.unit(w.cell1), head)
@@ -231,6 +233,7 @@ def test_r366_form_2a_a_leader_s_form_asks_about_the_units_led(w, tmp_path):
 
 
 def test_r366_form_01_the_collective_report_prints_part_b_and_signs_as_the_cell(w, tmp_path):
+    """R366-FORM-01: the collective report with part B, signed by the cell."""
     _document, html, pdf, fetcher = render(w, "collective", w.unit(w.cell1))
     assert_printed(
         pdf,
@@ -257,6 +260,7 @@ def test_r366_form_sign_one_body_whether_the_cell_has_a_committee():
 
 
 def test_r366_step_2_mau_03_re_rates_after_a_cancellation(w, tmp_path):
+    """R366-STEP-2, R366-FORM-03/04: Mẫu 03 after a cancellation."""
     document, html, pdf, fetcher = render(w, "rerating", w.unit(w.base), fresh(w.rerated))
     assert document.template == "reports/rerating.html"
     assert document.filename == "quyet-dinh-xep-loai-lai-2026-nguyen-van-an.pdf"
@@ -338,6 +342,7 @@ def test_r366_step_2_mau_03_is_requested_signed_and_verifiable_within_scope(w, c
 
 
 def test_r366_form_04_lists_the_records_of_the_season_with_counts(w, tmp_path):
+    """R366-FORM-03/04, R366-REC-1: Mẫu 04 lists the season's records."""
     document, html, pdf, fetcher = render(w, "records", w.unit(w.base))
     rows = {row["title"]: row for row in document.context["rows"]}
     assert rows["Bản kiểm điểm, tự đánh giá, xếp loại của cá nhân"]["count"] == "10"

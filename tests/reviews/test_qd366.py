@@ -59,6 +59,8 @@ def propose_one(subject, actor, level, **kwargs):
 
 
 def test_r366_form_letters_profile_and_form_follow_posts_and_status_at_opening():
+    """R366-FORM-LETTERS: the form follows the profile (R366-FORM-01, R366-FORM-2A, R366-FORM-2B,
+    R366-FORM-2C)."""
     w = build_world(open_now=False)
     w.members2[0].is_civil_servant = True
     w.members2[0].save()
@@ -73,6 +75,7 @@ def test_r366_form_letters_profile_and_form_follow_posts_and_status_at_opening()
 
 
 def test_r366_form_letters_the_secretary_changes_a_profile_with_a_reason():
+    """R366-FORM-LETTERS: a profile changed with a reason brings its form."""
     w = world366()
     subject = w.subject(member=w.members2[1])
     with pytest.raises(WorkflowError):
@@ -87,6 +90,7 @@ def test_r366_form_letters_the_secretary_changes_a_profile_with_a_reason():
 
 
 def test_r366_score_1_self_points_and_task_figures_are_kept_at_submission():
+    """R366-SCORE-1, R366-SCORE-4: 30 + 70 points and the task figures kept at self-scoring."""
     w = world366()
     subject = complete_366(
         w.subject(member=w.deputy), w.member_user, points={"general": "28,5", "tasks": "62"}
@@ -106,6 +110,7 @@ def test_r366_score_1_self_points_and_task_figures_are_kept_at_submission():
     ],
 )
 def test_r366_score_4_bad_points_are_refused_with_a_message_and_nothing_is_saved(typed, message):
+    """R366-SCORE-4: points over the maximum, negative, not a number or with too many decimals."""
     w = world366()
     subject = complete_366(
         w.subject(member=w.deputy), w.member_user, points={"general": typed, "tasks": "60"}, submit=False
@@ -117,6 +122,7 @@ def test_r366_score_4_bad_points_are_refused_with_a_message_and_nothing_is_saved
 
 
 def test_r366_score_4_a_form_without_tasks_or_points_cannot_be_submitted():
+    """R366-SCORE-4: the task list and the points are needed to submit."""
     w = world366()
     subject = complete_366(w.subject(member=w.deputy), w.member_user, points={}, tasks=[], submit=False)
     verdict = workflow.blockers(subject, "submit", actor=w.member_user)
@@ -126,6 +132,7 @@ def test_r366_score_4_a_form_without_tasks_or_points_cannot_be_submitted():
 
 
 def test_r366_rate_2_a_self_rating_above_what_the_conditions_allow_is_refused():
+    """R366-RATE-2: HTXSNV needs at least 30 % of the tasks exceeded."""
     w = world366()
     subject = w.subject(member=w.deputy)
     # 95 points but only 2 of 10 tasks exceeded: HTXSNV needs 30 %.
@@ -147,6 +154,7 @@ def test_r366_rate_2_a_self_rating_above_what_the_conditions_allow_is_refused():
 
 
 def test_r366_order_3_members_before_their_cell_and_the_proposal_carries_appraised_points():
+    """R366-ORDER-3, R366-SCORE-4: the cell after all its members; appraised points kept."""
     w = world366()
     cell, members = reviewed_cell(w)
     propose_one(members[2], w.secretary, "HTTNV", points={"general": "26", "tasks": "58"})
@@ -176,6 +184,7 @@ def test_r366_order_3_members_before_their_cell_and_the_proposal_carries_apprais
 
 
 def test_r366_order_3_a_batch_holds_the_members_and_their_cell():
+    """R366-ORDER-3: one batch may hold the members and their cell."""
     w = world366()
     cell, members = reviewed_cell(w)
     workflow.propose(
@@ -189,6 +198,7 @@ def test_r366_order_3_a_batch_holds_the_members_and_their_cell():
 
 
 def test_r366_order_3_a_leadership_collective_before_its_members():
+    """R366-ORDER-3: a leadership collective is rated before its members."""
     w = build_world(open_now=False)
     with_chi_uy(w)
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
@@ -201,6 +211,7 @@ def test_r366_order_3_a_leadership_collective_before_its_members():
 
 
 def test_r366_order_2_the_leadership_collective_is_reviewed_after_its_members_at_their_cell():
+    """R366-ORDER-2: a member with a leading post is reviewed at the cell first."""
     w = build_world(open_now=False)
     with_chi_uy(w)
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
@@ -214,6 +225,7 @@ def test_r366_order_2_the_leadership_collective_is_reviewed_after_its_members_at
 
 
 def test_r366_rate_2_the_proposed_level_must_meet_its_conditions():
+    """R366-RATE-2: HTTNV needs every task on time."""
     w = world366()
     _cell, members = reviewed_cell(
         w, points={"general": "30", "tasks": "65"}, tasks=task_rows(7, 1, late=2), level="HTNV"
@@ -228,6 +240,7 @@ def test_r366_rate_2_the_proposed_level_must_meet_its_conditions():
 
 
 def test_r366_rate_1_no_level_above_the_band_of_the_points():
+    """R366-RATE-1: 75 points allow at most HTTNV."""
     w = world366()
     _cell, members = reviewed_cell(w, points={"general": "25", "tasks": "50"})
     with pytest.raises(WorkflowError) as refused:
@@ -236,6 +249,7 @@ def test_r366_rate_1_no_level_above_the_band_of_the_points():
 
 
 def test_r366_rate_6_a_ticked_khtnv_case_makes_the_level_khtnv_unless_waived_with_a_reason():
+    """R366-RATE-6: a ticked case gives KHTNV; the deciding level may weigh it case by case."""
     w = world366()
     _cell, members = reviewed_cell(w)
     subject = members[3]
@@ -254,6 +268,7 @@ def test_r366_rate_6_a_ticked_khtnv_case_makes_the_level_khtnv_unless_waived_wit
 
 
 def test_r366_rate_7_discipline_decided_this_year_counts_now_whatever_the_violations_year():
+    """R366-RATE-7: a 2025 violation disciplined in 2026 weighs in the 2026 rating."""
     w = world366()
     DisciplineRecord.objects.create(
         member=w.members1[4],
@@ -276,6 +291,7 @@ def test_r366_rate_7_discipline_decided_this_year_counts_now_whatever_the_violat
 
 
 def test_r366_rate_6_more_than_half_the_tasks_not_done_is_khtnv():
+    """R366-RATE-6: more than 50 % of the year's tasks not done gives KHTNV."""
     w = world366()
     _cell, members = reviewed_cell(
         w, points={"general": "20", "tasks": "35"}, tasks=task_rows(4, 0, not_done=6), level="KHTNV"
@@ -286,6 +302,7 @@ def test_r366_rate_6_more_than_half_the_tasks_not_done_is_khtnv():
 
 
 def test_r366_rate_3_no_level_s_conditions_hold_so_the_decider_chooses_with_a_reason():
+    """R366-RATE-3: the gap is marked; the deciding level chooses HTNV or KHTNV with a reason."""
     w = world366()
     # 80 points but a task not done: HTNV needs every task done; no KHTNV case either.
     _cell, members = reviewed_cell(
@@ -313,6 +330,7 @@ def test_r366_rate_3_no_level_s_conditions_hold_so_the_decider_chooses_with_a_re
 
 
 def test_r366_order_4_an_open_check_blocks_the_decision_until_concluded():
+    """R366-ORDER-4: an open check blocks the decision until it is concluded."""
     w = world366()
     _cell, members = reviewed_cell(w)
     subject = members[2]
@@ -334,6 +352,7 @@ def test_r366_order_4_an_open_check_blocks_the_decision_until_concluded():
 
 
 def test_r366_rate_10_the_deciding_committee_raises_one_group_to_25_percent_with_a_reason():
+    """R366-RATE-10: 20 % of HTTNV, raised to 25 % by a recorded decision with a reason."""
     w = world366(extra_members=0)
     _cell, members = reviewed_cell(w, points={"general": "30", "tasks": "65"}, level="HTXSNV")
     others = [m for m in members if not m.is_leader]
@@ -365,6 +384,7 @@ def test_r366_rate_10_the_deciding_committee_raises_one_group_to_25_percent_with
 
 
 def test_r366_rate_11_long_sick_leave_sets_no_cap():
+    """R366-RATE-11: 3 months of sick leave or more cap nothing (`sick_leave_max_level` null)."""
     from members.models import LeaveRecord
 
     w = world366()
@@ -375,6 +395,7 @@ def test_r366_rate_11_long_sick_leave_sets_no_cap():
 
 
 def test_r366_rate_9_a_unit_rated_below_its_head_is_flagged_when_the_unit_is_decided():
+    """R366-RATE-9: the head-above-collective warning is kept."""
     w = world366()
     cell, members = reviewed_cell(w)
     workflow.propose(
@@ -396,6 +417,7 @@ def test_r366_rate_9_a_unit_rated_below_its_head_is_flagged_when_the_unit_is_dec
 
 
 def test_r366_rec_1_the_residence_committee_s_comments_warn_by_default_and_block_where_switched():
+    """R366-REC-1: the residence comment warns by default, blocks where switched."""
     from reviews.defaults import shipped_rule_set
     from reviews.models import RuleSet
     from reviews.services import attach_outside_comment

@@ -1,7 +1,8 @@
 """Properties of the QĐ 366 level logic (reviews/regimes/qd366.py), over every standing hypothesis
 can make: the level never exceeds the band of the points (R366-RATE-1); losing a condition never
-raises the level (R366-RATE-2); a KHTNV case always gives KHTNV (R366-RATE-4/5/6); the gap is only
-where no condition set holds (R366-RATE-3)."""
+raises the level (R366-RATE-2); a KHTNV case always gives KHTNV (R366-RATE-4, R366-RATE-5,
+R366-RATE-6); the gap is only where no condition set holds (R366-RATE-3). More properties:
+test_qd366_band_properties.py."""
 
 import dataclasses
 from decimal import Decimal
@@ -90,6 +91,7 @@ def test_r366_rate_1_fewer_points_never_raise_the_level(standing, less):
 
 @given(standings, st.data())
 def test_r366_rate_6_a_khtnv_case_always_gives_khtnv(standing, data):
+    """R366-RATE-4 (TT), R366-RATE-5 (LĐ, LĐ-TW), R366-RATE-6 (KLĐ, NHT): any case of the profile."""
     cases = SCORING["profiles"][standing.profile]["cases"]
     code = data.draw(st.sampled_from([c["code"] for c in cases]))
     assert outcome(dataclasses.replace(standing, cases=(code,)), SCORING, CODES).level == "KHTNV"

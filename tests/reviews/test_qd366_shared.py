@@ -1,5 +1,5 @@
 """The rules QĐ 366 keeps from QĐ 124, or adds around the review, proven on a QĐ 366 season: who is
-reviewed and where (R366-SCOPE-*), the order of the review (R366-ORDER-1/5), who decides
+reviewed and where (R366-SCOPE-*), the order of the review (R366-ORDER-1, R366-ORDER-5), who decides
 (R366-STEP-1), the leaders' KHTNV cases (R366-RATE-5), organizations (R366-RATE-8), the second
 KHTNV year (R366-RATE-12), notices (R366-REC-2) and the criteria of each form (R366-SCORE-2)."""
 
@@ -25,6 +25,7 @@ S = Subject.State
 
 
 def test_r366_scope_1_exempt_members_are_listed_not_reviewed():
+    """R366-SCOPE-1: a member exempt from party work is listed, not reviewed."""
     w = build_world(open_now=False)
     change_member_status(member=w.members2[0], status=Status.EXEMPT, starts_on=datetime.date(2026, 2, 1))
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
@@ -33,6 +34,7 @@ def test_r366_scope_1_exempt_members_are_listed_not_reviewed():
 
 
 def test_r366_scope_2_a_cell_without_a_chi_uy_has_no_leadership_subject_its_officers_are_members():
+    """R366-SCOPE-2: without a chi ủy, the secretary and deputy are reviewed at the cell."""
     w = world366()
     assert not Subject.objects.filter(season=w.season, unit__organization=w.cell1, kind="leadership").exists()
     head = w.subject(member=w.head)
@@ -40,6 +42,7 @@ def test_r366_scope_2_a_cell_without_a_chi_uy_has_no_leadership_subject_its_offi
 
 
 def test_r366_scope_3_a_reviewed_member_cannot_be_turned_absent():
+    """R366-SCOPE-3: a subject that is reviewed is also rated: it cannot be turned absent."""
     w = world366()
     _cell, members = reviewed_cell(w)
     with pytest.raises(workflow.WorkflowError):
@@ -47,6 +50,7 @@ def test_r366_scope_3_a_reviewed_member_cannot_be_turned_absent():
 
 
 def test_r366_scope_4_a_member_with_a_seat_elsewhere_is_reviewed_at_their_cell():
+    """R366-SCOPE-4: a member holding a seat on the base committee is reviewed at their cell."""
     w = build_world(open_now=False)
     CommitteeSeat.objects.create(member=w.members1[4], organization=w.base, position=2, starts_on=ROLES_FROM)
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
@@ -54,6 +58,7 @@ def test_r366_scope_4_a_member_with_a_seat_elsewhere_is_reviewed_at_their_cell()
 
 
 def test_r366_scope_5_a_leadership_collective_of_fewer_than_three_is_reviewed_with_the_committee():
+    """R366-SCOPE-5: fewer than 3 members: reviewed with the unit's committee."""
     w = build_world(open_now=False)
     w.cell1.has_leadership_collective = True
     w.cell1.save()  # the head and the deputy only
@@ -63,6 +68,7 @@ def test_r366_scope_5_a_leadership_collective_of_fewer_than_three_is_reviewed_wi
 
 
 def test_r366_scope_5_a_leadership_collective_of_three_is_reviewed_on_its_own():
+    """R366-SCOPE-5: 3 members or more: reviewed on its own."""
     w = build_world(open_now=False)
     with_chi_uy(w)
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
@@ -70,6 +76,7 @@ def test_r366_scope_5_a_leadership_collective_of_three_is_reviewed_on_its_own():
 
 
 def test_r366_scope_6_a_member_registered_elsewhere_needs_that_cells_comments_first():
+    """R366-SCOPE-6: temporary registration: the temporary cell's written comments first."""
     w = build_world(open_now=False)
     change_member_status(
         member=w.members1[4],
@@ -85,6 +92,7 @@ def test_r366_scope_6_a_member_registered_elsewhere_needs_that_cells_comments_fi
 
 
 def test_r366_scope_7_the_opening_page_offers_the_31_december_deadline(client):
+    """R366-SCOPE-7: the rating is finished by 31/12 (configurable)."""
     w = build_world(open_now=False)
     client.force_login(w.board)
     html = client.get(reverse("reviews:season-open", args=["TINH", 2027])).content.decode()
@@ -92,6 +100,7 @@ def test_r366_scope_7_the_opening_page_offers_the_31_december_deadline(client):
 
 
 def test_r366_scope_8_a_provincial_standing_committee_meets_two_days():
+    """R366-SCOPE-8: at least 1 day, 2 for a provincial standing committee; a warning."""
     w = world366()
     rule_set = w.season.rule_set
     one_day = Meeting(held_on=MEETING_DAY)
@@ -110,6 +119,7 @@ def test_r366_scope_8_a_provincial_standing_committee_meets_two_days():
 
 
 def test_r366_order_1_the_head_is_reviewed_before_the_members():
+    """R366-ORDER-1: the head, then deputies, then members."""
     w = world366()
     cell = w.subject(unit=w.cell1)
     complete_366(cell, w.secretary)
@@ -121,6 +131,7 @@ def test_r366_order_1_the_head_is_reviewed_before_the_members():
 
 
 def test_r366_order_5_a_draft_circulated_late_is_a_warning():
+    """R366-ORDER-5: the draft report goes out 3 working days before the meeting; a warning."""
     w = world366()
     cell = w.subject(unit=w.cell1)
     complete_366(cell, w.secretary)
@@ -140,6 +151,7 @@ def test_r366_order_5_a_draft_circulated_late_is_a_warning():
 
 
 def test_r366_step_1_who_decides_a_cell_a_base_organization_and_the_members():
+    """R366-STEP-1: who decides each organization's and each member's rating."""
     w = world366()
     assert w.subject(unit=w.cell1).decider.organization == w.base
     assert w.subject(unit=w.base).decider.organization == w.commune
@@ -148,6 +160,7 @@ def test_r366_step_1_who_decides_a_cell_a_base_organization_and_the_members():
 
 
 def test_r366_rate_5_a_leader_with_a_low_confidence_vote_is_khtnv():
+    """R366-RATE-5: more than 50 % low-confidence votes gives a leader KHTNV."""
     w = world366()
     _cell, members = reviewed_cell(w)
     head = next(m for m in members if m.member_id == w.head.pk)
@@ -159,6 +172,7 @@ def test_r366_rate_5_a_leader_with_a_low_confidence_vote_is_khtnv():
 
 
 def test_r366_rate_8_a_cell_is_rated_on_all_its_members_without_share_thresholds():
+    """R366-RATE-8: no share thresholds by default."""
     w = world366()
     cell, members = reviewed_cell(w)
     assert w.season.rule_set.organization_thresholds == []
@@ -176,6 +190,7 @@ def test_r366_rate_8_a_cell_is_rated_on_all_its_members_without_share_thresholds
 
 
 def test_r366_rate_12_a_second_khtnv_year_is_flagged():
+    """R366-RATE-12: a second consecutive KHTNV year is flagged."""
     w = build_world(open_now=False)
     previous = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
     before = Subject.objects.get(season=previous, member=w.members1[3])
@@ -190,6 +205,7 @@ def test_r366_rate_12_a_second_khtnv_year_is_flagged():
 
 
 def test_r366_rec_2_the_member_hears_of_the_decided_level():
+    """R366-REC-2: the subject is notified of the decided level."""
     w = world366()
     _cell, members = reviewed_cell(w)
     deputy = next(m for m in members if m.member_id == w.deputy.pk)
@@ -199,6 +215,7 @@ def test_r366_rec_2_the_member_hears_of_the_decided_level():
 
 
 def test_r366_score_2_each_profile_writes_its_own_form():
+    """R366-SCORE-2: each profile has its own criteria and form; 30 + 70."""
     w = world366()
     rule_set = w.season.rule_set
     leader_items = " ".join(i["title"] for s in rule_set.template("2A")["sections"] for i in s["items"])

@@ -1,0 +1,128 @@
+"""Every rule ID of the QĐ 366 / HD 43 catalogue is cited, exactly, in the code that enforces it
+and in at least one test (docs/decisions.md, "Rule IDs are cited where they are enforced").
+
+The catalogue (regulation-366.md) lives outside the repository, so its IDs are kept here as data;
+where the file is at hand (../shared/domain/ beside the project), a second test checks the list
+against it. A citation is the ID as written: "R366-RATE-4/5/6" or "R366-RATE-1..3" cite none of
+the rules they abbreviate, so a grep for one ID finds every place that enforces or proves it."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT.parent / "shared" / "domain" / "regulation-366.md"
+
+R366_IDS = [
+    "R366-SET-1",
+    "R366-SET-2",
+    "R366-SCOPE-1",
+    "R366-SCOPE-2",
+    "R366-SCOPE-3",
+    "R366-SCOPE-4",
+    "R366-SCOPE-5",
+    "R366-SCOPE-6",
+    "R366-SCOPE-7",
+    "R366-SCOPE-8",
+    "R366-SCORE-1",
+    "R366-SCORE-2",
+    "R366-SCORE-3",
+    "R366-SCORE-4",
+    "R366-RATE-1",
+    "R366-RATE-2",
+    "R366-RATE-3",
+    "R366-RATE-4",
+    "R366-RATE-5",
+    "R366-RATE-6",
+    "R366-RATE-7",
+    "R366-RATE-8",
+    "R366-RATE-9",
+    "R366-RATE-10",
+    "R366-RATE-11",
+    "R366-RATE-12",
+    "R366-ORDER-1",
+    "R366-ORDER-2",
+    "R366-ORDER-3",
+    "R366-ORDER-4",
+    "R366-ORDER-5",
+    "R366-STEP-1",
+    "R366-STEP-2",
+    "R366-FORM-01",
+    "R366-FORM-2A",
+    "R366-FORM-2B",
+    "R366-FORM-2C",
+    "R366-FORM-LETTERS",
+    "R366-FORM-SIGN",
+    "R366-FORM-03/04",
+    "R366-REC-1",
+    "R366-REC-2",
+    "R366-REC-3",
+]
+
+# Rules of the catalogue that no code enforces yet, and why.
+NOT_YET = {
+    "R366-QTR-1": "quarterly evaluation: a later issue",
+    "R366-QTR-2": "quarterly evaluation: a later issue",
+    "R366-QTR-3": "quarterly evaluation: a later issue",
+    "R366-QTR-4": "quarterly evaluation: a later issue",
+    "R366-QTR-5": "quarterly evaluation: a later issue",
+    "R366-FORM-05": "the quarterly self-assessment form (Mẫu 05): with the quarterly evaluation",
+    "R366-FORM-06": "the quarterly summary of Politburo/Secretariat cadres: with the quarterly evaluation",
+}
+
+SOURCE_SUFFIXES = (".py", ".html")
+NOT_SOURCE = {".venv", "var", "static", "node_modules", ".git", "docs", "tests"}
+
+
+def source_files() -> list[Path]:
+    """The project's code and templates, outside the tests."""
+    return [
+        path
+        for path in ROOT.rglob("*")
+        if path.suffix in SOURCE_SUFFIXES and not NOT_SOURCE.intersection(path.relative_to(ROOT).parts)
+    ]
+
+
+def modules_of_tests() -> list[Path]:
+    """Every test module but this one, whose list would cite every ID."""
+    return [path for path in (ROOT / "tests").rglob("*.py") if path != Path(__file__).resolve()]
+
+
+def cites(text: str, rule_id: str) -> bool:
+    """The ID as written: not the start of a longer ID (R366-RATE-1 in R366-RATE-10) nor of an
+    abbreviated list or range (R366-RATE-4/5/6, R366-RATE-1..3)."""
+    return re.search(rf"(?<![\w-]){re.escape(rule_id)}(?![\w/-]|\.\.)", text) is not None
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, list[str]]:
+    return {
+        "code": [path.read_text(encoding="utf-8") for path in source_files()],
+        "tests": [path.read_text(encoding="utf-8") for path in modules_of_tests()],
+    }
+
+
+def test_a_citation_is_the_id_as_written():
+    assert cites("rule (R366-RATE-1).", "R366-RATE-1")
+    assert not cites("R366-RATE-10", "R366-RATE-1")
+    assert not cites("R366-RATE-4/5/6", "R366-RATE-4")
+    assert not cites("R366-RATE-1..3", "R366-RATE-1")
+    assert cites("R366-FORM-03/04: Mẫu 03", "R366-FORM-03/04")
+    assert not cites("R366-FORM-04", "R366-FORM-03/04")
+
+
+@pytest.mark.parametrize("rule_id", R366_IDS)
+def test_each_r366_rule_is_cited_in_the_code_that_enforces_it(texts, rule_id):
+    assert any(cites(text, rule_id) for text in texts["code"]), f"{rule_id} is cited by no source file"
+
+
+@pytest.mark.parametrize("rule_id", R366_IDS)
+def test_each_r366_rule_is_cited_by_a_test(texts, rule_id):
+    assert any(cites(text, rule_id) for text in texts["tests"]), f"{rule_id} is cited by no test"
+
+
+@pytest.mark.skipif(not CATALOGUE.exists(), reason="the catalogue lives beside the project, not in it")
+def test_the_list_is_the_catalogue_s():
+    written = re.findall(r"^- \*\*(R366-[A-Z]+-[0-9A-Z/]+)\*\*", CATALOGUE.read_text(encoding="utf-8"), re.M)
+    assert sorted(written) == sorted([*R366_IDS, *NOT_YET])
