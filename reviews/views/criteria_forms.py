@@ -6,6 +6,7 @@ check, save — and the page comes back with everything typed, so nothing is los
 user presses (or if JavaScript is off).
 """
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -215,7 +216,28 @@ class OpenSeasonForm(forms.Form):
             day = data.get(name)
             if day and not self.year <= day.year <= self.year + 1:
                 self.add_error(name, allowed)
+        self._check_finish_deadline(data)
         return data
+
+    def _check_finish_deadline(self, data) -> None:
+        """R366-SCOPE-7: the rating is finished by 31/12 of the year, by 15/01 of the next year for
+        units with another work year (`deadline_finish`, `deadline_finish_other_year`): a decision
+        deadline after the latest of them is refused."""
+        rule_set, day = data.get("rule_set"), data.get("deadline_decision")
+        latest = rule_set and day and rule_set.switches.get("deadline_finish_other_year")
+        if not latest:
+            return
+        month, date = (int(part) for part in latest.split("-"))
+        limit = datetime.date(self.year + 1, month, date)
+        if day > limit:
+            self.add_error(
+                "deadline_decision",
+                _(
+                    "The rating of %(year)s is finished by 31/12/%(year)s, by %(limit)s at the latest for "
+                    "units with another work year (HD 43-HD/BTCTW, section 4): choose a day up to %(limit)s."
+                )
+                % {"year": self.year, "limit": limit.strftime("%d/%m/%Y")},
+            )
 
     def deadlines(self) -> dict:
         return {

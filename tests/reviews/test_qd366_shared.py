@@ -11,9 +11,10 @@ from django.urls import reverse
 from members.models import CommitteeSeat, Status
 from members.services import change_member_status
 from reviews import workflow
-from reviews.models import Meeting, Notification, Subject
+from reviews.models import Meeting, Notification, RuleSet, Subject
 from reviews.rules import meeting_length_warning
 from reviews.scope import open_season
+from reviews.views.criteria_forms import OpenSeasonForm
 from reviews.services import import_decided_results
 from tests.clock import ROLES_FROM
 from tests.reviews.conftest import REFERENCE, build_world
@@ -97,6 +98,25 @@ def test_r366_scope_7_the_opening_page_offers_the_31_december_deadline(client):
     client.force_login(w.board)
     html = client.get(reverse("reviews:season-open", args=["TINH", 2027])).content.decode()
     assert 'name="deadline_decision"' in html and 'value="31/12/2027"' in html
+
+
+def test_r366_scope_7_a_decision_deadline_after_15_january_is_refused():
+    """R366-SCOPE-7: units with another work year finish by 15/01 of the next year at the latest."""
+    rule_set = RuleSet.objects.get(code="qd366-hd43-2025")
+
+    def form(day: str) -> OpenSeasonForm:
+        data = {
+            "reference_date": "01/11/2027",
+            "rule_set": rule_set.pk,
+            "deadline_decision": day,
+            "confirm": "on",
+        }
+        return OpenSeasonForm(data, year=2027, rule_sets=[rule_set])
+
+    assert form("15/01/2028").is_valid()
+    late = form("16/01/2028")
+    assert not late.is_valid()
+    assert "15/01/2028" in " ".join(late.errors["deadline_decision"])
 
 
 def test_r366_scope_8_a_provincial_standing_committee_meets_two_days():
