@@ -48,7 +48,9 @@ def test_make_run_takes_a_port_and_site_url_follows_it():
     environment = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
     assert site_url_of(command, environment) == "http://127.0.0.1:8010"
     # A SITE_URL given by whoever runs it (a proxy in front, another host name) wins.
-    assert site_url_of(command, {**environment, "SITE_URL": "https://kd.example.vn"}) == "https://kd.example.vn"
+    assert (
+        site_url_of(command, {**environment, "SITE_URL": "https://kd.example.vn"}) == "https://kd.example.vn"
+    )
 
 
 def test_make_run_defaults_to_port_8000():
