@@ -48,6 +48,8 @@ def request_report(
             raise documents.DocumentUnavailable(
                 f"Kết quả xếp loại của {name} chưa bị hủy bỏ và xếp loại lại: không có quyết định xếp loại lại."
             )
+    if kind == Kind.DECISIONS:
+        documents.refuse_empty_decisions(season, unit)
     job = ReportJob.objects.create(
         kind=kind, season=season, unit=unit, subject=subject, requested_by=user, params=params
     )
