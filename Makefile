@@ -3,9 +3,13 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := $(UV) run --frozen python
 
-# The embedded default of `make run`: SQLite under var/, Celery tasks in-process.
+# The embedded default of `make run`: SQLite under var/, Celery tasks in-process, on PORT (8000
+# unless `make run PORT=8010`). The links printed in documents (SITE_URL) follow the port unless
+# SITE_URL is set.
+PORT ?= 8000
 RUN_ENV := DEBUG=true DATABASE_URL=$${RUN_DATABASE_URL:-sqlite:///var/kiemdiem.sqlite3} REDIS_URL= \
-	CELERY_BROKER_URL= CELERY_TASK_ALWAYS_EAGER=true SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+	CELERY_BROKER_URL= CELERY_TASK_ALWAYS_EAGER=true SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 
 # `make test`: PostgreSQL and Redis at their local defaults unless the environment says otherwise.
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kiemdiem
@@ -14,7 +18,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 .PHONY: help uv deps run serve test test-fast test-dates lint format bench system-deps vnu services migrations-check messages
 
 help:
-	@echo "make run    - start the demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
+	@echo "make run    - start the demo on http://127.0.0.1:8000 (SQLite, tasks in-process); PORT=8010 for another port"
 	@echo "make test   - the whole suite on PostgreSQL + Redis, with Celery and Chromium"
 	@echo "make test-dates - the fast tests with the machine's clock moved to other days (faketime)"
 	@echo "make lint   - ruff"
@@ -32,8 +36,8 @@ run: deps
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
 	@$(RUN_ENV) $(PY) manage.py make_dev_signing_cert
 	@$(RUN_ENV) $(PY) manage.py seed_demo --if-empty
-	@echo "Kiểm điểm: http://127.0.0.1:8000/  (Ctrl+C to stop)"
-	@$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Kiểm điểm: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	@$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 system-deps:
 	@missing=""; \

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -67,7 +68,11 @@ def request_job(request, season, kind):
             number=number,
         )
     except DocumentUnavailable as refusal:
-        messages.error(request, str(refusal))
+        if refusal.link:
+            url, label = refusal.link
+            messages.error(request, format_html('{} <a href="{}">{}</a>', str(refusal), url, label))
+        else:
+            messages.error(request, str(refusal))
         return redirect(_back(request))
     return redirect("reports:job", uid=job.uid)
 

@@ -1,6 +1,7 @@
 """Report jobs: request, claim, render, sign, store.
 
-A request creates a `ReportJob` row and enqueues a task after commit. A task claims the row with a
+A request creates a `ReportJob` row and enqueues a task after commit (without a worker, a thread
+of the web process runs it: reports/background.py). A task claims the row with a
 conditional UPDATE (a duplicate delivery finds nothing to claim; a row whose worker died is
 claimed again once its heartbeat is older than REPORT_STALE_SECONDS), renders, signs once, stores
 the file under a name fixed by the job (a re-run overwrites, so there is only ever one file) and
@@ -47,14 +48,26 @@ def request_report(
             raise documents.DocumentUnavailable(
                 f"Kết quả xếp loại của {name} chưa bị hủy bỏ và xếp loại lại: không có quyết định xếp loại lại."
             )
+    if kind == Kind.DECISIONS:
+        documents.refuse_empty_decisions(season, unit)
     job = ReportJob.objects.create(
         kind=kind, season=season, unit=unit, subject=subject, requested_by=user, params=params
     )
     if enqueue:
-        from reports.tasks import start_job
-
-        transaction.on_commit(lambda: start_job.delay(job.pk))
+        transaction.on_commit(lambda: start(job.pk))
     return job
+
+
+def start(job_id: int) -> None:
+    """Hand the job to a worker, or, with no worker (tasks eager, the embedded default), to a
+    thread of this process: never render it inside the request that asked for it."""
+    from reports import background
+    from reports.tasks import start_job
+
+    if start_job.app.conf.task_always_eager:
+        background.start(job_id)
+    else:
+        start_job.delay(job_id)
 
 
 # -- claiming -------------------------------------------------------------------------------------

@@ -230,7 +230,10 @@ def blocked_by_condition(season: Season, unit: SeasonUnit, conditions) -> dict[s
     """How many in-scope subjects each condition holds below the band of their points, and how many
     fall in the gap where no level's conditions hold (kept on the subject with each step by
     reviews/regimes/qd366.record_outcome). One query."""
-    aggregates = {code: Count("id", filter=Q(scores__blocked_by__contains=[code])) for code in conditions}
+    # The list's JSON text holds the code in quotes: SQLite (`make run`) has no JSON containment.
+    aggregates = {
+        code: Count("id", filter=Q(scores__blocked_by__icontains=f'"{code}"')) for code in conditions
+    }
     aggregates["gap"] = Count("id", filter=Q(scores__gap=True))
     return _subtree(season, unit).filter(out_of_scope="").aggregate(**aggregates)
 

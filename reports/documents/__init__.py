@@ -35,7 +35,13 @@ from reports.documents.base import (
     render_html,
     verification_for,
 )
-from reports.documents.decisions import decisions, rerating, rerating_issuer, rerating_of
+from reports.documents.decisions import (
+    decisions,
+    refuse_empty_decisions,
+    rerating,
+    rerating_issuer,
+    rerating_of,
+)
 from reports.documents.forms import collective, individual
 from reports.documents.minutes import minutes
 from reports.documents.records import records
@@ -65,6 +71,7 @@ __all__ = [
     "date_line",
     "party_body",
     "place_name",
+    "refuse_empty_decisions",
     "render_html",
     "rerating_issuer",
     "rerating_of",

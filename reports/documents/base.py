@@ -22,7 +22,12 @@ MEMBER, ORGANIZATION, LEADERSHIP = Subject.Kind.MEMBER, Subject.Kind.ORGANIZATIO
 
 
 class DocumentUnavailable(ValueError):
-    """The document cannot be made (yet): the message says why, in Vietnamese."""
+    """The document cannot be made (yet): the message says why, in Vietnamese; `link` is (URL,
+    label) of the page where what blocks it is done, when there is one."""
+
+    def __init__(self, message: str, *, link: tuple[str, str] | None = None):
+        super().__init__(message)
+        self.link = link
 
 
 @dataclass
@@ -257,12 +262,9 @@ def count_levels(rules, levels: list[str]) -> list[dict]:
 
 
 def committee_signature(season: Season, unit: SeasonUnit) -> dict:
-    """The block a committee signs its documents with: T/M BAN THƯỜNG VỤ, BÍ THƯ, the name."""
-    return {
-        "label": f"T/M {deciding_body(unit)}".upper(),
-        "role": "BÍ THƯ",
-        "name": head_of(unit.organization_id, season.reference_date),
-    }
+    """The block a committee signs its documents with: T/M BAN THƯỜNG VỤ, BÍ THƯ, the name. The
+    same in both regimes: a cell signs as its chi ủy where it has one (see `signing_block`)."""
+    return signing_block(season, unit)
 
 
 def recipients(unit: SeasonUnit) -> list[str]:
@@ -270,11 +272,11 @@ def recipients(unit: SeasonUnit) -> list[str]:
     return [*above, "Lưu."]
 
 
-# -- QĐ 366 documents: one signing body, never "CHI ỦY (CHI BỘ)" --------------------------------
+# -- one signing body, never "CHI ỦY (CHI BỘ)" ------------------------------------------------
 
 
 def on_behalf_of(unit: SeasonUnit) -> str:
-    """Who signs "T/M" for a unit in the documents of a points season (R366-FORM-SIGN): a cell with
+    """Who signs "T/M" for a unit (R-FORM-8, R366-FORM-SIGN): a cell with
     a cell committee signs as the chi ủy, one without as the chi bộ; a base or partial committee
     as the đảng ủy; a committee above base as its standing committee. The forms of HD 43 print
     the alternatives ("T/M CHI ỦY (CHI BỘ)"); a printed document names the one that applies."""
@@ -284,7 +286,8 @@ def on_behalf_of(unit: SeasonUnit) -> str:
 
 
 def signing_block(season: Season, unit: SeasonUnit) -> dict:
-    """The committee signature of a points season's document (see `on_behalf_of`)."""
+    """The committee signature of a document (see `on_behalf_of`), with the secretary's name
+    where the committee's seats are known."""
     return {
         "label": f"T/M {on_behalf_of(unit)}".upper(),
         "role": "BÍ THƯ",

@@ -4,6 +4,7 @@ cancelled (R366-STEP-2; R366-FORM-03/04: Mẫu 03 of HD 43)."""
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
 from reports.documents.base import (
@@ -35,7 +36,21 @@ from reviews.models import Decision, Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
 
 
+def refuse_empty_decisions(season: Season, unit: SeasonUnit) -> None:
+    """A decision list that names no organization and no member is not issued: a signed decision
+    with nothing decided in it would be an empty official paper."""
+    if Subject.objects.filter(season=season, decider=unit, state=Subject.State.DECIDED).exists():
+        return
+    raise DocumentUnavailable(
+        f"Chưa thể ban hành quyết định công nhận kết quả xếp loại năm {season.year} của {issuer(unit)}: "
+        f"{issuer(unit)} chưa quyết định xếp loại tổ chức đảng hay đảng viên nào. Cán bộ của cấp ủy "
+        "quyết định xếp loại trước trong danh sách chờ duyệt, rồi tạo quyết định.",
+        link=(reverse("reviews:queue", args=[season.pk]), "Mở danh sách chờ duyệt"),
+    )
+
+
 def decisions(season: Season, unit: SeasonUnit, subject) -> Document:
+    refuse_empty_decisions(season, unit)
     rules = season.rule_set
     with_points = regime_of(rules).uses_points
     decided = list(
@@ -96,7 +111,7 @@ def decisions(season: Season, unit: SeasonUnit, subject) -> Document:
         "header": header(season, unit, max(days) if days else timezone.localdate(), number=number_text),
         "number_text": number_text,
         "year": season.year,
-        "deciding_body": deciding_body_name(unit).upper(),
+        "deciding_body": _deciding_body_366(unit).upper(),
         "issuer": issuer(unit),
         "legal_basis": legal_basis(season),
         "organizations": chunks(organizations, 30),
@@ -109,18 +124,15 @@ def decisions(season: Season, unit: SeasonUnit, subject) -> Document:
         "recipients": recipients(unit),
     }
     if with_points:
-        context.update(
-            with_points=True,
-            deciding_body=_deciding_body_366(unit).upper(),
-            signature=signing_block(season, unit),
-        )
+        context["with_points"] = True
     return Document(
         "reports/decisions.html", context, title, filename("quyet-dinh-xep-loai", season.year, issuer(unit))
     )
 
 
 def _deciding_body_366(unit: SeasonUnit) -> str:
-    """The body that decides, named as it signs (a cell with a cell committee: its chi ủy)."""
+    """The body that decides, named as it signs (a cell with a cell committee: its chi ủy), in
+    both regimes."""
     if on_behalf_of(unit) == "Chi ủy":
         return f"Chi ủy {nfc(unit.name)}"
     return deciding_body_name(unit)
@@ -194,7 +206,7 @@ def rerating(season: Season, unit: SeasonUnit, subject) -> Document:
         ),
         "number_text": number_text,
         "year": season.year,
-        "deciding_body": (_deciding_body_366(unit) if uses_points else deciding_body_name(unit)).upper(),
+        "deciding_body": _deciding_body_366(unit).upper(),
         "legal_basis": legal_basis(season),
         "about": "đảng viên" if subject.is_member else "tổ chức đảng",
         "who": who,

@@ -208,8 +208,7 @@ def individual(season: Season, unit: SeasonUnit, subject) -> Document:
             else "",
         },
     }
-    if regime_of(rules).uses_points:
-        _one_signing_body(signatures, subject)
+    _one_signing_body(signatures, subject, with_points=regime_of(rules).uses_points)
     title = f"Bản kiểm điểm cá nhân năm {season.year} – {member.full_name}"
     context = {
         "header": header(season, cell, day, form_number=template.get("form_number", "")),
@@ -232,21 +231,21 @@ def individual(season: Season, unit: SeasonUnit, subject) -> Document:
     )
 
 
-def _one_signing_body(signatures: dict, subject: Subject) -> None:
-    """R366-FORM-SIGN: the blocks of 2A/2B/2C as in 2023, each naming the one body that signs
-    (the cell's committee where the cell has one, else the cell; the deciding committee), with
-    the appraised and decided points."""
+def _one_signing_body(signatures: dict, subject: Subject, *, with_points: bool) -> None:
+    """R-FORM-8, R366-FORM-SIGN: the forms print alternatives ("T/M CHI ỦY (CHI BỘ)", "T/M ĐẢNG
+    ỦY (CHI ỦY)"); a printed form names the one body that signs: the cell's committee where the
+    cell has one, else the cell; the deciding committee. In a points season, with the appraised
+    and decided points."""
     cell, decider = subject.unit, subject.decider
     cell_body = on_behalf_of(cell)
     decider_body = on_behalf_of(decider) if decider else "Đảng ủy"
-    points = part_b.totals_line(subject)
-    signatures["points"] = True
-    signatures["cell"].update(
-        label=f"T/M {cell_body}".upper(), body=cell_body.lower(), points=points["proposed"]
-    )
-    signatures["decider"].update(
-        label=f"T/M {decider_body}".upper(), body=decider_body, points=points["decided"]
-    )
+    signatures["cell"].update(label=f"T/M {cell_body}".upper(), body=cell_body.lower())
+    signatures["decider"].update(label=f"T/M {decider_body}".upper(), body=decider_body)
+    if with_points:
+        points = part_b.totals_line(subject)
+        signatures["points"] = True
+        signatures["cell"]["points"] = points["proposed"]
+        signatures["decider"]["points"] = points["decided"]
 
 
 def _votes(rules, votes: dict) -> list[dict]:
@@ -269,7 +268,7 @@ def collective(season: Season, unit: SeasonUnit, subject) -> Document:
     template = rules.template(subject.form_code)
     form = ReviewForm.objects.filter(subject=subject).first()
     own = subject.unit
-    signer = _collective_signer(subject, one_body=regime_of(rules).uses_points)
+    signer = _collective_signer(subject)
     title = f"Báo cáo kiểm điểm tập thể năm {season.year} – {subject.name}"
     context = {
         "header": header(
@@ -298,14 +297,14 @@ def collective(season: Season, unit: SeasonUnit, subject) -> Document:
     )
 
 
-def _collective_signer(subject: Subject, one_body: bool = False) -> str:
-    """Who signs a collective report: "T/M <this>" (R-FORM-8). In a points season a cell signs as
-    its committee where it has one (R366-FORM-SIGN)."""
+def _collective_signer(subject: Subject) -> str:
+    """Who signs a collective report: "T/M <this>" (R-FORM-8); a cell signs as its committee
+    where it has one (R366-FORM-SIGN), whatever the regime."""
     kind = subject.unit.kind
     if subject.kind == LEADERSHIP:
         if kind in CELL_KINDS:
             return "Chi ủy"
         return "Đảng ủy" if kind == Kind.PARTIAL_COMMITTEE else "Ban Thường vụ"
     if kind in CELL_KINDS:
-        return on_behalf_of(subject.unit) if one_body else "Chi bộ"
+        return on_behalf_of(subject.unit)
     return "Ban Thường vụ" if kind == Kind.PROVINCIAL_COMMITTEE else "Đảng ủy"

@@ -58,6 +58,7 @@ def minutes(season: Season, unit: SeasonUnit, subject) -> Document:
         "unit_name": unit.name,
         "meeting": {
             "held_on": dmy(meeting.held_on),
+            "ends_on": dmy(meeting.ends_on) if meeting.ends_on and meeting.ends_on != meeting.held_on else "",
             "circulated_on": dmy(meeting.draft_circulated_on),
             "circulation_warning": meeting.circulation_warning,
             "present": meeting.present,

@@ -6,6 +6,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from reports.models import ReportJob, ReportPart
 from reports.services import request_report
@@ -29,6 +30,23 @@ def test_a_worker_renders_and_signs_a_document(workers):
     done = wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), 90)
     assert done is not None and done.status == "done", done and done.error
     assert done.sha256 and done.size > 1000 and done.signer_name
+
+
+def test_the_province_summary_asked_in_the_browser_goes_to_a_worker_and_its_page_follows_it(workers, client):
+    world = build_world()
+    decide_everything_below_the_commune(world)
+    workers.start()
+    client.force_login(world.board)
+    response = client.post(reverse("reports:request", args=[world.season.pk, "summary"]), {"code": "TINH"})
+    job = ReportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.uid])
+    page = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'role="progressbar"' in page or job.verification_code in page
+    done = wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), 120)
+    assert done is not None and done.status == "done", done and done.error
+    assert done.chunks == 2 and done.progress == 100  # the summary and its appendices, merged
+    page = client.get(reverse("reports:job", args=[job.uid])).content.decode()
+    assert done.verification_code in page and reverse("reports:download", args=[job.uid]) in page
 
 
 def test_a_worker_killed_mid_job_leaves_it_to_another_and_it_completes_once(workers, settings):

@@ -123,3 +123,18 @@ def test_r_stat_queries_do_not_grow_with_the_subtree(db):
     small.deadlines, big.deadlines = {"decision": "2025-12-01"}, {"decision": "2026-12-01"}
     assert big.subjects.count() > 9 * small.subjects.count()
     assert _queries(lambda: all_figures(small, w.province)) == _queries(lambda: all_figures(big, w.province))
+
+
+def test_each_condition_holding_a_subject_below_its_band_is_counted_once(world):
+    """The dashboard's "held below their band" figures read the codes kept on each subject; a code
+    inside another ("done" in "not_done") is not counted (the query also runs on SQLite)."""
+    from reviews.models import SeasonUnit
+    from reviews.regimes.qd366 import CONDITIONS
+
+    first, second, third = Subject.objects.filter(season=world.season, kind="member").order_by("id")[:3]
+    Subject.objects.filter(pk=first.pk).update(scores={"blocked_by": ["not_done", "late"], "gap": False})
+    Subject.objects.filter(pk=second.pk).update(scores={"blocked_by": ["on_time"], "gap": True})
+    Subject.objects.filter(pk=third.pk).update(scores={"blocked_by": []})
+    top = SeasonUnit.objects.get(season=world.season, organization=world.province)
+    found = statistics.blocked_by_condition(world.season, top, CONDITIONS)
+    assert found == {code: 0 for code in CONDITIONS} | {"not_done": 1, "late": 1, "on_time": 1, "gap": 1}
