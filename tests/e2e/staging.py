@@ -378,3 +378,17 @@ def empty_quota_group(*, subject: int) -> dict:
     )
     Subject.objects.filter(pk=member.pk).update(quota_key=group.key)
     return {"label": group.label}
+
+
+def review_the_first(*, count: int) -> dict:
+    """The first members of the login cell's meeting order reviewed at its meeting (the head and
+    the deputies come first, R-ORDER-3), where a flow has not done it already."""
+    season = _season()
+    bithu = get_user_model().objects.get(username="bithu")
+    cell = Role.objects.get(user=bithu, kind=Role.Kind.CELL_SECRETARY).organization
+    waiting = [m for m in demo._members(season, cell)[:count] if m.state == S.SUBMITTED]
+    if waiting:
+        members = len(demo._members(season, cell))
+        entries = [workflow.EntryInput(subject=m, votes={"HTTNV": 1}) for m in waiting]
+        demo._meeting(demo._collectives(season, cell)[0], bithu, entries, present=members, total=members)
+    return {"reviewed": [m.pk for m in waiting]}

@@ -128,6 +128,7 @@ def test_a_refused_row_is_neither_counted_nor_ready_until_its_cause_is_gone(fres
 def test_enter_saves_the_row_with_one_request_and_keeps_each_confirmation(fresh_server, staged, open_as):
     order = staged["meeting_order"]
     first, second = order[4], order[5]
+    fresh_server.stage("review_the_first", count=2)  # the head and the deputy come first
     page = meeting_page(fresh_server, open_as, staged)
     seen = []
     page.on("request", lambda r: seen.append((r.method, r.url)))

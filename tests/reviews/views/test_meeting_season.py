@@ -325,3 +325,29 @@ def test_a_refusal_goes_when_its_cause_does(world):
     # The deputy saved: its cause is gone, so is the refusal.
     third_status = status_of(save(deputy, refused=str(third.pk)), third)
     assert "js-refused" not in third_status and "Ready:" in third_status
+
+
+def test_a_refusal_only_the_rows_own_save_can_lift_stays_when_another_row_is_saved():
+    """R366-SCORE-4: appraised points above an item's maximum are refused in the row; saving
+    another row leaves that row (and its refusal) as the page shows it, and out of the meter."""
+    w = world366()
+    members = reviewed_and_proposed(w, w.members1[:2])  # the head and the deputy first
+    third, fourth = (complete(w.subject(member=m), w.secretary) for m in w.members1[2:4])
+    record(w, [workflow.EntryInput(subject=s) for s in (fresh(third), fresh(fourth))])
+    client = client_for(w.secretary)
+
+    def row_url(subject):
+        return reverse("reviews:meeting_row", args=[w.season.pk, "CB1", subject.pk])
+
+    bad = {f"{third.pk}-level": "HTTNV", f"{third.pk}-points_general": "35", f"{third.pk}-points_tasks": "60"}
+    page = client.post(row_url(third), bad, headers=HTMX).content.decode()
+    assert f'name="refused_kept" value="{third.pk}"' in page
+    assert fresh(third).state == S.REVIEWED
+    page = client.post(
+        row_url(fourth),
+        {f"{fourth.pk}-level": "HTTNV", **bad, "refused_kept": str(third.pk)},
+        headers=HTMX,
+    ).content.decode()
+    assert fresh(fourth).state == S.PROPOSED
+    assert f'id="status-{third.pk}"' not in page  # left as it is on the page, refusal and all
+    assert len(members) == 2
