@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import settle, vi
+from tests.e2e.conftest import audit, page_check_tests, settle, vi
 
 pytestmark = pytest.mark.e2e
 
@@ -80,6 +80,7 @@ def test_a_refused_row_is_neither_counted_nor_ready_until_its_cause_is_gone(fres
     expect(row(page, deputy).locator(".js-refused")).to_be_visible()
     expect(row(page, deputy)).to_have_class(re.compile(r"\btable-danger\b"))
     expect(ready_marks(page, deputy)).to_have_count(0)
+    audit(page, "meeting-row-refused")
     fill_row(page, head, votes=1)
     row(page, head).locator(".js-save-row").click()
     settle(page)
@@ -189,6 +190,7 @@ def test_the_meter_words_match_its_numbers(fresh_server, staged, open_as):
     assert re.search(r"vượt \d+ trường hợp", headline), (limit_text, headline)
     assert not re.search(r"HTXSNV \d+ / ", headline), headline
     expect(over.locator(".badge")).to_have_text(vi("Over the quota") or "Over the quota")
+    audit(page, "meeting-meter-over")
 
     # A group in which nothing is decided yet: not "0/0, at the limit".
     alone = group[-1]
@@ -202,3 +204,8 @@ def test_the_meter_words_match_its_numbers(fresh_server, staged, open_as):
     for word in ("At the limit", "Near the limit", "At the limit: no place left."):
         assert (vi(word) or word) not in text, text
     expect(empty.locator(".badge")).to_have_text(vi("Nothing counted yet") or "Nothing counted yet")
+    audit(page, "meeting-meter-empty")
+
+
+PAGES = ["meeting-row-refused", "meeting-meter-over", "meeting-meter-empty"]
+test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)
