@@ -25,7 +25,7 @@ from reviews import workflow
 from reviews.defaults import shipped_rule_set
 from reviews.demo_points import decided_points, demo_criteria, fill_366
 from reviews.facts import Facts
-from reviews.models import Season, SeasonUnit, Subject
+from reviews.models import Meeting, Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
 from reviews.regimes.qd366 import found_cases
 from reviews.rules import form_items, level_problems, quota_limit
@@ -368,6 +368,9 @@ def _collectives(season: Season, organization: Organization) -> list[Subject]:
 
 def _meeting(collective: Subject, actor, entries=(), present: int = 9, total: int = 11) -> None:
     held_on = _meeting_day(collective.season)
+    earlier = Meeting.objects.filter(collective=collective).first()
+    if earlier is not None:  # the same meeting, more of it recorded: its attendance stays (R-REC-2)
+        present, total = max(present, earlier.present), max(total, earlier.total)
     workflow.record_meeting(
         collective=collective,
         actor=actor,

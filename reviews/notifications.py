@@ -60,7 +60,9 @@ class Digest:
         return text
 
 
-def notify(subjects: list[Subject], kind: str, text_for, digest_for=None, label_for=None) -> int:
+def notify(
+    subjects: list[Subject], kind: str, text_for, digest_for=None, label_for=None, *, to_subject: bool = True
+) -> int:
     """The member concerned hears about their own subject; each manager of the subjects' units hears
     once: about the subject when there is one, in one digest (`digest_for(Digest)`) when there are
     several, so deciding 40 members sends the secretary one notice, not 40."""
@@ -68,7 +70,7 @@ def notify(subjects: list[Subject], kind: str, text_for, digest_for=None, label_
     rows, digests = [], {}
     for subject in subjects:
         own = subject.member.user_id if subject.member_id and subject.member.user_id else None
-        if own:
+        if own and to_subject:
             rows.append(Notification(user_id=own, subject=subject, kind=kind, text=text_for(subject)[:500]))
         wanted = MANAGERS_OF_MEMBERS if subject.is_member else MANAGERS_OF_COLLECTIVES
         for user in {u for u, k in managers.get(subject.unit.organization_id, ()) if k in wanted} - {own}:
@@ -111,6 +113,20 @@ def notify_returned(subject: Subject, reason: str) -> int:
         [subject],
         Notification.Kind.RETURNED,
         lambda s: _("%(name)s: review returned: %(reason)s") % {"name": s.name, "reason": reason},
+    )
+
+
+def notify_proposal_returned(subject: Subject, reason: str) -> int:
+    """Those who proposed (the cell's secretary and deputy for a member) hear why the deciding level
+    sent the proposal back; the member does not: it is between the two levels."""
+    return notify(
+        [subject],
+        Notification.Kind.PROPOSAL_RETURNED,
+        lambda s: (
+            _("%(name)s: the proposal %(level)s was returned by the deciding level: %(reason)s")
+            % {"name": s.name, "level": s.proposed_level, "reason": reason}
+        ),
+        to_subject=False,
     )
 
 

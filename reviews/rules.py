@@ -341,3 +341,30 @@ def meeting_length_warning(meeting, unit_kind: str, rules) -> str:
         "(Article 7, Regulation 366-QĐ/TW).",
         days,
     ) % {"days": days, "n": needed}
+
+
+# -- the meeting's tallies (R-REC-2) --------------------------------------------------------------------
+
+
+def vote_problems(votes: dict, present: int) -> list[str]:
+    """R-REC-2: the minutes keep each subject's vote tally. Every member present votes once at most,
+    so no count is negative, none is above those present, and together they are not either."""
+    counts = {level: n for level, n in (votes or {}).items() if n is not None}
+    problems = [
+        _("the votes for %(level)s cannot be negative.") % {"level": level}
+        for level, n in counts.items()
+        if n < 0
+    ]
+    problems += [
+        _("%(n)d votes for %(level)s, but only %(present)d members were present.")
+        % {"n": n, "level": level, "present": present}
+        for level, n in counts.items()
+        if n > present
+    ]
+    total = sum(n for n in counts.values() if n > 0)
+    if total > present and len(counts) > 1:
+        problems.append(
+            _("%(total)d votes in all, but only %(present)d members were present: each votes once at most.")
+            % {"total": total, "present": present}
+        )
+    return problems

@@ -376,6 +376,7 @@ def record_meeting(
                 ]
             )
     existing = Meeting.objects.filter(collective=collective).first()
+    _refuse_if(_tally_problems(existing, ordered, meeting.present))
     record = existing or Meeting(
         season=collective.season, unit=collective.unit, collective=collective, recorded_by=actor
     )
@@ -387,6 +388,21 @@ def record_meeting(
     record.save()
     _apply_entries(record, ordered, actor)
     return record
+
+
+def _tally_problems(existing: Meeting | None, entries: list[EntryInput], present: int) -> list[str]:
+    """R-REC-2: the tallies of this save, and those already in the minutes (which a smaller
+    attendance could make impossible), checked against the members present; each names its row."""
+    tallies = {}
+    if existing is not None:
+        for entry in MeetingEntry.objects.filter(meeting=existing).select_related("subject"):
+            tallies[entry.subject_id] = (entry.subject.name, entry.votes)
+    for entry in entries:
+        tallies[entry.subject.pk] = (entry.subject.name, entry.votes)
+    problems = []
+    for name, votes in tallies.values():
+        problems += [f"{name}: {reason}" for reason in rules.vote_problems(votes, present)]
+    return problems
 
 
 def _is_correction(subject: Subject, meeting: Meeting, earlier: dict[int, MeetingEntry]) -> bool:
@@ -522,9 +538,11 @@ def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
         regime.record_outcome(subject, facts)
         from_state = subject.state
         subject.proposed_level, subject.state = proposal.level, S.PROPOSED
+        subject.flags = {k: v for k, v in (subject.flags or {}).items() if k != "returned_proposal"}
         subject.save(
             update_fields=[
-                "proposed_level", "civil_service_level", "proposed_points", "scores", "state", "updated_at"
+                "proposed_level", "civil_service_level", "proposed_points", "scores", "state", "flags",
+                "updated_at",
             ]
         )  # fmt: skip
         data = {"level": proposal.level, "civil_service_level": subject.civil_service_level}
@@ -597,10 +615,20 @@ def return_proposal(*, subject: Subject, actor, reason: str) -> Subject:
     subject = _locked([subject])[0]
     _refuse_if(_state_problem(subject, (S.PROPOSED,), STEP_LABELS["return"]))
     from_state, subject.state = subject.state, S.REVIEWED
-    subject.save(update_fields=["state", "updated_at"])
+    subject.flags = {
+        **(subject.flags or {}),
+        "returned_proposal": {
+            "reason": reason.strip(),
+            "level": subject.proposed_level,
+            "on": timezone.localdate().isoformat(),
+            "by": actor.get_full_name() or actor.get_username(),
+        },
+    }
+    subject.save(update_fields=["state", "flags", "updated_at"])
     _event(
         subject, actor, "return_proposal", from_state, reason=reason, data={"level": subject.proposed_level}
     )
+    notifications.notify_proposal_returned(subject, reason.strip())
     return subject
 
 
@@ -686,6 +714,7 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         problems += rules.decision_order_problems(subject, facts, frozenset(decided_so_far))
         problems += open_check_problems(subject, facts)
         problems += rules.level_problems(subject, level, facts)
+        problems += _lowered_problems(subject, level, reason)
         if (gap := _gap_note(subject, facts)) and not reason.strip():  # R366-RATE-3
             warnings_needing_reason.append(f"{subject.name}: {gap} " + _("Give a reason to decide it."))
         head = rules.head_above_collective(subject, level, facts, levels_now)
@@ -740,6 +769,22 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     append_events(season=season, actor=actor, events=events)
     notifications.notify_decided([d.subject for d in decisions])
     return made
+
+
+def _lowered_problems(subject: Subject, level: str, reason: str) -> list[str]:
+    """R-STEP-1 step 3: the deciding level may decide lower than proposed, but says why (the
+    member reads the reason with their result)."""
+    rule_set = subject.season.rule_set
+    proposed = subject.proposed_level
+    if not proposed or reason.strip() or rule_set.level_rank(level) <= rule_set.level_rank(proposed):
+        return []
+    return [
+        _(
+            "decided %(level)s, lower than the %(proposed)s proposed: write the reason for the lower "
+            "level in the decision's reason box; the member will read it with the result."
+        )
+        % {"level": level, "proposed": proposed}
+    ]
 
 
 def _settle_points(subject: Subject, decision: DecisionInput) -> list[str]:

@@ -11,6 +11,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         RETURNED = "returned", _("Review returned")
+        PROPOSAL_RETURNED = "proposal_back", _("Proposal returned")
         SUGGESTION = "suggestion", _("Review suggestion received")
         DECIDED = "decided", _("Rating decided")
         DEADLINE = "deadline", _("Deadline in 3 days")

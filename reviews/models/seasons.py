@@ -217,6 +217,14 @@ class Subject(models.Model):
         return self.path
 
     @property
+    def returned_proposal(self) -> dict | None:
+        """The deciding level's return of the proposal (reason, day, who), until it is proposed
+        again; kept in `flags` so the pages read it without a query."""
+        if self.state != Subject.State.REVIEWED:
+            return None
+        return (self.flags or {}).get("returned_proposal")
+
+    @property
     def owner_user_id(self):
         return self.member.user_id if self.member_id else None
 

@@ -397,6 +397,8 @@ def my_result(request, season: int):
             "subject": subject,
             "state_label": state_label(subject.state),
             "decision": decision,
+            "lowered": bool(subject.proposed_level)
+            and rule_set.level_rank(subject.decided_level) > rule_set.level_rank(subject.proposed_level),
             "levels": {
                 "self": (subject.self_level, rule_set.level_label(subject.self_level)),
                 "proposed": (subject.proposed_level, rule_set.level_label(subject.proposed_level)),

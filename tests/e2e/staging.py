@@ -342,3 +342,53 @@ def demo_facts() -> dict:
             for m in members
         ],
     }
+
+
+def meeting_open_for_members() -> dict:
+    """The login cell with its own review recorded at the meeting and every member's review
+    submitted (as the secretary would, through the engine): what is left for the flow is the
+    members' rows of the meeting page."""
+    season = _season()
+    bithu = get_user_model().objects.get(username="bithu")
+    cell = Role.objects.get(user=bithu, kind=Role.Kind.CELL_SECRETARY).organization
+    for member in demo._members(season, cell):
+        if member.state in workflow.EDITABLE:
+            _answer_and_submit(member, bithu)
+    organization = demo._collectives(season, cell)[0]  # its committee waits for the members
+    if organization.state in workflow.EDITABLE:
+        _answer_and_submit(organization, bithu)
+    organization = demo._subject(season, pk=organization.pk)
+    if organization.state == S.SUBMITTED:
+        members = len(demo._members(season, cell))
+        demo._meeting(organization, bithu, present=members, total=members)
+    return {"members": [m.pk for m in demo._members(season, cell)]}
+
+
+def empty_quota_group(*, subject: int) -> dict:
+    """Put one member of the login cell in a quota group of their own in which nothing is decided
+    yet, as every group is at the start of a season (R-RATE-2)."""
+    from reviews.models import QuotaGroup
+
+    member = Subject.objects.get(pk=subject)
+    group = QuotaGroup.objects.create(
+        season=member.season,
+        key=f"e2e-empty-{member.pk}",
+        decider=member.decider,
+        label="Nhóm chưa có kết quả",
+    )
+    Subject.objects.filter(pk=member.pk).update(quota_key=group.key)
+    return {"label": group.label}
+
+
+def review_the_first(*, count: int) -> dict:
+    """The first members of the login cell's meeting order reviewed at its meeting (the head and
+    the deputies come first, R-ORDER-3), where a flow has not done it already."""
+    season = _season()
+    bithu = get_user_model().objects.get(username="bithu")
+    cell = Role.objects.get(user=bithu, kind=Role.Kind.CELL_SECRETARY).organization
+    waiting = [m for m in demo._members(season, cell)[:count] if m.state == S.SUBMITTED]
+    if waiting:
+        members = len(demo._members(season, cell))
+        entries = [workflow.EntryInput(subject=m, votes={"HTTNV": 1}) for m in waiting]
+        demo._meeting(demo._collectives(season, cell)[0], bithu, entries, present=members, total=members)
+    return {"reviewed": [m.pk for m in waiting]}

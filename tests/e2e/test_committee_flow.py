@@ -70,6 +70,8 @@ def test_a_decision_over_the_quota_is_refused_then_made_within_it(fresh_server, 
     settle(page)
     expect(meter).to_contain_text(f"HTXSNV {staged['capped'] - 1}/")
     expect(meter.locator(".card.border-danger")).to_have_count(0)
+    # A level below the proposal is decided with its reason, which the member reads (R-STEP-1).
+    page.fill("#decide-reason", "Trong tỷ lệ cho phép của nhóm")
     press(page, page.locator(".decide-panel button[type=submit]"))
     expect(page.locator(".messages .alert-success")).to_be_visible()
     if text := vi("%(n)d rating decided.", "%(n)d ratings decided.", count):

@@ -33,9 +33,13 @@ def filter_queue(page, *, org: str = "", state: str = "proposed"):
 def decide_all(page) -> int:
     """Tick every proposal and decide them at once, lowering HTXSNV proposals to HTTNV first so
     that the batch stays within the quota (the committee's call; R-RATE-2 is tested elsewhere)."""
+    lowered = False
     for select in page.locator("#decide-form select[name^=level-]").all():
         if select.locator("option[value=HTXSNV]").count() == 0:  # the proposal itself is HTXSNV
             select.select_option("HTTNV")
+            lowered = True
+    if lowered:  # a level below the proposal is decided with its reason (R-STEP-1)
+        page.fill("#decide-reason", "Giữ trong tỷ lệ cho phép")
     boxes = page.locator("#decide-form input[type=checkbox][name=subject]")
     count = boxes.count()
     for box in boxes.all():

@@ -315,7 +315,9 @@ def test_r_rate_1_any_criterion_at_kem_allows_only_khtnv(world, criterion):
     accept_proposal(w.secretary, members[an], "KHTNV")
     decide_cell(w, cell)
     refuse_decision("R-RATE-1", w.base_staff, {members[an]: "HTNV"})
-    accept_decision(w.base_staff, {members[an]: "KHTNV"})
+    accept_decision(
+        w.base_staff, {members[an]: "KHTNV"}, reason="Quyết định thấp hơn mức đề xuất theo quy định"
+    )
 
 
 def test_r_rate_1_collective_form_grades_limit_the_collective_level(world):
@@ -493,7 +495,7 @@ def test_r_rate_2_organizations_quota_is_per_deciding_committee_and_kind(db):
     accept_decision(w.base_staff, {c: "" for c in (cb1, cb2, x1, x2, x3)})
     accept_decision(w.base_staff, {x4: ""})
     assert "HTXSNV 2/1" in " ".join(refuse_decision("R-RATE-2", w.base_staff, {x5: ""}))
-    accept_decision(w.base_staff, {x5: "HTTNV"})
+    accept_decision(w.base_staff, {x5: "HTTNV"}, reason="Quyết định thấp hơn mức đề xuất theo quy định")
     # A cell of another base committee: same kind, another decider, another group (no HTTNV yet).
     other_cell = review_collective(w.subject(unit=w.other_cell), w.other_staff)
     assert other_cell.quota_key != cb1.quota_key
@@ -598,7 +600,9 @@ def test_r_rate_3_discipline_recorded_after_the_proposal_blocks_the_decision(wor
         violation_year=2026,
     )
     refuse_decision("R-RATE-3", w.base_staff, {members[an]: ""})
-    accept_decision(w.base_staff, {members[an]: "KHTNV"})
+    accept_decision(
+        w.base_staff, {members[an]: "KHTNV"}, reason="Quyết định thấp hơn mức đề xuất theo quy định"
+    )
 
 
 # == R-RATE-4: an earlier year's violation disciplined now ===========================================
@@ -805,7 +809,9 @@ def test_r_rate_6_an_unremedied_discipline_in_the_collective_forces_khtnv(db):
     refuse_proposal("R-RATE-6", w.base_staff, leadership, "HTNV")
     accept_proposal(w.base_staff, leadership, "KHTNV")
     refuse_decision("R-RATE-6", w.base_staff, {organization: ""})
-    accept_decision(w.base_staff, {organization: "KHTNV"})
+    accept_decision(
+        w.base_staff, {organization: "KHTNV"}, reason="Quyết định thấp hơn mức đề xuất theo quy định"
+    )
 
 
 def test_r_rate_6_a_disciplined_leadership_collective_is_khtnv(db):
@@ -966,7 +972,7 @@ def test_r_rate_8_switched_to_block_a_reason_does_not_help(db):
     cell, head = head_proposed(w)
     accept_decision(w.base_staff, {cell: ""})
     refuse_decision("R-RATE-8", w.base_staff, {head: ""}, reason="Lý do bất kỳ")
-    accept_decision(w.base_staff, {head: "HTNV"})
+    accept_decision(w.base_staff, {head: "HTNV"}, reason="Quyết định thấp hơn mức đề xuất theo quy định")
 
 
 # == R-RATE-9: members who are also civil servants ====================================================
@@ -1053,7 +1059,11 @@ def test_r_rate_10_sick_leave_of_90_days_or_more_caps_the_level_at_htnv(world):
     decide_cell(w, cell)
     LeaveRecord.objects.create(member=dung, year=2026, kind=LeaveRecord.Kind.SICK, days=120)
     refuse_decision("R-RATE-10", w.base_staff, {members[dung]: ""})
-    accept_decision(w.base_staff, {members[dung]: "HTNV", members[an]: "", members[binh]: ""})
+    accept_decision(
+        w.base_staff,
+        {members[dung]: "HTNV", members[an]: "", members[binh]: ""},
+        reason="Quyết định thấp hơn mức đề xuất theo quy định",
+    )
 
 
 def test_r_rate_10_maternity_leave_is_a_note_not_a_limit(world):

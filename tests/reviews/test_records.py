@@ -101,10 +101,10 @@ def test_r_rec_2_a_meeting_entry_is_corrected_before_the_proposal_and_the_correc
     complete_form(w.subject(member=w.head), w.secretary)
     review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.head)])
     head = fresh(w.subject(member=w.head))
-    corrected = [EntryInput(subject=head, comments="Đồng ý, có sửa", votes={"HTTNV": 6})]
+    corrected = [EntryInput(subject=head, comments="Đồng ý, có sửa", votes={"HTTNV": 4})]
     record_meeting(collective=w.subject(unit=w.cell1), actor=w.secretary, meeting=MEETING, entries=corrected)
     entry = MeetingEntry.objects.get(subject=head)
-    assert (entry.comments, entry.votes) == ("Đồng ý, có sửa", {"HTTNV": 6})
+    assert (entry.comments, entry.votes) == ("Đồng ý, có sửa", {"HTTNV": 4})
     assert fresh(head).state == "reviewed"
     last = Event.objects.filter(subject=head).order_by("-seq").first()
     assert (last.action, last.from_state, last.to_state) == ("correct_review", "reviewed", "reviewed")

@@ -39,9 +39,12 @@ def test_r_step_1_self_rating_then_proposal_then_decision(world):
 
 
 def test_r_step_1_the_decider_may_decide_another_level_than_proposed(world):
+    """A lower level than proposed needs the reason the member will read (R-STEP-1)."""
     w = world
     decided_cell1(w)
-    decide([w.subject(member=w.members1[2])], w.base_staff, level="HTNV")
+    with pytest.raises(workflow.WorkflowError):
+        decide([w.subject(member=w.members1[2])], w.base_staff, level="HTNV")
+    decide([w.subject(member=w.members1[2])], w.base_staff, level="HTNV", reason="Chưa đạt chỉ tiêu")
     member = w.subject(member=w.members1[2])
     assert member.proposed_level == "HTTNV" and member.decided_level == "HTNV"
 
@@ -96,7 +99,7 @@ def test_r_step_3_the_superior_committee_cancels_and_the_record_stays(world):
         cancelled.status == Decision.Status.CANCELLED and cancelled.end_reason == "Có đơn tố cáo đúng sự thật"
     )
     assert cancelled.ended_by == w.commune_staff
-    decide([cell], w.base_staff, level="HTNV")
+    decide([cell], w.base_staff, level="HTNV", reason="Đánh giá lại theo kết luận")
     assert [d.status for d in Decision.objects.filter(subject=cell).order_by("id")] == ["cancelled", "valid"]
 
 

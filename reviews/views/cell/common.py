@@ -69,6 +69,7 @@ class Row:
     entry: MeetingEntry | None = None
     form: "RowForm | None" = None
     refusals: list[str] = field(default_factory=list)  # the engine's reasons, after a refused save
+    refusal_kept: bool = False  # refused for what only the row's own save can say again
     notes: list[str] = field(default_factory=list)  # what a save did
     saved: bool = False
     points: dict | None = None  # QĐ 366: the appraisal's summary (reviews/views/cell/appraisal.py)

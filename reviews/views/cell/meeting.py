@@ -208,6 +208,39 @@ def meeting_rows(request, season: int, code: str):
     )
 
 
+def refused_ids(data, name: str = "refused") -> set[int]:
+    """The rows the page shows as refused (their hidden fields, _row_status.html)."""
+    return {int(v) for v in data.getlist(name) if v.isdigit()}
+
+
+def _engine_reasons(cell: Cell, row: Row, data) -> list[str]:
+    """What the engine says against the row's next step with the values typed in it: the step's
+    blockers (the order of review, the state, the typed level's conditions) and the tally
+    (R-REC-2). No query: the cell's Facts are loaded."""
+    if not row.step:
+        return []
+    level = data.get(f"{row.subject.pk}-level", "") if row.step == "propose" else ""
+    verdict = workflow.blockers(row.subject, row.step, facts=cell.facts, level=level)
+    tally = []
+    if row.step == "review" and cell.meeting is not None:
+        votes = {
+            code: int(value)
+            for code in cell.season.rule_set.level_codes()
+            if (value := data.get(f"{row.subject.pk}-votes_{code}", "").strip()).lstrip("-").isdigit()
+        }
+        tally = [f"{row.subject.name}: {t}" for t in rules.vote_problems(votes, cell.meeting.present)]
+    return [*verdict.blockers, *tally]
+
+
+def _recheck_refused(cell: Cell, rows: list[Row], data) -> None:
+    """Rows refused earlier keep their refusal while the engine would still refuse them, and lose
+    it once its cause is gone (another row saved first, R-ORDER-3)."""
+    refused = refused_ids(data)
+    for row in rows:
+        if row.subject.pk in refused:
+            row.refusals = _engine_reasons(cell, row, data)
+
+
 @login_required
 @require_POST
 def meeting_row(request, season: int, code: str, pk: int):
@@ -235,15 +268,24 @@ def meeting_row(request, season: int, code: str, pk: int):
     notes = list(messages.get_messages(request))  # shown in the row, not on the next page
     cell = load_cell(season, unit)
     fresh = _cell_subject(cell, pk)
-    pending = pending_levels(request.POST, cell.members)
     rows = _meeting_rows(cell, read_only=False)
     row = next(r for r in rows if r.subject.pk == pk)
     if not saved:
         row.form = RowForm(request.POST, subject=fresh, entry=row.entry, answers=_answers(cell, fresh))
         row.form.is_valid()
     row.refusals = [str(n) for n in notes if n.level_tag == "error"]
+    if not saved and not row.refusals:
+        row.refusals = [_("The row has values that cannot be saved; they are marked below.")]
     row.saved = saved and any(n.level_tag == "success" for n in notes)
     row.notes = [str(n) for n in notes if n.level_tag != "error"]
+    # A refusal the engine cannot say again from the page's values stays as the page shows it:
+    # that row is left out of the answer until it is saved itself.
+    row.refusal_kept = bool(row.refusals) and not _engine_reasons(cell, row, request.POST)
+    kept = refused_ids(request.POST, "refused_kept") - {pk}
+    others = [r for r in rows if r.subject.pk != pk and r.subject.pk not in kept]
+    _recheck_refused(cell, others, request.POST)
+    refused = {r.subject.pk for r in rows if r.refusals} | kept
+    pending = {k: v for k, v in pending_levels(request.POST, cell.members).items() if k not in refused}
     return render(
         request,
         "reviews/cell/_meeting_row_response.html",
@@ -251,7 +293,7 @@ def meeting_row(request, season: int, code: str, pk: int):
             "season": season,
             "unit": unit,
             "row": row,
-            "others": [r for r in rows if r.subject.pk != pk],
+            "others": others,
             "meters": quota_meters(season, cell.members, pending),
             "meter_url": reverse("reviews:quota_meter", args=[season.pk, unit.code]),
             "can_manage": True,
@@ -272,11 +314,13 @@ def quota_meter(request, season: int, code: str):
     )
     for subject in subjects:
         subject.season = season
+    refused = refused_ids(request.GET) | refused_ids(request.GET, "refused_kept")  # not counted
+    pending = {k: v for k, v in pending_levels(request.GET, subjects).items() if k not in refused}
     return render(
         request,
         "reviews/cell/_quota_meter.html",
         {
-            "meters": quota_meters(season, subjects, pending_levels(request.GET, subjects)),
+            "meters": quota_meters(season, subjects, pending),
             "meter_url": reverse("reviews:quota_meter", args=[season.pk, unit.code]),
         },
     )

@@ -28,35 +28,79 @@ class QuotaMeter:
         return self.count.limit - self.count.capped
 
     @property
+    def over(self) -> int:
+        return self.count.capped - self.count.limit
+
+    @property
+    def nothing_to_count(self) -> bool:
+        """No base level counted yet and no capped level either: there is no quota to speak of."""
+        return self.count.base == 0 and self.count.capped == 0
+
+    @property
     def tone(self) -> str:
         if self.count.exceeded:
             return "danger"
-        if self.count.capped + 1 >= self.count.limit:
-            return "warning"  # the next one reaches (or passes) the limit
+        if self.nothing_to_count:
+            return "secondary"
+        if self.count.capped and self.left <= 1:
+            return "warning"  # the last place is taken, or taking the next one fills the quota
         return "success"
+
+    @property
+    def badge(self) -> str:
+        """The meter's word, which must say what its numbers say."""
+        if self.count.exceeded:
+            return _("Over the quota")
+        if self.nothing_to_count:
+            return _("Nothing counted yet")
+        if self.count.capped and self.left == 0:
+            return _("At the limit")
+        if self.count.capped and self.left == 1:
+            return _("Near the limit")
+        return _("Within the quota")
 
     @property
     def status(self) -> str:
         if self.count.exceeded:
-            return ngettext(
-                "Over the quota by %(n)d.", "Over the quota by %(n)d.", self.count.capped - self.count.limit
-            ) % {"n": self.count.capped - self.count.limit}
+            return ngettext("Over the quota by %(n)d case.", "Over the quota by %(n)d cases.", self.over) % {
+                "n": self.over
+            }
+        if self.nothing_to_count:
+            return _("The quota is counted once members are rated %(base_level)s.") % {
+                "base_level": self.count.base_level
+            }
         if self.left == 0:
-            return _("At the limit: no place left.")
+            return _("No place left.")
         return ngettext("%(n)d place left.", "%(n)d places left.", self.left) % {"n": self.left}
 
     @property
     def headline(self) -> str:
-        return _(
-            "%(capped_level)s %(count)d / at most %(limit)d (%(percent)s%% × %(base)d %(base_level)s)"
-        ) % {
+        values = {
             "capped_level": self.count.capped_level,
             "count": self.count.capped,
             "limit": self.count.limit,
             "percent": self.count.percent,
             "base": self.count.base,
             "base_level": self.count.base_level,
+            "over": self.over,
         }
+        if self.count.exceeded:
+            return (
+                ngettext(
+                    "%(capped_level)s %(count)d, over by %(over)d case (at most %(limit)d = %(percent)s%% × "
+                    "%(base)d %(base_level)s)",
+                    "%(capped_level)s %(count)d, over by %(over)d cases (at most %(limit)d = %(percent)s%% × "
+                    "%(base)d %(base_level)s)",
+                    self.over,
+                )
+                % values
+            )
+        if self.nothing_to_count:
+            return _("%(capped_level)s: at most %(percent)s%% of those rated %(base_level)s") % values
+        return (
+            _("%(capped_level)s %(count)d / at most %(limit)d (%(percent)s%% × %(base)d %(base_level)s)")
+            % values
+        )
 
     @property
     def bar_percent(self) -> int:

@@ -525,10 +525,16 @@ def test_quota_meter_counts_decided_levels_and_this_cells_proposals(db):
     # Two: at the limit; three: over it.
     two = {others[0].pk: "HTXSNV", others[1].pk: "HTXSNV"}
     meter = next(m for m in quota_meters(w.season, members, two) if m.key.endswith(":other"))
-    assert (meter.count.capped, meter.tone, meter.status) == (2, "warning", "At the limit: no place left.")
+    assert (meter.count.capped, meter.tone, meter.badge, meter.status) == (
+        2,
+        "warning",
+        "At the limit",
+        "No place left.",
+    )
     three = {**two, others[2].pk: "HTXSNV"}
     meter = next(m for m in quota_meters(w.season, members, three) if m.key.endswith(":other"))
-    assert (meter.count.capped, meter.tone, meter.status) == (3, "danger", "Over the quota by 1.")
+    assert (meter.count.capped, meter.tone, meter.status) == (3, "danger", "Over the quota by 1 case.")
+    assert meter.headline == "HTXSNV 3, over by 1 case (at most 2 = 20% × 10 HTTNV)"
     # Proposals of this cell count as if decided; HTTNV proposals raise the base.
     Subject.objects.filter(pk__in=[s.pk for s in others[:5]]).update(state=S.PROPOSED, proposed_level="HTTNV")
     members = cell1_members(w)
@@ -543,7 +549,7 @@ def test_quota_meter_view_follows_the_levels_chosen_on_the_page(db):
     chosen = {f"{s.pk}-level": "HTXSNV" for s in others[:3]}
     response = client.get(url("quota_meter", w), chosen)
     page = text_of(response)
-    assert "HTXSNV 3 / at most 2 (20% × 10 HTTNV)" in page
+    assert "HTXSNV 3, over by 1 case (at most 2 = 20% × 10 HTTNV)" in page
     assert "border-danger" in page and "Over the quota" in page
     response = client.get(url("quota_meter", w), {f"{others[0].pk}-level": "HTXSNV"})
     assert "HTXSNV 1 / at most 2 (20% × 10 HTTNV)" in text_of(response) and "border-warning" in text_of(

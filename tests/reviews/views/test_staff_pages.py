@@ -167,6 +167,7 @@ def test_bulk_decide_accepted(world, client):
         {
             "subject": [c.pk for c in cells],
             f"level-{cells[1].pk}": "HTNV",
+            "reason": "Chi bộ còn hạn chế trong sinh hoạt",  # lower than proposed: a reason (R-STEP-1)
             "query": "state=proposed&sort=org",
         },
     )
@@ -207,7 +208,12 @@ def test_bulk_decide_over_the_quota_is_refused_whole_with_the_numbers(world, cli
     # Deciding Hoa as HTTNV instead (a level chosen on the row) brings the batch within the quota.
     hoa_subject = w.subject(member=hoa)
     client.post(
-        url("queue_decide", w), {"subject": [s.pk for s in others], f"level-{hoa_subject.pk}": "HTTNV"}
+        url("queue_decide", w),
+        {
+            "subject": [s.pk for s in others],
+            f"level-{hoa_subject.pk}": "HTTNV",
+            "reason": "Trong tỷ lệ cho phép",
+        },
     )
     assert fresh(hoa_subject).decided_level == "HTTNV"
     assert fresh(w.subject(member=giang)).decided_level == "HTXSNV"

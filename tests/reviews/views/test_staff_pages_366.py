@@ -128,7 +128,9 @@ def test_r366_step_2_a_result_cancelled_and_decided_again_offers_the_form_03(cli
     assert 'value="rerating"' not in client.get(url("subject", subject)).content.decode()
     workflow.cancel(subject=fresh(subject), actor=w.commune_staff, reason="Kết quả chưa đúng")
     workflow.decide(
-        decisions=[workflow.DecisionInput(subject=fresh(subject), level="HTNV")], actor=w.base_staff
+        decisions=[workflow.DecisionInput(subject=fresh(subject), level="HTNV")],
+        actor=w.base_staff,
+        reason="Đánh giá lại theo kết luận của cấp trên",  # lower than proposed: a reason (R-STEP-1)
     )
     html = client.get(url("subject", subject)).content.decode()
     assert "/rerating/" in html and "Mẫu 03" in html
