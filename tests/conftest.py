@@ -25,6 +25,18 @@ def _postgres_only(django_db_setup, django_db_blocker):
             pytest.exit("The tests run on PostgreSQL: set DATABASE_URL or use `make test`.", returncode=2)
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Each test starts in the site's language: a page fetched in English by an earlier test
+    leaves its language active in the thread (LocaleMiddleware does not reset it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def tree(db):
     return make_tree()

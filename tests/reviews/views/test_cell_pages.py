@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from members.models import Pledge
 from reviews import workflow
@@ -509,6 +510,7 @@ def cell1_members(w):
     return subjects
 
 
+@translation.override("en")  # the meter's words are compared with their msgids
 def test_quota_meter_counts_decided_levels_and_this_cells_proposals(db):
     w = decided_httnv_world(extra=7)  # 10 decided HTTNV in the group of other members
     members = cell1_members(w)
