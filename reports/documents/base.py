@@ -71,10 +71,11 @@ def number_ending(kind: str, unit: SeasonUnit) -> str:
 def clean_number(text: str) -> str:
     """The register number asked for — digits ("125") or the number with its symbol as the register
     gives it ("125-BC/BTCTU") — or a Vietnamese message saying what is wrong with it."""
-    text = re.sub(r"\s*([-/])\s*", r"\1", (text or "").strip()).upper()
+    typed = (text or "").strip()
+    text = re.sub(r"\s*([-/])\s*", r"\1", typed).upper()
     if text and not (NUMBER_PATTERN.fullmatch(text) or FULL_NUMBER_PATTERN.fullmatch(text)):
         raise DocumentUnavailable(
-            f"Số văn bản “{text[:20]}” không hợp lệ: gõ số trong sổ văn bản đi, chỉ gồm chữ số (tối đa 6), "
+            f"Số văn bản “{typed[:20]}” không hợp lệ: gõ số trong sổ văn bản đi, chỉ gồm chữ số (tối đa 6), "
             "ví dụ 125, hoặc số kèm ký hiệu, ví dụ 125-BC/BTCTU."
         )
     return text
