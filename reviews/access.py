@@ -193,6 +193,19 @@ def may_cancel(user, subject: Subject) -> str | None:
     return _("Only the committee directly above the deciding level may cancel a decided rating.")
 
 
+def may_rerate(user, subject: Subject) -> str | None:
+    """R-STEP-3, R-RATE-4, R366-STEP-2: the staff of the committee directly above the deciding
+    level re-rate its result themselves — they and no other level."""
+    decider = subject.decider
+    if decider is not None and decider.parent_id is not None:
+        if _scope(user, subject).is_staff_at(decider.path[: -Organization.steplen]):
+            return None
+        return _("Only the staff of the committee directly above %(decider)s may re-rate its result.") % {
+            "decider": decider.name
+        }
+    return _("No committee above the deciding level re-rates this result in the application.")
+
+
 def may_issue_suggestion(user, subject: Subject) -> str | None:
     if _scope(user, subject).is_upper_staff_for(subject.path):
         return None

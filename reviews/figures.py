@@ -14,7 +14,7 @@ from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Floor, Least, Substr
 from django.utils import timezone
 
-from members.models import DisciplineRecord
+from members.models import CommitteeSeat, DisciplineRecord
 from organizations.models import Organization, OrganizationDiscipline
 from reviews.models import Season, SeasonUnit, Subject
 
@@ -170,13 +170,29 @@ def overdue(season: Season, unit: SeasonUnit, today: datetime.date | None = None
     return _subtree(season, unit).filter(out_of_scope="").aggregate(**aggregates)
 
 
+def committee_member_ids(season: Season, unit: SeasonUnit):
+    """R-STAT-3: the committee members (cấp ủy viên) of `unit`'s subtree: everyone holding a seat, at
+    the season's reference date, on the committee of any organization of the subtree — cell
+    committees, partial and base committees, the committees above, `unit`'s own — each member
+    once. A subquery: the figures stay one query whatever the size of the tree."""
+    day = season.reference_date
+    organizations = SeasonUnit.objects.filter(season=season, path__startswith=unit.path).values(
+        "organization_id"
+    )
+    return (
+        CommitteeSeat.objects.filter(organization_id__in=organizations, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values("member_id")
+    )
+
+
 def follow_up(season: Season, unit: SeasonUnit) -> dict[str, int]:
     """R-STAT-3: remediation plans submitted (collectives, committee members), discipline in the
     year, second consecutive KHTNV flags. Three queries."""
     reviewed = (S.REVIEWED, S.PROPOSED, S.DECIDED)
     subjects = _subtree(season, unit).filter(out_of_scope="", state__in=reviewed)
     with_plan = Q(remediation_plan__submitted_at__isnull=False)
-    committee = Q(kind=MEMBER, position__lt=Subject.Position.MEMBER)
+    committee = Q(kind=MEMBER, member_id__in=committee_member_ids(season, unit))
     figures = subjects.aggregate(
         collectives=Count("id", filter=~Q(kind=MEMBER)),
         collective_plans=Count("id", filter=~Q(kind=MEMBER) & with_plan),

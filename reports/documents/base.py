@@ -63,14 +63,25 @@ def render_html(document: Document) -> str:
 # outgoing documents. Without one, the number is left blank to be written in, as offices do.
 NUMBERED_KINDS = ("decisions", "summary", "rerating")
 NUMBER_PATTERN = re.compile(r"[0-9]{1,6}")
+# What clerks copy from the register: the number with its symbol, "125-BC/BTCTU", printed as typed.
+FULL_NUMBER_PATTERN = re.compile(r"[0-9]{1,6}-[A-ZĐ0-9]{1,10}(/[A-ZĐ0-9-]{1,20})+")
+NUMBER_TYPES = {"decisions": "QĐ", "summary": "BC", "rerating": "QĐ"}
+
+
+def number_ending(kind: str, unit: SeasonUnit) -> str:
+    """What is added after the number typed: "-BC/TU", "-QĐ/ĐU"."""
+    return f"-{NUMBER_TYPES[kind]}/{number_suffix(unit)}"
 
 
 def clean_number(text: str) -> str:
-    """The register number asked for, or a Vietnamese message saying what is wrong with it."""
-    text = (text or "").strip()
-    if text and not NUMBER_PATTERN.fullmatch(text):
+    """The register number asked for — digits ("125") or the number with its symbol as the register
+    gives it ("125-BC/BTCTU") — or a Vietnamese message saying what is wrong with it."""
+    typed = (text or "").strip()
+    text = re.sub(r"\s*([-/])\s*", r"\1", typed).upper()
+    if text and not (NUMBER_PATTERN.fullmatch(text) or FULL_NUMBER_PATTERN.fullmatch(text)):
         raise DocumentUnavailable(
-            f"Số văn bản “{text[:20]}” không hợp lệ: chỉ gồm chữ số (tối đa 6), ví dụ 125."
+            f"Số văn bản “{typed[:20]}” không hợp lệ: gõ số trong sổ văn bản đi, chỉ gồm chữ số (tối đa 6), "
+            "ví dụ 125, hoặc số kèm ký hiệu, ví dụ 125-BC/BTCTU."
         )
     return text
 
@@ -78,7 +89,8 @@ def clean_number(text: str) -> str:
 def apply_number(context: dict, number: str) -> bool:
     if not number or "number_text" not in context:
         return False
-    context["number_text"] = f"{number}{context['number_text']}"
+    # Digits take the document's own symbol; a number typed with its symbol is printed as typed.
+    context["number_text"] = number if "-" in number else f"{number}{context['number_text']}"
     if "header" in context:
         context["header"].update(number=context["number_text"], numbered=True)
     context["numbered"] = True

@@ -12,6 +12,9 @@ class Regime:
     uses_points = False
     checks_before_decision = False  # R366-ORDER-4
     member_forms: tuple[str, ...] = ()
+    # A violation of an earlier year disciplined later: True when it reopens that year's rating
+    # (R-RATE-4), False when it is weighed in the rating of the year of the discipline (R366-RATE-7).
+    reopens_year_of_violation = False
 
     def member_form_sql(self) -> str:
         """SQL expression over the member row `m` giving the form code at season opening."""
@@ -55,3 +58,16 @@ class Regime:
 
     def record_outcome(self, subject: Subject, facts: Facts) -> None:
         """Keep on the subject what the figures count about its level (nothing by default)."""
+
+    def past_violation_note(self, record, lowest: str) -> str:
+        """What the re-rating page says of discipline decided later for a violation of this year."""
+        raise NotImplementedError
+
+    def past_violation_levels(self, record, level_codes: list[str]) -> list[str]:
+        """The levels the earlier year may be re-rated at on the ground of that discipline (none
+        when the discipline does not reopen the year)."""
+        return []
+
+    def rerating_basis(self) -> str:
+        """The article that lets the directly superior committee cancel a result and re-rate it."""
+        raise NotImplementedError

@@ -362,6 +362,42 @@ class QD124(Regime):
     code = "qd124"
     uses_points = False
     member_forms = ("02A", "02B")
+    reopens_year_of_violation = True  # R-RATE-4
+
+    def past_violation_note(self, record, lowest: str) -> str:
+        """R-RATE-4: the year of the violation is reopened and re-rated KHTNV by the directly
+        superior committee, case by case when the member found the violation and remedied it."""
+        values = {
+            "year": record.violation_year,
+            "date": record.decided_on.strftime("%d/%m/%Y"),
+            "lowest": lowest,
+        }
+        if record.self_found_and_remedied:
+            return (
+                _(
+                    "Under Article 12 of Regulation 124-QĐ/TW this violation of %(year)s, disciplined on "
+                    "%(date)s, reopens the rating of %(year)s. The member found it and remedied it: the "
+                    "directly superior committee weighs the level case by case."
+                )
+                % values
+            )
+        return (
+            _(
+                "Under Article 12 of Regulation 124-QĐ/TW this violation of %(year)s, disciplined on "
+                "%(date)s, reopens the rating of %(year)s: the directly superior committee re-rates it "
+                "%(lowest)s."
+            )
+            % values
+        )
+
+    def past_violation_levels(self, record, level_codes: list[str]) -> list[str]:
+        return list(level_codes) if record.self_found_and_remedied else level_codes[-1:]
+
+    def rerating_basis(self) -> str:
+        return _(
+            "Article 13 of Regulation 124-QĐ/TW: the directly superior committee may cancel a "
+            "decided result and re-rate it, with the reason written down."
+        )
 
     def member_form_sql(self) -> str:
         return "CASE WHEN m.is_leader THEN '02B' ELSE '02A' END"

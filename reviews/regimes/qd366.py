@@ -503,6 +503,28 @@ def head_above_collective(subject: Subject, level: str, facts: Facts, levels_now
 class QD366(Regime):
     code = "qd366"
     uses_points = True
+    reopens_year_of_violation = False  # R366-RATE-7
+
+    def past_violation_note(self, record, lowest: str) -> str:
+        """R366-RATE-7: a violation of an earlier year disciplined later is weighed in the rating of
+        the year of the discipline; the year of the violation is not reopened for it."""
+        return _(
+            "Under Regulation 366-QĐ/TW this violation of %(year)s, disciplined on %(date)s, is weighed "
+            "in the rating of %(now)s; the rating of %(year)s is not reopened for it."
+        ) % {
+            "year": record.violation_year,
+            "date": record.decided_on.strftime("%d/%m/%Y"),
+            "now": record.decided_on.year,
+        }
+
+    def rerating_basis(self) -> str:
+        """R366-STEP-2: a result that proves wrong is cancelled and re-rated (Mẫu 03)."""
+        return _(
+            "Articles 13 and 15 of Regulation 366-QĐ/TW: a result that proves wrong or dishonest, or "
+            "draws complaints, is cancelled and re-rated by the directly superior committee, with a "
+            "decision on form 03."
+        )
+
     checks_before_decision = True
     member_forms = ("2A", "2B", "2C")
 

@@ -181,6 +181,35 @@ def test_a_register_number_goes_with_the_request_and_a_bad_one_is_refused_in_vie
     assert ReportJob.objects.count() == 1
 
 
+def test_the_dashboard_register_number_takes_what_clerks_type_and_says_what_is_added(decided, client):
+    """The field has a visible label, says in Vietnamese which symbol is added after the digits, has
+    no browser pattern (an English bubble) and takes "125" or "125-BC/BTCTU"; a bad number is refused
+    with a Vietnamese message and no job."""
+    import re
+
+    client.force_login(decided.base_staff)
+    page = client.get(reverse("reviews:dashboard", args=[decided.season.pk, "CS1"])).content.decode()
+    assert '<label for="number-summary"' in page and "Số văn bản" in page
+    assert "“-BC/ĐU” được thêm" in page and "“-QĐ/ĐU” được thêm" in page
+    forms = re.findall(r"<form[^>]*yeu-cau/(?:summary|decisions)/[^>]*>", page)
+    assert len(forms) == 2 and all("novalidate" in f for f in forms)
+    assert 'pattern="' not in page
+    url = reverse("reports:request", args=[decided.season.pk, "summary"])
+    client.post(url, {"code": "CS1", "number": "125"})
+    client.post(url, {"code": "CS1", "number": " 126 - bc/btctu "})
+    assert [j.params for j in ReportJob.objects.order_by("pk")] == [
+        {"number": "125"},
+        {"number": "126-BC/BTCTU"},
+    ]
+    back = reverse("reviews:dashboard", args=[decided.season.pk, "CS1"])
+    response = client.post(url, {"code": "CS1", "number": "Số 12"}, HTTP_REFERER=f"http://testserver{back}")
+    assert response.status_code == 302 and ReportJob.objects.count() == 2
+    assert "Số văn bản “Số 12” không hợp lệ" in client.get(back).content.decode()
+    render_now(ReportJob.objects.order_by("pk").last())
+    job = ReportJob.objects.order_by("pk").last()
+    assert job.title.endswith("– số 126-BC/BTCTU")
+
+
 def test_render_report_takes_a_register_number(decided, tmp_path):
     output = tmp_path / "summary.pdf"
     call_command("render_report", "summary", organization="CS1", season=2026, number="88", output=str(output))

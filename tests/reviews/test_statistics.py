@@ -138,3 +138,52 @@ def test_each_condition_holding_a_subject_below_its_band_is_counted_once(world):
     top = SeasonUnit.objects.get(season=world.season, organization=world.province)
     found = statistics.blocked_by_condition(world.season, top, CONDITIONS)
     assert found == {code: 0 for code in CONDITIONS} | {"not_done": 1, "late": 1, "on_time": 1, "gap": 1}
+
+
+def test_r_stat_3_committee_members_are_every_seat_holder_of_the_subtree_at_each_level(db):
+    """R-STAT-3: "cấp ủy viên" counts everyone holding a seat on any committee of the subtree —
+    cell committees, a partial committee, the base committee, the commune and province committees
+    — once each, whatever their own cell; the plans are counted among them. One query per figure
+    set at every level of the tree."""
+    from members.models import CommitteeSeat
+    from organizations.models import Kind
+    from tests.clock import ROLES_FROM
+    from tests.factories import make_org
+
+    w = build_world(open_now=False)
+    partial = make_org(Kind.PARTIAL_COMMITTEE, w.base, name="Đảng bộ bộ phận Khối A", code="BP1")
+    cell3 = make_org(Kind.CELL, partial, name="Chi bộ Khối A1", code="CB3")
+    in_partial = make_member(cell3, "Hà", "Văn", "Sơn")
+    seats = [
+        (w.head, w.base, 2),  # also heads CB1: counted once
+        (w.members2[0], w.base, 0),  # the base committee's secretary, a member of CB2
+        (in_partial, partial, 0),
+        (w.members2[1], w.commune, 2),
+        (w.members3[0], w.province, 2),  # on the province committee, a member of base cell CS2
+    ]
+    for member, organization, position in seats:
+        CommitteeSeat.objects.create(
+            member=member, organization=organization, position=position, starts_on=ROLES_FROM
+        )
+    CommitteeSeat.objects.create(  # ended before the reference date: not counted
+        member=w.members2[2],
+        organization=w.base,
+        position=2,
+        starts_on=ROLES_FROM,
+        ends_on=REFERENCE - datetime.timedelta(days=1),
+    )
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    Subject.objects.filter(season=season, out_of_scope="").update(state=Subject.State.REVIEWED)
+    for member in (w.head, w.members3[0]):
+        submit_remediation_plan(
+            subject=Subject.objects.get(season=season, member=member),
+            actor=w.board,
+            items=[{"text": "Khắc phục"}],
+        )
+    expected = {w.province: (2, 6), w.commune: (1, 5), w.base: (1, 4), w.cell1: (1, 2), w.base_cell: (0, 0)}
+    for organization, (plans, members) in expected.items():
+        unit = statistics.unit_for(season, organization)
+        with CaptureQueriesContext(connection) as captured:
+            figures = statistics.follow_up(season, unit)
+        assert (figures["committee_plans"], figures["committee_members"]) == (plans, members), organization
+        assert len(captured) == 3

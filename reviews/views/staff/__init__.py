@@ -16,6 +16,7 @@ from reviews.views.staff.points import (
     subject_profile,
 )
 from reviews.views.staff.queue import queue, queue_decide, queue_quota
+from reviews.views.staff.rerate import subject_rerate
 from reviews.views.staff.subject import (
     subject_cancel,
     subject_outside_comment,
@@ -35,6 +36,7 @@ urlpatterns = [
     path("doi-tuong/<int:subject>/tra-lai-de-xuat/", subject_return_proposal, name="subject_return_proposal"),
     path("doi-tuong/<int:subject>/mo-lai/", subject_reopen, name="subject_reopen"),
     path("doi-tuong/<int:subject>/huy-ket-qua/", subject_cancel, name="subject_cancel"),
+    path("doi-tuong/<int:subject>/xep-loai-lai/", subject_rerate, name="subject_rerate"),
     path("doi-tuong/<int:subject>/goi-y/", subject_suggest, name="subject_suggest"),
     path(
         "doi-tuong/<int:subject>/y-kien-chi-bo-khac/", subject_outside_comment, name="subject_outside_comment"

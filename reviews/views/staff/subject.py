@@ -53,7 +53,7 @@ ACTION_LABELS = {
     "decide": gettext_lazy("Rating decided"),
     "reopen": gettext_lazy("Decision reopened"),
     "cancel": gettext_lazy("Decision cancelled"),
-    "rerate": gettext_lazy("Re-rated for a past violation"),
+    "rerate": gettext_lazy("Result cancelled and re-rated by the committee above"),
     "suggest": gettext_lazy("Review suggestion issued"),
     "outside_comment": gettext_lazy("Comments from another cell attached"),
     "remediation_plan": gettext_lazy("Remediation plan submitted"),
@@ -152,6 +152,8 @@ def _subject_actions(user, subject: Subject) -> dict:
         actions["reopen"] = ReasonForm(prefix="reopen")
     if subject.state == S.DECIDED and access.may_cancel(user, subject) is None:
         actions["cancel"] = CancelForm(prefix="cancel")
+    if subject.state == S.DECIDED and access.may_rerate(user, subject) is None:
+        actions["rerate"] = True
     if (
         subject.state in (*workflow.EDITABLE, S.SUBMITTED)
         and subject.in_scope

@@ -1,0 +1,165 @@
+"""Re-rating a decided result by the committee directly above the level that decided it
+(R-STEP-3, R366-STEP-2): the result is cancelled and kept, the new one is in force, the
+commendations based on the old level are flagged to be looked at again.
+
+A violation of an earlier year disciplined later reopens that year under QĐ 124 (R-RATE-4: the
+level is KHTNV unless the member found the violation and remedied it); under QĐ 366 it is weighed
+in the rating of the year of the discipline instead (R366-RATE-7). Which applies is the regime of
+the rules the discipline falls under: the season of the year it was decided, or the rule set that
+year would open under. What each regime says is in reviews/regimes/.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from members.models import DisciplineRecord
+from reviews import access, notifications
+from reviews.audit import append_event
+from reviews.defaults import rule_set_for_year
+from reviews.models import Decision, Subject
+from reviews.regimes import regime_of
+from reviews.services import _flag_following_year
+from reviews.workflow import WorkflowError, _locked, _quota_refusals, allow, end_valid_decision
+
+
+@dataclass
+class PastViolation:
+    """Discipline decided after the subject's year for a violation committed in it."""
+
+    record: DisciplineRecord
+    reopens: bool  # R-RATE-4 (reopens the year) or R366-RATE-7 (weighed in a later year)
+    note: str
+    levels: list[str]  # the levels the year may be re-rated at on this ground
+    weighed_in: Subject | None = None  # R366-RATE-7: the member's subject of the year of discipline
+
+
+def past_violations(subject: Subject) -> list[PastViolation]:
+    """The member's discipline for a violation of the subject's year decided in a later year, with
+    what the rules in force for that discipline say of it. Two queries."""
+    season = subject.season
+    if not subject.is_member:
+        return []
+    records = list(
+        DisciplineRecord.objects.filter(
+            member_id=subject.member_id, violation_year=season.year, decided_on__year__gt=season.year
+        ).order_by("decided_on", "pk")
+    )
+    if not records:
+        return []
+    # The member's subjects of the years of discipline bring their seasons' rules along.
+    later = {
+        s.season.year: s
+        for s in Subject.objects.filter(
+            season__top_organization_id=season.top_organization_id,
+            season__year__in={r.decided_on.year for r in records},
+            member_id=subject.member_id,
+        ).select_related("season__rule_set")
+    }
+    levels = season.rule_set.level_codes()
+    found = []
+    for record in records:
+        year = record.decided_on.year
+        rules = later[year].season.rule_set if year in later else rule_set_for_year(year)
+        regime = regime_of(rules)
+        weighed_in = later.get(year) if not regime.reopens_year_of_violation else None
+        found.append(
+            PastViolation(
+                record=record,
+                reopens=regime.reopens_year_of_violation,
+                note=regime.past_violation_note(record, levels[-1]),
+                levels=regime.past_violation_levels(record, levels)
+                if regime.reopens_year_of_violation
+                else [],
+                weighed_in=weighed_in,
+            )
+        )
+    return found
+
+
+def _problems(subject: Subject, level: str, reason: str, ground: PastViolation | None) -> list[str]:
+    problems = []
+    if subject.state != Subject.State.DECIDED:
+        problems.append(
+            _("%(name)s has no decided result to re-rate; it is at “%(state)s”.")
+            % {"name": subject.name, "state": subject.get_state_display()}
+        )
+    if level not in subject.season.rule_set.level_codes():
+        problems.append(_("Choose the new level."))
+    if not reason.strip():
+        problems.append(_("Write the reason for the re-rating; it is printed in the decision."))
+    if ground is not None and level and level not in ground.levels:
+        if not ground.reopens:
+            problems.append(ground.note)
+        else:
+            problems.append(
+                _("On the ground of this discipline the level of %(year)s can only be %(levels)s.")
+                % {"year": subject.season.year, "levels": ", ".join(ground.levels)}
+            )
+    return problems
+
+
+@transaction.atomic
+def rerate(*, subject: Subject, actor, level: str, reason: str, record: DisciplineRecord | None = None):
+    """R-STEP-3, R-RATE-4, R366-STEP-2: the committee directly above the deciding level cancels
+    the decided result (it stays on record, its commendations flagged) and decides the new level
+    itself, with the reason. All or nothing."""
+    allow(access.may_rerate(actor, subject))
+    subject = _locked([subject])[0]
+    ground = None
+    if record is not None:
+        ground = next((v for v in past_violations(subject) if v.record.pk == record.pk), None)
+        if ground is None:
+            raise WorkflowError(
+                [_("This discipline is not for a violation of %(year)s.") % {"year": subject.season.year}]
+            )
+    problems = _problems(subject, level, reason, ground)
+    if not problems and level == subject.season.rule_set.level_codes()[0]:
+        refusals, _exceeded = _quota_refusals(subject.season, {subject.pk: level}, [subject], "")
+        problems += refusals
+    if problems:
+        raise WorkflowError(problems)
+    written = reason.strip()
+    if ground is not None:
+        written = (
+            _("Discipline (%(form)s) of %(date)s for a violation in %(year)s.")
+            % {
+                "form": record.get_form_display(),
+                "date": record.decided_on.strftime("%d/%m/%Y"),
+                "year": record.violation_year,
+            }
+            + " "
+            + written
+        )
+    old = end_valid_decision(subject, actor, Decision.Status.CANCELLED, written, commendation=True)
+    superior = subject.decider.parent
+    new = Decision.objects.create(
+        subject=subject,
+        level=level,
+        decider=superior,
+        decided_by=actor,
+        rule_set=subject.season.rule_set,
+        reason=written,
+    )
+    from_state = subject.state
+    subject.decided_level, subject.decided_points = level, None
+    subject.flags = {k: v for k, v in subject.flags.items() if k != "rerate_case_by_case"}
+    subject.save(update_fields=["decided_level", "decided_points", "flags", "updated_at"])
+    data = {"from_level": old.level, "level": level}
+    if record is not None:
+        data["discipline"] = record.pk
+    append_event(
+        season=subject.season,
+        subject=subject,
+        actor=actor,
+        action="rerate",
+        from_state=from_state,
+        to_state=subject.state,
+        reason=written,
+        data=data,
+    )
+    if level == subject.season.rule_set.level_codes()[-1]:
+        _flag_following_year(subject, level)
+    notifications.notify_decided([subject])
+    return new
