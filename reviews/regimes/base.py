@@ -12,6 +12,8 @@ class Regime:
     uses_points = False
     checks_before_decision = False  # R366-ORDER-4
     member_forms: tuple[str, ...] = ()
+    # The order in which a cell's subjects are rated, by kind (the cell's checklist follows it).
+    cell_rating_order: tuple[str, ...] = ()
 
     def member_form_sql(self) -> str:
         """SQL expression over the member row `m` giving the form code at season opening."""

@@ -362,6 +362,8 @@ class QD124(Regime):
     code = "qd124"
     uses_points = False
     member_forms = ("02A", "02B")
+    # R-ORDER-6: the cell, then its committee, then the members.
+    cell_rating_order = (Subject.Kind.ORGANIZATION, Subject.Kind.LEADERSHIP, Subject.Kind.MEMBER)
 
     def member_form_sql(self) -> str:
         return "CASE WHEN m.is_leader THEN '02B' ELSE '02A' END"
