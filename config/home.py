@@ -64,7 +64,7 @@ def _unit_tasks(season, organization: Organization, user) -> dict:
         reviewed=Count("id", filter=in_scope & Q(state=S.REVIEWED)),
         proposed=Count("id", filter=in_scope & Q(state=S.PROPOSED)),
         decided=Count("id", filter=in_scope & Q(state=S.DECIDED)),
-        out_of_scope=Count("id", filter=~in_scope),
+        not_in_scope=Count("id", filter=~in_scope),
         to_decide_here=Count("id", filter=in_scope & Q(state=S.PROPOSED, decider=unit)),
     )
     pledges = Pledge.objects.filter(
