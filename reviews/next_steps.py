@@ -20,7 +20,7 @@ from members.models import Pledge
 from reviews.facts import REVIEW_DONE
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
-from reviews.rules import names
+from reviews.rules import names as all_names
 
 S = Subject.State
 K = Subject.Kind
@@ -58,6 +58,11 @@ class Checklist:
     @property
     def done(self) -> int:
         return sum(s.is_done for s in self.steps)
+
+
+def names(subjects) -> str:
+    """Four names at most: the checklist says who, the rows below say the rest."""
+    return all_names(subjects, limit=4)
 
 
 def _waiting_for_forms(subjects: list[Subject]) -> str:
@@ -217,7 +222,9 @@ class _Builder:
         return step
 
     def collective_rating_step(self, subject: Subject) -> Step:
-        label = _("Rating of %(name)s") % {"name": subject.name}
+        label = (
+            _("Rating of the cell") if subject.kind == K.ORGANIZATION else _("Rating of the cell committee")
+        )
         url = reverse("reviews:subject", args=[self.season.pk, subject.pk])
         step = Step(f"rating_{subject.kind}", label, url=url, total=1)
         committee = _committee(subject)

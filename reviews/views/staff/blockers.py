@@ -22,7 +22,7 @@ from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
-from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_move
+from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_moves
 from reviews.views.staff.queue import deciding_units
 
 S = Subject.State
@@ -42,7 +42,11 @@ class BoardRow:
     members_out: int
     has_children: bool
     flags: list[str] = field(default_factory=list)
-    move: Move | None = None
+    moves: list[Move] = field(default_factory=list)
+
+    @property
+    def move(self) -> Move | None:
+        return self.moves[0] if self.moves else None
 
     @property
     def decided_percent(self) -> int:
@@ -119,7 +123,7 @@ class BoardFilter(forms.Form):
     def apply(self, rows: list[BoardRow]) -> list[BoardRow]:
         wanted = self.cleaned_data if self.is_valid() else {}
         if wanted.get("move"):
-            rows = [r for r in rows if r.move.key == wanted["move"]]
+            rows = [r for r in rows if any(m.key == wanted["move"] for m in r.moves)]
         if wanted.get("sort") == "move":
             rows = sorted(rows, key=lambda r: r.move.rank)  # stable: the tree's order within a move
         return rows
@@ -168,7 +172,7 @@ def blockers_board(request, season, code):
                 members_out=sum(child.members.out_of_scope.values()),
                 has_children=child.unit.pk in with_children,
                 flags=flag_labels(organization) if organization else [],
-                move=whose_move(child.unit, organization, leadership, states),
+                moves=whose_moves(child.unit, organization, leadership, states),
             )
         )
     board_filter = BoardFilter(request.GET)

@@ -69,6 +69,14 @@ def test_blockers_board_filters_and_sorts_by_whose_move(client):
     moves = {row.unit.code: row.move for row in board.context["rows"]}
     assert moves["CB1"].key == "committee" and "Đảng bộ Trường An Bình" in moves["CB1"].text
     assert moves["CB2"].key == "unit"
+    # Every party who can act now is named (in Vietnamese); the filter matches any of them.
+    cb1 = next(r for r in board.context["rows"] if r.unit.code == "CB1")
+    assert [m.text for m in cb1.moves] == [
+        "Đảng bộ Trường An Bình đề xuất mức xếp loại của Chi bộ Tổ Toán.",
+        "Đảng bộ Trường An Bình quyết định xếp loại đảng viên.",
+    ]
+    members = client.get(url("blockers", w, "CS1"), {"move": "members"})
+    assert [r.unit.code for r in members.context["rows"]] == ["CB2"]
     assert [r.unit.code for r in board.context["rows"]] == ["CB1", "CB2"]
     html = board.content.decode()
     assert (
