@@ -106,7 +106,7 @@ def test_dashboard_rows_in_vietnamese_order_with_counts_blockers_and_out_of_scop
     assert any("R-ORDER-3" in reason for reason in [*submitted.verdict.blockers, *shared])
     drafting = next(r for r in rows if r.subject.member_id == w.head.pk)
     assert drafting.step == "submit" and (drafting.verdict.blockers or drafting.shared_blockers)
-    assert "Next: Review at the meeting" in page
+    assert "Review at the meeting — waits (see above)" in page or "Next: Review at the meeting" in page
     assert "R-ORDER-3" in page
     # R-SCOPE-2: out-of-scope members are listed apart, with the reason.
     assert "Not reviewed this season (1)" in page
