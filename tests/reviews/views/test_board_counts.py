@@ -94,3 +94,22 @@ def test_second_consecutive_khtnv_shows_on_the_cell_board_row():
     # The member's page says the same.
     page = client_for(w.base_staff).get(reverse("reviews:subject", args=[w.season.pk, flagged.pk]))
     assert page.context["flags"]
+
+
+@pytest.mark.parametrize("extra", [0, 120])
+def test_secretary_home_queries_do_not_grow_with_the_cell(extra):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = build_world(extra_members=extra)
+    client = client_for(w.secretary2)
+    client.get(reverse("home"))  # the session's first request loads what later ones reuse
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    others = next(s for s in response.context["panels"][0]["season"]["checklist"].steps if s.key == "others")
+    assert others.total == 3 + extra
+    HOME_COUNTS.setdefault("home", len(queries))
+    assert len(queries) == HOME_COUNTS["home"]
+
+
+HOME_COUNTS: dict[str, int] = {}
