@@ -8,9 +8,11 @@ from organizations.access import active_roles
 from organizations.models import Kind, Organization, Role
 from reviews.access import season_scope
 from reviews.models import SeasonUnit, Subject, Suggestion
+from reviews.next_steps import cell_checklist
 from reviews.views.common import current_season
 
 S = Subject.State
+CELL_KINDS = (Kind.CELL, Kind.BASE_CELL)
 
 
 def _organization_counts(organization: Organization) -> dict:
@@ -45,20 +47,25 @@ def _member_tasks(member: Member, season) -> dict:
 
 
 def _unit_tasks(season, organization: Organization, user) -> dict:
-    """Counts of the unit's subtree by state, and what waits for this user's decision."""
+    """Counts of the unit's subtree by state, and what waits for this user's decision. The tiles
+    add up to the total: those not reviewed this season (R-SCOPE-2) and those not yet reviewed
+    (absent, R-SCOPE-6) have tiles of their own."""
     unit = SeasonUnit.objects.filter(season=season, organization=organization).first()
     if unit is None:
         return {}
-    subjects = Subject.objects.filter(season=season, path__startswith=unit.path, out_of_scope="")
+    subjects = Subject.objects.filter(season=season, path__startswith=unit.path)
+    in_scope = Q(out_of_scope="")
     counts = subjects.aggregate(
         total=Count("id"),
         members=Count("id", filter=Q(kind=Subject.Kind.MEMBER)),
-        writing=Count("id", filter=Q(state__in=[S.DRAFT, S.RETURNED])),
-        submitted=Count("id", filter=Q(state=S.SUBMITTED)),
-        reviewed=Count("id", filter=Q(state=S.REVIEWED)),
-        proposed=Count("id", filter=Q(state=S.PROPOSED)),
-        decided=Count("id", filter=Q(state=S.DECIDED)),
-        to_decide_here=Count("id", filter=Q(state=S.PROPOSED, decider=unit)),
+        writing=Count("id", filter=in_scope & Q(state__in=[S.DRAFT, S.RETURNED])),
+        submitted=Count("id", filter=in_scope & Q(state=S.SUBMITTED)),
+        absent=Count("id", filter=in_scope & Q(state=S.ABSENT)),
+        reviewed=Count("id", filter=in_scope & Q(state=S.REVIEWED)),
+        proposed=Count("id", filter=in_scope & Q(state=S.PROPOSED)),
+        decided=Count("id", filter=in_scope & Q(state=S.DECIDED)),
+        not_in_scope=Count("id", filter=~in_scope),
+        to_decide_here=Count("id", filter=in_scope & Q(state=S.PROPOSED, decider=unit)),
     )
     pledges = Pledge.objects.filter(
         year=season.year,
@@ -66,7 +73,24 @@ def _unit_tasks(season, organization: Organization, user) -> dict:
         member__review_subjects__season=season,
         member__review_subjects__path__startswith=unit.path,
     ).count()
-    return {"unit": unit, "counts": counts, "pledges_to_acknowledge": pledges}
+    tasks = {"unit": unit, "counts": counts, "pledges_to_acknowledge": pledges}
+    if unit.kind in CELL_KINDS:
+        tasks["checklist"] = _cell_checklist(season, unit)
+    return tasks
+
+
+def _cell_checklist(season, unit: SeasonUnit):
+    """The cell's next steps, as on its board (reviews/next_steps.py). Two queries."""
+    subjects = list(
+        Subject.objects.filter(season=season, unit=unit).select_related("decider").order_by("sort_key", "id")
+    )
+    pledges = {
+        p.member_id: p
+        for p in Pledge.objects.filter(
+            year=season.year, member_id__in=[s.member_id for s in subjects if s.member_id]
+        )
+    }
+    return cell_checklist(season, unit, subjects, pledges)
 
 
 def home_context(user) -> dict:

@@ -15,6 +15,8 @@ class Regime:
     # A violation of an earlier year disciplined later: True when it reopens that year's rating
     # (R-RATE-4), False when it is weighed in the rating of the year of the discipline (R366-RATE-7).
     reopens_year_of_violation = False
+    # The order in which a cell's subjects are rated, by kind (the cell's checklist follows it).
+    cell_rating_order: tuple[str, ...] = ()
 
     def member_form_sql(self) -> str:
         """SQL expression over the member row `m` giving the form code at season opening."""

@@ -399,6 +399,9 @@ class QD124(Regime):
             "decided result and re-rate it, with the reason written down."
         )
 
+    # R-ORDER-6: the cell, then its committee, then the members.
+    cell_rating_order = (Subject.Kind.ORGANIZATION, Subject.Kind.LEADERSHIP, Subject.Kind.MEMBER)
+
     def member_form_sql(self) -> str:
         return "CASE WHEN m.is_leader THEN '02B' ELSE '02A' END"
 

@@ -527,6 +527,8 @@ class QD366(Regime):
 
     checks_before_decision = True
     member_forms = ("2A", "2B", "2C")
+    # R366-ORDER-3: the cell committee, then the members, then the cell after all of them.
+    cell_rating_order = (Subject.Kind.LEADERSHIP, Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION)
 
     def member_profile_sql(self) -> str:
         """The profile from posts and status at opening (changeable per member, with a reason):

@@ -14,8 +14,8 @@ from reviews import workflow
 from reviews.models import Meeting, Notification, RuleSet, Subject
 from reviews.rules import meeting_length_warning
 from reviews.scope import open_season
-from reviews.views.criteria_forms import OpenSeasonForm
 from reviews.services import import_decided_results
+from reviews.views.criteria_forms import OpenSeasonForm
 from tests.clock import ROLES_FROM
 from tests.reviews.conftest import REFERENCE, build_world
 from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_366, fresh, review

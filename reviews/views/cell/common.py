@@ -73,6 +73,8 @@ class Row:
     notes: list[str] = field(default_factory=list)  # what a save did
     saved: bool = False
     points: dict | None = None  # QĐ 366: the appraisal's summary (reviews/views/cell/appraisal.py)
+    second_khtnv: bool = False  # R-RATE-11 / R366-RATE-12, as on the member's page
+    shared_blockers: int = 0  # reasons left out of the row because the checklist says them once
 
     @property
     def step(self) -> str:
@@ -139,13 +141,25 @@ class Cell:
             pledge=self.facts.pledges.get(subject.member_id) if subject.member_id else None,
             has_form=subject.pk in self.facts.forms,
             entry=self.facts.meeting_entries.get(subject.pk),
+            second_khtnv=is_second_khtnv_year(subject, self.facts),
         )
+
+
+def is_second_khtnv_year(subject: Subject, facts: Facts) -> bool:
+    """R-RATE-11 / R366-RATE-12: the flag the decision set, or the one a KHTNV proposal will set
+    after last year's KHTNV (the same test as the decision's)."""
+    if subject.state == S.DECIDED or subject.flags.get("second_khtnv"):
+        return bool(subject.flags.get("second_khtnv"))
+    level = subject.proposed_level
+    return bool(level) and rules.is_second_khtnv(subject, level, facts)
 
 
 def load_cell(season: Season, unit: SeasonUnit) -> Cell:
     """The cell's subjects and one Facts for all of them: a fixed number of queries."""
     subjects = list(
-        Subject.objects.filter(season=season, unit=unit).select_related("member").order_by("sort_key", "id")
+        Subject.objects.filter(season=season, unit=unit)
+        .select_related("member", "decider")
+        .order_by("sort_key", "id")
     )
     for subject in subjects:
         subject.season, subject.unit = season, unit

@@ -15,11 +15,24 @@ from django.views.decorators.http import require_GET, require_POST
 from members.models import Pledge
 from reviews import workflow
 from reviews.models import Season, SeasonUnit, Subject
-from reviews.views.cell.common import STATE_TONES, back_to_cell, can_manage, cell_crumbs, load_cell
+from reviews.next_steps import cell_checklist
+from reviews.views.cell.common import STATE_TONES, Row, back_to_cell, can_manage, cell_crumbs, load_cell
 from reviews.views.cell.quota import quota_meters
 from reviews.views.common import get_season, get_unit, run_step
 
 S = Subject.State
+
+
+def said_once(rows: list[Row]) -> list[tuple[str, int]]:
+    """Reasons that hold several members, with how many: the board says them once, above the
+    table, and leaves them out of the rows."""
+    counts = Counter(reason for row in rows if row.verdict for reason in dict.fromkeys(row.verdict.blockers))
+    shared = {reason: n for reason, n in counts.items() if n > 1}
+    for row in rows:
+        if row.verdict:
+            row.shared_blockers = sum(reason in shared for reason in row.verdict.blockers)
+            row.verdict.blockers = [reason for reason in row.verdict.blockers if reason not in shared]
+    return sorted(shared.items(), key=lambda item: -item[1])
 
 
 def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
@@ -45,6 +58,8 @@ def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
             "submitted": pledge_counts.get(Pledge.State.SUBMITTED, 0),
             "acknowledged": pledge_counts.get(Pledge.State.ACKNOWLEDGED, 0),
         },
+        "checklist": cell_checklist(season, unit, cell.subjects, cell.facts.pledges),
+        "shared_blockers": said_once(rows),
         "out_of_scope": cell.out_of_scope,
         "meters": quota_meters(season, cell.members),
         "can_manage": can_manage(request, season, unit),

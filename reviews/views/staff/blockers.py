@@ -4,12 +4,14 @@ and its members per state, in a fixed number of queries."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from organizations.models import Organization
@@ -20,6 +22,7 @@ from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
+from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_moves
 from reviews.views.staff.queue import deciding_units
 
 S = Subject.State
@@ -39,6 +42,11 @@ class BoardRow:
     members_out: int
     has_children: bool
     flags: list[str] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
+
+    @property
+    def move(self) -> Move | None:
+        return self.moves[0] if self.moves else None
 
     @property
     def decided_percent(self) -> int:
@@ -100,6 +108,27 @@ def _board_crumbs(request, season, unit: SeasonUnit) -> list[dict]:
     ]
 
 
+class BoardFilter(forms.Form):
+    """Whose move, and the order of the rows: query parameters, applied on the server."""
+
+    SORTS = [("tree", gettext_lazy("Order of the tree")), ("move", gettext_lazy("Whose move"))]
+
+    move = forms.ChoiceField(label=gettext_lazy("Whose move"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), choices=SORTS, required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.fields["move"].choices = [("", _("Anyone"))] + [(k, str(label)) for k, label in MOVE_CHOICES]
+
+    def apply(self, rows: list[BoardRow]) -> list[BoardRow]:
+        wanted = self.cleaned_data if self.is_valid() else {}
+        if wanted.get("move"):
+            rows = [r for r in rows if any(m.key == wanted["move"] for m in r.moves)]
+        if wanted.get("sort") == "move":
+            rows = sorted(rows, key=lambda r: r.move.rank)  # stable: the tree's order within a move
+        return rows
+
+
 @login_required
 @require_GET
 def blockers_board(request, season, code):
@@ -143,8 +172,11 @@ def blockers_board(request, season, code):
                 members_out=sum(child.members.out_of_scope.values()),
                 has_children=child.unit.pk in with_children,
                 flags=flag_labels(organization) if organization else [],
+                moves=whose_moves(child.unit, organization, leadership, states),
             )
         )
+    board_filter = BoardFilter(request.GET)
+    shown = board_filter.apply(rows)
     own = collectives.get((unit.pk, Subject.Kind.ORGANIZATION))
     own_holds, own_warnings = _holds(own, facts)
     units = deciding_units(request.user, season)
@@ -158,8 +190,10 @@ def blockers_board(request, season, code):
             "own_leadership": collectives.get((unit.pk, Subject.Kind.LEADERSHIP)),
             "own_holds": own_holds,
             "own_warnings": own_warnings,
-            "rows": rows,
-            "held": sum(1 for r in rows if r.holds or r.leadership_holds),
+            "rows": shown,
+            "all_rows": len(rows),
+            "board_filter": board_filter,
+            "held": sum(1 for r in shown if r.holds or r.leadership_holds),
             "crumbs": _board_crumbs(request, season, unit),
             "has_queue": bool(units) or season_scope(request.user, season).everything,
         },

@@ -195,6 +195,27 @@ def _raisable(season, units, meters) -> list:
     return [m.group for m in meters if m.group is not None and m.group.decider_id in deciding]
 
 
+@dataclass
+class AwaitingProposal:
+    """A collective reviewed at its meeting whose level the deciding committee proposes next
+    (R-STEP-1): the cell waits for the committee, not the other way round."""
+
+    subject: Subject
+    can_propose: bool
+
+
+def awaiting_proposal(request, season, base, chosen: SeasonUnit | None) -> list[AwaitingProposal]:
+    """The collectives of the queue waiting for their committee's proposal. One query."""
+    subjects = base.filter(state=S.REVIEWED).exclude(kind=Subject.Kind.MEMBER)
+    if chosen is not None:
+        subjects = subjects.filter(path__startswith=chosen.path)
+    found = []
+    for subject in subjects.select_related("unit", "decider__parent").order_by("path", "kind")[:PAGE_SIZE]:
+        subject.season = season
+        found.append(AwaitingProposal(subject, access.may_propose(request.user, subject) is None))
+    return found
+
+
 @login_required
 @require_GET
 def queue(request, season):
@@ -243,6 +264,7 @@ def queue(request, season):
             "season": season,
             "units": units,
             "filters": filters,
+            "to_propose": awaiting_proposal(request, season, base, chosen),
             "page": page,
             "rows": page_rows,
             "meters": meters,
