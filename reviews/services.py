@@ -202,6 +202,7 @@ def previous_shortcomings(subject: Subject) -> dict:
         "shortcomings": (form.answers.get("II.1") or {}).get("text", "") if form else "",
         "items": list(plan.items.all()) if plan else [],
         "level": previous.decided_level,
+        "level_label": subject.season.rule_set.level_label(previous.decided_level),
     }
 
 
