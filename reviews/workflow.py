@@ -695,7 +695,12 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
             if season.rule_set.switch("head_above_collective") == "block":
                 problems.append(head)
             elif not reason.strip():
-                warnings_needing_reason.append(f"{subject.name}: {head} " + _("Give a reason to decide it."))
+                warnings_needing_reason.append(
+                    Reason(
+                        f"{subject.name}: {head} " + _("Give a reason to decide it."),
+                        rule=getattr(head, "rule", "R-RATE-8"),
+                    )
+                )
         refusals += _with_name(subject, problems)
         decided_so_far.add(subject.pk)
     quota_refusals, quota_exceeded = _quota_refusals(season, levels_now, locked, reason)
