@@ -11,6 +11,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -159,6 +160,9 @@ def review_order_problems(
                     )
                     % {"unit": collective.name},
                     rule="R-ORDER-2",
+                    who=_("the secretary of the meeting"),
+                    url=reverse("reviews:meeting", args=[facts.season.pk, facts.units[subject.unit_id].code]),
+                    link=_("Open the meeting page"),
                 )
             )
         colleagues = [

@@ -65,3 +65,12 @@ def test_the_refusal_shows_who_acts_and_links_where_it_is_done(world, client):
     meeting = reverse("reviews:meeting", args=[w.season.pk, "CB1"])
     assert f'href="{meeting}"' in page or "Chưa ghi kết quả hội nghị kiểm điểm" not in page
     assert not RULE_CODE.search(re.sub(r'data-rule="[^"]*"', "", page))
+
+
+def test_r_order_2_a_member_before_the_cell_links_to_the_meeting_page(world):
+    w = world
+    submitted_cell1(w)
+    member = w.subject(member=w.members1[2])
+    (reason,) = [r for r in workflow.blockers(member, "review").blockers if r.rule == "R-ORDER-2"]
+    assert reason.url == reverse("reviews:meeting", args=[w.season.pk, "CB1"])
+    assert not RULE_CODE.search(reason)

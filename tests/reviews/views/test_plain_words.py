@@ -19,6 +19,7 @@ def test_the_cells_report_is_named_and_submitted_as_the_cells(world, client):
     assert "Nộp báo cáo kiểm điểm của chi bộ" in page
     assert 'aria-current="page">Báo cáo kiểm điểm của chi bộ<' in page
     assert "Nộp bản kiểm điểm" not in page and "Bản tự kiểm điểm" not in page
+    assert "trước khi nộp báo cáo kiểm điểm" in page and "trước khi nộp bản kiểm điểm" not in page
 
 
 def test_a_members_form_keeps_the_personal_wording(world, client):
