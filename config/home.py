@@ -37,10 +37,15 @@ def _organization_counts(organization: Organization) -> dict:
 
 
 def _member_tasks(member: Member, season) -> dict:
-    subject = Subject.objects.filter(season=season, member=member).first() if season else None
+    subject = (
+        Subject.objects.filter(season=season, member=member).select_related("season__rule_set").first()
+        if season
+        else None
+    )
     pledge = Pledge.objects.filter(member=member, year=season.year if season else 0).first()
     return {
         "subject": subject,
+        "decided_label": subject.season.rule_set.level_label(subject.decided_level) if subject else "",
         "pledge": pledge,
         "open_suggestions": Suggestion.objects.filter(subject=subject, answer="").count() if subject else 0,
     }

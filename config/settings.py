@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "treebeard",
-    "axes",
+    "config.apps.AxesConfig",
     "organizations",
     "members",
     "reviews",

@@ -91,7 +91,7 @@ class Member(models.Model):
     is_civil_servant = models.BooleanField(
         _("cadre, civil servant or public employee"),
         default=False,
-        help_text=_("Also rated under the civil-service rules (R-RATE-9)."),
+        help_text=_("Also rated under the civil-service rules."),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

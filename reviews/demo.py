@@ -297,7 +297,9 @@ def _wanted_level(subject: Subject, rng: random.Random, facts: Facts) -> str:
     for level in codes[codes.index(wish) :]:
         # The agency rates its civil servants first; the demo assumes it matched (R-RATE-9).
         subject.civil_service_level = level if subject.is_civil_servant else ""
-        grade_free = [p for p in level_problems(subject, level, facts) if "(R-RATE-1)" not in p]
+        grade_free = [
+            p for p in level_problems(subject, level, facts) if getattr(p, "rule", "") != "R-RATE-1"
+        ]
         if not grade_free:
             return level
     return codes[-1]

@@ -11,12 +11,14 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.models import LeaveRecord
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import Subject
+from reviews.refusals import Reason, tagged
 
 S = Subject.State
 
@@ -71,20 +73,34 @@ def civil_service_problems(subject: Subject, level: str, facts: Facts) -> list[s
         return []
     civil = subject.civil_service_level
     if not civil:
-        return [_("The civil-service rating of this member is not recorded yet (R-RATE-9).")]
+        return [
+            Reason(
+                _(
+                    "The civil-service rating of this member is not recorded yet: the cell enters it, as "
+                    "given by the member's agency, before the party rating."
+                ),
+                rule="R-RATE-9",
+            )
+        ]
     top, lowest = rules.level_codes()[0], rules.level_codes()[-1]
     if civil == lowest and level != lowest:
         return [
-            _("Rated %(civil)s as a civil servant, so the party rating must be %(lowest)s (R-RATE-9).")
-            % {"civil": civil, "lowest": lowest}
+            Reason(
+                _("Rated %(civil)s as a civil servant, so the party rating must be %(lowest)s.")
+                % {"civil": civil, "lowest": lowest},
+                rule="R-RATE-9",
+            )
         ]
     if level == top and civil != top:
         return [
-            _(
-                "%(top)s as a party member needs %(top)s as a civil servant; the civil-service rating is "
-                "%(civil)s (R-RATE-9)."
+            Reason(
+                _(
+                    "%(top)s as a party member needs %(top)s as a civil servant; the civil-service rating "
+                    "is %(civil)s."
+                )
+                % {"top": top, "civil": civil},
+                rule="R-RATE-9",
             )
-            % {"top": top, "civil": civil}
         ]
     return []
 
@@ -97,8 +113,11 @@ def leave_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
     cap = rules.switch("sick_leave_max_level")
     if sick >= rules.switch("sick_leave_days") and cap and rules.level_rank(level) < rules.level_rank(cap):
         return [
-            _("%(days)d days of sick leave in %(year)s: the level cannot be above %(cap)s (R-RATE-10).")
-            % {"days": sick, "year": facts.season.year, "cap": cap}
+            Reason(
+                _("%(days)d days of sick leave in %(year)s: the level cannot be above %(cap)s.")
+                % {"days": sick, "year": facts.season.year, "cap": cap},
+                rule="R-RATE-10",
+            )
         ]
     return []
 
@@ -108,8 +127,10 @@ def leave_notes(subject: Subject, facts: Facts) -> list[str]:
     days = facts.leave_days.get((subject.member_id, LeaveRecord.Kind.MATERNITY), 0)
     if days:
         return [
-            _("%(days)d days of maternity leave: rate on the time actually worked (R-RATE-10).")
-            % {"days": days}
+            Reason(
+                _("%(days)d days of maternity leave: rate on the time actually worked.") % {"days": days},
+                rule="R-RATE-10",
+            )
         ]
     return []
 
@@ -132,8 +153,17 @@ def review_order_problems(
         collective = facts.collective_of(subject.unit_id)
         if collective and collective.in_scope and not done(collective):
             problems.append(
-                _("The collective review of %(unit)s must be recorded before its members' (R-ORDER-2).")
-                % {"unit": collective.name}
+                Reason(
+                    _(
+                        "Record the review of %(unit)s as a collective first, on the meeting page; the "
+                        "members' reviews are recorded after it."
+                    )
+                    % {"unit": collective.name},
+                    rule="R-ORDER-2",
+                    who=_("the secretary of the meeting"),
+                    url=reverse("reviews:meeting", args=[facts.season.pk, facts.units[subject.unit_id].code]),
+                    link=_("Open the meeting page"),
+                )
             )
         colleagues = [
             m for m in facts.unit_members.get(subject.unit_id, []) if m.in_scope and m.pk != subject.pk
@@ -141,11 +171,14 @@ def review_order_problems(
         earlier = [m for m in colleagues if m.position < subject.position and not done(m)]
         if earlier:
             problems.append(
-                _(
-                    "Review the head first, then the deputies, then the other members; still to review: "
-                    "%(names)s (R-ORDER-3)."
+                Reason(
+                    _(
+                        "Review the head first, then the deputies, then the other members; still to review: "
+                        "%(names)s."
+                    )
+                    % {"names": names(sorted(earlier, key=lambda m: m.position))},
+                    rule="R-ORDER-3",
                 )
-                % {"names": names(sorted(earlier, key=lambda m: m.position))}
             )
     else:
         problems += affiliate_problems(subject, facts)
@@ -159,8 +192,14 @@ def affiliate_problems(subject: Subject, facts: Facts) -> list[str]:
     pending = facts.pending_affiliates.get(facts.units[subject.unit_id].organization_id, [])
     if pending:
         return [
-            _("These collectives of the same unit must be reviewed first: %(names)s (R-ORDER-4).")
-            % {"names": ", ".join(pending)}
+            Reason(
+                _(
+                    "These collectives of the same unit must be reviewed first: %(names)s. The secretary "
+                    "or the committee staff marks each one done on the page of prior collectives."
+                )
+                % {"names": ", ".join(pending)},
+                rule="R-ORDER-4",
+            )
         ]
     return []
 
@@ -183,10 +222,24 @@ def outside_comment_problems(subject: Subject, facts: Facts) -> list[str]:
     have = facts.outside_comments.get(subject.pk, set())
     problems = []
     if subject.needs_former_cell_comment and "former" not in have:
-        problems.append(_("Written comments from the former cell are not attached yet (R-SCOPE-4)."))
+        problems.append(
+            Reason(
+                _(
+                    "Written comments from the former cell are not attached yet: attach them on the "
+                    "member's page before proposing a level."
+                ),
+                rule="R-SCOPE-4",
+            )
+        )
     if subject.needs_temporary_cell_comment and "temporary" not in have:
         problems.append(
-            _("Written comments from the cell of temporary registration are not attached yet (R-SCOPE-4).")
+            Reason(
+                _(
+                    "Written comments from the cell of temporary registration are not attached yet: attach "
+                    "them on the member's page before proposing a level."
+                ),
+                rule="R-SCOPE-4",
+            )
         )
     return problems
 
@@ -277,14 +330,14 @@ def circulation_warning(held_on: datetime.date, circulated_on: datetime.date | N
     meeting (a warning, not a block)."""
     needed = rules.switch("circulation_working_days")
     if circulated_on is None:
-        return _("The date the draft report was circulated is not recorded (R-ORDER-8).")
+        return _("The date the draft report was circulated is not recorded: enter it with the meeting.")
     got = working_days_between(circulated_on, held_on)
     if circulated_on >= held_on or got < needed:
         return ngettext(
             "The draft report was circulated %(got)d working day before the meeting; at least %(needed)d are "
-            "required (R-ORDER-8).",
+            "required.",
             "The draft report was circulated %(got)d working days before the meeting; at least %(needed)d are "
-            "required (R-ORDER-8).",
+            "required.",
             max(got, 0),
         ) % {"got": max(got, 0), "needed": needed}
     return ""
@@ -306,14 +359,14 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
 
 def level_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
     """All consistency checks between a level and what is known about the subject."""
-    return _regime(facts).level_problems(subject, level, facts)
+    return tagged(_regime(facts).level_problems(subject, level, facts), "R-RATE")
 
 
 def decision_order_problems(
     subject: Subject, facts: Facts, decided_now: frozenset[int] = frozenset()
 ) -> list[str]:
     """Which subjects must be rated before this one, by the season's regime."""
-    return _regime(facts).decision_order_problems(subject, facts, decided_now)
+    return tagged(_regime(facts).decision_order_problems(subject, facts, decided_now), "R-ORDER")
 
 
 def head_above_collective(

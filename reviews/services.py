@@ -202,6 +202,7 @@ def previous_shortcomings(subject: Subject) -> dict:
         "shortcomings": (form.answers.get("II.1") or {}).get("text", "") if form else "",
         "items": list(plan.items.all()) if plan else [],
         "level": previous.decided_level,
+        "level_label": subject.season.rule_set.level_label(previous.decided_level),
     }
 
 
@@ -222,7 +223,7 @@ def rerate_for_past_violation(*, record: DisciplineRecord, actor) -> Decision | 
     subject = _locked([subject])[0]
     allow(access.may_cancel(actor, subject))
     lowest = subject.season.rule_set.level_codes()[-1]
-    reason = _("Discipline of %(date)s for a violation in %(year)s (R-RATE-4).") % {
+    reason = _("Discipline of %(date)s for a violation in %(year)s.") % {
         "date": record.decided_on.strftime("%d/%m/%Y"),
         "year": record.violation_year,
     }

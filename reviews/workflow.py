@@ -22,6 +22,7 @@ from reviews import access, notifications, rules, scoring
 from reviews.audit import EventInput, append_event, append_events
 from reviews.facts import Facts
 from reviews.models import Decision, Meeting, MeetingEntry, QuotaGroup, ReviewForm, Subject
+from reviews.refusals import Reason, state_reason
 from reviews.regimes import regime_of
 
 S = Subject.State
@@ -78,16 +79,15 @@ def _event(subject: Subject, actor, action: str, from_state: str, reason: str = 
 
 
 def _state_problem(subject: Subject, allowed: tuple, step: str) -> list[str]:
+    """The subject's state does not allow `step` (one of STEP_LABELS' keys, or a label): say what
+    comes first and where, without the subject's name (callers prefix it where rows are mixed)."""
     if subject.state in allowed:
         return []
-    return [
-        _("%(name)s is at “%(state)s”; %(step)s is not possible now.")
-        % {"name": subject.name, "state": subject.get_state_display(), "step": step}
-    ]
+    return [state_reason(subject, step, STEP_LABELS.get(step, step))]
 
 
 def _with_name(subject: Subject, reasons: list[str]) -> list[str]:
-    return [f"{subject.name}: {reason}" for reason in reasons]
+    return [Reason(r, rule=getattr(r, "rule", "")).prefixed(f"{subject.name}: ") for r in reasons]
 
 
 # -- what blocks a step (for the UI and the engine) ---------------------------------------------
@@ -130,22 +130,20 @@ def blockers(
     """The reasons a step cannot be taken now, without taking it."""
     facts = facts or Facts(subject.season, [subject])
     verdict = rules.Verdict()
-    label = STEP_LABELS.get(step, step)
     if not subject.in_scope:
         verdict.blockers.append(
-            _("%(name)s is not reviewed this season: %(reason)s.")
-            % {"name": subject.name, "reason": subject.get_out_of_scope_display()}
+            _("Not reviewed this season: %(reason)s.") % {"reason": subject.get_out_of_scope_display()}
         )
         return verdict
     if actor is not None and (refusal := permission(step, actor, subject)):
         verdict.blockers.append(refusal)
     if step == "submit":
-        verdict.blockers += _state_problem(subject, EDITABLE, label) or rules.form_problems(subject, facts)
+        verdict.blockers += _state_problem(subject, EDITABLE, step) or rules.form_problems(subject, facts)
     elif step == "review":
-        verdict.blockers += _state_problem(subject, (S.SUBMITTED, S.ABSENT), label)
+        verdict.blockers += _state_problem(subject, (S.SUBMITTED, S.ABSENT), step)
         verdict.blockers += rules.review_order_problems(subject, facts)
     elif step == "propose":
-        verdict.blockers += _state_problem(subject, (S.REVIEWED,), label) or _proposal_problems(
+        verdict.blockers += _state_problem(subject, (S.REVIEWED,), step) or _proposal_problems(
             subject, level, facts
         )
         verdict.warnings += rules.leave_notes(subject, facts) if subject.is_member else []
@@ -153,7 +151,7 @@ def blockers(
         if note and subject.state == S.REVIEWED:
             (verdict.blockers if mode == "block" else verdict.warnings).append(note)
     elif step == "decide":
-        verdict.blockers += _state_problem(subject, (S.PROPOSED,), label)
+        verdict.blockers += _state_problem(subject, (S.PROPOSED,), step)
         verdict.blockers += rules.decision_order_problems(subject, facts)
         verdict.blockers += open_check_problems(subject, facts)
         if note := _gap_note(subject, facts):
@@ -165,9 +163,9 @@ def blockers(
                 blocking = facts.rules.switch("head_above_collective") == "block"
                 (verdict.blockers if blocking else verdict.warnings).append(head)
     elif step == "return":
-        verdict.blockers += _state_problem(subject, (S.SUBMITTED,), label)
+        verdict.blockers += _state_problem(subject, (S.SUBMITTED,), step)
     elif step in ("reopen", "cancel"):
-        verdict.blockers += _state_problem(subject, (S.DECIDED,), label)
+        verdict.blockers += _state_problem(subject, (S.DECIDED,), step)
     return verdict
 
 
@@ -446,14 +444,14 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
             reviewed_now.add(subject.pk)
             continue
         if entry.reviewed:
-            problems = _state_problem(subject, (S.SUBMITTED, S.ABSENT), STEP_LABELS["review"])
+            problems = _state_problem(subject, (S.SUBMITTED, S.ABSENT), "review")
             problems += rules.review_order_problems(subject, facts, frozenset(reviewed_now))
         else:
             problems = _state_problem(
                 subject, (S.DRAFT, S.RETURNED, S.SUBMITTED, S.ABSENT), _("marking absent")
             )
             if not entry.absent_reason.strip():
-                problems.append(_("Say why the subject was not reviewed (R-SCOPE-6)."))
+                problems.append(Reason(_("Say why the subject was not reviewed."), rule="R-SCOPE-6"))
         if problems:
             refusals += _with_name(subject, problems)
             continue
@@ -613,7 +611,7 @@ def return_proposal(*, subject: Subject, actor, reason: str) -> Subject:
         raise WorkflowError([_("Say why the proposal is returned.")])
     allow(access.may_decide(actor, subject))
     subject = _locked([subject])[0]
-    _refuse_if(_state_problem(subject, (S.PROPOSED,), STEP_LABELS["return"]))
+    _refuse_if(_state_problem(subject, (S.PROPOSED,), "return"))
     from_state, subject.state = subject.state, S.REVIEWED
     subject.flags = {
         **(subject.flags or {}),
@@ -673,7 +671,12 @@ def _quota_refusals(
         if quota.get("exceed_with_reason") and reason.strip():
             exceeded.append(count.sentence())
         else:
-            refusals.append(_("Over the quota (R-RATE-2): %(sentence)s") % {"sentence": count.sentence()})
+            refusals.append(
+                Reason(
+                    _("Over the quota of the highest level: %(sentence)s") % {"sentence": count.sentence()},
+                    rule="R-RATE-2",
+                )
+            )
     return refusals, exceeded
 
 
@@ -710,7 +713,7 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         problems = []
         if not subject.in_scope:
             problems.append(_("not reviewed this season"))
-        problems += _state_problem(subject, (S.PROPOSED,), STEP_LABELS["decide"])
+        problems += _state_problem(subject, (S.PROPOSED,), "decide")
         problems += rules.decision_order_problems(subject, facts, frozenset(decided_so_far))
         problems += open_check_problems(subject, facts)
         problems += rules.level_problems(subject, level, facts)
@@ -722,7 +725,12 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
             if season.rule_set.switch("head_above_collective") == "block":
                 problems.append(head)
             elif not reason.strip():
-                warnings_needing_reason.append(f"{subject.name}: {head} " + _("Give a reason to decide it."))
+                warnings_needing_reason.append(
+                    Reason(
+                        f"{subject.name}: {head} " + _("Give a reason to decide it."),
+                        rule=getattr(head, "rule", "R-RATE-8"),
+                    )
+                )
         refusals += _with_name(subject, problems)
         decided_so_far.add(subject.pk)
     quota_refusals, quota_exceeded = _quota_refusals(season, levels_now, locked, reason)

@@ -4,6 +4,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models.seasons import Season, Subject
 
@@ -25,25 +26,39 @@ class AuditChain(models.Model):
 class Event(models.Model):
     """One step of the workflow: who, when, from which state to which, why, under which rules."""
 
-    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveBigIntegerField()
+    season = models.ForeignKey(
+        Season, on_delete=models.PROTECT, related_name="events", verbose_name=_("season")
+    )
+    seq = models.PositiveBigIntegerField(_("number"))
     subject = models.ForeignKey(
-        Subject, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        Subject,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("subject"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    at = models.DateTimeField(default=timezone.now)
-    action = models.CharField(max_length=32)
-    from_state = models.CharField(max_length=16, blank=True)
-    to_state = models.CharField(max_length=16, blank=True)
-    reason = models.TextField(blank=True)
-    rule_set_code = models.CharField(max_length=64)
-    data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from state"), max_length=16, blank=True)
+    to_state = models.CharField(_("to state"), max_length=16, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    rule_set_code = models.CharField(_("rule set"), max_length=64)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["season", "seq"]
         constraints = [models.UniqueConstraint(fields=["season", "seq"], name="event_seq_per_season")]
         indexes = [models.Index(fields=["subject", "seq"], name="event_subject_idx")]

@@ -276,7 +276,7 @@ class Decision(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     needs_commendation_review = models.BooleanField(
-        default=False, help_text="Commendations based on this result must be looked at again (R-RATE-4)."
+        default=False, help_text="Commendations based on this result must be looked at again."
     )
 
     class Meta:

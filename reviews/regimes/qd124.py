@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from members.models import CommitteeSeat, DisciplineRecord
 from reviews.facts import Facts
 from reviews.models import Subject
+from reviews.refusals import Reason
 from reviews.regimes.base import Regime
 from reviews.rules import (
     affiliate_problems,
@@ -131,11 +132,24 @@ def grade_problems(subject: Subject, level: str, facts: Facts, grades: dict | No
     grades = grades if grades is not None else answers_grades(subject, facts)
     highest = highest_level_for_grades(grades, rules.template(subject.form_code), rules)
     if highest is None:
-        return [_("Not every criterion has a grade yet, so the level cannot be checked (R-RATE-1).")]
+        return [
+            Reason(
+                _(
+                    "Not every criterion has a grade yet, so the level cannot be checked: grade each criterion first."
+                ),
+                rule="R-RATE-1",
+            )
+        ]
     if rules.level_rank(level) < rules.level_rank(highest):
         return [
-            _("The grades allow at most %(highest)s, not %(level)s (R-RATE-1).")
-            % {"highest": highest, "level": level}
+            Reason(
+                _(
+                    "The grades of the criteria allow at most %(highest)s, not %(level)s: choose %(highest)s or "
+                    "lower, or correct the grades."
+                )
+                % {"highest": highest, "level": level},
+                rule="R-RATE-1",
+            )
         ]
     return []
 
@@ -157,14 +171,15 @@ def member_discipline_problems(subject: Subject, level: str, facts: Facts) -> li
             and level != lowest
         ):
             return [
-                _(
-                    "Disciplined (%(form)s, %(date)s) in the rating year: the level must be %(lowest)s (R-RATE-3)."
+                Reason(
+                    _("Disciplined (%(form)s, %(date)s) in the rating year: the level must be %(lowest)s.")
+                    % {
+                        "form": record.get_form_display(),
+                        "date": record.decided_on.strftime("%d/%m/%Y"),
+                        "lowest": lowest,
+                    },
+                    rule="R-RATE-3",
                 )
-                % {
-                    "form": record.get_form_display(),
-                    "date": record.decided_on.strftime("%d/%m/%Y"),
-                    "lowest": lowest,
-                }
             ]
     return []
 
@@ -191,26 +206,35 @@ def collective_discipline_problems(subject: Subject, level: str, facts: Facts) -
     if own or (child_units and len(children) * 100 > share_limit * len(child_units)):
         if level != lowest:
             return [
-                _(
-                    "The collective itself, or more than %(limit)s%% of its subordinate organizations, was "
-                    "disciplined in %(year)s: the level must be %(lowest)s (R-RATE-6)."
+                Reason(
+                    _(
+                        "The collective itself, or more than %(limit)s%% of its subordinate organizations, was "
+                        "disciplined in %(year)s: the level must be %(lowest)s."
+                    )
+                    % {"limit": share_limit, "year": facts.season.year, "lowest": lowest},
+                    rule="R-RATE-6",
                 )
-                % {"limit": share_limit, "year": facts.season.year, "lowest": lowest}
             ]
         return []
     unremedied = [r for _kind, r in records if not r.self_found_and_remedied]
     if unremedied and level != lowest:
         return [
-            _(
-                "Discipline in the collective in %(year)s that it did not find and remedy itself: the level "
-                "must be %(lowest)s (R-RATE-6)."
+            Reason(
+                _(
+                    "Discipline in the collective in %(year)s that it did not find and remedy itself: the level "
+                    "must be %(lowest)s."
+                )
+                % {"year": facts.season.year, "lowest": lowest},
+                rule="R-RATE-6",
             )
-            % {"year": facts.season.year, "lowest": lowest}
         ]
     if level == top:
         return [
-            _("Discipline in the collective in %(year)s: it cannot be %(top)s (R-RATE-6).")
-            % {"year": facts.season.year, "top": top}
+            Reason(
+                _("Discipline in the collective in %(year)s: it cannot be %(top)s.")
+                % {"year": facts.season.year, "top": top},
+                rule="R-RATE-6",
+            )
         ]
     return []
 
@@ -242,10 +266,13 @@ def threshold_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
         unrated = [p for p in pool if not facts.level_of(p)]
         if unrated:
             return [
-                _(
-                    "%(level)s needs every one of its %(what)s proposed or rated first; not yet: %(names)s (R-RATE-7)."
+                Reason(
+                    _(
+                        "%(level)s needs every one of its %(what)s proposed or rated first; not yet: %(names)s."
+                    )
+                    % {"level": level, "what": what, "names": names(unrated)},
+                    rule="R-RATE-7",
                 )
-                % {"level": level, "what": what, "names": names(unrated)}
             ]
         if not pool:
             continue
@@ -257,18 +284,21 @@ def threshold_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
             )
             if reached * 100 < requirement["percent"] * len(pool):
                 return [
-                    _(
-                        "%(level)s needs %(percent)s%% of its %(what)s at %(at_least)s or better; it has %(reached)d of "
-                        "%(total)d (R-RATE-7)."
+                    Reason(
+                        _(
+                            "%(level)s needs %(percent)s%% of its %(what)s at %(at_least)s or better; it has %(reached)d of "
+                            "%(total)d."
+                        )
+                        % {
+                            "level": level,
+                            "percent": requirement["percent"],
+                            "what": what,
+                            "at_least": requirement["at_least"],
+                            "reached": reached,
+                            "total": len(pool),
+                        },
+                        rule="R-RATE-7",
                     )
-                    % {
-                        "level": level,
-                        "percent": requirement["percent"],
-                        "what": what,
-                        "at_least": requirement["at_least"],
-                        "reached": reached,
-                        "total": len(pool),
-                    }
                 ]
     return []
 
@@ -302,25 +332,37 @@ def _decision_order_problems(
         pending = [c for c in facts.children.get(subject.unit_id, []) if c.in_scope and not decided(c)]
         if pending:
             problems.append(
-                ngettext(
-                    "%(n)d subordinate collective is not yet rated: %(names)s (R-ORDER-5).",
-                    "%(n)d subordinate collectives are not yet rated: %(names)s (R-ORDER-5).",
-                    len(pending),
+                Reason(
+                    ngettext(
+                        "%(n)d subordinate collective is not yet rated: %(names)s. Decide its rating first.",
+                        "%(n)d subordinate collectives are not yet rated: %(names)s. Decide their ratings first.",
+                        len(pending),
+                    )
+                    % {"n": len(pending), "names": names(pending)},
+                    rule="R-ORDER-5",
                 )
-                % {"n": len(pending), "names": names(pending)}
             )
         if subject.kind == Subject.Kind.LEADERSHIP:
             organization = facts.collective_of(subject.unit_id)
             if organization and organization.in_scope and not decided(organization):
                 problems.append(
-                    _("%(org)s must be rated before its leadership collective (R-ORDER-6).")
-                    % {"org": organization.name}
+                    Reason(
+                        _("Decide the rating of %(org)s first; its leadership collective is rated after it.")
+                        % {"org": organization.name},
+                        rule="R-ORDER-6",
+                    )
                 )
         problems += affiliate_problems(subject, facts)
         return problems
     cell = facts.collective_of(subject.unit_id)
     if cell and cell.in_scope and not decided(cell):
-        problems.append(_("%(cell)s must be rated before its members (R-ORDER-6).") % {"cell": cell.name})
+        problems.append(
+            Reason(
+                _("Decide the rating of %(cell)s first; its members are rated after it.")
+                % {"cell": cell.name},
+                rule="R-ORDER-6",
+            )
+        )
     for organization_id, position in facts.seats.get(subject.member_id, []):
         unit = facts.unit_by_organization.get(organization_id)
         if unit is None:
@@ -328,13 +370,22 @@ def _decision_order_problems(
         leadership = facts.collective_of(unit.pk, Subject.Kind.LEADERSHIP)
         if leadership and leadership.in_scope and not decided(leadership):
             problems.append(
-                _("%(collective)s must be rated before its members (R-ORDER-6).")
-                % {"collective": leadership.name}
+                Reason(
+                    _("Decide the rating of %(collective)s first; its members are rated after it.")
+                    % {"collective": leadership.name},
+                    rule="R-ORDER-6",
+                )
             )
         if position == CommitteeSeat.Position.HEAD:
             led = facts.collective_of(unit.pk)
             if led and led.in_scope and not decided(led) and led.unit_id != subject.unit_id:
-                problems.append(_("%(unit)s must be rated before its head (R-ORDER-7).") % {"unit": led.name})
+                problems.append(
+                    Reason(
+                        _("Decide the rating of %(unit)s first; its head is rated after it.")
+                        % {"unit": led.name},
+                        rule="R-ORDER-7",
+                    )
+                )
     return problems
 
 
@@ -352,9 +403,11 @@ def _head_above_collective(
             continue
         led_level = levels_now.get(led.pk) or led.decided_level
         if led_level and rules.level_rank(level) < rules.level_rank(led_level):
-            return _(
-                "The head is rated %(level)s, above %(unit)s (%(unit_level)s) that they lead (R-RATE-8)."
-            ) % {"level": level, "unit": led.name, "unit_level": led_level}
+            return Reason(
+                _("The head is rated %(level)s, above %(unit)s (%(unit_level)s) that they lead.")
+                % {"level": level, "unit": led.name, "unit_level": led_level},
+                rule="R-RATE-8",
+            )
     return None
 
 

@@ -24,6 +24,7 @@ from reviews.regimes import regime_of
 from reviews.rules import form_items
 from reviews.views import form_points
 from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step, state_label
+from reviews.views.form_wording import form_wording
 
 # How a pledge item was fulfilled (stored as "assessment" under "pledge:<item id>").
 ASSESSMENTS = [
@@ -217,6 +218,7 @@ def _form_context(request, subject: Subject) -> dict:
         )
     own = access.is_own(user, subject)
     return {
+        **form_wording(subject, facts),
         "season": season,
         "subject": subject,
         "template": template,
@@ -403,6 +405,7 @@ def my_result(request, season: int):
                 "self": (subject.self_level, rule_set.level_label(subject.self_level)),
                 "proposed": (subject.proposed_level, rule_set.level_label(subject.proposed_level)),
                 "decided": (subject.decided_level, rule_set.level_label(subject.decided_level)),
+                "civil": (subject.civil_service_level, rule_set.level_label(subject.civil_service_level)),
             },
             "published": published,
         },

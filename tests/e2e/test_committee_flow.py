@@ -56,7 +56,8 @@ def test_a_decision_over_the_quota_is_refused_then_made_within_it(fresh_server, 
     press(page, page.locator(".decide-panel button[type=submit]"))
     refusal = page.locator(".messages .alert-danger")
     expect(refusal).to_contain_text(over)
-    expect(refusal).to_contain_text("(R-RATE-2)")
+    expect(refusal).to_contain_text("Vượt tỷ lệ mức xếp loại cao nhất")  # R-RATE-2
+    expect(refusal).not_to_contain_text("(R-")
     expect(refusal).to_contain_text(f"20% × {staged['base']} HTTNV")
     # Nothing was decided; the selection is kept for another try.
     expect(boxes).to_have_count(count)

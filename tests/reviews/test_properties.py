@@ -160,7 +160,7 @@ def test_r_rate_2_no_sequence_of_decisions_breaks_the_quota(quota_season, levels
             except workflow.WorkflowError as refused:
                 event("a batch refused over the quota")
                 assert not expected, refused.reasons
-                assert all("(R-RATE-2)" in reason for reason in refused.reasons), refused.reasons
+                assert all(reason.rule == "R-RATE-2" for reason in refused.reasons), refused.reasons
                 assert all(fresh(s).state == S.PROPOSED for s in batch)
                 assert not Decision.objects.filter(subject__in=batch).exists()
             else:
@@ -277,7 +277,9 @@ def test_r_order_no_sequence_of_decisions_breaks_the_order_of_rating(order_seaso
                 except workflow.WorkflowError as refused:
                     event("an attempt refused")
                     assert not expected, refused.reasons
-                    assert all("(R-ORDER-" in reason for reason in refused.reasons), refused.reasons
+                    assert all(reason.rule.startswith("R-ORDER") for reason in refused.reasons), (
+                        refused.reasons
+                    )
                     assert not Decision.objects.filter(subject__in=batch).exists()
                 else:
                     event("an attempt accepted")

@@ -96,6 +96,6 @@ def test_r_rate_2_two_deciders_at_once_cannot_exceed_the_quota():
             thread.join(timeout=30)
     assert sorted(o == "decided" for o in outcomes) == [False, True]
     refusal = next(o for o in outcomes if o != "decided")
-    assert "R-RATE-2" in refusal and "HTXSNV 2/1" in refusal and "7 HTTNV" in refusal
+    assert "Vượt tỷ lệ mức xếp loại cao nhất" in refusal and "HTXSNV 2/1" in refusal and "7 HTTNV" in refusal
     group = Subject.objects.filter(quota_key=subjects[0].quota_key, state=Subject.State.DECIDED)
     assert group.filter(decided_level="HTXSNV").count() == 1

@@ -19,10 +19,10 @@ NEXT_STEPS = {
 }
 FLAG_LABELS = {
     "second_khtnv": gettext_lazy(
-        "Second consecutive year not completing tasks: the cell considers removal from the roll (R-RATE-11)."
+        "Second consecutive year not completing tasks: the cell considers removal from the roll."
     ),
     "rerate_case_by_case": gettext_lazy(
-        "Re-rated case by case after a violation found and remedied by the member (R-RATE-4)."
+        "Re-rated case by case after a violation found and remedied by the member."
     ),
 }
 

@@ -93,7 +93,7 @@ class SuggestionForm(forms.Form):
         label=gettext_lazy("Suggestion"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "required": True}),
-        help_text=gettext_lazy("The subject answers it in section IV of their review (R-FORM-4)."),
+        help_text=gettext_lazy("The subject answers it in section IV of their review."),
     )
 
 

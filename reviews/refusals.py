@@ -1,0 +1,99 @@
+"""Refusals as the user reads them: a sentence in plain Vietnamese that may carry the rule it
+enforces (for code, tests and logs, never shown), who must act and the page where it is done."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from reviews.models import Subject
+
+
+class Reason(str):
+    """A refusal sentence that also keeps, for code and tests, the rule it enforces (`rule`), and,
+    when known, who must act (`who`) and where it is done (`url`, with the link text `link`).
+    It is a str, so every place that shows or joins sentences keeps working."""
+
+    rule: str
+    who: str
+    url: str
+    link: str
+
+    def __new__(cls, text: str, *, rule: str = "", who: str = "", url: str = "", link: str = ""):
+        reason = super().__new__(cls, text)
+        reason.rule, reason.who, reason.url, reason.link = rule, who, url, link
+        return reason
+
+    def prefixed(self, prefix: str) -> "Reason":
+        return Reason(f"{prefix}{self}", rule=self.rule, who=self.who, url=self.url, link=self.link)
+
+
+def tagged(reasons: list[str], rule: str) -> list[str]:
+    """The reasons, each carrying `rule` unless it names its own."""
+    return [r if getattr(r, "rule", "") else Reason(r, rule=rule) for r in reasons]
+
+
+def state_reason(subject: Subject, step: str, label: str) -> Reason:
+    """Why `step` (a key of workflow.STEP_LABELS, shown as `label`) waits for an earlier step of
+    the subject, who takes it and where."""
+    state = subject.state
+    if state in (Subject.State.DRAFT, Subject.State.RETURNED) and step in ("review", "propose", "decide"):
+        if subject.is_member:
+            text = _("The review is not submitted yet: the member submits it before %(step)s.")
+            who, link = _("the member"), _("Open the review")
+        else:
+            text = _(
+                "The collective's review report (Form 01) is not submitted yet: submit it before %(step)s."
+            )
+            who, link = _("the secretary or the committee staff"), _("Open the report")
+        return Reason(text % {"step": label}, rule="R-ORDER-1", who=who, url=_form_url(subject), link=link)
+    if state == Subject.State.ABSENT and step in ("propose", "decide"):
+        return Reason(
+            _("Not reviewed at the meeting (%(why)s): record the review once it is held, before %(step)s.")
+            % {"why": subject.absent_reason or _("no reason given"), "step": label},
+            rule="R-SCOPE-6",
+            who=_("the secretary of the meeting"),
+            url=_meeting_url(subject),
+            link=_("Open the meeting page"),
+        )
+    if state == Subject.State.SUBMITTED and step in ("propose", "decide"):
+        # R-ORDER-1: no rating step before the review meeting is recorded.
+        return Reason(
+            _("The review meeting is not recorded yet: record the meeting's review before %(step)s.")
+            % {"step": label},
+            rule="R-ORDER-1",
+            who=_("the secretary of the meeting"),
+            url=_meeting_url(subject),
+            link=_("Open the meeting page"),
+        )
+    if state == Subject.State.REVIEWED and step == "decide":
+        return Reason(
+            _("No level is proposed yet: the level is proposed before it is decided."),
+            rule="R-STEP-1",
+            who=_("the cell committee or the committee staff"),
+        )
+    if step in ("reopen", "cancel"):
+        return Reason(
+            _("Only a decided rating can be reopened or cancelled; this one is at “%(state)s”.")
+            % {"state": subject.get_state_display()},
+            rule="R-STEP-4",
+        )
+    if state == Subject.State.DECIDED:
+        return Reason(
+            _("The rating is decided: the deciding level reopens it before %(step)s.") % {"step": label},
+            rule="R-STEP-4",
+            who=_("the deciding level"),
+        )
+    return Reason(
+        _("It is at “%(state)s”; %(step)s is not possible now.")
+        % {"state": subject.get_state_display(), "step": label}
+    )
+
+
+def _form_url(subject: Subject) -> str:
+    return reverse("reviews:form", args=[subject.season_id, subject.pk])
+
+
+def _meeting_url(subject: Subject) -> str:
+    """The meeting page of the subject's unit, when the unit is at hand (no query for a link)."""
+    if not Subject._meta.get_field("unit").is_cached(subject):
+        return ""
+    return reverse("reviews:meeting", args=[subject.season_id, subject.unit.code])
