@@ -32,3 +32,16 @@ class SessionLifetimeMiddleware:
             if now - seen >= 60 or _SEEN not in request.session:
                 request.session[_SEEN] = now
         return self.get_response(request)
+
+
+class VietnameseFirstMiddleware:
+    """The site speaks Vietnamese unless the user chose another language with the language form
+    (its cookie). A browser's Accept-Language is ignored: many Vietnamese users run browsers set
+    to English, and the product is written for them in Vietnamese. Runs before LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -153,6 +153,12 @@ PAGES = [
     Page("reviews:affiliates", "unit_commune", ok=COMMUNE, label="commune"),
     Page("reviews:merit", "unit_base", ok=BASE, label="base"),
     Page("reviews:merit", "unit_province", ok=PROVINCE, label="province"),
+    # Only the staff of the committee directly above the deciding level re-rate (R-RATE-4).
+    Page(
+        "reviews:subject_rerate",
+        "subject_colleague",
+        ok=frozenset({"bantochuc", "quantri"}),
+    ),
     Page("reviews:blockers", "unit_cell", ok=CELL, label="cell"),
     Page("reviews:blockers", "unit_base", ok=BASE, label="base"),
     Page("reviews:blockers", "unit_commune", ok=COMMUNE, label="commune"),

@@ -4,6 +4,7 @@ under QĐ 366 the page says the violation is weighed in a later year instead, R3
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,7 +81,10 @@ def _subject_and_decision(request, season, pk) -> tuple:
 def subject_rerate(request, season, subject):
     season = get_season(season)
     subject, current = _subject_and_decision(request, season, subject)
-    access.require(access.may_rerate(request.user, subject))  # 403 for anyone but the level above
+    refusal = access.may_rerate(request.user, subject)
+    if refusal and request.method != "POST":
+        raise Http404  # the page exists for the level above only; a page never answers 403
+    access.require(refusal)  # a POST from anyone else: 403
     violations = rerating.past_violations(subject)
     form = RerateForm(request.POST or None, season=season, violations=violations)
     if request.method == "POST" and form.is_valid():

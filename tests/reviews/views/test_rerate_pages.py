@@ -52,16 +52,18 @@ def page(w):
 
 def test_r_rate_4_only_the_committee_directly_above_re_rates_others_get_403_or_404(client):
     """R-RATE-4, R-STEP-3: the commune committee's staff (directly above the base committee that
-    decided) see the page; the deciding level and the province board get 403, outsiders 404."""
+    decided) see the page; for the deciding level and the province board it does not exist (404)
+    and their POST is refused (403); outsiders get 404."""
     w = world_with_a_decided_2025("124")
     client.force_login(w.commune_staff)
     assert client.get(page(w)).status_code == 200
     subject_page = client.get(reverse("reviews:subject", args=[w.season_2025.pk, w.earlier.pk]))
     assert page(w) in subject_page.content.decode()
-    for user, status in ((w.base_staff, 403), (w.board, 403), (w.secretary2, 404), (w.outsider, 404)):
+    for user, post_status in ((w.base_staff, 403), (w.board, 403), (w.secretary2, 404), (w.outsider, 404)):
         client.force_login(user)
-        assert client.get(page(w)).status_code == status, user
-        assert client.post(page(w), {"ground": "other", "level": "HTNV", "reason": "x"}).status_code == status
+        assert client.get(page(w)).status_code == 404, user
+        posted = client.post(page(w), {"ground": "other", "level": "HTNV", "reason": "x"})
+        assert posted.status_code == post_status, user
     assert Decision.objects.get(subject=w.earlier).status == Decision.Status.VALID
 
 
