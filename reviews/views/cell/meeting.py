@@ -201,11 +201,25 @@ def meeting_rows(request, season: int, code: str):
         messages.error(request, _("Some rows have values that cannot be saved; they are marked below."))
     elif _save_rows(request, cell, row_forms):
         return redirect("reviews:meeting", season.pk, unit.code)
-    return render(
-        request,
-        "reviews/cell/meeting.html",
-        _meeting_context(request, season, unit, row_data=request.POST),
-    )
+    context = _meeting_context(request, season, unit, row_data=request.POST)
+    _mark_refused_rows(context, request.POST)
+    return render(request, "reviews/cell/meeting.html", context)
+
+
+def _mark_refused_rows(context: dict, data) -> None:
+    """After a refused "save all" nothing was saved: each row whose own typed values the engine
+    refuses (a proposed level its record does not allow, an impossible tally) shows why, and its
+    level leaves the quota meter. Reasons of the order of review are not asked here: rows typed
+    in the same batch may satisfy them."""
+    cell = context["cell"]
+    for row in context["rows"]:
+        if row.step == "propose" and data.get(f"{row.subject.pk}-level"):
+            row.refusals = _engine_reasons(cell, row, data)
+        elif row.step == "review":
+            row.refusals = _tally_reasons(cell, row, data)
+    refused = {row.subject.pk for row in context["rows"] if row.refusals}
+    pending = {k: v for k, v in pending_levels(data, cell.members).items() if k not in refused}
+    context["meters"] = quota_meters(cell.season, cell.members, pending)
 
 
 def refused_ids(data, name: str = "refused") -> set[int]:
@@ -221,15 +235,19 @@ def _engine_reasons(cell: Cell, row: Row, data) -> list[str]:
         return []
     level = data.get(f"{row.subject.pk}-level", "") if row.step == "propose" else ""
     verdict = workflow.blockers(row.subject, row.step, facts=cell.facts, level=level)
-    tally = []
-    if row.step == "review" and cell.meeting is not None:
-        votes = {
-            code: int(value)
-            for code in cell.season.rule_set.level_codes()
-            if (value := data.get(f"{row.subject.pk}-votes_{code}", "").strip()).lstrip("-").isdigit()
-        }
-        tally = [f"{row.subject.name}: {t}" for t in rules.vote_problems(votes, cell.meeting.present)]
-    return [*verdict.blockers, *tally]
+    return [*verdict.blockers, *_tally_reasons(cell, row, data)]
+
+
+def _tally_reasons(cell: Cell, row: Row, data) -> list[str]:
+    """R-REC-2: the votes typed in a row to review, against those present at the meeting."""
+    if row.step != "review" or cell.meeting is None:
+        return []
+    votes = {
+        code: int(value)
+        for code in cell.season.rule_set.level_codes()
+        if (value := data.get(f"{row.subject.pk}-votes_{code}", "").strip()).lstrip("-").isdigit()
+    }
+    return [f"{row.subject.name}: {t}" for t in rules.vote_problems(votes, cell.meeting.present)]
 
 
 def _recheck_refused(cell: Cell, rows: list[Row], data) -> None:

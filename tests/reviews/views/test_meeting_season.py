@@ -300,6 +300,30 @@ def test_a_refused_row_is_neither_counted_in_the_meter_nor_ready(world):
     assert "Including 1 HTXSNV" not in counted
 
 
+def test_a_refused_save_all_marks_the_refused_row_and_leaves_it_out_of_the_meter(world):
+    """Saving every row at once (the no-JavaScript path) is refused as a whole: the row whose own
+    level the engine refuses (R-RATE-1) says why on its row and is not counted in the meter."""
+    w = world
+    head, deputy = submitted(w, [w.head, w.deputy])
+    record(w, [workflow.EntryInput(subject=s, votes={"HTTNV": 5}) for s in (head, deputy)])
+    client = client_for(w.secretary)
+    page = client.post(
+        reverse("reviews:meeting_rows", args=[w.season.pk, "CB1"]),
+        {
+            f"{head.pk}-level": "HTXSNV",
+            f"{head.pk}-civil_service_level": "HTXSNV",
+            f"{deputy.pk}-level": "HTTNV",
+            f"{deputy.pk}-civil_service_level": "HTTNV",
+        },
+    ).content.decode()
+    head_status = page.split(f'id="status-{head.pk}"')[1].split("</tbody>")[0]
+    assert "js-refused" in head_status and f'name="refused" value="{head.pk}"' in head_status
+    deputy_status = page.split(f'id="status-{deputy.pk}"')[1].split("</tbody>")[0]
+    assert "js-refused" not in deputy_status
+    assert "Including 1 HTXSNV" not in page
+    assert fresh(head).state == S.REVIEWED and fresh(deputy).state == S.REVIEWED
+
+
 def status_of(page, subject) -> str:
     """The out-of-band status of another row in a row's htmx answer."""
     return re.split(r'id="(?:status-\d+|quota-meter)"', page.split(f'id="status-{subject.pk}"')[1])[0]
