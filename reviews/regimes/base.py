@@ -1,10 +1,12 @@
 """The small interface every regime implements (reviews/regimes/qd124.py, qd366.py)."""
 
+from abc import ABC, abstractmethod
+
 from reviews.facts import Facts
 from reviews.models import Subject
 
 
-class Regime:
+class Regime(ABC):
     """What differs between rule regimes. Guards return reasons (sentences for the user), never
     bare booleans; they read their values from the season's rule set, never from settings."""
 
@@ -18,9 +20,9 @@ class Regime:
     # The order in which a cell's subjects are rated, by kind (the cell's checklist follows it).
     cell_rating_order: tuple[str, ...] = ()
 
+    @abstractmethod
     def member_form_sql(self) -> str:
         """SQL expression over the member row `m` giving the form code at season opening."""
-        raise NotImplementedError
 
     def member_profile_sql(self) -> str:
         """SQL expression over the member row `m` giving the scoring profile at season opening."""
@@ -29,13 +31,13 @@ class Regime:
     def collective_profile(self) -> str:
         return ""
 
+    @abstractmethod
     def form_problems(self, subject: Subject, facts: Facts) -> list[str]:
         """What keeps a form from being submitted."""
-        raise NotImplementedError
 
+    @abstractmethod
     def level_problems(self, subject: Subject, level: str, facts: Facts) -> list[str]:
         """What keeps `level` from being proposed or decided for the subject."""
-        raise NotImplementedError
 
     def review_order_problems(
         self, subject: Subject, facts: Facts, reviewed_now: frozenset[int]
@@ -43,33 +45,35 @@ class Regime:
         """Review-order rules of this regime on top of the shared ones (reviews/rules.py)."""
         return []
 
+    @abstractmethod
     def decision_order_problems(
         self, subject: Subject, facts: Facts, decided_now: frozenset[int]
     ) -> list[str]:
-        raise NotImplementedError
+        """The rating-order rules of this regime (which subjects must be decided first)."""
 
     def head_above_collective(
         self, subject: Subject, level: str, facts: Facts, levels_now: dict
     ) -> str | None:
         return None
 
+    @abstractmethod
     def decision_sort_key(self, subject: Subject) -> tuple:
         """The order a batch is checked and decided in, so one batch may hold what the order rules
         ask for (the page's order must not decide it)."""
-        raise NotImplementedError
 
     def record_outcome(self, subject: Subject, facts: Facts) -> None:
         """Keep on the subject what the figures count about its level (nothing by default)."""
+        return None
 
+    @abstractmethod
     def past_violation_note(self, record, lowest: str) -> str:
         """What the re-rating page says of discipline decided later for a violation of this year."""
-        raise NotImplementedError
 
     def past_violation_levels(self, record, level_codes: list[str]) -> list[str]:
         """The levels the earlier year may be re-rated at on the ground of that discipline (none
         when the discipline does not reopen the year)."""
         return []
 
+    @abstractmethod
     def rerating_basis(self) -> str:
         """The article that lets the directly superior committee cancel a result and re-rate it."""
-        raise NotImplementedError
