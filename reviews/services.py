@@ -222,51 +222,35 @@ def rerate_for_past_violation(*, record: DisciplineRecord, actor) -> Decision | 
         return None
     subject = _locked([subject])[0]
     allow(access.may_cancel(actor, subject))
-    lowest = subject.season.rule_set.level_codes()[-1]
+    if not record.self_found_and_remedied:
+        # The re-rating page's own path (reviews/rerating.py): the committee directly above decides
+        # the lowest level itself, the reason saying which discipline reopened the year.
+        from reviews import rerating
+
+        ground = next((v for v in rerating.past_violations(subject) if v.record.pk == record.pk), None)
+        lowest = subject.season.rule_set.level_codes()[-1]
+        note = ground.note if ground is not None else ""
+        return rerating.rerate(subject=subject, actor=actor, level=lowest, reason=note, record=record)
     reason = _("Discipline of %(date)s for a violation in %(year)s.") % {
         "date": record.decided_on.strftime("%d/%m/%Y"),
         "year": record.violation_year,
     }
     old = end_valid_decision(subject, actor, Decision.Status.CANCELLED, reason, commendation=True)
     from_state = subject.state
-    if record.self_found_and_remedied:
-        subject.state, subject.decided_level = Subject.State.PROPOSED, ""
-        subject.flags = {**subject.flags, "rerate_case_by_case": record.pk}
-        subject.save(update_fields=["state", "decided_level", "flags", "updated_at"])
-        append_event(
-            season=subject.season,
-            subject=subject,
-            actor=actor,
-            action="cancel",
-            from_state=from_state,
-            to_state=subject.state,
-            reason=reason,
-            data={"level": old.level, "discipline": record.pk},
-        )
-        return None
-    superior = subject.decider.parent or subject.decider
-    new = Decision.objects.create(
-        subject=subject,
-        level=lowest,
-        decider=superior,
-        decided_by=actor,
-        rule_set=subject.season.rule_set,
-        reason=reason,
-    )
-    subject.decided_level = lowest
-    subject.save(update_fields=["decided_level", "updated_at"])
+    subject.state, subject.decided_level = Subject.State.PROPOSED, ""
+    subject.flags = {**subject.flags, "rerate_case_by_case": record.pk}
+    subject.save(update_fields=["state", "decided_level", "flags", "updated_at"])
     append_event(
         season=subject.season,
         subject=subject,
         actor=actor,
-        action="rerate",
+        action="cancel",
         from_state=from_state,
         to_state=subject.state,
         reason=reason,
-        data={"from_level": old.level, "level": lowest, "discipline": record.pk},
+        data={"level": old.level, "discipline": record.pk},
     )
-    _flag_following_year(subject, lowest)
-    return new
+    return None
 
 
 def _flag_following_year(subject: Subject, lowest: str) -> None:
