@@ -5,7 +5,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_import.py", "bench_seed.py", "bench_open_season.py", "bench_points.py", "bench_reports.py"]
+BENCHES = [
+    "bench_import.py",
+    "bench_seed.py",
+    "bench_open_season.py",
+    "bench_points.py",
+    "bench_pages.py",
+    "bench_reports.py",
+]
 
 
 def main() -> int:

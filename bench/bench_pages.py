@@ -1,0 +1,237 @@
+"""Pages at province scale, served by gunicorn (2 workers) as in production: the province dashboard,
+the staff queue, a cell board and a self-review form, each against a trivial signed-in view measured
+in the same run — first byte with 1 client, then throughput and latency with 8 clients.
+
+    uv run python bench/bench_pages.py [--members 500000] [--seconds 15]
+
+Uses the bench database of bench_seed.py (kiemdiem_bench_seed) and the QĐ 366 season of
+bench_points.py (2097), seeding/opening them first when missing. The season is brought once to the
+issue's shape: 40 % of the subjects decided, and 191 members waiting in the queue of the demo's
+base organization (login "dangu"). The trivial view (`/bench/trivial/`) exists only in the bench's
+URL configuration (bench/pages_urls.py): it signs the user in and answers "ok".
+"""
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from common import ROOT, province_of, setup  # noqa: E402
+
+PORT = 8199
+QUEUE_SIZE = 191
+DECIDED_SHARE = 0.4
+
+
+def shaped_season(top):
+    """The bench_points season, with 40 % decided and QUEUE_SIZE members proposed to "dangu"'s base."""
+    from bench_points import prepared_season
+    from django.db import connection
+
+    from organizations.models import Role
+    from reviews.models import SeasonUnit, Subject
+
+    season = prepared_season(top)
+    subjects = Subject.objects.filter(season=season, out_of_scope="")
+    total = subjects.count()
+    decided = subjects.filter(state="decided").count()
+    if decided < total * DECIDED_SHARE * 0.9:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """UPDATE reviews_subject SET state = 'decided',
+                       decided_level = (ARRAY['HTXSNV','HTTNV','HTTNV','HTNV','KHTNV'])[1 + id %% 5]
+                   WHERE season_id = %s AND out_of_scope = '' AND state <> 'decided' AND id %% 10 < 4""",
+                [season.pk],
+            )
+        print(f"decided {DECIDED_SHARE:.0%} of the season's {total:,} subjects", flush=True)
+    base_org = Role.objects.get(user__username="dangu").organization_id
+    base = SeasonUnit.objects.get(season=season, organization_id=base_org)
+    waiting = Subject.objects.filter(season=season, decider=base, state="proposed")
+    if waiting.count() < QUEUE_SIZE:
+        chosen = list(
+            Subject.objects.filter(season=season, decider=base, kind="member", out_of_scope="")
+            .exclude(state="decided")
+            .values_list("pk", flat=True)[:QUEUE_SIZE]
+        )
+        Subject.objects.filter(pk__in=chosen).update(
+            state="proposed", self_level="HTTNV", proposed_level="HTTNV", self_points=87, proposed_points=87
+        )
+    return season
+
+
+def page_urls(season, top) -> dict[str, tuple[str, str]]:
+    """name → (login, url) of the pages measured."""
+    from django.urls import reverse
+
+    from members.models import Member
+    from organizations.models import Role
+    from reviews.models import SeasonUnit, Subject
+
+    top_unit = SeasonUnit.objects.get(season=season, organization=top)
+    cell = Role.objects.filter(user__username="bithu", kind=Role.Kind.CELL_SECRETARY).get().organization
+    cell_unit = SeasonUnit.objects.get(season=season, organization=cell)
+    member = Member.objects.get(user__username="dangvien")
+    form = Subject.objects.get(season=season, member=member, kind="member", unit__organization=cell)
+    return {
+        "trivial": ("dangvien", "/bench/trivial/"),
+        "dashboard": ("tinhuy", reverse("reviews:dashboard", args=[season.pk, top_unit.code])),
+        "queue": ("dangu", reverse("reviews:queue", args=[season.pk])),
+        "cell": ("bithu", reverse("reviews:cell", args=[season.pk, cell_unit.code])),
+        "form": ("dangvien", reverse("reviews:form", args=[season.pk, form.pk])),
+    }
+
+
+def session_cookies(logins) -> dict[str, str]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    cookies = {}
+    for username in logins:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        cookies[username] = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+    return cookies
+
+
+def query_counts(pages, cookies) -> dict[str, int]:
+    """Queries each page runs, counted in this process with Django's test client."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    counts = {}
+    for name, (login, url) in pages.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookies[login].split("=", 1)[1]
+        with override_settings(ROOT_URLCONF="pages_urls"), CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def serve(database_url: str):
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="pages_settings",
+        DEBUG="false",
+        SECRET_KEY=os.environ.get(
+            "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+        ),
+        ALLOWED_HOSTS="127.0.0.1",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        STATIC_MANIFEST="false",
+    )
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2"]
+    command += ["--bind", f"127.0.0.1:{PORT}", "--pythonpath", str(HERE), "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _attempt in range(100):
+        try:
+            get("/healthz", "")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def get(url: str, cookie: str) -> tuple[float, float]:
+    """(first byte, whole response) seconds of one GET; fails unless it answers 200."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    connection.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    response = connection.getresponse()
+    first_byte = time.perf_counter() - started
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"{url}: HTTP {response.status}")
+    return first_byte, time.perf_counter() - started
+
+
+def one_client(url, cookie, requests: int = 15) -> list[float]:
+    for _worker in range(4):  # warm both workers' caches
+        get(url, cookie)
+    return sorted(get(url, cookie)[0] for _n in range(requests))
+
+
+def many_clients(url, cookie, clients: int, seconds: float) -> tuple[float, list[float]]:
+    """Requests per second and sorted latencies of `clients` clients looping for `seconds`."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    until = time.perf_counter() + seconds
+
+    def loop():
+        while time.perf_counter() < until:
+            took = get(url, cookie)[1]
+            with lock:
+                latencies.append(took)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop) for _n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies) / (time.perf_counter() - started), sorted(latencies)
+
+
+def percentile(values: list[float], share: float) -> float:
+    return values[min(len(values) - 1, int(share * len(values)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=500_000)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    # The sessions made here must be readable by gunicorn's processes: one key for both.
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    setup("kiemdiem_bench_seed")
+    top = province_of(args.members)
+    season = shaped_season(top)
+    pages = page_urls(season, top)
+    cookies = session_cookies({login for login, _url in pages.values()})
+    counts = query_counts(pages, cookies)
+    server = serve(os.environ["DATABASE_URL"])
+    try:
+        results = {}
+        for name, (login, url) in pages.items():
+            single = one_client(url, cookies[login])
+            rate, latencies = many_clients(url, cookies[login], args.clients, args.seconds)
+            results[name] = (single, rate, latencies)
+            print(f"  measured {name}", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
+    trivial_rate = results["trivial"][1]
+    print(f"load average {os.getloadavg()[0]:.1f}; {args.clients} clients for {args.seconds:.0f} s each")
+    print(
+        "| page | queries | 1 client p50 / p99 first byte | 8 clients req/s | ÷ trivial | 8 clients p50 / p99 |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, (single, rate, latencies) in results.items():
+        print(
+            f"| {name} | {counts[name]} "
+            f"| {1000 * statistics.median(single):.0f} / {1000 * percentile(single, 0.99):.0f} ms "
+            f"| {rate:.1f} | {rate / trivial_rate:.2f}× "
+            f"| {1000 * percentile(latencies, 0.5):.0f} / {1000 * percentile(latencies, 0.99):.0f} ms |"
+        )
+
+
+if __name__ == "__main__":
+    main()
