@@ -37,6 +37,14 @@
   document.addEventListener("htmx:afterSettle", padForMeter);
   padForMeter();
 
+  // The quota meter asks again when a level changes. htmx could filter "change" events itself,
+  // but its filters are evaluated code, which the pages' Content-Security-Policy forbids.
+  document.addEventListener("change", function (event) {
+    if (event.target.classList && event.target.classList.contains("js-level")) {
+      event.target.dispatchEvent(new CustomEvent("level-change", { bubbles: true }));
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.shiftKey || event.altKey || event.isComposing) { return; }
     var target = event.target;

@@ -231,6 +231,14 @@ def _new_page(browser):
     page = context.new_page()
     page.js_errors = []
     page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    # Whatever the Content-Security-Policy refused (an inline script, an eval, htmx's filters) is
+    # a broken page: Chromium reports it on the console.
+    page.on(
+        "console",
+        lambda message: page.js_errors.append(message.text)
+        if "Content Security Policy" in message.text or "htmx:evalDisallowedError" in message.text
+        else None,
+    )
     # Pages ask before a step that cannot be undone (data-confirm → window.confirm): say yes.
     page.dialogs = []
 
