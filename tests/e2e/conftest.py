@@ -235,9 +235,11 @@ def _new_page(browser):
     # a broken page: Chromium reports it on the console.
     page.on(
         "console",
-        lambda message: page.js_errors.append(message.text)
-        if "Content Security Policy" in message.text or "htmx:evalDisallowedError" in message.text
-        else None,
+        lambda message: (
+            page.js_errors.append(message.text)
+            if "Content Security Policy" in message.text or "htmx:evalDisallowedError" in message.text
+            else None
+        ),
     )
     # Pages ask before a step that cannot be undone (data-confirm → window.confirm): say yes.
     page.dialogs = []
