@@ -7,7 +7,7 @@ PY := $(UV) run --frozen python
 # unless `make run PORT=8010`). The links printed in documents (SITE_URL) follow the port unless
 # SITE_URL is set.
 PORT ?= 8000
-RUN_ENV := DEBUG=true DATABASE_URL=$${RUN_DATABASE_URL:-sqlite:///var/kiemdiem.sqlite3} REDIS_URL= \
+RUN_ENV := DEBUG=true OTP_REQUIRED=false DATABASE_URL=$${RUN_DATABASE_URL:-sqlite:///var/kiemdiem.sqlite3} REDIS_URL= \
 	CELERY_BROKER_URL= CELERY_TASK_ALWAYS_EAGER=true SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "members",
     "reviews",
     "reports",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -53,11 +57,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,6 +149,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0) or None
+
+# Second factor (TOTP, django-otp; accounts/policy.py). On by default in production (DEBUG off),
+# off in the embedded demo. OTP_REQUIRED_FOR: role kinds (organizations.models.Role.Kind) and
+# "admin" (users who may enter /quan-tri/). A wrong code makes the next try wait 1, 2, 4 … seconds.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_REQUIRED_FOR = env_list("OTP_REQUIRED_FOR", ["committee_staff", "provincial_board", "admin"])
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Kiểm điểm")
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1, minimum=1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # Language, time, formats.
 LANGUAGE_CODE = "vi"

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import reset_second_factor_action
 from organizations.models import AffiliatedCollective, Organization, OrganizationChange, Role
 from organizations.services import create_organization
 
@@ -113,6 +114,7 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserWithRolesAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, RoleInline]
+    actions = [reset_second_factor_action]
 
 
 admin.site.site_header = _("Kiểm điểm administration")
