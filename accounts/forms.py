@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Sign-in code"),
         max_length=32,
         strip=True,
         widget=forms.TextInput(
