@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import reset_second_factor_action
+from accounts.actions import reset_second_factor_action
 from organizations.models import AffiliatedCollective, Organization, OrganizationChange, Role
 from organizations.services import create_organization
 

@@ -145,6 +145,8 @@ def test_an_administrator_resets_a_users_app_in_the_administration(client, staff
     assert response.status_code == 200
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert not StaticToken.objects.filter(device__user=staff).exists()
+    # django-otp's own pages (English, keys and counters) are not offered.
+    assert "TOTP" not in client.get(reverse("admin:index")).content.decode()
 
 
 def test_members_and_everyone_when_switched_off_go_straight_in(settings, client, staff, tree):
