@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticToken
@@ -13,9 +13,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.devices import RECOVERY_CODE_COUNT
 from organizations.models import Role
 from tests.accounts.conftest import code_now, enrolled, key_of_secret, sign_in
+from tests.config.test_url_walk import url_names
 from tests.factories import UserFactory, make_user_with_role
 
 pytestmark = pytest.mark.django_db
+
+OPEN = {"otp_verify", "otp_enrol", "logout", "set_language", "javascript-catalog", "healthz"}
 
 WRONG_CODE = "This code is not right. Type the code the app shows now, or a recovery code not used yet."
 
@@ -38,6 +41,26 @@ def test_without_an_app_every_page_leads_to_enrolment(otp_on, client, staff):
     assert key_of_secret(response.context["secret"]) == device.bin_key
     # A reload shows the same secret: the app the user already scanned keeps working.
     assert client.get(reverse("otp_enrol")).context["secret"] == response.context["secret"]
+
+
+def test_every_page_waits_for_the_code_but_signing_out_and_the_code_pages(otp_on, client, staff):
+    sign_in(client, "canbo")
+    walked = 0
+    for name in sorted(url_names()):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # pages of one object: the path alone decides, checked below
+            continue
+        response = client.get(url)
+        if name in OPEN:
+            assert not response.get("Location", "").startswith(reverse("otp_verify")), name
+            continue
+        assert response.status_code == 302 and response["Location"].startswith(reverse("otp_verify")), name
+        walked += 1
+    assert walked > 10
+    for path in ("/to-chuc/1/", "/quan-tri/auth/user/1/change/", "/khong-co/"):
+        assert client.get(path)["Location"].startswith(reverse("otp_verify")), path
+    assert client.post(reverse("password_change"), {})["Location"].startswith(reverse("otp_verify"))
 
 
 def test_enrolment_confirms_with_a_code_and_shows_ten_recovery_codes_once(otp_on, client, staff):
