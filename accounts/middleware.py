@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.policy import is_verified, second_factor_required
 
@@ -21,8 +22,10 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         if settings.OTP_REQUIRED and self._guarded(request) and self._unverified(request.user):
-            target = reverse("otp_verify")
-            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+            target = f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}"
+            if request.headers.get("HX-Request") == "true":  # a fragment: the whole page goes
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
         return self.get_response(request)
 
     @staticmethod

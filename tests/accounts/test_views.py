@@ -61,6 +61,8 @@ def test_every_page_waits_for_the_code_but_signing_out_and_the_code_pages(otp_on
     for path in ("/to-chuc/1/", "/quan-tri/auth/user/1/change/", "/khong-co/"):
         assert client.get(path)["Location"].startswith(reverse("otp_verify")), path
     assert client.post(reverse("password_change"), {})["Location"].startswith(reverse("otp_verify"))
+    fragment = client.get(reverse("home"), headers={"HX-Request": "true"})
+    assert fragment["HX-Redirect"].startswith(reverse("otp_verify"))
 
 
 def test_enrolment_confirms_with_a_code_and_shows_ten_recovery_codes_once(otp_on, client, staff):
