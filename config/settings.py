@@ -224,6 +224,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MEMBER_CARD_PATTERN = env_str("MEMBER_CARD_PATTERN", r"^\d{8,12}$")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+# Each part of an uploaded .xlsx (the sheet's XML, the shared strings) unpacks to at most this much:
+# a full roster row takes under 1 KB of sheet XML, so 1 KB per allowed row.
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", IMPORT_MAX_ROWS * 1024, minimum=1024 * 1024)
 
 # Signing reports (PAdES). A PKCS#12 file per signing organization (<DIR>/<CODE>.p12) or one for the
 # whole system; a PKCS#11 token where configured. `manage.py make_dev_signing_cert` makes a local CA.
