@@ -20,16 +20,6 @@ from tests.config.test_url_walk import BASE, CELL, COMMUNE, PAGES, POST_ONLY, PR
 # The demo of the GET walk, seeded once for this module too, and its local cache.
 demo = walk.demo
 _local_cache = walk._local_cache
-    BASE,
-    CELL,
-    COMMUNE,
-    PAGES,
-    POST_ONLY,
-    PROVINCE,
-    USERS,
-    _local_cache,
-    demo,
-)
 
 pytestmark = pytest.mark.django_db
 
