@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponseBadRequest, QueryDict
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -48,6 +48,29 @@ class VietnameseFirstMiddleware:
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 with a page that says why to a request whose body is larger than
+    MAX_REQUEST_BYTES, before anything reads it: Django would otherwise write any upload, however
+    large, to a temporary file before a view could look at its size."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then
+        limit = settings.MAX_REQUEST_BYTES
+        if length > limit:
+            reason = _("What was sent is larger than %(size)s MB, the most this site accepts at once.") % {
+                "size": limit // (1024 * 1024)
+            }
+            body = render_to_string("400.html", {"reason": reason}, request=request)
+            return HttpResponse(body, status=413)
         return self.get_response(request)
 
 

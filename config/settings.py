@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
     "config.middleware.RefuseNulBytesMiddleware",
     "config.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -181,6 +182,9 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 WHITENOISE_MANIFEST_STRICT = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body accepted at all (config.middleware.RequestSizeLimitMiddleware): above the
+# largest upload a page takes (a roster, IMPORT_MAX_BYTES; a document to verify, 50 MB).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 60 * 1024 * 1024, minimum=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 # Celery. Without a broker (the embedded default of `make run`) tasks run in-process.

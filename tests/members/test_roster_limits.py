@@ -7,11 +7,15 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from members import roster, unpacking
 from members.models import Member
 from members.roster import import_roster
+from organizations.models import Role
+from tests.factories import make_user_with_role
 
 MB = 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"
@@ -113,6 +117,24 @@ def test_a_sheet_under_the_limit_is_read(tree, settings):
     result = run(bomb(1 * MB))
     assert refusal(2) not in [error.message for error in result.errors]
     assert result.errors  # a header of one title: the roster's columns are missing
+
+
+def test_the_bomb_through_the_import_page_gets_the_message(client, tree, settings):
+    settings.IMPORT_MAX_UNPACKED_BYTES = 2 * MB
+    client.force_login(make_user_with_role(Role.Kind.COMMITTEE_STAFF, tree["base"], "btc"))
+    response = client.post(reverse("members:import"), {"file": SimpleUploadedFile("bom.xlsx", bomb(64 * MB))})
+    assert response.status_code == 200
+    assert refusal(2) in response.content.decode()
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(client, tree, settings):
+    settings.MAX_REQUEST_BYTES = MB
+    client.force_login(make_user_with_role(Role.Kind.COMMITTEE_STAFF, tree["base"], "btc"))
+    upload = SimpleUploadedFile("roster.csv", b"x" * (MB + 1))
+    response = client.post(reverse("members:import"), {"file": upload})
+    assert response.status_code == 413
+    reason = gettext("What was sent is larger than %(size)s MB, the most this site accepts at once.")
+    assert reason % {"size": 1} in response.content.decode()
 
 
 def test_the_default_limit_follows_the_row_limit(settings):
