@@ -4,6 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 _STARTED = "kd_started_at"
@@ -45,3 +49,62 @@ class VietnameseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 with a page that says why to a request whose body is larger than
+    MAX_REQUEST_BYTES, before anything reads it: Django would otherwise write any upload, however
+    large, to a temporary file before a view could look at its size."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then
+        limit = settings.MAX_REQUEST_BYTES
+        if length > limit:
+            reason = _("What was sent is larger than %(size)s MB, the most this site accepts at once.") % {
+                "size": limit // (1024 * 1024)
+            }
+            body = render_to_string("400.html", {"reason": reason}, request=request)
+            return HttpResponse(body, status=413)
+        return self.get_response(request)
+
+
+class RefuseNulBytesMiddleware:
+    """Answer 400 with a page that says why to a request with a NUL byte in its path, or in a name
+    or value of its query or form fields. No browser sends one; PostgreSQL refuses to store or
+    compare text holding one, so without this check any view that looks such a value up fails
+    with a server error. Runs after the locale, authentication and messages middleware: the page
+    is the site's own, in the user's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or _holds_nul(request.GET) or _holds_nul(_form_fields(request)):
+            body = render_to_string(
+                "400.html",
+                {"reason": _("The address or the form sent holds a character that is not allowed (NUL).")},
+                request=request,
+            )
+            return HttpResponseBadRequest(body)
+        return self.get_response(request)
+
+
+def _form_fields(request) -> QueryDict | None:
+    if request.method != "POST":
+        return None
+    try:
+        return request.POST
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
+        return None  # Django answers these itself when the view reads the form
+
+
+def _holds_nul(fields) -> bool:
+    if not fields:
+        return False
+    return any("\x00" in key or any("\x00" in value for value in fields.getlist(key)) for key in fields)

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
+    "config.middleware.RefuseNulBytesMiddleware",
     "config.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -142,10 +144,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # django-axes: lock a (username, IP) pair after 10 failures, for 15 minutes, never for good.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
+# Throttling per username and IP address, and per IP address across usernames (config/login_throttle.py).
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 50, minimum=1)
+AXES_FAILURE_LIMIT = "config.login_throttle.failure_limit"
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# A successful sign-in would clear every failure of its address too: one's own account would then
+# reset the count of an address trying other usernames. Failures age out after the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0) or None
@@ -191,6 +198,9 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 WHITENOISE_MANIFEST_STRICT = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body accepted at all (config.middleware.RequestSizeLimitMiddleware): above the
+# largest upload a page takes (a roster, IMPORT_MAX_BYTES; a document to verify, 50 MB).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 60 * 1024 * 1024, minimum=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 # Celery. Without a broker (the embedded default of `make run`) tasks run in-process.
@@ -240,6 +250,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MEMBER_CARD_PATTERN = env_str("MEMBER_CARD_PATTERN", r"^\d{8,12}$")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+# Each part of an uploaded .xlsx (the sheet's XML, the shared strings) unpacks to at most this much:
+# a full roster row takes under 1 KB of sheet XML, so 1 KB per allowed row.
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", IMPORT_MAX_ROWS * 1024, minimum=1024 * 1024)
 
 # Signing reports (PAdES). A PKCS#12 file per signing organization (<DIR>/<CODE>.p12) or one for the
 # whole system; a PKCS#11 token where configured. `manage.py make_dev_signing_cert` makes a local CA.

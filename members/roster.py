@@ -36,6 +36,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from members.bulk import analyze, bulk_insert
 from members.models import CellPeriod, Gender, Member, Status, StatusPeriod
 from members.names import fold
+from members.unpacking import Damaged, TooLarge, check_unpacked_sizes
 from organizations.access import Access, get_scope
 from organizations.models import CELL_KINDS, Kind, Organization
 
@@ -244,6 +245,12 @@ def _not_a_spreadsheet(data: bytes) -> RosterFileError:
 def _xlsx_rows(data: bytes):
     if not data.startswith(b"PK\x03\x04"):
         raise _not_a_spreadsheet(data)
+    try:
+        check_unpacked_sizes(data)
+    except TooLarge as exc:
+        raise RosterFileError(str(exc)) from None
+    except Damaged:
+        raise _not_a_spreadsheet(b"") from None
     rows = _calamine_rows(data)
     if rows is not None:
         return enumerate(rows, start=1)
@@ -376,16 +383,22 @@ def _survey_sheet(archive: zipfile.ZipFile, part: str) -> _Survey:
 
 
 def _xml_pieces(stream, size: int = 1 << 20):
-    """The stream in pieces of about `size` bytes, each cut before a "<" so that no tag is split."""
-    rest = b""
+    """The stream in pieces of about `size` bytes, each cut before a "<" so that no tag is split.
+
+    Only the new chunk is searched for the cut, and a stretch without "<" grows in a bytearray:
+    the work is linear in the part's size (searching the whole held-back text again on each read
+    was quadratic in a long stretch without tags)."""
+    rest = bytearray()
     while chunk := stream.read(size):
-        rest += chunk
-        cut = rest.rfind(b"<")
-        if cut > 0:
-            yield rest[:cut]
-            rest = rest[cut:]
+        cut = chunk.rfind(b"<")
+        if cut < 0 or (cut == 0 and not rest):
+            rest += chunk
+            continue
+        rest += chunk[:cut]
+        yield bytes(rest)
+        rest = bytearray(chunk[cut:])
     if rest:
-        yield rest
+        yield bytes(rest)
 
 
 def _marked_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], tuple[object, bool]]:

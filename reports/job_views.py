@@ -14,7 +14,7 @@ from reports.documents import DocumentUnavailable, rerating_issuer
 from reports.models import ReportJob
 from reports.services import request_report
 from reviews.access import is_own, season_scope
-from reviews.views.common import get_season, get_subject, get_unit
+from reviews.views.common import get_season, get_subject, get_unit, id_from
 
 # What each role may ask for: documents about a unit need view access to it; an individual form
 # may also be asked for by the member it belongs to.
@@ -45,11 +45,11 @@ def request_job(request, season, kind):
     if kind not in ReportJob.Kind.values:
         raise Http404
     if kind == ReportJob.Kind.INDIVIDUAL:
-        subject = get_subject(request, season, int(request.POST.get("subject", 0) or 0))
+        subject = get_subject(request, season, id_from(request.POST.get("subject")))
         unit, subject_for_job = subject.unit, subject
     elif kind == ReportJob.Kind.RERATING:
         # Issued by the unit that re-rated the subject: asked by those who may see that unit.
-        subject = get_subject(request, season, int(request.POST.get("subject", 0) or 0))
+        subject = get_subject(request, season, id_from(request.POST.get("subject")))
         unit, subject_for_job = rerating_issuer(subject) or subject.unit, subject  # no issuer: refused below
         if not season_scope(request.user, season).can_view_path(unit.path):
             raise Http404

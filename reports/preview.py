@@ -1,4 +1,5 @@
-"""An HTML preview of the printable documents, for template work (staff only).
+"""An HTML preview of the printable documents, for template work (staff users, within the part of
+the tree their roles cover, like every other document page).
 
 The browser shows the same HTML that WeasyPrint prints, without paged media (no margin boxes,
 no page numbers): quick to iterate on content, while the PDF is the judge of layout.
@@ -8,7 +9,6 @@ no page numbers): quick to iterate on content, while the PDF is the judge of lay
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path
 
 from reports.documents import (
@@ -20,7 +20,7 @@ from reports.documents import (
     summary_parts,
     verification_for,
 )
-from reviews.models import Season, SeasonUnit, Subject
+from reviews.views.common import get_season, get_subject, get_unit, id_from
 
 PREVIEW_CODE = "XEM-TRUOC"  # not a real code: a preview is not a document
 APPENDIX_CHUNK = 20
@@ -28,16 +28,13 @@ APPENDIX_CHUNK = 20
 
 @login_required
 def preview(request, kind: str, season: int, code: str):
-    if not (request.user.is_authenticated and request.user.is_staff) or kind not in KINDS:
+    if not request.user.is_staff or kind not in KINDS:
         raise Http404
-    season = get_object_or_404(Season.objects.select_related("rule_set", "top_organization"), pk=season)
-    unit = get_object_or_404(SeasonUnit.objects.select_related("parent"), season=season, code=code)
+    season = get_season(season)
+    unit = get_unit(request, season, code)  # 404 outside the user's subtree
     subject = None
-    if request.GET.get("subject"):
-        try:
-            subject = get_object_or_404(Subject, season=season, pk=int(request.GET["subject"]))
-        except ValueError as error:
-            raise Http404 from error
+    if "subject" in request.GET:
+        subject = get_subject(request, season, id_from(request.GET["subject"]))
     verification = verification_for(PREVIEW_CODE, request.build_absolute_uri(f"/xac-thuc/{PREVIEW_CODE}"))
     try:
         if kind == "summary" and request.GET.get("phu-luc"):

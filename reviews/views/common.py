@@ -34,6 +34,14 @@ def current_season(user) -> Season | None:
     return None
 
 
+def id_from(value: str | None) -> int:
+    """The id a form or query field names: digits only, else 404 ("x", "1e3", "-1", "" name
+    nothing). `int()` would accept " 7" and "1_0", and raise ValueError (a server error) on "x"."""
+    if not value or not value.isascii() or not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 def get_season(season_id: int) -> Season:
     return get_object_or_404(Season.objects.select_related("rule_set", "top_organization"), pk=season_id)
 

@@ -1,4 +1,4 @@
-"""Sign-in: throttling per (username, IP), session lifetime, CSRF, cookies, password rules."""
+"""Sign-in: throttling per (username, IP) and per IP across usernames, session lifetime, CSRF, cookies, password rules."""
 
 import time
 
@@ -29,6 +29,26 @@ def test_ten_failures_lock_that_username_from_that_ip_for_a_while(client):
     assert sign_in(Client(), "an", PASSWORD, ip="10.0.0.2").status_code == 302
     UserFactory(username="binh")
     assert sign_in(Client(), "binh", PASSWORD).status_code == 302
+
+
+def test_one_ip_trying_many_usernames_is_locked_out_whatever_the_username(client, settings):
+    """Issue 13 row 8: one password tried against every username from one computer."""
+    settings.AXES_IP_FAILURE_LIMIT = 12
+    UserFactory(username="an")
+    for number in range(11):  # never twice the same username: the per-username lock never acts
+        assert sign_in(client, f"user{number}", "wrong-password").status_code == 200
+    assert sign_in(client, "user11", "wrong-password").status_code == 429  # the twelfth locks the address
+    assert sign_in(client, "an", PASSWORD).status_code == 429  # even a right password, from that address
+    assert sign_in(Client(), "an", PASSWORD, ip="10.0.0.2").status_code == 302  # not from another one
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(client, settings):
+    settings.AXES_IP_FAILURE_LIMIT = 6
+    UserFactory(username="an")
+    for number in range(5):
+        sign_in(client, f"user{number}", "wrong-password")
+    assert sign_in(Client(), "an", PASSWORD).status_code == 302
+    assert sign_in(client, "user5", "wrong-password").status_code == 429
 
 
 def test_the_lock_lifts_after_fifteen_minutes_never_permanent(client):

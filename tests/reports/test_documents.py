@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from members.models import Member
-from organizations.models import Kind
+from organizations.models import Kind, Role
 from reports import documents
 from reports.documents import build, build_summary_part, render_html, summary_parts, verification_for
 from reports.models import ReportJob
@@ -27,7 +27,7 @@ from reports.preview import preview
 from reports.signing import BOX
 from reviews.models import RemediationItem, RemediationPlan, ReviewForm, SeasonUnit, Subject
 from reviews.services import answer_suggestion, issue_suggestion
-from tests.factories import UserFactory, make_member, make_org
+from tests.factories import make_member, make_org, make_user_with_role
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, fresh, propose, review
 
@@ -598,11 +598,17 @@ def test_verification_carries_an_inline_qr_code():
     assert found.qr_svg.startswith("<svg") and 'class="qr"' in found.qr_svg and "<script" not in found.qr_svg
 
 
-def test_preview_is_for_staff_only(season):
+def test_preview_is_for_staff_users_within_their_subtree(season):
     w = season
     factory = RequestFactory()
     cuong = w.subject(member=w.members1[4])
-    staff = UserFactory(username="nhanvien", is_staff=True)
+    staff = make_user_with_role(Role.Kind.COMMITTEE_STAFF, w.commune, "nhanvien")
+    staff.is_staff = True
+    staff.save()
+    other_commune = make_org(Kind.DIRECT_COMMITTEE, w.province, name="Đảng ủy xã Khác", code="XA9")
+    outsider = make_user_with_role(Role.Kind.COMMITTEE_STAFF, other_commune, "ngoai")
+    outsider.is_staff = True
+    outsider.save()
 
     def get(user, kind="individual", query=None):
         request = factory.get("/", {"subject": cuong.pk} if query is None else query)
@@ -616,6 +622,8 @@ def test_preview_is_for_staff_only(season):
     assert get(AnonymousUser()).status_code == 302  # signs in first
     for user, kind, query in [
         (w.secretary, "individual", None),
+        (outsider, "individual", None),  # issue 13 row 9: staff, but of another subtree
+        (outsider, "individual", {}),
         (staff, "archive", None),
         (staff, "individual", {"subject": "x"}),
         (staff, "individual", {}),  # an individual form needs a subject
