@@ -1,5 +1,6 @@
 """The decision, one subject or a batch, with the quota counted under lock."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -47,17 +48,19 @@ def _quota_refusals(
         g.key: g
         for g in QuotaGroup.objects.select_for_update().filter(season=season, key__in=keys).order_by("key")
     }
+    decided: dict[str, dict[int, str]] = defaultdict(dict)  # one read for every group of the batch
+    for pk, key, level in Subject.objects.filter(
+        season=season, quota_key__in=keys, state=S.DECIDED
+    ).values_list("pk", "quota_key", "decided_level"):
+        decided[key][pk] = level
+    for subject in subjects:
+        if subject.quota_key:
+            decided[subject.quota_key][subject.pk] = levels_now[subject.pk]
     refusals, exceeded = [], []
     for key in keys:
-        decided = dict(
-            Subject.objects.filter(season=season, quota_key=key, state=S.DECIDED).values_list(
-                "pk", "decided_level"
-            )
-        )
-        decided.update({s.pk: levels_now[s.pk] for s in subjects if s.quota_key == key})
         group = groups.get(key)
         count = rules.quota_count(
-            group.label if group else key, list(decided.values()), rules.group_quota(quota, group)
+            group.label if group else key, list(decided[key].values()), rules.group_quota(quota, group)
         )
         if not count.exceeded:
             continue
@@ -86,9 +89,10 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
         return []
     if len({d.subject.pk for d in decisions}) != len(decisions):
         raise WorkflowError([_("The same subject is listed twice in one decision.")])
-    _allow_all("decide", actor, [d.subject for d in decisions])
-    decisions = sorted(decisions, key=lambda d: decision_order(d.subject))
-    locked = _locked([d.subject for d in decisions])
+    rows = {s.pk: s for s in _locked([d.subject for d in decisions])}
+    _allow_all("decide", actor, rows.values())  # on the rows read with their season: no query each
+    decisions = sorted(decisions, key=lambda d: decision_order(rows[d.subject.pk]))
+    locked = [rows[d.subject.pk] for d in decisions]
     season = locked[0].season
     levels_now = {}
     points_regime = regime_of(season.rule_set).uses_points

@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews import access, rules
+from reviews.audit import EventInput, append_events
 from reviews.facts import Facts
 from reviews.models import Meeting, MeetingEntry, Subject
 from reviews.refusals import Reason
 from reviews.workflow.core import (
     S,
     WorkflowError,
-    _event,
     _locked,
     _refuse_if,
     _state_problem,
@@ -69,6 +69,8 @@ def record_meeting(
         raise WorkflowError([_("A review meeting belongs to a collective.")])
     allow(access.may_record_meeting(actor, collective.unit))
     _refuse_if(_meeting_problems(collective, meeting))
+    if len({e.subject.pk for e in entries}) != len(entries):
+        raise WorkflowError([_("The same subject is listed twice in the minutes.")])
     ordered = sorted(entries, key=lambda e: (e.subject.is_member, e.subject.position, e.subject.sort_key))
     if not any(e.subject.pk == collective.pk for e in ordered):
         ordered.insert(0, EntryInput(subject=collective))
@@ -166,6 +168,9 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
             continue
         reviewed_now.add(subject.pk)  # reviewed or marked absent: either way, next in order may go
     _refuse_if(refusals)
+    # The writes in a fixed number of statements: one upsert of the entries, one update of the
+    # subjects, one chain append.
+    now, rows, changed, events = timezone.now(), [], [], []
     for entry in entries:
         subject = entry.subject
         if subject.pk == meeting.collective_id and (
@@ -176,9 +181,9 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
         data = {"meeting": meeting.pk, "votes": entry.votes}
         if correction:
             data["before"] = _entry_text(earlier[subject.pk])
-        MeetingEntry.objects.update_or_create(
-            subject=subject,
-            defaults=dict(
+        rows.append(
+            MeetingEntry(
+                subject=subject,
                 meeting=meeting,
                 reviewed=entry.reviewed,
                 absent_reason=entry.absent_reason,
@@ -186,18 +191,25 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
                 votes=entry.votes,
                 assessment=entry.assessment,
                 grades=entry.grades,
-                recorded_at=timezone.now(),
-            ),
+                recorded_at=now,
+            )
         )
         from_state = subject.state
         subject.state = S.REVIEWED if entry.reviewed else S.ABSENT
         subject.absent_reason = "" if entry.reviewed else entry.absent_reason
-        subject.save(update_fields=["state", "absent_reason", "updated_at"])
-        _event(
-            subject,
-            actor,
-            "correct_review" if correction else "review" if entry.reviewed else "absent",
-            from_state,
-            reason=entry.absent_reason,
-            data=data,
-        )
+        subject.updated_at = now
+        changed.append(subject)
+        action = "correct_review" if correction else "review" if entry.reviewed else "absent"
+        events.append(EventInput(subject, action, from_state, subject.state, entry.absent_reason, data))
+    MeetingEntry.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["subject"],
+        update_fields=[
+            "meeting", "reviewed", "absent_reason", "comments", "votes", "assessment", "grades",
+            "recorded_at",
+        ],
+    )  # fmt: skip
+    Subject.objects.bulk_update(changed, ["state", "absent_reason", "updated_at"], batch_size=1000)
+    append_events(season=meeting.season, actor=actor, events=events)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews import access, notifications, scoring
+from reviews.audit import EventInput, append_events
 from reviews.facts import Facts
 from reviews.models import Subject
 from reviews.regimes import regime_of
@@ -43,8 +44,10 @@ class ProposalInput:
 @transaction.atomic
 def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
     """R-STEP-1 step 2: appraisal and proposal. All or nothing."""
-    _allow_all("propose", actor, [p.subject for p in proposals])
+    if not proposals:
+        return []
     locked = _locked([p.subject for p in proposals])
+    _allow_all("propose", actor, locked)  # on the rows read with their season: no query each
     refusals = []
     for proposal, subject in zip(proposals, locked, strict=True):
         proposal.subject = subject
@@ -53,28 +56,38 @@ def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
         if regime_of(subject.season.rule_set).uses_points:
             refusals += _with_name(subject, _appraise(subject, proposal))
     _refuse_if(refusals)
-    facts = Facts(locked[0].season, locked) if locked else None
+    facts = Facts(locked[0].season, locked)
     for proposal in proposals:
         verdict = blockers(proposal.subject, "propose", actor=actor, level=proposal.level, facts=facts)
         refusals += _with_name(proposal.subject, verdict.blockers)
     _refuse_if(refusals)
-    regime = regime_of(locked[0].season.rule_set) if locked else None
+    # The writes in a fixed number of statements: one update of the subjects, one chain append.
+    season = locked[0].season
+    regime, now, events = regime_of(season.rule_set), timezone.now(), []
     for proposal in proposals:
         subject = proposal.subject
         regime.record_outcome(subject, facts)
         from_state = subject.state
-        subject.proposed_level, subject.state = proposal.level, S.PROPOSED
+        subject.proposed_level, subject.state, subject.updated_at = proposal.level, S.PROPOSED, now
         subject.flags = {k: v for k, v in (subject.flags or {}).items() if k != "returned_proposal"}
-        subject.save(
-            update_fields=[
-                "proposed_level", "civil_service_level", "proposed_points", "scores", "state", "flags",
-                "updated_at",
-            ]
-        )  # fmt: skip
         data = {"level": proposal.level, "civil_service_level": subject.civil_service_level}
         if subject.proposed_points is not None:
             data.update(points=str(subject.proposed_points), scores=subject.scores.get("proposed", {}))
-        _event(subject, actor, "propose", from_state, reason=proposal.reason, data=data)
+        events.append(EventInput(subject, "propose", from_state, subject.state, proposal.reason, data))
+    Subject.objects.bulk_update(
+        [p.subject for p in proposals],
+        [
+            "proposed_level",
+            "civil_service_level",
+            "proposed_points",
+            "scores",
+            "state",
+            "flags",
+            "updated_at",
+        ],
+        batch_size=1000,
+    )
+    append_events(season=season, actor=actor, events=events)
     return [p.subject for p in proposals]
 
 
