@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reviews import access, notifications, rules, scoring
 from reviews.audit import EventInput, append_events
+from reviews.bulk import update_rows
 from reviews.facts import Facts
 from reviews.models import Decision, QuotaGroup, Subject
 from reviews.refusals import Reason
@@ -166,10 +167,9 @@ def decide(*, decisions: list[DecisionInput], actor, reason: str = "") -> list[D
     now = timezone.now()
     for decision in decisions:
         decision.subject.updated_at = now
-    Subject.objects.bulk_update(
+    update_rows(
         [d.subject for d in decisions],
         ["decided_level", "decided_points", "scores", "state", "flags", "updated_at"],
-        batch_size=1000,
     )
     append_events(season=season, actor=actor, events=events)
     notifications.notify_decided([d.subject for d in decisions])

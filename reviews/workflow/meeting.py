@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reviews import access, rules
 from reviews.audit import EventInput, append_events
+from reviews.bulk import update_rows
 from reviews.facts import Facts
 from reviews.models import Meeting, MeetingEntry, Subject
 from reviews.refusals import Reason
@@ -211,5 +212,5 @@ def _apply_entries(meeting: Meeting, entries: list[EntryInput], actor) -> None:
             "recorded_at",
         ],
     )  # fmt: skip
-    Subject.objects.bulk_update(changed, ["state", "absent_reason", "updated_at"], batch_size=1000)
+    update_rows(changed, ["state", "absent_reason", "updated_at"])
     append_events(season=meeting.season, actor=actor, events=events)

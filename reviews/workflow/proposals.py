@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from reviews import access, notifications, scoring
 from reviews.audit import EventInput, append_events
+from reviews.bulk import update_rows
 from reviews.facts import Facts
 from reviews.models import Subject
 from reviews.regimes import regime_of
@@ -74,7 +75,7 @@ def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
         if subject.proposed_points is not None:
             data.update(points=str(subject.proposed_points), scores=subject.scores.get("proposed", {}))
         events.append(EventInput(subject, "propose", from_state, subject.state, proposal.reason, data))
-    Subject.objects.bulk_update(
+    update_rows(
         [p.subject for p in proposals],
         [
             "proposed_level",
@@ -85,7 +86,6 @@ def propose(*, proposals: list[ProposalInput], actor) -> list[Subject]:
             "flags",
             "updated_at",
         ],
-        batch_size=1000,
     )
     append_events(season=season, actor=actor, events=events)
     return [p.subject for p in proposals]
