@@ -48,9 +48,7 @@ def deciding_organization(season) -> int:
 
 
 def post_decision(client, season, count: int) -> tuple[int, float]:
-    """Queries and seconds of one bulk decision POST of `count` proposals, rolled back afterwards.
-    The proposals' quota group is first brought within its quota (bench_pages.py decides 40 % of
-    the season at random levels), so the POST is accepted."""
+    """Queries and seconds of one bulk decision POST of `count` proposals, rolled back afterwards."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -60,9 +58,6 @@ def post_decision(client, season, count: int) -> tuple[int, float]:
     url = reverse("reviews:queue_decide", args=[season.pk])
     with transaction.atomic():
         subjects = proposed_members(season, count)
-        Subject.objects.filter(
-            season=season, quota_key__in={s.quota_key for s in subjects}, state="decided"
-        ).update(decided_level="HTTNV")
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.post(url, {"subject": [s.pk for s in subjects]}, HTTP_HOST="localhost")
