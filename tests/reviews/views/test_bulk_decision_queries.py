@@ -89,6 +89,18 @@ def test_the_minutes_of_200_members_cost_the_queries_of_20():
     assert verify_chain(w.season) is None
 
 
+def test_the_minutes_refuse_a_subject_listed_twice_and_write_nothing():
+    """The entries are written in one upsert: a subject given twice is refused as a whole."""
+    w = world366()
+    cell = w.subject(unit=w.cell2)
+    Subject.objects.filter(season=w.season, unit=cell.unit).update(state=S.SUBMITTED)
+    member = Subject.objects.filter(season=w.season, unit=cell.unit, kind="member").first()
+    twice = [workflow.EntryInput(subject=member, votes={"HTTNV": 5}) for _n in range(2)]
+    with pytest.raises(workflow.WorkflowError):
+        workflow.record_meeting(collective=cell, actor=w.secretary2, meeting=MEETING, entries=twice)
+    assert not MeetingEntry.objects.filter(subject__unit=cell.unit).exists()
+
+
 @pytest.fixture
 def decided_batch(client):
     """A batch of 30 decided in one POST; returns the world and its decision events in order."""
