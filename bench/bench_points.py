@@ -42,7 +42,9 @@ def prepared_season(top):
 
 def proposed_members(season, count: int):
     """`count` non-leader members of one base organization, put straight into "proposed" HTTNV with
-    87 points and a task list that allows it."""
+    87 points and a task list that allows it; their quota groups are brought within the quota
+    (bench_pages.py decides 40 % of the season at random levels). Run it in a transaction that is
+    rolled back."""
     from django.db.models import Count
 
     from reviews.models import Subject
@@ -80,9 +82,13 @@ def proposed_members(season, count: int):
         proposed_points=87,
         scores=scores,
     )
-    return list(
+    subjects = list(
         Subject.objects.select_related("season__rule_set", "unit", "decider", "member").filter(pk__in=chosen)
     )
+    Subject.objects.filter(
+        season=season, quota_key__in={s.quota_key for s in subjects}, state="decided"
+    ).update(decided_level="HTTNV")
+    return subjects
 
 
 def decide(subjects, actor):

@@ -6,7 +6,7 @@
   a cell is rated after all its members.
 
 Everything else (states, locking, the audit chain, access, notifications, figures, signing) is
-shared: reviews/workflow.py asks `regime_of(rule_set)` and never tests a regime's name.
+shared: reviews/workflow/ asks `regime_of(rule_set)` and never tests a regime's name.
 """
 
 from reviews.regimes import qd124, qd366

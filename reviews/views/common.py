@@ -13,7 +13,8 @@ from reviews import workflow
 from reviews.access import season_scope
 from reviews.models import Season, SeasonUnit, Subject
 
-SUBJECT_RELATED = ("season__rule_set", "season__top_organization", "unit", "decider", "member")
+SUBJECT_ROWS = ("unit", "decider", "member")  # for many rows of one season, given the season
+SUBJECT_RELATED = ("season__rule_set", "season__top_organization", *SUBJECT_ROWS)
 
 
 def current_season(user) -> Season | None:

@@ -2,7 +2,7 @@
 the appraised points per criterion beside the member's own (typed the same way: a percentage for
 a percentage item), the KHTNV cases ticked with their evidence (R366-RATE-4/5/6), the leader's
 fields and units confirmed, and the conditions of each level as the member's own points give them.
-The engine checks everything again (reviews/workflow.py: propose)."""
+The engine checks everything again (reviews/workflow/: propose)."""
 
 from django import forms
 from django.utils.translation import gettext as _

@@ -2,7 +2,7 @@
 their next step, their pledge, the cell's own report, and the out-of-scope members with their
 reason (R-SCOPE-2); and the return of a submitted review to its author.
 
-Views are thin: every step goes through reviews/workflow.py, every reason comes from it.
+Views are thin: every step goes through reviews/workflow/, every reason comes from it.
 """
 
 from collections import Counter

@@ -3,7 +3,7 @@ R-ORDER-3) with the outcome, comments, votes, the cell's assessment and the prop
 per row (htmx) or all at once, with the live quota meter (R-RATE-2) and the circulation warning
 (R-ORDER-8).
 
-Views are thin: every step goes through reviews/workflow.py, every reason comes from it.
+Views are thin: every step goes through reviews/workflow/, every reason comes from it.
 """
 
 from django import forms

@@ -24,7 +24,7 @@ from reviews import access, rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
 from reviews.models import SeasonUnit, Subject
-from reviews.views.common import SUBJECT_RELATED, get_season, level_choices, run_step, visible_subjects
+from reviews.views.common import SUBJECT_ROWS, get_season, level_choices, run_step, visible_subjects
 from reviews.views.staff.common import STATE_ORDER, flag_labels
 from reviews.views.staff.quota import quota_meters
 
@@ -326,9 +326,12 @@ def queue_decide(request, season):
     if not ids:
         messages.error(request, _("Tick the ratings to decide first."))
         return redirect(back)
-    subjects = list(visible_subjects(request, season).filter(pk__in=ids).select_related(*SUBJECT_RELATED))
+    # The season read once, not with each row (its rule set is ten JSON documents to decode).
+    subjects = list(visible_subjects(request, season).filter(pk__in=ids).select_related(*SUBJECT_ROWS))
     if len(subjects) != len(ids):
         raise Http404
+    for subject in subjects:
+        subject.season = season
     for subject in subjects:
         access.require(access.may_decide(request.user, subject))
     levels = {s.pk: request.POST.get(f"level-{s.pk}", "").strip() for s in subjects}
