@@ -205,7 +205,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # the workers again; part files of finished jobs that were left behind are removed.
 REPORT_SWEEP_SECONDS = env_int("REPORT_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "redispatch-report-jobs": {"task": "reports.tasks.redispatch_jobs", "schedule": REPORT_SWEEP_SECONDS},
+    "redispatch-report-jobs": {
+        "task": "reports.tasks.redispatch_jobs",
+        "schedule": REPORT_SWEEP_SECONDS,
+        "options": {"expires": REPORT_SWEEP_SECONDS},  # behind a backlog, only the latest one runs
+    },
     "sweep-report-parts": {"task": "reports.tasks.sweep_parts", "schedule": crontab(minute=17)},
     "notify-deadlines": {"task": "reviews.tasks.notify_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-notification-emails": {
