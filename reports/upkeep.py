@@ -79,7 +79,7 @@ def remove_parts(job: ReportJob) -> None:
 
 def sweep_parts() -> int:
     """Remove the part files no running job needs (a crash between the merge and the removal, a
-    part delivered again after its job finished). Returns the number of folders removed."""
+    part delivered again after its job finished). Returns the number of orphan folders removed."""
     for job in ReportJob.objects.filter(
         status__in=[Status.DONE, Status.FAILED], parts__isnull=False
     ).distinct():
