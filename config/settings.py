@@ -213,25 +213,52 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900, minimum=1)
+# The broker may be down: a request that hands over a job waits at most a few seconds (connect
+# timeout, one retry), then keeps the job for the re-dispatch below (docs/operations.md "Faults").
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2, minimum=1)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # Chords (large reports fan out to the workers) need a result backend: Redis when there is one.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL) or None
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
+# Report jobs left "queued" (the broker was down) or "running" with a silent worker are sent to
+# the workers again; part files of finished jobs that were left behind are removed.
+REPORT_SWEEP_SECONDS = env_int("REPORT_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
+    "redispatch-report-jobs": {
+        "task": "reports.tasks.redispatch_jobs",
+        "schedule": REPORT_SWEEP_SECONDS,
+        "options": {"expires": REPORT_SWEEP_SECONDS},  # behind a backlog, only the latest one runs
+    },
+    "sweep-report-parts": {"task": "reports.tasks.sweep_parts", "schedule": crontab(minute=17)},
     "notify-deadlines": {"task": "reviews.tasks.notify_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-notification-emails": {
         "task": "reviews.tasks.send_notification_emails",
         "schedule": crontab(minute="*/15"),
     },
 }
+# Redis hands a dead worker's unacknowledged task to another after the visibility timeout; it must
+# exceed CELERY_TASK_TIME_LIMIT, or a task still running is delivered twice. Recovery itself is
+# bounded by REPORT_STALE_SECONDS + REPORT_SWEEP_SECONDS (the re-dispatch above).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 1200, minimum=5),
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
 }
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A page never waits long on a Redis that is down (config/ratelimit.py falls back).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL and not env_bool("CACHE_LOCMEM", False)
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -265,7 +292,7 @@ SIGNING_PKCS11_TOKEN_LABEL = env_str("SIGNING_PKCS11_TOKEN_LABEL", "")
 SIGNING_PKCS11_KEY_LABEL = env_str("SIGNING_PKCS11_KEY_LABEL", "")
 SIGNING_PKCS11_CERT_LABEL = env_str("SIGNING_PKCS11_CERT_LABEL", "")
 SIGNING_PKCS11_PIN = env_str("SIGNING_PKCS11_PIN", "")
-REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 600, minimum=5)
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 300, minimum=5)
 REPORT_CHUNK_SIZE = env_int("REPORT_CHUNK_SIZE", 40, minimum=1)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

@@ -55,6 +55,8 @@ class ReportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     claim_token = models.CharField(max_length=32, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the job was last handed to the broker; empty while the broker has not taken it.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     chunks = models.PositiveIntegerField(default=0)
     file = models.FileField(_("file"), upload_to=report_path, blank=True, max_length=255)
     filename = models.CharField(max_length=255, blank=True)

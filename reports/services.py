@@ -1,7 +1,8 @@
 """Report jobs: request, claim, render, sign, store.
 
 A request creates a `ReportJob` row and enqueues a task after commit (without a worker, a thread
-of the web process runs it: reports/background.py). A task claims the row with a
+of the web process runs it: reports/background.py; with the broker down, the job is kept and sent
+again later: reports/upkeep.py). A task claims the row with a
 conditional UPDATE (a duplicate delivery finds nothing to claim; a row whose worker died is
 claimed again once its heartbeat is older than REPORT_STALE_SECONDS), renders, signs once, stores
 the file under a name fixed by the job (a re-run overwrites, so there is only ever one file) and
@@ -21,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
-from reports import documents
+from reports import documents, upkeep
 from reports.models import ReportJob, ReportPart, report_path
 from reports.pdf import html_to_pdf
 from reports.signing import sign_pdf, signing_key
@@ -60,14 +61,16 @@ def request_report(
 
 def start(job_id: int) -> None:
     """Hand the job to a worker, or, with no worker (tasks eager, the embedded default), to a
-    thread of this process: never render it inside the request that asked for it."""
+    thread of this process: never render it inside the request that asked for it. A broker that is
+    down does not fail the request: the job waits for reports.upkeep.redispatch_jobs."""
     from reports import background
     from reports.tasks import start_job
 
     if start_job.app.conf.task_always_eager:
         background.start(job_id)
+        ReportJob.objects.filter(pk=job_id).update(dispatched_at=timezone.now())
     else:
-        start_job.delay(job_id)
+        upkeep.dispatch(job_id)
 
 
 # -- claiming -------------------------------------------------------------------------------------
@@ -101,11 +104,16 @@ def heartbeat(job_id: int, token: str, progress: int | None = None) -> bool:
     return ReportJob.objects.filter(pk=job_id, claim_token=token, status=Status.RUNNING).update(**fields) == 1
 
 
+def holds_claim(job_id: int, token: str) -> bool:
+    return ReportJob.objects.filter(pk=job_id, claim_token=token, status=Status.RUNNING).exists()
+
+
 def fail(job_id: int, token: str | None, error: str) -> None:
     rows = ReportJob.objects.filter(pk=job_id)
     if token:
         rows = rows.filter(claim_token=token)
-    rows.update(status=Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    if rows.update(status=Status.FAILED, error=error[:2000], finished_at=timezone.now()):
+        upkeep.remove_parts(ReportJob.objects.get(pk=job_id))
 
 
 def _store(job: ReportJob, filename: str, content: bytes) -> str:
@@ -128,6 +136,8 @@ def finish(
     pages: int = 0,
     extra: dict | None = None,
 ) -> bool:
+    if not holds_claim(job.pk, token):  # taken over by another worker: leave its file alone
+        return False
     name = _store(job, filename, content)
     fields = dict(
         status=Status.DONE,
@@ -146,7 +156,10 @@ def finish(
     )
     if extra:
         fields["params"] = {**job.params, **extra}
-    return ReportJob.objects.filter(pk=job.pk, claim_token=token, status=Status.RUNNING).update(**fields) == 1
+    if ReportJob.objects.filter(pk=job.pk, claim_token=token, status=Status.RUNNING).update(**fields) != 1:
+        return False
+    upkeep.remove_parts(job)
+    return True
 
 
 # -- rendering --------------------------------------------------------------------------------------
@@ -236,8 +249,11 @@ def plan_parts(job: ReportJob) -> list[dict]:
 
 
 def render_part(job_id: int, index: int, spec: dict) -> None:
-    """Render one part and keep it as a ReportPart file. Idempotent: a part already done is kept."""
+    """Render one part and keep it as a ReportPart file. Idempotent: a part already done is kept,
+    and a part delivered again after its job has finished is not rendered."""
     job = _load(job_id)
+    if job.is_finished:
+        return
     part, _created = ReportPart.objects.get_or_create(job=job, index=index)
     if part.done_at and part.file and default_storage.exists(part.file.name):
         return
@@ -310,7 +326,10 @@ def _forms_zip(job: ReportJob, subject_ids: list[int]) -> bytes:
 
 def merge_parts(job_id: int, token: str) -> bool:
     """Merge the parts in order and sign once (PDF), or gather the forms into one ZIP (archive).
-    Returns False when a part is still missing (the caller retries later)."""
+    Returns False when a part is still missing (the caller retries later); True with nothing done
+    when the job is no longer this claim's (finished, or taken over after a worker died)."""
+    if not holds_claim(job_id, token):
+        return True
     job = _load(job_id)
     parts = list(ReportPart.objects.filter(job=job).order_by("index"))
     if len(parts) < job.chunks or any(p.done_at is None for p in parts):

@@ -2,22 +2,25 @@
 
 Every task is acks_late (set globally) so a worker killed mid-render leaves its message to be
 delivered again; the claim in the database makes a second delivery harmless. Only transient
-errors (database or broker connection) are retried.
+errors (database or broker connection) are retried; a job they leave behind is sent again by
+`redispatch_jobs` (reports/upkeep.py), which Celery beat runs every REPORT_SWEEP_SECONDS.
 """
 
 import logging
 
 from celery import chord, group, shared_task
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
-from reports import services
+from reports import services, upkeep
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, BrokerError)
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=5)
+# No result: the web process that sends it never waits on the result backend.
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=5, ignore_result=True)
 def start_job(self, job_id: int) -> None:
     """Claim the job; render it here, or fan its parts out to the workers and merge after."""
     token = services.claim(job_id)
@@ -60,3 +63,13 @@ def merge_job(self, job_id: int, token: str) -> None:
         return
     if not merged:  # a part was delivered twice and the chord counted it: wait for the rest
         raise self.retry(countdown=5)
+
+
+@shared_task(ignore_result=True)
+def redispatch_jobs() -> int:
+    return upkeep.redispatch_jobs()
+
+
+@shared_task(ignore_result=True)
+def sweep_parts() -> int:
+    return upkeep.sweep_parts()

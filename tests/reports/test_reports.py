@@ -3,16 +3,19 @@ changed byte, jobs claimed once, access to files by scope, the render_report com
 
 import io
 import subprocess
+from pathlib import Path
 
 import pytest
 from asn1crypto import pem, x509
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.translation import gettext
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from reports.models import ReportJob
+from reports import upkeep
+from reports.models import ReportJob, ReportPart
 from reports.services import claim, render_now, request_report
 from tests.factories import UserFactory
 from tests.reviews.conftest import build_world
@@ -155,7 +158,11 @@ def test_requesting_a_report_from_the_browser_queues_it_for_its_page(decided, cl
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.uid])
     assert job.status == "queued" and job.requested_by == decided.base_staff
     page = client.get(reverse("reports:job", args=[job.uid])).content.decode()
-    assert "Đang chờ xử lý…" in page and 'data-hx-trigger="every 2s"' in page
+    # Not handed to a worker (this test's transaction never commits): kept, and the page says so.
+    kept = (
+        "The request is kept and is waiting for the background system to process it: it will start by itself."
+    )
+    assert gettext(kept) in page and 'data-hx-trigger="every 2s"' in page
     client.force_login(decided.secretary2)
     assert (
         client.post(
@@ -253,3 +260,54 @@ def test_render_report_command_writes_the_file(decided, tmp_path):
 def test_a_user_without_a_role_sees_no_reports(db, client):
     client.force_login(UserFactory(username="nobody"))
     assert client.get(reverse("reports:jobs")).status_code == 200
+
+
+def test_the_jobs_the_workers_do_not_have_are_the_ones_sent_again(decided, settings):
+    """Kept while the broker was down, or silent after a worker died (issue 13): chosen by
+    upkeep.jobs_to_redispatch; a job sent lately or alive in a worker is left alone."""
+    from django.utils import timezone
+
+    settings.REPORT_STALE_SECONDS = 60
+    now, long_ago = timezone.now(), timezone.now() - timezone.timedelta(seconds=600)
+    subject = decided.subject(member=decided.head)
+
+    def job(**fields):
+        made = request_report(
+            kind="individual", season=decided.season, unit=subject.unit, subject=subject, enqueue=False
+        )
+        ReportJob.objects.filter(pk=made.pk).update(**fields)
+        return made.pk
+
+    never_sent = job()
+    sent_long_ago = job(dispatched_at=long_ago)
+    job(dispatched_at=now)  # waiting in the broker
+    dead_worker = job(status="running", heartbeat_at=long_ago, dispatched_at=long_ago)
+    job(status="running", heartbeat_at=now, dispatched_at=long_ago)  # alive
+    job(status="running", heartbeat_at=long_ago, dispatched_at=now)  # sent again just now
+    job(status="done", dispatched_at=long_ago)
+    assert upkeep.jobs_to_redispatch() == [never_sent, sent_long_ago, dead_worker]
+
+
+def test_part_files_a_crash_left_behind_are_swept_and_a_running_job_s_are_kept(decided, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    finished = individual_job(decided)
+    left = ReportPart.objects.create(job=finished, index=0)
+    left.file.name = default_storage.save(f"reports/parts/{finished.uid}/00000.pdf", ContentFile(b"%PDF"))
+    left.save()
+    orphan = default_storage.save(
+        "reports/parts/0f0f0f0f-0000-4000-8000-000000000000/00000.pdf", ContentFile(b"x")
+    )
+    running = request_report(
+        kind="summary", season=decided.season, unit=decided.season.units.get(code="TINH"), enqueue=False
+    )
+    ReportJob.objects.filter(pk=running.pk).update(status="running")
+    kept = default_storage.save(f"reports/parts/{running.uid}/00000.pdf", ContentFile(b"%PDF"))
+
+    assert upkeep.sweep_parts() == 1  # the orphan folder; the finished job's went with its parts
+    assert not default_storage.exists(left.file.name) and not default_storage.exists(orphan)
+    assert not ReportPart.objects.filter(job=finished).exists()
+    assert default_storage.exists(kept)
+    root = Path(settings.MEDIA_ROOT) / "reports" / "parts"
+    assert [folder.name for folder in root.iterdir()] == [str(running.uid)]

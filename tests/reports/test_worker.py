@@ -70,5 +70,6 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_and_it_completes_once(work
     folder = Path(settings.MEDIA_ROOT) / "reports" / str(world.season.year) / str(done.uid)
     files = list(folder.iterdir())
     assert len(files) == 1 and files[0].name == done.filename
-    assert ReportPart.objects.filter(job=job, done_at__isnull=False).count() == done.chunks
+    assert not ReportPart.objects.filter(job=job).exists()  # the part files went with the merge
+    assert not (Path(settings.MEDIA_ROOT) / "reports" / "parts" / str(done.uid)).exists()
     assert len(done.params["files"]) == 31  # every decided member of the base organization, once
