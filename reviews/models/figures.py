@@ -50,3 +50,6 @@ class SeasonFigure(models.Model):
                 name="season_figure_key",
             )
         ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.kind} {self.state} {self.level}: {self.n}"
