@@ -10,6 +10,7 @@ BENCHES = [
     "bench_seed.py",
     "bench_open_season.py",
     "bench_points.py",
+    "bench_figures.py",
     "bench_pages.py",
     "bench_reports.py",
 ]

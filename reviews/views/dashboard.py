@@ -83,7 +83,7 @@ class Figures:
 
 def collect_figures(season: Season, unit: SeasonUnit, today: datetime.date | None = None) -> Figures:
     """The dashboard's figures: the kept rows of the unit, of its children and of the same
-    organization last season, then the committee and discipline counts; seven queries, whatever
+    organization last season, then the committee and discipline counts; five queries, whatever
     the size of the subtree."""
     today = today or timezone.localdate()
     rows = statistics.kept_rows(season, unit)

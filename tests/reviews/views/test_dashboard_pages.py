@@ -22,10 +22,10 @@ pytestmark = pytest.mark.django_db
 # Everything a dashboard request costs: the request's own (session, user, season, unit, roles, scope,
 # member record, navigation and badge, session save: 13 today) and the figures. The same bound for
 # 10 and 200 subjects.
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 18
 # The figures read the kept rows of the unit, of the same organization last season, the children
-# and their kept rows, then the committee members and the discipline of members and organizations.
-FIGURES_QUERIES = 7
+# and their kept rows, then one query counting the committee members and the discipline.
+FIGURES_QUERIES = 5
 # The deadline task: open seasons; then per season the notices already sent today, the subjects,
 # the people at their units and above, the members' own reminders, the digests.
 DEADLINE_TASK_QUERIES = 6
