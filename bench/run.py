@@ -11,6 +11,7 @@ BENCHES = [
     "bench_open_season.py",
     "bench_points.py",
     "bench_decide.py",
+    "bench_figures.py",
     "bench_pages.py",
     "bench_reports.py",
 ]

@@ -1,22 +1,23 @@
-"""Season statistics for any organization, computed in the database by path prefix (R-STAT).
+"""Season statistics for any organization, read from the figures the database keeps (R-STAT).
 
-Every function runs a fixed number of queries whatever the size of the subtree: counts are
-grouped in SQL, the breakdown by directly subordinate organization groups on the first
-characters of the snapshot path.
+Every figure of a subtree is a sum over the kept rows of one unit (reviews.models.SeasonFigure,
+maintained by triggers: reviews/kept_figures.py), so a function reads the rows of the units it
+shows, never the season's subjects; the breakdown by directly subordinate organization reads the
+rows of the children. Functions that take `rows` compute from rows already read, without a query.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, F, IntegerField, Q, Sum
-from django.db.models.functions import Floor, Least, Substr
+from django.db.models import F, Func, IntegerField, Q, Subquery, Sum
 from django.utils import timezone
 
 from members.models import CommitteeSeat, DisciplineRecord
 from organizations.models import Organization, OrganizationDiscipline
-from reviews.models import Season, SeasonUnit, Subject
+from reviews.models import Season, SeasonFigure, SeasonUnit, Subject
 
 S = Subject.State
 MEMBER, ORGANIZATION = Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION
@@ -53,6 +54,24 @@ class LevelCounts:
             self.pending += n
 
 
+class Row(NamedTuple):
+    """One kept row of a unit's figures (reviews.models.SeasonFigure)."""
+
+    own: bool
+    kind: str
+    state: str
+    level: str
+    out_of_scope: str
+    band: int
+    plan: bool
+    second_khtnv: bool
+    gap: bool
+    blocked: str
+    n: int
+    points: Decimal
+    scored: int
+
+
 def unit_for(season: Season, organization: Organization) -> SeasonUnit | None:
     return SeasonUnit.objects.filter(season=season, organization=organization).first()
 
@@ -61,19 +80,25 @@ def _subtree(season: Season, unit: SeasonUnit):
     return Subject.objects.filter(season=season, path__startswith=unit.path)
 
 
-def level_counts(season: Season, unit: SeasonUnit) -> dict[str, LevelCounts]:
+def kept_rows(season: Season, unit: SeasonUnit) -> list[Row]:
+    """The kept figures of `unit`'s subtree: a few dozen rows whatever its size. One query."""
+    return [
+        Row(*r)
+        for r in SeasonFigure.objects.filter(season=season, unit=unit).exclude(n=0).values_list(*Row._fields)
+    ]
+
+
+def _rows(season: Season, unit: SeasonUnit, rows: list[Row] | None) -> list[Row]:
+    return kept_rows(season, unit) if rows is None else rows
+
+
+def level_counts(season: Season, unit: SeasonUnit, rows: list[Row] | None = None) -> dict[str, LevelCounts]:
     """R-STAT-1: members and organizations under `unit` (the unit itself not counted among its
-    organizations) by level. One query."""
+    organizations) by level. One query, none given the rows."""
     counts = {MEMBER: LevelCounts(), ORGANIZATION: LevelCounts()}
-    rows = (
-        _subtree(season, unit)
-        .filter(kind__in=[MEMBER, ORGANIZATION])
-        .exclude(kind=ORGANIZATION, unit=unit)
-        .values_list("kind", "decided_level", "out_of_scope", "state")
-        .annotate(n=Count("id"))
-    )
-    for kind, level, out, state, n in rows:
-        counts[kind].add(level, out, state, n)
+    for r in _rows(season, unit, rows):
+        if r.kind == MEMBER or (r.kind == ORGANIZATION and not r.own):
+            counts[r.kind].add(r.level, r.out_of_scope, r.state, r.n)
     return counts
 
 
@@ -92,26 +117,21 @@ class ChildRow:
 
 
 def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
-    """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization. Two queries."""
-    children = {c.path: c for c in SeasonUnit.objects.filter(season=season, parent=unit).order_by("name")}
+    """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
+    their kept rows summed over the keys the breakdown does not show. Two queries."""
+    children = list(SeasonUnit.objects.filter(season=season, parent=unit).order_by("name"))
     if not children:
         return []
-    width = len(unit.path) + Organization.steplen
+    table = {c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int)) for c in children}
     rows = (
-        _subtree(season, unit)
-        .exclude(unit=unit)
-        .annotate(child_path=Substr("path", 1, width))
-        .values_list("child_path", "kind", "decided_level", "out_of_scope", "state")
-        .annotate(n=Count("id"), points=Sum("decided_points"), scored=Count("decided_points"))
+        SeasonFigure.objects.filter(season=season, unit_id__in=list(table))
+        .values_list("unit_id", "kind", "level", "out_of_scope", "state")
+        .annotate(count=Sum("n"), points_sum=Sum("points"), scored_n=Sum("scored"))
     )
-    table = {
-        path: ChildRow(child, LevelCounts(), LevelCounts(), defaultdict(int))
-        for path, child in children.items()
-    }
-    for path, kind, level, out, state, n, points, scored in rows:
-        row = table.get(path)
-        if row is None:
+    for unit_id, kind, level, out, state, n, points, scored in rows:
+        if not n:
             continue
+        row = table[unit_id]
         if kind == MEMBER:
             row.members.add(level, out, state, n)
             row.points_sum += points or 0
@@ -128,22 +148,29 @@ def previous_season(season: Season) -> Season | None:
 
 
 def compare_with_previous(season: Season, unit: SeasonUnit) -> dict[str, LevelCounts] | None:
-    """R-STAT-1: the same counts for the same organization in the previous season."""
-    previous = previous_season(season)
-    if previous is None:
-        return None
-    earlier = SeasonUnit.objects.filter(season=previous, organization_id=unit.organization_id).first()
-    return level_counts(previous, earlier) if earlier else None
+    """R-STAT-1: the same counts for the same organization in the previous season (frozen when it
+    closed), None when it kept none. One query."""
+    rows = (
+        SeasonFigure.objects.filter(
+            season__top_organization_id=season.top_organization_id,
+            season__year=season.year - 1,
+            unit__organization_id=unit.organization_id,
+        )
+        .exclude(n=0)
+        .values_list(*Row._fields)
+    )
+    found = [Row(*r) for r in rows]
+    return level_counts(season, unit, found) if found else None
 
 
-def progress(season: Season, unit: SeasonUnit) -> dict[str, dict[str, int]]:
-    """R-STAT-2: how many in-scope subjects of each kind are at each state. One query."""
+def progress(season: Season, unit: SeasonUnit, rows: list[Row] | None = None) -> dict[str, dict[str, int]]:
+    """R-STAT-2: how many in-scope subjects of each kind are at each state. One query, none given
+    the rows."""
     found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for kind, state, n in (
-        _subtree(season, unit).filter(out_of_scope="").values_list("kind", "state").annotate(n=Count("id"))
-    ):
-        found[kind][state] = n
-    return {k: dict(v) for k, v in found.items()}
+    for r in _rows(season, unit, rows):
+        if not r.out_of_scope:
+            found[r.kind][r.state] += r.n
+    return {k: {state: n for state, n in v.items() if n} for k, v in found.items()}
 
 
 # Which states are still short of each phase, and the deadline key of that phase.
@@ -155,9 +182,11 @@ PHASES = [
 ]
 
 
-def overdue(season: Season, unit: SeasonUnit, today: datetime.date | None = None) -> dict[str, int]:
+def overdue(
+    season: Season, unit: SeasonUnit, today: datetime.date | None = None, rows: list[Row] | None = None
+) -> dict[str, int]:
     """R-STAT-2: per phase whose deadline has passed, how many subjects have not reached it.
-    One query."""
+    At most one query, none given the rows."""
     today = today or timezone.localdate()
     late = {
         phase: states
@@ -166,8 +195,11 @@ def overdue(season: Season, unit: SeasonUnit, today: datetime.date | None = None
     }
     if not late:
         return {}
-    aggregates = {phase: Count("id", filter=Q(state__in=states)) for phase, states in late.items()}
-    return _subtree(season, unit).filter(out_of_scope="").aggregate(**aggregates)
+    states = defaultdict(int)
+    for by_state in progress(season, unit, rows).values():
+        for state, n in by_state.items():
+            states[state] += n
+    return {phase: sum(states[s] for s in short) for phase, short in late.items()}
 
 
 def committee_member_ids(season: Season, unit: SeasonUnit):
@@ -186,85 +218,109 @@ def committee_member_ids(season: Season, unit: SeasonUnit):
     )
 
 
-def follow_up(season: Season, unit: SeasonUnit) -> dict[str, int]:
+REVIEWED = (S.REVIEWED, S.PROPOSED, S.DECIDED)
+
+
+def _count(queryset, field: str, distinct: bool = False) -> Subquery:
+    """COUNT over `queryset` as a scalar subquery, so that several counts make one query."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    count = Func(F(field), template=template, output_field=IntegerField())
+    return Subquery(queryset.order_by().annotate(found=count).values("found")[:1])
+
+
+def follow_up(season: Season, unit: SeasonUnit, rows: list[Row] | None = None) -> dict[str, int]:
     """R-STAT-3: remediation plans submitted (collectives, committee members), discipline in the
-    year, second consecutive KHTNV flags. Three queries."""
-    reviewed = (S.REVIEWED, S.PROPOSED, S.DECIDED)
-    subjects = _subtree(season, unit).filter(out_of_scope="", state__in=reviewed)
-    with_plan = Q(remediation_plan__submitted_at__isnull=False)
-    committee = Q(kind=MEMBER, member_id__in=committee_member_ids(season, unit))
-    figures = subjects.aggregate(
-        collectives=Count("id", filter=~Q(kind=MEMBER)),
-        collective_plans=Count("id", filter=~Q(kind=MEMBER) & with_plan),
-        committee_members=Count("id", filter=committee),
-        committee_plans=Count("id", filter=committee & with_plan),
-        second_khtnv=Count("id", filter=Q(flags__second_khtnv=True)),
+    year, second consecutive KHTNV flags. The collectives and flags come from the kept rows; the
+    committee members from their seats, the discipline from the year's records, each read through
+    an index from the few rows that name them, in one query of four counts (two without the rows)."""
+    figures = dict.fromkeys(("collectives", "collective_plans", "second_khtnv"), 0)
+    for r in _rows(season, unit, rows):
+        if r.out_of_scope or r.state not in REVIEWED:
+            continue
+        if r.kind != MEMBER:
+            figures["collectives"] += r.n
+            figures["collective_plans"] += r.n if r.plan else 0
+        figures["second_khtnv"] += r.n if r.second_khtnv else 0
+    committee = Subject.objects.filter(
+        season=season,
+        member_id__in=committee_member_ids(season, unit),
+        path__startswith=unit.path,
+        kind=MEMBER,
+        out_of_scope="",
+        state__in=REVIEWED,
     )
-    member_ids = _subtree(season, unit).filter(kind=MEMBER).values("member_id")
-    figures["disciplined_members"] = (
-        DisciplineRecord.objects.filter(member_id__in=member_ids, decided_on__year=season.year)
-        .values("member_id")
-        .distinct()
-        .count()
+    disciplined = DisciplineRecord.objects.filter(
+        decided_on__year=season.year,
+        member__review_subjects__season=season,
+        member__review_subjects__path__startswith=unit.path,
+        member__review_subjects__kind=MEMBER,
     )
-    organization_ids = SeasonUnit.objects.filter(season=season, path__startswith=unit.path).values(
-        "organization_id"
+    organizations = OrganizationDiscipline.objects.filter(
+        organization_id__in=SeasonUnit.objects.filter(season=season, path__startswith=unit.path).values(
+            "organization_id"
+        ),
+        decided_on__year=season.year,
     )
-    figures["disciplined_organizations"] = (
-        OrganizationDiscipline.objects.filter(
-            organization_id__in=organization_ids, decided_on__year=season.year
+    figures |= (
+        Season.objects.filter(pk=season.pk)
+        .values(
+            committee_members=_count(committee, "id"),
+            committee_plans=_count(committee.filter(remediation_plan__submitted_at__isnull=False), "id"),
+            disciplined_members=_count(disciplined, "member_id", distinct=True),
+            disciplined_organizations=_count(organizations, "organization_id", distinct=True),
         )
-        .values("organization_id")
-        .distinct()
-        .count()
+        .get()
     )
     return figures
 
 
 # -- points (QĐ 366 seasons) ------------------------------------------------------------------------
 
-# The histogram's bands of points: below 50, then tens from 50 (the rule set's bands fall on them).
+# The histogram's bands of points: below 50, then tens from 50 (the rule set's bands fall on them;
+# the triggers key each decided subject by its band: reviews/kept_figures.BAND).
 POINT_BINS = [(0, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 100)]
 
 
-def points_histogram(season: Season, unit: SeasonUnit) -> dict[tuple[int, str], int]:
-    """(lower bound of the band of points, decided level) → how many decided members. One query."""
-    rows = (
-        _subtree(season, unit)
-        .filter(kind=MEMBER, state=S.DECIDED, decided_points__isnull=False)
-        .annotate(bin=Least(Floor(F("decided_points") / 10) * 10, 90, output_field=IntegerField()))
-        .values_list("bin", "decided_level")
-        .annotate(n=Count("id"))
-    )
+def points_histogram(
+    season: Season, unit: SeasonUnit, rows: list[Row] | None = None
+) -> dict[tuple[int, str], int]:
+    """(lower bound of the band of points, decided level) → how many decided members. One query,
+    none given the rows."""
     found: dict[tuple[int, str], int] = defaultdict(int)
-    for lower, level, n in rows:
-        found[(0 if lower < 50 else int(lower), level)] += n
+    for r in _rows(season, unit, rows):
+        if r.kind == MEMBER and r.state == S.DECIDED and r.band >= 0 and r.n:
+            found[(r.band, r.level)] += r.n
     return dict(found)
 
 
-def blocked_by_condition(season: Season, unit: SeasonUnit, conditions) -> dict[str, int]:
+def blocked_by_condition(
+    season: Season, unit: SeasonUnit, conditions, rows: list[Row] | None = None
+) -> dict[str, int]:
     """How many in-scope subjects each condition holds below the band of their points, and how many
     fall in the gap where no level's conditions hold (kept on the subject with each step by
-    reviews/regimes/qd366.record_outcome). One query."""
-    # The list's JSON text holds the code in quotes: SQLite (`make run`) has no JSON containment.
-    aggregates = {
-        code: Count("id", filter=Q(scores__blocked_by__icontains=f'"{code}"')) for code in conditions
-    }
-    aggregates["gap"] = Count("id", filter=Q(scores__gap=True))
-    return _subtree(season, unit).filter(out_of_scope="").aggregate(**aggregates)
+    reviews/regimes/qd366.record_outcome). One query, none given the rows."""
+    found = dict.fromkeys([*conditions, "gap"], 0)
+    for r in _rows(season, unit, rows):
+        if r.out_of_scope:
+            continue
+        # The kept key is the list's JSON text, which holds each code in quotes.
+        text = r.blocked.lower()
+        for code in conditions:
+            found[code] += r.n if f'"{code}"' in text else 0
+        found["gap"] += r.n if r.gap else 0
+    return found
 
 
-def points_by_level(season: Season, unit: SeasonUnit) -> dict[str, dict[str, tuple[Decimal, int]]]:
+def points_by_level(
+    season: Season, unit: SeasonUnit, rows: list[Row] | None = None
+) -> dict[str, dict[str, tuple[Decimal, int]]]:
     """Members and organizations under `unit` (the unit itself not counted), decided with points:
-    kind → decided level → (sum of the decided points, how many). One query."""
-    rows = (
-        _subtree(season, unit)
-        .filter(kind__in=[MEMBER, ORGANIZATION], state=S.DECIDED, decided_points__isnull=False)
-        .exclude(kind=ORGANIZATION, unit=unit)
-        .values_list("kind", "decided_level")
-        .annotate(points=Sum("decided_points"), n=Count("id"))
-    )
+    kind → decided level → (sum of the decided points, how many). One query, none given the rows."""
     found: dict[str, dict[str, tuple[Decimal, int]]] = {MEMBER: {}, ORGANIZATION: {}}
-    for kind, level, points, n in rows:
-        found[kind][level] = (points or Decimal(0), n)
+    for r in _rows(season, unit, rows):
+        if r.state != S.DECIDED or r.band < 0 or not r.scored:
+            continue
+        if r.kind == MEMBER or (r.kind == ORGANIZATION and not r.own):
+            points, n = found[r.kind].get(r.level, (Decimal(0), 0))
+            found[r.kind][r.level] = (points + r.points, n + r.scored)
     return found

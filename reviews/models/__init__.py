@@ -1,5 +1,6 @@
 from reviews.models.audit import AuditChain, Event
 from reviews.models.criteria import ScoringCriteria
+from reviews.models.figures import SeasonFigure
 from reviews.models.forms import ReferenceItem, ReviewForm, Suggestion
 from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting, MeetingEntry
 from reviews.models.notifications import Notification
@@ -25,6 +26,7 @@ __all__ = [
     "RuleSet",
     "ScoringCriteria",
     "Season",
+    "SeasonFigure",
     "SeasonUnit",
     "Subject",
     "Suggestion",

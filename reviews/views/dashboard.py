@@ -1,8 +1,8 @@
 """Pages: the season dashboard (R-STAT-1, R-STAT-2, R-STAT-3) and the user's notifications.
 
 The dashboard of an organization shows its figures in a fixed number of queries, whatever the
-size of its subtree: every figure comes from reviews/figures.py, which groups in SQL by path
-prefix. Charts are inline SVG built here as plain geometry, with the same figures in tables.
+size of its subtree: every figure comes from reviews/figures.py, which reads the figures the
+database keeps for the unit and its children, never the season's subjects. Charts are inline SVG built here as plain geometry, with the same figures in tables.
 """
 
 import datetime
@@ -82,19 +82,23 @@ class Figures:
 
 
 def collect_figures(season: Season, unit: SeasonUnit, today: datetime.date | None = None) -> Figures:
-    """The dashboard's figures: at most eleven queries, whatever the size of the subtree."""
+    """The dashboard's figures: the kept rows of the unit, of its children and of the same
+    organization last season, then the committee and discipline counts; five queries, whatever
+    the size of the subtree."""
+    today = today or timezone.localdate()
+    rows = statistics.kept_rows(season, unit)
     return Figures(
         season=season,
         unit=unit,
-        today=today or timezone.localdate(),
-        levels=statistics.level_counts(season, unit),
+        today=today,
+        levels=statistics.level_counts(season, unit, rows),
         previous=statistics.compare_with_previous(season, unit),
         children=statistics.by_child(season, unit),
-        progress=statistics.progress(season, unit),
-        overdue=statistics.overdue(season, unit, today=today),
-        follow_up=statistics.follow_up(season, unit),
+        progress=statistics.progress(season, unit, rows),
+        overdue=statistics.overdue(season, unit, today=today, rows=rows),
+        follow_up=statistics.follow_up(season, unit, rows),
         level_codes=season.rule_set.level_codes(),
-        points=points_figures(season, unit),
+        points=points_figures(season, unit, rows),
     )
 
 

@@ -1,6 +1,7 @@
 """The points part of a season dashboard under QĐ 366 (R366-SCORE-1, R366-RATE-2): how the decided
 members spread over the bands of points and the levels, the average per subordinate organization,
-and how many subjects each condition holds below the band of their points. Two queries."""
+and how many subjects each condition holds below the band of their points, from the unit's kept
+rows (reviews.figures.kept_rows): no query of its own."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,18 +32,18 @@ def _bin_label(lower: int, upper: int) -> str:
     return _("%(lower)d to under %(upper)d") % {"lower": lower, "upper": upper}
 
 
-def points_figures(season: Season, unit: SeasonUnit) -> dict | None:
+def points_figures(season: Season, unit: SeasonUnit, kept: list[statistics.Row]) -> dict | None:
     """None for a season rated without points."""
     if not regime_of(season.rule_set).uses_points:
         return None
     codes = season.rule_set.level_codes()
-    histogram = statistics.points_histogram(season, unit)
+    histogram = statistics.points_histogram(season, unit, kept)
     total = sum(histogram.values())
     rows = []
     for lower, upper in statistics.POINT_BINS:
         counts = [histogram.get((lower, code), 0) for code in codes]
         rows.append({"label": _bin_label(lower, upper), "counts": counts, "total": sum(counts)})
-    blocked = statistics.blocked_by_condition(season, unit, CONDITIONS)
+    blocked = statistics.blocked_by_condition(season, unit, CONDITIONS, kept)
     return {
         "codes": codes,
         "rows": rows,

@@ -13,16 +13,19 @@ from members.models import DisciplineRecord
 from reviews.models import Notification, Subject
 from reviews.services import submit_remediation_plan
 from reviews.tasks import notify_deadlines, send_notification_emails
-from reviews.views.dashboard import bar_chart, unread_count
+from reviews.views.dashboard import bar_chart, collect_figures, unread_count
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, propose, review
 
 pytestmark = pytest.mark.django_db
 
-# Everything a dashboard request costs: session, user, roles, season, unit, breadcrumb, the
-# statistics (at most eleven queries) and the navigation: 22 today, with room for the navigation
-# badge. The same bound for 10 and 200 subjects.
-DASHBOARD_QUERIES = 24
+# Everything a dashboard request costs: the request's own (session, user, season, unit, roles, scope,
+# member record, navigation and badge, session save: 13 today) and the figures. The same bound for
+# 10 and 200 subjects.
+DASHBOARD_QUERIES = 18
+# The figures read the kept rows of the unit, of the same organization last season, the children
+# and their kept rows, then one query counting the committee members and the discipline.
+FIGURES_QUERIES = 5
 # The deadline task: open seasons; then per season the notices already sent today, the subjects,
 # the people at their units and above, the members' own reminders, the digests.
 DEADLINE_TASK_QUERIES = 6
@@ -213,7 +216,9 @@ def test_r_stat_3_follow_up_as_x_of_y(client, world):
 
 
 @pytest.mark.parametrize("extra", [0, 190])
-def test_queries_do_not_grow_with_the_subtree(client, django_assert_max_num_queries, db, extra):
+def test_queries_do_not_grow_with_the_subtree(
+    client, django_assert_max_num_queries, django_assert_num_queries, db, extra
+):
     """The same bound for a world of 10 members and one of 200, with a previous season and a
     passed deadline so that every figure is computed."""
     w = build_world(open_now=False, extra_members=extra)
@@ -229,6 +234,9 @@ def test_queries_do_not_grow_with_the_subtree(client, django_assert_max_num_quer
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(dashboard_url(w, "TINH"))
     assert response.status_code == 200 and response.context["figures"].previous is not None
+    unit = response.context["unit"]
+    with django_assert_num_queries(FIGURES_QUERIES):
+        collect_figures(w.season, unit)
 
 
 def test_bar_chart_geometry_is_unlocalized_and_keeps_small_figures_visible():

@@ -1,0 +1,55 @@
+from django.db import models
+
+from reviews.models.seasons import Season, SeasonUnit
+
+
+class SeasonFigure(models.Model):
+    """How many subjects of one season lie under one unit with the same key (kind, state, level,
+    reason not rated, band of points, follow-up marks), kept by database triggers on the subjects
+    and their remediation plans in the same transaction as every write (reviews/kept_figures.py).
+
+    One row per (unit, key) for every unit above a subject and its own unit (`own`), so the figures
+    of a subtree are the rows of one unit: a dashboard reads the rows of the units it shows, never
+    the season. The keys are never null (a unique key treats nulls as distinct): '' and -1 stand
+    for none. The foreign keys carry no database constraint, so that a season can be deleted
+    whatever order its rows and its subjects go in."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    unit = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    own = models.BooleanField(help_text="The subjects of the unit itself, not of a unit below it.")
+    kind = models.CharField(max_length=16)
+    state = models.CharField(max_length=16)
+    level = models.CharField(max_length=16)
+    out_of_scope = models.CharField(max_length=24)
+    band = models.SmallIntegerField(help_text="Lower bound of the band of decided points; -1 for none.")
+    plan = models.BooleanField(help_text="A remediation plan is submitted.")
+    second_khtnv = models.BooleanField()
+    gap = models.BooleanField()
+    blocked = models.TextField(help_text="The JSON text of the conditions that hold the level down.")
+    n = models.IntegerField(default=0)
+    points = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    scored = models.IntegerField(default=0, help_text="How many of them have decided points.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "season",
+                    "unit",
+                    "own",
+                    "kind",
+                    "state",
+                    "level",
+                    "out_of_scope",
+                    "band",
+                    "plan",
+                    "second_khtnv",
+                    "gap",
+                    "blocked",
+                ],
+                name="season_figure_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.kind} {self.state} {self.level}: {self.n}"
