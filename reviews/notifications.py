@@ -4,6 +4,7 @@ manages them). Notifications are rows; `send_pending_emails` mails them where e-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +32,33 @@ def _managers(subjects: list[Subject]) -> dict[int, set[tuple[int, str]]]:
 
 LIST_LIMIT = 8  # names (or organizations) a digest spells out before "and N more"
 
+K = Notification.Kind
+
+
+def board_url(season_id: int, code: str, anchor: str = "") -> str:
+    return reverse("reviews:cell", args=[season_id, code]) + (f"#{anchor}" if anchor else "")
+
+
+def meeting_url(season_id: int, code: str) -> str:
+    return reverse("reviews:meeting", args=[season_id, code])
+
+
+def act_url(kind: str, subject: Subject, *, own: bool) -> str:
+    """The page where the reader of a notice about `subject` acts: the author their form (returned,
+    a suggestion to answer, a deadline), the member their result, the proposer the meeting page
+    (a collective's proposal: its page), the cell's officers its board at the subject's row. No
+    query: the subject comes with its unit."""
+    season_id = subject.season_id
+    if kind in (K.RETURNED, K.SUGGESTION) or (own and kind == K.DEADLINE):
+        return reverse("reviews:form", args=[season_id, subject.pk])
+    if kind == K.DECIDED and own:
+        return reverse("reviews:my-result", args=[season_id])
+    if kind == K.PROPOSAL_RETURNED:
+        if subject.is_member:
+            return meeting_url(season_id, subject.unit.code)
+        return reverse("reviews:subject", args=[season_id, subject.pk])
+    return board_url(season_id, subject.unit.code, f"subject-{subject.pk}")
+
 
 class Digest:
     """Many subjects in one notice for one person: how many, and a short list of who, by
@@ -39,9 +67,14 @@ class Digest:
     def __init__(self):
         self.count = 0
         self.units: dict[int, list] = {}  # unit id → [name, count, first names]
+        self.season_id, self.code = None, ""  # the season, and the unit's code while there is one
 
     def add(self, subject: Subject, label: str | None = None) -> None:
         self.count += 1
+        if not self.units:
+            self.season_id, self.code = subject.season_id, subject.unit.code
+        elif subject.unit_id not in self.units:
+            self.code = ""
         found = self.units.setdefault(subject.unit_id, [subject.unit.name, 0, []])
         found[1] += 1
         if len(found[2]) < LIST_LIMIT:
@@ -59,6 +92,16 @@ class Digest:
             text = _("%(list)s and %(n)d more") % {"list": text, "n": more}
         return text
 
+    def link(self, phase: str = "") -> str:
+        """Where the reader acts on the whole digest: the organization's board (its meeting page
+        for the meeting and the proposals) when it is one organization; the top of the reader's
+        part of the season, with its progress and drill-down, when it is several."""
+        if not self.code:
+            return reverse("reviews:dashboard-start", args=[self.season_id])
+        if phase in ("meeting", "proposal"):
+            return meeting_url(self.season_id, self.code)
+        return board_url(self.season_id, self.code)
+
 
 def notify(
     subjects: list[Subject], kind: str, text_for, digest_for=None, label_for=None, *, to_subject: bool = True
@@ -71,18 +114,37 @@ def notify(
     for subject in subjects:
         own = subject.member.user_id if subject.member_id and subject.member.user_id else None
         if own and to_subject:
-            rows.append(Notification(user_id=own, subject=subject, kind=kind, text=text_for(subject)[:500]))
+            rows.append(
+                Notification(
+                    user_id=own,
+                    subject=subject,
+                    kind=kind,
+                    text=text_for(subject)[:500],
+                    link=act_url(kind, subject, own=True),
+                )
+            )
         wanted = MANAGERS_OF_MEMBERS if subject.is_member else MANAGERS_OF_COLLECTIVES
         for user in {u for u, k in managers.get(subject.unit.organization_id, ()) if k in wanted} - {own}:
             digests.setdefault(user, []).append(subject)
     for user, mine in digests.items():
         if len(mine) == 1 or digest_for is None:
-            rows += [Notification(user_id=user, subject=s, kind=kind, text=text_for(s)[:500]) for s in mine]
+            rows += [
+                Notification(
+                    user_id=user,
+                    subject=s,
+                    kind=kind,
+                    text=text_for(s)[:500],
+                    link=act_url(kind, s, own=False),
+                )
+                for s in mine
+            ]
         else:
             digest = Digest()
             for subject in mine:
                 digest.add(subject, label_for(subject) if label_for else None)
-            rows.append(Notification(user_id=user, kind=kind, text=digest_for(digest)[:500]))
+            rows.append(
+                Notification(user_id=user, kind=kind, text=digest_for(digest)[:500], link=digest.link())
+            )
     Notification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 

@@ -12,6 +12,8 @@ year would open under. What each regime says is in reviews/regimes/.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import DisciplineRecord
@@ -19,6 +21,7 @@ from reviews import access, notifications
 from reviews.audit import append_event
 from reviews.defaults import rule_set_for_year
 from reviews.models import Decision, Subject
+from reviews.refusals import Reason
 from reviews.regimes import regime_of
 from reviews.services import _flag_following_year
 from reviews.workflow import WorkflowError, _locked, _quota_refusals, allow, end_valid_decision
@@ -78,6 +81,30 @@ def past_violations(subject: Subject) -> list[PastViolation]:
     return found
 
 
+def already_rerated(subject: Subject, current: Decision | None) -> Reason | None:
+    """R-RATE-4, R-STEP-3: a decided result is re-rated once. The decision in force, when the
+    committee above made it (a re-rating, or the case-by-case decision after one), is not re-rated
+    again by the same committee; once that re-rating is cancelled the year is decided anew and may
+    be re-rated again. No query: `current` comes with its decider."""
+    if current is None or current.decider_id == subject.decider_id:
+        return None
+    return Reason(
+        _(
+            "This result was already re-rated by %(committee)s on %(date)s (%(level)s, in force): a "
+            "result is re-rated only once. To re-rate it again, that re-rating must first be cancelled."
+        )
+        % {
+            "committee": current.decider.name,
+            "date": date_format(current.decided_at, "SHORT_DATE_FORMAT"),
+            "level": current.level,
+        },
+        rule="R-RATE-4",
+        who=_("the staff of %(committee)s") % {"committee": current.decider.name},
+        url=reverse("reviews:subject", args=[subject.season_id, subject.pk]),
+        link=_("See the re-rating in force"),
+    )
+
+
 def _problems(subject: Subject, level: str, reason: str, ground: PastViolation | None) -> list[str]:
     problems = []
     if subject.state != Subject.State.DECIDED:
@@ -107,6 +134,10 @@ def rerate(*, subject: Subject, actor, level: str, reason: str, record: Discipli
     itself, with the reason. All or nothing."""
     allow(access.may_rerate(actor, subject))
     subject = _locked([subject])[0]
+    current = Decision.objects.select_related("decider").filter(subject=subject, status=Decision.Status.VALID)
+    refused = already_rerated(subject, current.first())
+    if refused:
+        raise WorkflowError([refused])
     ground = None
     if record is not None:
         ground = next((v for v in past_violations(subject) if v.record.pk == record.pk), None)

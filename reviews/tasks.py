@@ -34,7 +34,13 @@ from organizations.models import Role
 from reviews import figures as statistics
 from reviews.access import STAFF
 from reviews.models import Notification, Season, Subject
-from reviews.notifications import MANAGERS_OF_COLLECTIVES, MANAGERS_OF_MEMBERS, Digest, send_pending_emails
+from reviews.notifications import (
+    MANAGERS_OF_COLLECTIVES,
+    MANAGERS_OF_MEMBERS,
+    Digest,
+    act_url,
+    send_pending_emails,
+)
 
 WARN_DAYS = 3
 CHUNK = 5000
@@ -154,6 +160,7 @@ def _season_subjects(season: Season, states: set[str]):
         .select_related("unit__parent", "member")
         .only(
             "id",
+            "season",
             "name",
             "kind",
             "state",
@@ -161,6 +168,7 @@ def _season_subjects(season: Season, states: set[str]):
             "member__user",
             "unit",
             "unit__name",
+            "unit__code",
             "unit__organization",
             "unit__parent",
             "unit__parent__organization",
@@ -200,6 +208,7 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
                             kind=kind,
                             topic=_topic(season, kind, phase, day, own=True),
                             text=_own_text(subject, phase, deadline)[:500],
+                            link=act_url(kind, subject, own=True),
                         )
                     )
                 for user in _recipients(subject, kind, people) - {own}:  # own: reminded above
@@ -215,6 +224,7 @@ def notify_season(season: Season, day: datetime.date) -> dict[str, int]:
             kind=kind,
             topic=_topic(season, kind, phase, day),
             text=_digest_text(kind, phase, deadline, digest)[:500],
+            link=digest.link(phase),
         )
         for (user, kind, phase, deadline), digest in digests.items()
     ]

@@ -21,6 +21,9 @@ class Notification(models.Model):
     subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     text = models.CharField(max_length=500)
+    # The page where the reader acts on it (their form, the meeting page, their result…), a path
+    # written with the notice; blank for notices written before links were kept.
+    link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -39,3 +42,15 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def link_label(self) -> str:
+        return str(LINK_LABELS.get(self.kind, _("Open")))
+
+
+LINK_LABELS = {
+    Notification.Kind.RETURNED: _("Rework and submit again"),
+    Notification.Kind.PROPOSAL_RETURNED: _("Propose again"),
+    Notification.Kind.SUGGESTION: _("Answer the suggestion"),
+    Notification.Kind.DECIDED: _("See the result"),
+}

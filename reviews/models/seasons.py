@@ -201,6 +201,17 @@ class Subject(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def state_text(state: str, *, collective: bool = False) -> str:
+        """The words for a step: a collective writes a report (báo cáo kiểm điểm), a member a
+        review (bản kiểm điểm)."""
+        if collective and state == Subject.State.DRAFT:
+            return str(_("Writing the report"))
+        return str(Subject.State(state).label) if state in Subject.State.values else state
+
+    def get_state_display(self) -> str:
+        return Subject.state_text(self.state, collective=self.is_collective)
+
     @property
     def is_member(self) -> bool:
         return self.kind == Subject.Kind.MEMBER

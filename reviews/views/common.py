@@ -97,5 +97,5 @@ def level_choices(season: Season) -> list[tuple[str, str]]:
     return [(level["code"], f"{level['code']} – {level['label']}") for level in season.rule_set.levels]
 
 
-def state_label(state: str) -> str:
-    return str(Subject.State(state).label) if state in Subject.State.values else state
+def state_label(state: str, *, collective: bool = False) -> str:
+    return Subject.state_text(state, collective=collective)

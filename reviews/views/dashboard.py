@@ -201,7 +201,10 @@ def progress_chart(chart_id: str, title: str, figures: Figures, kind: str) -> Ch
     states = figures.progress.get(kind, {})
     total = figures.progress_total(kind)
     rows = [
-        (state_label(state), [("", states.get(state, 0), ratio(states.get(state, 0), total))])
+        (
+            state_label(state, collective=kind != MEMBER),
+            [("", states.get(state, 0), ratio(states.get(state, 0), total))],
+        )
         for state in PROGRESS_STATES
     ]
     return bar_chart(chart_id, title, rows)

@@ -23,7 +23,7 @@ from reviews.notifications import published_results
 from reviews.regimes import regime_of
 from reviews.rules import form_items
 from reviews.views import form_points
-from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step, state_label
+from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step
 from reviews.views.form_wording import form_wording
 
 # How a pledge item was fulfilled (stored as "assessment" under "pledge:<item id>").
@@ -229,7 +229,7 @@ def _form_context(request, subject: Subject) -> dict:
         "own": own,
         "on_behalf": subject.is_member and not own,
         "entered_by": form.entered_by if form and form.entered_on_behalf else None,
-        "state_label": state_label(subject.state),
+        "state_label": subject.get_state_display(),
         "grades": rule_set.grades,
         "levels": rule_set.levels,
         "assessments": ASSESSMENTS,
@@ -397,7 +397,7 @@ def my_result(request, season: int):
         {
             "season": season,
             "subject": subject,
-            "state_label": state_label(subject.state),
+            "state_label": subject.get_state_display(),
             "decision": decision,
             "lowered": bool(subject.proposed_level)
             and rule_set.level_rank(subject.decided_level) > rule_set.level_rank(subject.proposed_level),

@@ -392,3 +392,56 @@ def review_the_first(*, count: int) -> dict:
         entries = [workflow.EntryInput(subject=m, votes={"HTTNV": 1}) for m in waiting]
         demo._meeting(demo._collectives(season, cell)[0], bithu, entries, present=members, total=members)
     return {"reviewed": [m.pk for m in waiting]}
+
+
+GIVEN_NAMES = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Khoa",
+    "Lan",
+    "Long",
+    "Minh",
+    "Nga",
+    "Phúc",
+]
+
+
+def grow_login_cell(*, size: int) -> dict:
+    """The login cell made a cell of `size` members reviewed this season: members joined to it
+    as the roll would have them at the opening, each with the season's subject a plain member of
+    the cell has (copied from one, with their own name and order). For pages that must hold a
+    full cell."""
+    from members.services import create_member
+
+    season = _season()
+    bithu = get_user_model().objects.get(username="bithu")
+    cell = Role.objects.get(user=bithu, kind=Role.Kind.CELL_SECRETARY).organization
+    reviewed = Subject.objects.filter(
+        season=season, unit__organization=cell, kind=Subject.Kind.MEMBER, out_of_scope=""
+    )
+    model = reviewed.filter(position=Subject.Position.MEMBER, state=S.DRAFT).order_by("pk").first()
+    added = []
+    with transaction.atomic():
+        for n in range(reviewed.count(), size):
+            member = create_member(
+                family_name="Đinh",
+                middle_name="Thị" if n % 2 else "Văn",
+                given_name=f"{GIVEN_NAMES[n % len(GIVEN_NAMES)]} {n:02d}",
+                gender="female" if n % 2 else "male",
+                birth_date=datetime.date(1975 + n % 20, 1 + n % 12, 1 + n % 27),
+                card_number=f"79{n:08d}",
+                admitted_on=datetime.date(2001, 3, 2),
+                official_on=datetime.date(2002, 3, 2),
+                cell=cell,
+            )
+            subject = Subject.objects.get(pk=model.pk)
+            subject.pk, subject.member = None, member
+            subject.name, subject.sort_key = member.full_name, member.sort_key
+            subject.save()
+            added.append(subject.pk)
+    return {"members": reviewed.count(), "added": added}

@@ -86,8 +86,9 @@ def subject_rerate(request, season, subject):
         raise Http404  # the page exists for the level above only; a page never answers 403
     access.require(refusal)  # a POST from anyone else: 403
     violations = rerating.past_violations(subject)
+    refused = rerating.already_rerated(subject, current)
     form = RerateForm(request.POST or None, season=season, violations=violations)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not refused and form.is_valid():
         data = form.cleaned_data
         record = next((v.record for v in violations if str(v.record.pk) == data["ground"]), None)
         if run_step(
@@ -113,5 +114,6 @@ def subject_rerate(request, season, subject):
             "superior": subject.decider.parent,
             "basis": regime_of(season.rule_set).rerating_basis(),
             "violations": violations,
+            "refused": refused,
         },
     )

@@ -181,8 +181,12 @@ def subject_page(request, season, subject):
     events = list(Event.objects.filter(subject=subject).select_related("actor").order_by("seq"))
     for event in events:
         event.action_label = ACTION_LABELS.get(event.action, event.action)
-        event.from_label = state_label(event.from_state) if event.from_state else ""
-        event.to_label = state_label(event.to_state) if event.to_state else ""
+        event.from_label = (
+            state_label(event.from_state, collective=subject.is_collective) if event.from_state else ""
+        )
+        event.to_label = (
+            state_label(event.to_state, collective=subject.is_collective) if event.to_state else ""
+        )
     entry = MeetingEntry.objects.filter(subject=subject).select_related("meeting").first()
     decisions = list(subject.decisions.select_related("decider", "decided_by", "ended_by"))
     plan = RemediationPlan.objects.filter(subject=subject).select_related("submitted_by").first()

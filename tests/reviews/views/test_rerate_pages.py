@@ -10,10 +10,14 @@ import pytest
 from django.urls import reverse
 
 from members.models import DisciplineRecord
+from reviews import workflow
 from reviews.models import Decision, Event, Subject
+from reviews.rerating import rerate
 from reviews.scope import open_season
 from reviews.services import import_decided_results
+from reviews.workflow import WorkflowError
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
+from tests.reviews.helpers import fresh
 
 pytestmark = pytest.mark.django_db
 S = Subject.State
@@ -174,3 +178,37 @@ def test_the_re_rating_page_runs_a_fixed_number_of_queries(client, django_assert
     # season, the discipline records and the member's subjects of the years of discipline.
     with django_assert_max_num_queries(12):
         assert client.get(page(w)).status_code == 200
+
+
+def test_r_rate_4_a_result_is_re_rated_once_until_that_re_rating_is_cancelled(client):
+    """R-RATE-4, R-STEP-3: the same committee cannot re-rate the same earlier decision a second
+    time for the same violation; the page and the step say so, who acts and where the re-rating in
+    force is. Once that re-rating is cancelled and the year decided anew, it may be re-rated again."""
+    w = world_with_a_decided_2025("124")
+    record = disciplined(w)
+    client.force_login(w.commune_staff)
+    data = {"ground": str(record.pk), "level": "KHTNV", "reason": "Theo quyết định kỷ luật"}
+    assert client.post(page(w), data).status_code == 302
+    first = Decision.objects.get(subject=w.earlier, status=Decision.Status.VALID)
+
+    again = client.post(page(w), data)
+
+    assert again.status_code == 200
+    assert list(Decision.objects.filter(subject=w.earlier, status=Decision.Status.VALID)) == [first]
+    assert Decision.objects.filter(subject=w.earlier).count() == 2
+    shown = again.content.decode()
+    subject_url = reverse("reviews:subject", args=[w.season_2025.pk, w.earlier.pk])
+    assert 'id="rerate-refused"' in shown and 'data-rule="R-RATE-4"' in shown
+    assert f'href="{subject_url}"' in shown and "Đảng ủy xã An Bình" in shown
+    assert "R-RATE" not in shown.replace('data-rule="R-RATE-4"', "")
+    assert 'name="level"' not in client.get(page(w)).content.decode()  # no form to fill in vain
+    with pytest.raises(WorkflowError) as refused:
+        rerate(subject=fresh(w.earlier), actor=w.commune_staff, level="KHTNV", reason="x", record=record)
+    assert [r.rule for r in refused.value.reasons] == ["R-RATE-4"]
+
+    workflow.cancel(subject=fresh(w.earlier), actor=w.commune_staff, reason="Quyết định xếp loại lại sai")
+    # The year decided anew by its deciding level (here as the paper record is brought in).
+    import_decided_results(season=w.season_2025, levels={w.earlier.pk: "HTTNV"}, actor=w.board, source="Sổ")
+    assert 'id="rerate-refused"' not in client.get(page(w)).content.decode()
+    assert client.post(page(w), data).status_code == 302
+    assert Decision.objects.get(subject=w.earlier, status=Decision.Status.VALID).level == "KHTNV"
