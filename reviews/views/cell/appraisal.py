@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from reviews.models import Subject
-from reviews.regimes.qd366 import LEADERS, subject_outcome
+from reviews.regimes.qd366.levels import LEADERS
+from reviews.regimes.qd366.standing import subject_outcome
 from reviews.scoring import criteria_items, points_text
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from reviews import access, committee, workflow
 from reviews.facts import Facts
 from reviews.models import CheckFlag, QuotaGroup, Subject
-from reviews.regimes.qd366 import found_cases, standing_of, subject_outcome
+from reviews.regimes.qd366.standing import found_cases, standing_of, subject_outcome
 from reviews.scoring import criteria_items, parse_number, points_text
 from reviews.views.common import get_season, get_subject, run_step
 
