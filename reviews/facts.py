@@ -119,6 +119,29 @@ class Facts:
         return found
 
     @cached_property
+    def units_led_levels(self) -> dict[int, list[str]]:
+        """member id → the decided level ('' while undecided) of each party organization in scope
+        directly under an organization whose committee the member heads at the reference date: the
+        units a leader leads (R366-RATE-5). One query."""
+        heads = defaultdict(list)
+        for member_id, seats in self.seats.items():
+            for organization_id, position in seats:
+                if position == CommitteeSeat.Position.HEAD:
+                    heads[organization_id].append(member_id)
+        found = defaultdict(list)
+        if not heads:
+            return found
+        for organization_id, level in Subject.objects.filter(
+            season=self.season,
+            kind=Subject.Kind.ORGANIZATION,
+            out_of_scope="",
+            unit__parent__organization_id__in=heads,
+        ).values_list("unit__parent__organization_id", "decided_level"):
+            for member_id in heads[organization_id]:
+                found[member_id].append(level)
+        return found
+
+    @cached_property
     def previous_levels(self) -> dict[int, str]:
         """member id → level decided in the previous season of the same top organization."""
         return dict(

@@ -10,14 +10,17 @@ import datetime
 import pytest
 from django.utils import translation
 
-from members.models import CellPeriod, LeaveRecord, Status
+from members.models import CellPeriod, CommitteeSeat, LeaveRecord, Status
 from members.services import change_member_status
 from organizations.models import Kind
 from reviews import workflow
 from reviews.defaults import shipped_rule_set
+from reviews.facts import Facts
 from reviews.models import RemediationItem, RemediationPlan, RuleSet, Subject
+from reviews.regimes.qd366.standing import found_cases, standing_of, units_led_note, units_led_rated
 from reviews.scope import open_season
 from reviews.services import attach_outside_comment
+from tests.clock import ROLES_FROM
 from tests.factories import make_member, make_org
 from tests.reviews.conftest import QD366, REFERENCE, build_world
 from tests.reviews.helpers import complete_366, fresh, task_rows
@@ -265,3 +268,41 @@ def test_r366_rate_2_htxsnv_needs_the_shortcomings_named_last_year_remedied(reme
     with translation.override("vi"), pytest.raises(workflow.WorkflowError) as refused:
         complete_366(subject, w.secretary, points=excellent, level="HTXSNV")
     assert "khắc phục" in reasons_of(refused) and fresh(subject).state == S.DRAFT
+
+
+def _units_rated(w, levels: dict) -> None:
+    """The party organizations of the season's units decided at `levels` (organization → level)."""
+    for organization, level in levels.items():
+        Subject.objects.filter(
+            season=w.season, unit__organization=organization, kind=Subject.Kind.ORGANIZATION
+        ).update(decided_level=level)
+
+
+def test_r366_rate_5_more_than_half_the_units_led_rated_khtnv_is_computed_from_their_decisions():
+    """R366-RATE-5: more than 50 % of the units a leader leads (the party organizations directly
+    under the committee they head) decided KHTNV makes the leader KHTNV, without a tick; half is
+    not more than half; the appraisal shows what was counted."""
+    w = world366()
+    CommitteeSeat.objects.create(
+        member=w.head, organization=w.base, position=CommitteeSeat.Position.HEAD, starts_on=ROLES_FROM
+    )
+    _cell, members = reviewed_cell(w)
+    head = next(m for m in members if m.member_id == w.head.pk)
+    _units_rated(w, {w.cell1: "KHTNV", w.cell2: "KHTNV"})
+    facts = Facts(w.season, [head])
+    assert units_led_rated(head, facts) == (2, 2, 0)
+    assert "units_led_khtnv" in found_cases(head, facts, standing_of(head, facts).tasks)
+    assert units_led_note(head, facts)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        propose_one(head, w.secretary, "HTTNV")
+    label = next(
+        c["label"]
+        for c in w.season.rule_set.scoring["profiles"]["LD"]["cases"]
+        if c["code"] == "units_led_khtnv"
+    )
+    assert label in reasons_of(refused)
+
+    _units_rated(w, {w.cell1: ""})
+    facts = Facts(w.season, [fresh(head)])
+    assert units_led_rated(fresh(head), facts) == (1, 2, 1)
+    assert propose_one(fresh(head), w.secretary, "HTTNV")[0].proposed_level == "HTTNV"

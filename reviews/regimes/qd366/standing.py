@@ -2,11 +2,12 @@
 ticks, KHTNV cases found in the record), and what is kept of its outcome on the subject."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import DisciplineRecord
 from reviews.facts import Facts
 from reviews.models import Subject
-from reviews.regimes.qd366.levels import Outcome, Standing, outcome, profile_cases, unmet
+from reviews.regimes.qd366.levels import LEADERS, Outcome, Standing, outcome, profile_cases, unmet
 from reviews.scoring import Tasks, criteria_items, points_text, totals
 
 
@@ -21,8 +22,10 @@ def step_points(subject: Subject) -> tuple[str, dict]:
 
 def found_cases(subject: Subject, facts: Facts, tasks: Tasks) -> set[str]:
     """KHTNV cases the record shows without anyone ticking them: a unit under 70 % of its tasks
-    (R366-RATE-4, R366-RATE-5), more than half the tasks not done (R366-RATE-6), discipline decided
-    in the year (R366-RATE-5, R366-RATE-6, weighed now whatever the violation's year: R366-RATE-7)."""
+    (R366-RATE-4, R366-RATE-5), more than half the units a leader leads decided KHTNV (R366-RATE-5),
+    more than half the tasks not done (R366-RATE-6), discipline decided in the year (R366-RATE-5,
+    R366-RATE-6, weighed now whatever the violation's year: R366-RATE-7). A ticked case adds to
+    these; the deciding level weighs any of them case by case, with a reason (waived)."""
     found = set()
     for case in profile_cases(facts.rules.scoring, subject.profile):
         rule = case.get("auto")
@@ -32,7 +35,37 @@ def found_cases(subject: Subject, facts: Facts, tasks: Tasks) -> set[str]:
             found.add(case["code"])
         if rule == "discipline" and _disciplined_in_year(subject, facts):
             found.add(case["code"])
+        if rule == "units_led_over":
+            lowest, led, _undecided = units_led_rated(subject, facts)
+            if led and lowest * 100 > case["percent"] * led:
+                found.add(case["code"])
     return found
+
+
+def units_led_rated(subject: Subject, facts: Facts) -> tuple[int, int, int]:
+    """R366-RATE-5: (decided at the lowest level, units led, not decided yet) over the party
+    organizations directly under those whose committee the leader heads (Facts.units_led_levels)."""
+    if subject.profile not in LEADERS:
+        return 0, 0, 0
+    levels = facts.units_led_levels.get(subject.member_id, [])
+    lowest = facts.rules.level_codes()[-1]
+    return sum(level == lowest for level in levels), len(levels), sum(not level for level in levels)
+
+
+def units_led_note(subject: Subject, facts: Facts) -> str:
+    """R366-RATE-5: what the appraisal and the decision show of the units a leader leads ("" for
+    a subject who leads none)."""
+    lowest, led, undecided = units_led_rated(subject, facts)
+    if not led:
+        return ""
+    note = ngettext(
+        "%(lowest)d of the %(led)d unit led is rated %(level)s",
+        "%(lowest)d of the %(led)d units led are rated %(level)s",
+        led,
+    ) % {"lowest": lowest, "led": led, "level": facts.rules.level_codes()[-1]}
+    if undecided:
+        note += ngettext(" (%(n)d not decided yet)", " (%(n)d not decided yet)", undecided) % {"n": undecided}
+    return note + "."
 
 
 def _disciplined_in_year(subject: Subject, facts: Facts) -> bool:
