@@ -8,7 +8,9 @@ profile's own criteria (R366-SCORE-2). Each test names its rule."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from members.models import CellPeriod, CommitteeSeat, LeaveRecord, Status
 from members.services import change_member_status
@@ -16,14 +18,15 @@ from organizations.models import Kind
 from reviews import workflow
 from reviews.defaults import shipped_rule_set
 from reviews.facts import Facts
-from reviews.models import RemediationItem, RemediationPlan, RuleSet, Subject
+from reviews.models import Meeting, RemediationItem, RemediationPlan, RuleSet, Subject
 from reviews.regimes.qd366.standing import found_cases, standing_of, units_led_note, units_led_rated
+from reviews.rules import meeting_length_warning
 from reviews.scope import open_season
-from reviews.services import attach_outside_comment
+from reviews.services import answer_suggestion, attach_outside_comment, issue_suggestion
 from tests.clock import ROLES_FROM
 from tests.factories import make_member, make_org
 from tests.reviews.conftest import QD366, REFERENCE, build_world
-from tests.reviews.helpers import complete_366, fresh, task_rows
+from tests.reviews.helpers import MEETING_DAY, complete_366, fresh, review, task_rows
 from tests.reviews.test_qd366 import propose_one, reviewed_cell, world366
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +309,31 @@ def test_r366_rate_5_more_than_half_the_units_led_rated_khtnv_is_computed_from_t
     facts = Facts(w.season, [fresh(head)])
     assert units_led_rated(fresh(head), facts) == (1, 2, 1)
     assert propose_one(fresh(head), w.secretary, "HTTNV")[0].proposed_level == "HTTNV"
+
+
+def test_r366_scope_8_the_level_that_issued_review_suggestions_sets_the_meeting_length(client):
+    """R366-SCOPE-8: where there are review suggestions, the meeting lasts at least what the issuing
+    level set (here 2 days for a cell, whose rule-set minimum is 1): a warning on the meeting page,
+    never a block; a meeting of those days draws none."""
+    w = world366()
+    cell = w.subject(unit=w.cell1)
+    with pytest.raises(workflow.WorkflowError):
+        issue_suggestion(
+            subject=cell, actor=w.base_staff, text="Làm rõ việc chậm tiến độ", meeting_min_days=0
+        )
+    issue_suggestion(subject=cell, actor=w.base_staff, text="Làm rõ việc chậm tiến độ", meeting_min_days=2)
+    rule_set = w.season.rule_set
+    one_day = Meeting(held_on=MEETING_DAY)
+    assert meeting_length_warning(one_day, "cell", rule_set) == ""
+    with translation.override("vi"):
+        expected = meeting_length_warning(one_day, "cell", rule_set, suggested_days=2)
+    assert expected
+    two_days = Meeting(held_on=MEETING_DAY, ends_on=MEETING_DAY + datetime.timedelta(days=1))
+    assert meeting_length_warning(two_days, "cell", rule_set, suggested_days=2) == ""
+
+    answer_suggestion(suggestion=fresh(cell).suggestions.get(), actor=w.secretary, answer="Đã làm rõ")
+    complete_366(fresh(cell), w.secretary)
+    review(fresh(cell), w.secretary)  # one day, recorded: the meeting is not blocked
+    client.force_login(w.secretary)
+    html = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    assert escape(expected) in html
