@@ -261,6 +261,16 @@ class LeaveRecord(models.Model):
         return f"{self.get_kind_display()} {self.year}: {self.days}"
 
 
+class CommitteeSeatQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """Seats held on `day` and not suspended then (R366-SCOPE-6: a member suspended from the
+        committee's activity is not reviewed in its collective)."""
+        return self.filter(starts_on__lte=day).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day),
+            models.Q(suspended_on__isnull=True) | models.Q(suspended_on__gt=day),
+        )
+
+
 class CommitteeSeat(models.Model):
     """A member's seat on the leadership collective of an organization: the cell committee
     (chi ủy), a party committee (đảng ủy) or its standing committee. The head is the secretary."""
@@ -275,6 +285,11 @@ class CommitteeSeat(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), choices=Position.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
+    # R366-SCOPE-6: suspended from the committee's activity (the seat is kept): the member reviews
+    # at their cell their responsibility before this day, not in the committee's collective.
+    suspended_on = models.DateField(_("suspended from the committee's activity on"), null=True, blank=True)
+
+    objects = CommitteeSeatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee seat")

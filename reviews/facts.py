@@ -107,12 +107,13 @@ class Facts:
 
     @cached_property
     def seats(self) -> dict[int, list[tuple[int, int]]]:
-        """member id → [(organization id, position)] of committee seats at the reference date."""
+        """member id → [(organization id, position)] of committee seats at the reference date (not
+        those suspended from the committee's activity then: R366-SCOPE-6)."""
         day = self.season.reference_date
         found = defaultdict(list)
         for member_id, organization_id, position in (
-            CommitteeSeat.objects.filter(member_id__in=self._member_ids, starts_on__lte=day)
-            .exclude(ends_on__lt=day)
+            CommitteeSeat.objects.active_on(day)
+            .filter(member_id__in=self._member_ids)
             .values_list("member_id", "organization_id", "position")
         ):
             found[member_id].append((organization_id, position))
@@ -280,12 +281,12 @@ class Facts:
     @cached_property
     def seated_subjects(self) -> dict[int, list[Subject]]:
         """organization id → this season's member subjects seated on its leadership collective at
-        the reference date (R366-ORDER-2)."""
+        the reference date (R366-ORDER-2), not those suspended from its activity (R366-SCOPE-6)."""
         day = self.season.reference_date
         organization_ids = [self.units[u].organization_id for u in self._collective_units]
         seats = (
-            CommitteeSeat.objects.filter(organization_id__in=organization_ids, starts_on__lte=day)
-            .exclude(ends_on__lt=day)
+            CommitteeSeat.objects.active_on(day)
+            .filter(organization_id__in=organization_ids)
             .values_list("organization_id", "member_id", "position")
         )
         rows = list(seats)

@@ -289,6 +289,7 @@ FROM (
     FROM members_committeeseat cs
     JOIN reviews_seasonunit u ON u.organization_id = cs.organization_id AND u.season_id = %(season)s
     WHERE cs.starts_on <= %(day)s AND (cs.ends_on IS NULL OR cs.ends_on >= %(day)s)
+      AND (cs.suspended_on IS NULL OR cs.suspended_on > %(day)s)
     GROUP BY cs.member_id, u.id
 ) AS seats
 WHERE reviews_subject.season_id = %(season)s AND reviews_subject.kind = 'member'
@@ -297,9 +298,31 @@ WHERE reviews_subject.season_id = %(season)s AND reviews_subject.kind = 'member'
 
 
 def _mark_positions(season: Season) -> None:
-    """R-ORDER-3: the head of the cell first, then deputies, then the other members."""
+    """R-ORDER-3: the head of the cell first, then deputies, then the other members. A seat
+    suspended from the committee's activity gives no position (R366-SCOPE-6)."""
     with connection.cursor() as cursor:
         cursor.execute(POSITIONS_UPDATE, {"season": season.pk, "day": season.reference_date})
+
+
+def _mark_suspended_seats(season: Season) -> None:
+    """R366-SCOPE-6: a committee member suspended from the committee's activity at the reference
+    date reviews at their cell their responsibility before the suspension, not in the committee's
+    collective (Facts and the positions leave the seat out); the flag says so on their record."""
+    day = season.reference_date
+    seats = (
+        CommitteeSeat.objects.filter(starts_on__lte=day, suspended_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("organization")
+        .order_by("suspended_on")
+    )
+    by_member = {
+        seat.member_id: {"organization": seat.organization.name, "since": seat.suspended_on.isoformat()}
+        for seat in seats
+    }
+    subjects = list(Subject.objects.filter(season=season, kind=Subject.Kind.MEMBER, member_id__in=by_member))
+    for subject in subjects:
+        subject.flags = {**subject.flags, "committee_suspended": by_member[subject.member_id]}
+    Subject.objects.bulk_update(subjects, ["flags"], batch_size=2000)
 
 
 def _mark_small_leadership(season: Season) -> None:
@@ -408,6 +431,7 @@ def open_season(
         analyze(Subject)
         _mark_transfers(season)
         _mark_positions(season)
+        _mark_suspended_seats(season)
         _mark_small_leadership(season)
         _create_quota_groups(season)
         AuditChain.objects.create(season=season)

@@ -27,7 +27,7 @@ from tests.clock import ROLES_FROM
 from tests.factories import make_member, make_org
 from tests.reviews.conftest import QD366, REFERENCE, build_world
 from tests.reviews.helpers import MEETING_DAY, complete_366, fresh, review, task_rows
-from tests.reviews.test_qd366 import propose_one, reviewed_cell, world366
+from tests.reviews.test_qd366 import propose_one, reviewed_cell, with_chi_uy, world366
 
 pytestmark = pytest.mark.django_db
 S = Subject.State
@@ -337,3 +337,26 @@ def test_r366_scope_8_the_level_that_issued_review_suggestions_sets_the_meeting_
     client.force_login(w.secretary)
     html = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
     assert escape(expected) in html
+
+
+def test_r366_scope_6_a_member_suspended_from_the_committee_is_reviewed_at_the_cell_only():
+    """R366-SCOPE-6: a committee member suspended from the committee's activity reviews their
+    responsibility before the suspension at their cell: the record says so, the seat gives no
+    position, and the committee's collective does not wait for them (R366-ORDER-2)."""
+    w = build_world(open_now=False)
+    with_chi_uy(w)
+    CommitteeSeat.objects.filter(member=w.deputy, organization=w.cell1).update(
+        suspended_on=datetime.date(2026, 9, 1)
+    )
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    deputy = w.subject(member=w.deputy)
+    assert deputy.flags["committee_suspended"] == {"organization": w.cell1.name, "since": "2026-09-01"}
+    assert deputy.position == CommitteeSeat.Position.MEMBER
+    assert deputy.in_scope and w.subject(member=w.head).position == CommitteeSeat.Position.HEAD
+    cell, leadership = w.subject(unit=w.cell1), w.subject(unit=w.cell1, kind=Subject.Kind.LEADERSHIP)
+    seated = [w.subject(member=m) for m in (w.head, w.members1[2])]
+    for subject in (cell, leadership, *seated):
+        complete_366(subject, w.secretary)
+    review(fresh(cell), w.secretary, [fresh(s) for s in seated])
+    assert fresh(deputy).state == S.DRAFT
+    assert review(fresh(leadership), w.secretary)

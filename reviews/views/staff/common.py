@@ -21,6 +21,10 @@ FLAG_LABELS = {
     "second_khtnv": gettext_lazy(
         "Second consecutive year not completing tasks: the cell considers removal from the roll."
     ),
+    "committee_suspended": gettext_lazy(
+        "Suspended from the committee's activity: reviewed at the cell on the responsibility held "
+        "before the suspension, not in the committee's collective."
+    ),
     "rerate_case_by_case": gettext_lazy(
         "Re-rated case by case after a violation found and remedied by the member."
     ),
