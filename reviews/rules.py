@@ -375,36 +375,6 @@ def head_above_collective(
     return _regime(facts).head_above_collective(subject, level, facts, levels_now)
 
 
-def meeting_length_warning(meeting, unit_kind: str, rules, suggested_days: int | None = None) -> str:
-    """R366-SCOPE-8: a review meeting lasts at least one day, a provincial standing committee's at
-    least two (the rule set's `meeting_min_days`, `meeting_min_days_province`); where there are
-    review suggestions, the length the issuing level set (`suggested_days`, the longest if several
-    set one) instead. A warning, not a block; nothing under a rule set that sets no length."""
-    switches = rules.switches
-    key = "meeting_min_days_province" if unit_kind == "provincial_committee" else "meeting_min_days"
-    if not switches.get(key) or meeting is None:
-        return ""
-    needed = suggested_days or switches[key]
-    days = ((meeting.ends_on or meeting.held_on) - meeting.held_on).days + 1
-    if days >= needed:
-        return ""
-    if suggested_days:
-        return ngettext(
-            "The meeting lasted %(days)d day; the level that issued the review suggestions set at least "
-            "%(n)d days for it (Article 7, Regulation 366-QĐ/TW).",
-            "The meeting lasted %(days)d days; the level that issued the review suggestions set at least "
-            "%(n)d days for it (Article 7, Regulation 366-QĐ/TW).",
-            days,
-        ) % {"days": days, "n": needed}
-    return ngettext(
-        "The meeting lasted %(days)d day; the review meeting of this committee lasts at least %(n)d days "
-        "(Article 7, Regulation 366-QĐ/TW).",
-        "The meeting lasted %(days)d days; the review meeting of this committee lasts at least %(n)d days "
-        "(Article 7, Regulation 366-QĐ/TW).",
-        days,
-    ) % {"days": days, "n": needed}
-
-
 # -- the meeting's tallies (R-REC-2) --------------------------------------------------------------------
 
 

@@ -18,9 +18,9 @@ from organizations.models import Kind
 from reviews import workflow
 from reviews.defaults import shipped_rule_set
 from reviews.facts import Facts
+from reviews.meeting_warnings import meeting_length_warning, meeting_warnings
 from reviews.models import Meeting, RemediationItem, RemediationPlan, RuleSet, Subject
 from reviews.regimes.qd366.standing import found_cases, standing_of, units_led_note, units_led_rated
-from reviews.rules import meeting_length_warning
 from reviews.scope import open_season
 from reviews.services import answer_suggestion, attach_outside_comment, issue_suggestion
 from tests.clock import ROLES_FROM
@@ -360,3 +360,38 @@ def test_r366_scope_6_a_member_suspended_from_the_committee_is_reviewed_at_the_c
     review(fresh(cell), w.secretary, [fresh(s) for s in seated])
     assert fresh(deputy).state == S.DRAFT
     assert review(fresh(leadership), w.secretary)
+
+
+def test_r366_order_5_the_draft_comments_and_the_working_group_are_kept_or_warned(client):
+    """R366-ORDER-5: the meeting record keeps who among the related bodies commented on the draft
+    report and, where there are review suggestions, the members of the working group the standing
+    committee above sent; either missing is a warning on the meeting page, never a block."""
+    w = world366()
+    cell = w.subject(unit=w.cell1)
+    issue_suggestion(subject=cell, actor=w.base_staff, text="Làm rõ việc chậm tiến độ")
+    answer_suggestion(suggestion=fresh(cell).suggestions.get(), actor=w.secretary, answer="Đã làm rõ")
+    complete_366(fresh(cell), w.secretary)
+    meeting = review(fresh(cell), w.secretary)  # recorded without either
+    unit = fresh(cell).unit
+    with translation.override("vi"):
+        warnings = meeting_warnings(w.season, unit, meeting)
+    assert len(warnings) == 2
+    client.force_login(w.secretary)
+    html = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    assert all(escape(text) in html for text in warnings)
+
+    kept = workflow.record_meeting(
+        collective=fresh(cell),
+        actor=w.secretary,
+        meeting=workflow.MeetingInput(
+            held_on=MEETING_DAY,
+            present=5,
+            total=6,
+            related_comments="Ủy ban Kiểm tra, Ban Tổ chức Đảng ủy",
+            working_group="Đ/c Trần Văn Tổ (trưởng đoàn), đ/c Lê Thị Công",
+        ),
+        entries=[],
+    )
+    kept = Meeting.objects.get(pk=kept.pk)
+    assert kept.working_group.startswith("Đ/c Trần Văn Tổ") and kept.related_comments
+    assert meeting_warnings(w.season, unit, kept) == []

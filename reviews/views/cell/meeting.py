@@ -9,7 +9,6 @@ Views are thin: every step goes through reviews/workflow.py, every reason comes 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import rules, workflow
-from reviews.models import Meeting, Season, SeasonUnit, Subject, Suggestion
+from reviews.meeting_warnings import meeting_warnings
+from reviews.models import Meeting, Season, SeasonUnit, Subject
 from reviews.views.cell import appraisal
 from reviews.views.cell.common import Cell, Row, can_manage, cell_crumbs, load_cell
 from reviews.views.cell.forms import MeetingForm, RowForm
@@ -46,6 +46,8 @@ def _meeting_initial(cell: Cell) -> dict:
         "present": meeting.present,
         "total": meeting.total,
         "notes": meeting.notes,
+        "related_comments": meeting.related_comments,
+        "working_group": meeting.working_group,
     }
 
 
@@ -106,20 +108,8 @@ def _meeting_context(
         ),
         "can_manage": manage,
         "crumbs": cell_crumbs(season, unit, meeting=True),
-        "length_warning": rules.meeting_length_warning(
-            cell.meeting, unit.kind, season.rule_set, _suggested_days(season, unit, cell.meeting)
-        ),
+        "meeting_warnings": meeting_warnings(season, unit, cell.meeting),
     }
-
-
-def _suggested_days(season: Season, unit: SeasonUnit, meeting) -> int | None:
-    """R366-SCOPE-8: the longest meeting the levels that issued review suggestions to this unit's
-    subjects set (None when none set one). One query, only under a rule set with a meeting length."""
-    if meeting is None or not season.rule_set.switches.get("meeting_min_days"):
-        return None
-    return Suggestion.objects.filter(subject__season=season, subject__unit=unit).aggregate(
-        days=Max("meeting_min_days")
-    )["days"]
 
 
 @login_required
@@ -160,6 +150,8 @@ def _meeting_input(meeting: Meeting) -> workflow.MeetingInput:
         total=meeting.total,
         draft_circulated_on=meeting.draft_circulated_on,
         notes=meeting.notes,
+        related_comments=meeting.related_comments,
+        working_group=meeting.working_group,
     )
 
 
