@@ -31,6 +31,7 @@ class LeaveInline(admin.TabularInline):
 class SeatInline(admin.TabularInline):
     model = CommitteeSeat
     extra = 0
+    fields = ["organization", "position", "starts_on", "ends_on", "concurrent", "main_place", "suspended_on"]
     autocomplete_fields = ["organization"]
 
 

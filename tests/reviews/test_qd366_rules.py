@@ -23,6 +23,7 @@ from reviews.models import Meeting, RemediationItem, RemediationPlan, RuleSet, S
 from reviews.regimes.qd366.standing import found_cases, standing_of, units_led_note, units_led_rated
 from reviews.scope import open_season
 from reviews.services import answer_suggestion, attach_outside_comment, issue_suggestion
+from reviews.views.staff.common import flag_labels
 from tests.clock import ROLES_FROM
 from tests.factories import make_member, make_org
 from tests.reviews.conftest import QD366, REFERENCE, build_world
@@ -395,3 +396,38 @@ def test_r366_order_5_the_draft_comments_and_the_working_group_are_kept_or_warne
     kept = Meeting.objects.get(pk=kept.pk)
     assert kept.working_group.startswith("Đ/c Trần Văn Tổ") and kept.related_comments
     assert meeting_warnings(w.season, unit, kept) == []
+
+
+def test_r366_scope_4_concurrent_posts_are_reviewed_at_the_main_place_and_part_time_ones_too():
+    """R366-SCOPE-4: a member is reviewed at their cell and in the collective of each own post; of
+    concurrent full-time posts, only in the one marked as the main place (more working time); a
+    part-time concurrent post also in its collective. The record lists where."""
+    w = build_world(open_now=False)
+    with_chi_uy(w)
+    kinds = CommitteeSeat.Concurrent
+    for member, concurrent, main in (
+        (w.members1[3], kinds.PART_TIME, False),
+        (w.members2[0], kinds.FULL_TIME, False),
+        (w.members2[1], kinds.FULL_TIME, True),
+    ):
+        CommitteeSeat.objects.create(
+            member=member,
+            organization=w.cell1,
+            position=CommitteeSeat.Position.MEMBER,
+            starts_on=ROLES_FROM,
+            concurrent=concurrent,
+            main_place=main,
+        )
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    elsewhere = w.subject(member=w.members2[0])
+    assert elsewhere.flags["concurrent_posts"] == [
+        {"organization": w.cell1.name, "concurrent": "full_time", "reviewed_there": False}
+    ]
+    assert w.subject(member=w.members1[3]).flags["concurrent_posts"][0]["reviewed_there"] is True
+    assert elsewhere.unit.organization == w.cell2 and elsewhere.in_scope
+    leadership = w.subject(unit=w.cell1, kind=Subject.Kind.LEADERSHIP)
+    seated = Facts(w.season, [leadership]).seated_subjects[w.cell1.pk]
+    assert {s.member_id for s in seated} == {
+        m.pk for m in (w.head, w.deputy, w.members1[2], w.members1[3], w.members2[1])
+    }
+    assert any(w.cell1.name in label for label in flag_labels(elsewhere))
