@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from members.models import CellPeriod, DisciplineRecord, LeaveRecord, Member, StatusPeriod
+from members.models import CellPeriod, CommitteeSeat, DisciplineRecord, LeaveRecord, Member, StatusPeriod
 
 
 class StatusInline(admin.TabularInline):
@@ -28,6 +28,13 @@ class LeaveInline(admin.TabularInline):
     extra = 0
 
 
+class SeatInline(admin.TabularInline):
+    model = CommitteeSeat
+    extra = 0
+    fields = ["organization", "position", "starts_on", "ends_on", "concurrent", "main_place", "suspended_on"]
+    autocomplete_fields = ["organization"]
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
     list_display = ["full_name", "card_number", "cell", "status", "admitted_on", "official_on"]
@@ -35,7 +42,7 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["search_text", "card_number"]
     autocomplete_fields = ["cell", "user"]
     ordering = ["sort_key"]
-    inlines = [StatusInline, CellInline, DisciplineInline, LeaveInline]
+    inlines = [StatusInline, CellInline, DisciplineInline, LeaveInline, SeatInline]
 
     def get_search_results(self, request, queryset, search_term):
         # Accent-insensitive like the app's own search.

@@ -261,6 +261,21 @@ class LeaveRecord(models.Model):
         return f"{self.get_kind_display()} {self.year}: {self.days}"
 
 
+class CommitteeSeatQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """The seats whose collective the member is reviewed in on `day`: held then and not
+        suspended (R366-SCOPE-6), and not a concurrent full-time post where less working time is
+        spent (R366-SCOPE-4: reviewed at the main place; a part-time concurrent post is kept)."""
+        return (
+            self.filter(starts_on__lte=day)
+            .filter(
+                models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day),
+                models.Q(suspended_on__isnull=True) | models.Q(suspended_on__gt=day),
+            )
+            .exclude(concurrent=CommitteeSeat.Concurrent.FULL_TIME, main_place=False)
+        )
+
+
 class CommitteeSeat(models.Model):
     """A member's seat on the leadership collective of an organization: the cell committee
     (chi ủy), a party committee (đảng ủy) or its standing committee. The head is the secretary."""
@@ -270,11 +285,33 @@ class CommitteeSeat(models.Model):
         DEPUTY = 1, _("Deputy secretary")
         MEMBER = 2, _("Committee member")
 
+    class Concurrent(models.TextChoices):
+        """R366-SCOPE-4: a post held besides the member's own (kiêm nhiệm)."""
+
+        NO = "", _("Own post")
+        FULL_TIME = "full_time", _("Concurrent full-time post")
+        PART_TIME = "part_time", _("Concurrent part-time post")
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="committee_seats")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="committee_seats")
     position = models.PositiveSmallIntegerField(_("position"), choices=Position.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
+    # R366-SCOPE-6: suspended from the committee's activity (the seat is kept): the member reviews
+    # at their cell their responsibility before this day, not in the committee's collective.
+    suspended_on = models.DateField(_("suspended from the committee's activity on"), null=True, blank=True)
+    # R366-SCOPE-4: concurrent full-time posts are reviewed where more working time is spent (the
+    # seat marked main place); a part-time concurrent post is reviewed there as well, on its tasks.
+    concurrent = models.CharField(
+        _("concurrent post"), max_length=16, choices=Concurrent.choices, default="", blank=True
+    )
+    main_place = models.BooleanField(
+        _("more working time spent here"),
+        default=False,
+        help_text=_("For a concurrent full-time post: the member is reviewed in this collective."),
+    )
+
+    objects = CommitteeSeatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee seat")

@@ -27,7 +27,7 @@ from reviews.demo_points import decided_points, demo_criteria, fill_366
 from reviews.facts import Facts
 from reviews.models import Meeting, Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
-from reviews.regimes.qd366 import found_cases
+from reviews.regimes.qd366.standing import found_cases
 from reviews.rules import form_items, level_problems, quota_limit
 from reviews.scope import open_season
 from reviews.scoring import Tasks

@@ -107,15 +107,39 @@ class Facts:
 
     @cached_property
     def seats(self) -> dict[int, list[tuple[int, int]]]:
-        """member id → [(organization id, position)] of committee seats at the reference date."""
+        """member id → [(organization id, position)] of committee seats at the reference date (not
+        those suspended from the committee's activity then: R366-SCOPE-6)."""
         day = self.season.reference_date
         found = defaultdict(list)
         for member_id, organization_id, position in (
-            CommitteeSeat.objects.filter(member_id__in=self._member_ids, starts_on__lte=day)
-            .exclude(ends_on__lt=day)
+            CommitteeSeat.objects.active_on(day)
+            .filter(member_id__in=self._member_ids)
             .values_list("member_id", "organization_id", "position")
         ):
             found[member_id].append((organization_id, position))
+        return found
+
+    @cached_property
+    def units_led_levels(self) -> dict[int, list[str]]:
+        """member id → the decided level ('' while undecided) of each party organization in scope
+        directly under an organization whose committee the member heads at the reference date: the
+        units a leader leads (R366-RATE-5). One query."""
+        heads = defaultdict(list)
+        for member_id, seats in self.seats.items():
+            for organization_id, position in seats:
+                if position == CommitteeSeat.Position.HEAD:
+                    heads[organization_id].append(member_id)
+        found = defaultdict(list)
+        if not heads:
+            return found
+        for organization_id, level in Subject.objects.filter(
+            season=self.season,
+            kind=Subject.Kind.ORGANIZATION,
+            out_of_scope="",
+            unit__parent__organization_id__in=heads,
+        ).values_list("unit__parent__organization_id", "decided_level"):
+            for member_id in heads[organization_id]:
+                found[member_id].append(level)
         return found
 
     @cached_property
@@ -257,12 +281,12 @@ class Facts:
     @cached_property
     def seated_subjects(self) -> dict[int, list[Subject]]:
         """organization id → this season's member subjects seated on its leadership collective at
-        the reference date (R366-ORDER-2)."""
+        the reference date (R366-ORDER-2), not those suspended from its activity (R366-SCOPE-6)."""
         day = self.season.reference_date
         organization_ids = [self.units[u].organization_id for u in self._collective_units]
         seats = (
-            CommitteeSeat.objects.filter(organization_id__in=organization_ids, starts_on__lte=day)
-            .exclude(ends_on__lt=day)
+            CommitteeSeat.objects.active_on(day)
+            .filter(organization_id__in=organization_ids)
             .values_list("organization_id", "member_id", "position")
         )
         rows = list(seats)

@@ -17,12 +17,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import DisciplineRecord
-from reviews import access, notifications
+from reviews import access, notifications, scoring
 from reviews.audit import append_event
 from reviews.defaults import rule_set_for_year
 from reviews.models import Decision, Subject
 from reviews.refusals import Reason
 from reviews.regimes import regime_of
+from reviews.regimes.qd366.levels import band
 from reviews.services import _flag_following_year
 from reviews.workflow import WorkflowError, _locked, _quota_refusals, allow, end_valid_decision
 
@@ -127,11 +128,52 @@ def _problems(subject: Subject, level: str, reason: str, ground: PastViolation |
     return problems
 
 
+def _rerated_points(subject: Subject, level: str, typed: dict | None) -> list[str]:
+    """R366-STEP-2, R366-SCORE-4: under a points regime the re-rating records its points as a
+    decision does — the decided points per criterion as typed, or those in force when none is
+    typed — and the new level may not be above the band they give (R366-RATE-1). Puts them on
+    the subject (saved with the re-rating); returns what is wrong."""
+    rules = subject.season.rule_set
+    if not regime_of(rules).uses_points:
+        return []
+    items = scoring.criteria_items(rules.scoring, subject.season.criteria, subject.profile)
+    scores = dict(subject.scores or {})
+    if typed is None or not any(str(v).strip() for v in typed.values()):
+        points, errors, total = dict(scores.get("decided") or {}), [], subject.decided_points
+    else:
+        points, errors = scoring.clean_scores(typed, items, rules.scoring)
+        total = scoring.totals(items, points).total
+        if not errors and total is None:
+            errors = [_("Enter the re-rated points of every item, or none to keep those in force.")]
+    if errors:
+        return errors
+    codes = rules.level_codes()
+    if total is not None and level in codes:
+        ceiling = band(total, rules.scoring["bands"], codes)
+        if rules.level_rank(level) < rules.level_rank(ceiling):
+            return [
+                _("%(points)s points allow at most %(band)s.")
+                % {"points": scoring.points_text(total), "band": ceiling}
+            ]
+    subject.scores = {**scores, "decided": points}
+    subject.decided_points = total
+    return []
+
+
 @transaction.atomic
-def rerate(*, subject: Subject, actor, level: str, reason: str, record: DisciplineRecord | None = None):
+def rerate(
+    *,
+    subject: Subject,
+    actor,
+    level: str,
+    reason: str,
+    record: DisciplineRecord | None = None,
+    points: dict | None = None,
+):
     """R-STEP-3, R-RATE-4, R366-STEP-2: the committee directly above the deciding level cancels
     the decided result (it stays on record, its commendations flagged) and decides the new level
-    itself, with the reason. All or nothing."""
+    itself, with the reason and, under QĐ 366, the points (`points`: criterion key → value as
+    typed; none keeps the points in force). All or nothing."""
     allow(access.may_rerate(actor, subject))
     subject = _locked([subject])[0]
     current = Decision.objects.select_related("decider").filter(subject=subject, status=Decision.Status.VALID)
@@ -146,6 +188,7 @@ def rerate(*, subject: Subject, actor, level: str, reason: str, record: Discipli
                 [_("This discipline is not for a violation of %(year)s.") % {"year": subject.season.year}]
             )
     problems = _problems(subject, level, reason, ground)
+    problems += _rerated_points(subject, level, points)
     if not problems and level == subject.season.rule_set.level_codes()[0]:
         refusals, _exceeded = _quota_refusals(subject.season, {subject.pk: level}, [subject], "")
         problems += refusals
@@ -172,12 +215,17 @@ def rerate(*, subject: Subject, actor, level: str, reason: str, record: Discipli
         decided_by=actor,
         rule_set=subject.season.rule_set,
         reason=written,
+        points=subject.decided_points if regime_of(subject.season.rule_set).uses_points else None,
     )
     from_state = subject.state
-    subject.decided_level, subject.decided_points = level, None
+    subject.decided_level = level
+    if new.points is None:
+        subject.decided_points = None
     subject.flags = {k: v for k, v in subject.flags.items() if k != "rerate_case_by_case"}
-    subject.save(update_fields=["decided_level", "decided_points", "flags", "updated_at"])
+    subject.save(update_fields=["decided_level", "decided_points", "scores", "flags", "updated_at"])
     data = {"from_level": old.level, "level": level}
+    if new.points is not None:
+        data.update(points=str(new.points), scores=subject.scores.get("decided", {}))
     if record is not None:
         data["discipline"] = record.pk
     append_event(

@@ -3,7 +3,7 @@ gettext) naming what blocks a step, never a bare boolean. Values come from the s
 (`facts.rules`), never from settings. Every function names the rule it enforces.
 
 How a level is derived and checked, and in which order subjects are rated, differs between
-regimes: reviews/regimes/qd124.py and qd366.py; the functions at the end of this module ask the
+regimes: reviews/regimes/qd124.py and qd366/; the functions at the end of this module ask the
 season's regime.
 """
 
@@ -373,27 +373,6 @@ def head_above_collective(
     subject: Subject, level: str, facts: Facts, levels_now: dict[int, str]
 ) -> str | None:
     return _regime(facts).head_above_collective(subject, level, facts, levels_now)
-
-
-def meeting_length_warning(meeting, unit_kind: str, rules) -> str:
-    """R366-SCOPE-8: a review meeting lasts at least one day, a provincial standing committee's at
-    least two (the rule set's `meeting_min_days`, `meeting_min_days_province`). A warning, not a
-    block; nothing under a rule set that sets no length."""
-    switches = rules.switches
-    key = "meeting_min_days_province" if unit_kind == "provincial_committee" else "meeting_min_days"
-    needed = switches.get(key)
-    if not needed or meeting is None:
-        return ""
-    days = ((meeting.ends_on or meeting.held_on) - meeting.held_on).days + 1
-    if days >= needed:
-        return ""
-    return ngettext(
-        "The meeting lasted %(days)d day; the review meeting of this committee lasts at least %(n)d days "
-        "(Article 7, Regulation 366-QĐ/TW).",
-        "The meeting lasted %(days)d days; the review meeting of this committee lasts at least %(n)d days "
-        "(Article 7, Regulation 366-QĐ/TW).",
-        days,
-    ) % {"days": days, "n": needed}
 
 
 # -- the meeting's tallies (R-REC-2) --------------------------------------------------------------------

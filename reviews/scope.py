@@ -289,6 +289,8 @@ FROM (
     FROM members_committeeseat cs
     JOIN reviews_seasonunit u ON u.organization_id = cs.organization_id AND u.season_id = %(season)s
     WHERE cs.starts_on <= %(day)s AND (cs.ends_on IS NULL OR cs.ends_on >= %(day)s)
+      AND (cs.suspended_on IS NULL OR cs.suspended_on > %(day)s)
+      AND NOT (cs.concurrent = 'full_time' AND NOT cs.main_place)
     GROUP BY cs.member_id, u.id
 ) AS seats
 WHERE reviews_subject.season_id = %(season)s AND reviews_subject.kind = 'member'
@@ -297,9 +299,31 @@ WHERE reviews_subject.season_id = %(season)s AND reviews_subject.kind = 'member'
 
 
 def _mark_positions(season: Season) -> None:
-    """R-ORDER-3: the head of the cell first, then deputies, then the other members."""
+    """R-ORDER-3: the head of the cell first, then deputies, then the other members. A seat
+    suspended from the committee's activity gives no position (R366-SCOPE-6)."""
     with connection.cursor() as cursor:
         cursor.execute(POSITIONS_UPDATE, {"season": season.pk, "day": season.reference_date})
+
+
+def _mark_suspended_seats(season: Season) -> None:
+    """R366-SCOPE-6: a committee member suspended from the committee's activity at the reference
+    date reviews at their cell their responsibility before the suspension, not in the committee's
+    collective (Facts and the positions leave the seat out); the flag says so on their record."""
+    day = season.reference_date
+    seats = (
+        CommitteeSeat.objects.filter(starts_on__lte=day, suspended_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("organization")
+        .order_by("suspended_on")
+    )
+    by_member = {
+        seat.member_id: {"organization": seat.organization.name, "since": seat.suspended_on.isoformat()}
+        for seat in seats
+    }
+    subjects = list(Subject.objects.filter(season=season, kind=Subject.Kind.MEMBER, member_id__in=by_member))
+    for subject in subjects:
+        subject.flags = {**subject.flags, "committee_suspended": by_member[subject.member_id]}
+    Subject.objects.bulk_update(subjects, ["flags"], batch_size=2000)
 
 
 def _mark_small_leadership(season: Season) -> None:
@@ -321,6 +345,34 @@ def _mark_small_leadership(season: Season) -> None:
     Subject.objects.filter(
         season=season, kind=Subject.Kind.LEADERSHIP, out_of_scope="", unit__organization_id__in=seated
     ).update(out_of_scope=Subject.OutOfScope.SMALL_LEADERSHIP, state=Subject.State.EXCLUDED)
+
+
+def _mark_concurrent_posts(season: Season) -> None:
+    """R366-SCOPE-4: a member with concurrent posts at the reference date is reviewed at their cell,
+    in the collective of each own post, in that of the concurrent full-time post marked as the main
+    place (more working time), not in those of the others, and also in that of a part-time concurrent
+    post, on its tasks. The flag lists the collectives on the member's record."""
+    day = season.reference_date
+    seats = (
+        CommitteeSeat.objects.filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .exclude(concurrent="")
+        .select_related("organization")
+        .order_by("member_id", "organization__path")
+    )
+    by_member: dict[int, list[dict]] = {}
+    for seat in seats:
+        by_member.setdefault(seat.member_id, []).append(
+            {
+                "organization": seat.organization.name,
+                "concurrent": seat.concurrent,
+                "reviewed_there": seat.concurrent == CommitteeSeat.Concurrent.PART_TIME or seat.main_place,
+            }
+        )
+    subjects = list(Subject.objects.filter(season=season, kind=Subject.Kind.MEMBER, member_id__in=by_member))
+    for subject in subjects:
+        subject.flags = {**subject.flags, "concurrent_posts": by_member[subject.member_id]}
+    Subject.objects.bulk_update(subjects, ["flags"], batch_size=2000)
 
 
 def _create_quota_groups(season: Season) -> None:
@@ -408,6 +460,8 @@ def open_season(
         analyze(Subject)
         _mark_transfers(season)
         _mark_positions(season)
+        _mark_suspended_seats(season)
+        _mark_concurrent_posts(season)
         _mark_small_leadership(season)
         _create_quota_groups(season)
         AuditChain.objects.create(season=season)

@@ -5,7 +5,7 @@ The rule set says how many points each group carries (30 and 70) and how many de
 may have; the province makes the criteria concrete for a season (`Season.criteria`: per scoring
 profile, the items of each group with their maximum and how they are scored). A group the
 province left empty is scored as a whole. Nothing here knows about HTTP or about levels
-(reviews/regimes/qd366.py decides those).
+(reviews/regimes/qd366/ decides those).
 """
 
 from dataclasses import dataclass

@@ -26,12 +26,17 @@ from reviews.workflow import EDITABLE, WorkflowError, _locked, _refuse_if, allow
 
 
 @transaction.atomic
-def issue_suggestion(*, subject: Subject, actor, text: str) -> Suggestion:
+def issue_suggestion(
+    *, subject: Subject, actor, text: str, meeting_min_days: int | None = None
+) -> Suggestion:
     """R-FORM-4: an upper level issues a suggestion; a submitted form goes back to its author to
-    answer it in section IV."""
+    answer it in section IV. R366-SCOPE-8: the issuing level may set how many days the review
+    meeting lasts at least."""
     allow(access.may_issue_suggestion(actor, subject))
     if not text.strip():
         raise WorkflowError([_("The suggestion is empty.")])
+    if meeting_min_days is not None and not 1 <= meeting_min_days <= 30:
+        raise WorkflowError([_("The review meeting lasts from 1 to 30 days.")])
     subject = _locked([subject])[0]
     if subject.state not in (*EDITABLE, Subject.State.SUBMITTED):
         raise WorkflowError(
@@ -49,7 +54,11 @@ def issue_suggestion(*, subject: Subject, actor, text: str) -> Suggestion:
         None,
     )
     suggestion = Suggestion.objects.create(
-        subject=subject, issued_by_unit=issuer or subject.unit, issued_by=actor, text=text.strip()
+        subject=subject,
+        issued_by_unit=issuer or subject.unit,
+        issued_by=actor,
+        text=text.strip(),
+        meeting_min_days=meeting_min_days,
     )
     from_state = subject.state
     if subject.state == Subject.State.SUBMITTED:

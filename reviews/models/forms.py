@@ -54,6 +54,11 @@ class Suggestion(models.Model):
     text = models.TextField(_("suggestion"))
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # R366-SCOPE-8: where there are review suggestions, the level that issues them sets how many days
+    # the review meeting lasts at least (empty: the rule set's minimum).
+    meeting_min_days = models.PositiveSmallIntegerField(
+        _("the review meeting lasts at least (days)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("review suggestion")

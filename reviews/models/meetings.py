@@ -26,6 +26,11 @@ class Meeting(models.Model):
     total = models.PositiveIntegerField(_("summoned"))
     notes = models.TextField(_("notes"), blank=True)
     circulation_warning = models.CharField(max_length=255, blank=True)
+    # R366-ORDER-5: who commented on the draft collective report among the related bodies at the same
+    # level, and the members of the working group the standing committee above sent (where there are
+    # review suggestions).
+    related_comments = models.TextField(_("comments of related bodies on the draft report"), blank=True)
+    working_group = models.TextField(_("working group of the standing committee above"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 

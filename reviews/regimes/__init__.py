@@ -2,7 +2,7 @@
 
 - `qd124.py`: Regulation 124-QĐ/TW with HD 25 — a level from per-criterion grades; a cell is
   rated before its members.
-- `qd366.py`: Regulation 366-QĐ/TW with HD 43 — a level from points out of 100 plus conditions;
+- `qd366/`: Regulation 366-QĐ/TW with HD 43 — a level from points out of 100 plus conditions;
   a cell is rated after all its members.
 
 Everything else (states, locking, the audit chain, access, notifications, figures, signing) is

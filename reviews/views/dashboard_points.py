@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from reviews import figures as statistics
 from reviews.models import Season, SeasonUnit
 from reviews.regimes import regime_of
-from reviews.regimes.qd366 import CONDITIONS
+from reviews.regimes.qd366.levels import CONDITIONS
 
 CONDITION_LABELS = {
     "tasks": gettext_lazy("No task of the year listed"),

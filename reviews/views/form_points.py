@@ -1,12 +1,13 @@
 """Part B of a QĐ 366 form on the form page: the task list of the year and the points per criterion
 (R366-SCORE-1, R366-SCORE-4), cleaned as they are autosaved, and the running totals with the level
-they give (reviews/regimes/qd366.py) shown beside them."""
+they give (reviews/regimes/qd366/) shown beside them."""
 
 from django.utils.translation import gettext as _
 
 from reviews.facts import Facts
 from reviews.models import Subject
-from reviews.regimes.qd366 import LEADERS, form_standing
+from reviews.regimes.qd366.checks import form_standing
+from reviews.regimes.qd366.levels import LEADERS
 from reviews.scoring import (
     TASK_STATUSES,
     clean_points,

@@ -216,6 +216,6 @@ def open_check_problems(subject: Subject, facts: Facts) -> list[str]:
 def _gap_note(subject: Subject, facts: Facts) -> str:
     if not regime_of(facts.rules).uses_points:
         return ""
-    from reviews.regimes.qd366 import gap_note
+    from reviews.regimes.qd366.standing import gap_note
 
     return gap_note(subject, facts)

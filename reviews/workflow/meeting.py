@@ -43,6 +43,8 @@ class MeetingInput:
     draft_circulated_on: datetime.date | None = None
     notes: str = ""
     ends_on: datetime.date | None = None  # the last day of a meeting of several days
+    related_comments: str = ""  # R366-ORDER-5: who commented on the draft report
+    working_group: str = ""  # R366-ORDER-5: the members of the upper standing committee's working group
 
 
 def _meeting_problems(collective: Subject, data: MeetingInput) -> list[str]:
@@ -90,7 +92,10 @@ def record_meeting(
     record = existing or Meeting(
         season=collective.season, unit=collective.unit, collective=collective, recorded_by=actor
     )
-    for name in ("held_on", "ends_on", "present", "total", "draft_circulated_on", "notes"):
+    for name in (
+        "held_on", "ends_on", "present", "total", "draft_circulated_on", "notes", "related_comments",
+        "working_group",
+    ):  # fmt: skip
         setattr(record, name, getattr(meeting, name))
     record.circulation_warning = rules.circulation_warning(
         meeting.held_on, meeting.draft_circulated_on, collective.season.rule_set

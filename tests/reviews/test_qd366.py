@@ -1,5 +1,5 @@
 """QĐ 366 / HD 43 (2025): points out of 100 plus conditions, the reversed rating order, KHTNV cases,
-the raised quota, checks before the decision (reviews/regimes/qd366.py). Each test names the rule."""
+the raised quota, checks before the decision (reviews/regimes/qd366/). Each test names the rule."""
 
 import datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""More properties of the QĐ 366 band and condition logic (reviews/regimes/qd366.py,
+"""More properties of the QĐ 366 band and condition logic (reviews/regimes/qd366/,
 reviews/rules.py), beside test_qd366_properties.py: adding points never lowers the band, under the
 shipped bands and under any a province configures (R366-RATE-1); the level is exactly the highest
 one at or below the band whose conditions hold (R366-RATE-2); tightening a configured condition
@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from reviews.defaults import rule_set_data
 from reviews.models import RuleSet
-from reviews.regimes.qd366 import LEADERS, Standing, agreement_problems, band, outcome, unmet_conditions
+from reviews.regimes.qd366.checks import agreement_problems
+from reviews.regimes.qd366.levels import LEADERS, Standing, band, outcome, unmet_conditions
 from reviews.rules import group_quota, quota_limit
 from reviews.scoring import Tasks
 

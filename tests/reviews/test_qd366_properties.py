@@ -1,4 +1,4 @@
-"""Properties of the QĐ 366 level logic (reviews/regimes/qd366.py), over every standing hypothesis
+"""Properties of the QĐ 366 level logic (reviews/regimes/qd366/), over every standing hypothesis
 can make: the level never exceeds the band of the points (R366-RATE-1); losing a condition never
 raises the level (R366-RATE-2); a KHTNV case always gives KHTNV (R366-RATE-4, R366-RATE-5,
 R366-RATE-6); the gap is only where no condition set holds (R366-RATE-3). More properties:
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviews.defaults import rule_set_data
-from reviews.regimes.qd366 import Standing, outcome
+from reviews.regimes.qd366.levels import Standing, outcome
 from reviews.scoring import Tasks
 
 DATA = rule_set_data("qd366-hd43-2025.json")

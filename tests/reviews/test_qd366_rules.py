@@ -8,20 +8,27 @@ profile's own criteria (R366-SCORE-2). Each test names its rule."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
-from members.models import CellPeriod, LeaveRecord, Status
+from members.models import CellPeriod, CommitteeSeat, LeaveRecord, Status
 from members.services import change_member_status
 from organizations.models import Kind
 from reviews import workflow
 from reviews.defaults import shipped_rule_set
-from reviews.models import RemediationItem, RemediationPlan, RuleSet, Subject
+from reviews.facts import Facts
+from reviews.meeting_warnings import meeting_length_warning, meeting_warnings
+from reviews.models import Meeting, RemediationItem, RemediationPlan, RuleSet, Subject
+from reviews.regimes.qd366.standing import found_cases, standing_of, units_led_note, units_led_rated
 from reviews.scope import open_season
-from reviews.services import attach_outside_comment
+from reviews.services import answer_suggestion, attach_outside_comment, issue_suggestion
+from reviews.views.staff.common import flag_labels
+from tests.clock import ROLES_FROM
 from tests.factories import make_member, make_org
 from tests.reviews.conftest import QD366, REFERENCE, build_world
-from tests.reviews.helpers import complete_366, fresh, task_rows
-from tests.reviews.test_qd366 import propose_one, reviewed_cell, world366
+from tests.reviews.helpers import MEETING_DAY, complete_366, fresh, review, task_rows
+from tests.reviews.test_qd366 import propose_one, reviewed_cell, with_chi_uy, world366
 
 pytestmark = pytest.mark.django_db
 S = Subject.State
@@ -265,3 +272,162 @@ def test_r366_rate_2_htxsnv_needs_the_shortcomings_named_last_year_remedied(reme
     with translation.override("vi"), pytest.raises(workflow.WorkflowError) as refused:
         complete_366(subject, w.secretary, points=excellent, level="HTXSNV")
     assert "khắc phục" in reasons_of(refused) and fresh(subject).state == S.DRAFT
+
+
+def _units_rated(w, levels: dict) -> None:
+    """The party organizations of the season's units decided at `levels` (organization → level)."""
+    for organization, level in levels.items():
+        Subject.objects.filter(
+            season=w.season, unit__organization=organization, kind=Subject.Kind.ORGANIZATION
+        ).update(decided_level=level)
+
+
+def test_r366_rate_5_more_than_half_the_units_led_rated_khtnv_is_computed_from_their_decisions():
+    """R366-RATE-5: more than 50 % of the units a leader leads (the party organizations directly
+    under the committee they head) decided KHTNV makes the leader KHTNV, without a tick; half is
+    not more than half; the appraisal shows what was counted."""
+    w = world366()
+    CommitteeSeat.objects.create(
+        member=w.head, organization=w.base, position=CommitteeSeat.Position.HEAD, starts_on=ROLES_FROM
+    )
+    _cell, members = reviewed_cell(w)
+    head = next(m for m in members if m.member_id == w.head.pk)
+    _units_rated(w, {w.cell1: "KHTNV", w.cell2: "KHTNV"})
+    facts = Facts(w.season, [head])
+    assert units_led_rated(head, facts) == (2, 2, 0)
+    assert "units_led_khtnv" in found_cases(head, facts, standing_of(head, facts).tasks)
+    assert units_led_note(head, facts)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        propose_one(head, w.secretary, "HTTNV")
+    label = next(
+        c["label"]
+        for c in w.season.rule_set.scoring["profiles"]["LD"]["cases"]
+        if c["code"] == "units_led_khtnv"
+    )
+    assert label in reasons_of(refused)
+
+    _units_rated(w, {w.cell1: ""})
+    facts = Facts(w.season, [fresh(head)])
+    assert units_led_rated(fresh(head), facts) == (1, 2, 1)
+    assert propose_one(fresh(head), w.secretary, "HTTNV")[0].proposed_level == "HTTNV"
+
+
+def test_r366_scope_8_the_level_that_issued_review_suggestions_sets_the_meeting_length(client):
+    """R366-SCOPE-8: where there are review suggestions, the meeting lasts at least what the issuing
+    level set (here 2 days for a cell, whose rule-set minimum is 1): a warning on the meeting page,
+    never a block; a meeting of those days draws none."""
+    w = world366()
+    cell = w.subject(unit=w.cell1)
+    with pytest.raises(workflow.WorkflowError):
+        issue_suggestion(
+            subject=cell, actor=w.base_staff, text="Làm rõ việc chậm tiến độ", meeting_min_days=0
+        )
+    issue_suggestion(subject=cell, actor=w.base_staff, text="Làm rõ việc chậm tiến độ", meeting_min_days=2)
+    rule_set = w.season.rule_set
+    one_day = Meeting(held_on=MEETING_DAY)
+    assert meeting_length_warning(one_day, "cell", rule_set) == ""
+    with translation.override("vi"):
+        expected = meeting_length_warning(one_day, "cell", rule_set, suggested_days=2)
+    assert expected
+    two_days = Meeting(held_on=MEETING_DAY, ends_on=MEETING_DAY + datetime.timedelta(days=1))
+    assert meeting_length_warning(two_days, "cell", rule_set, suggested_days=2) == ""
+
+    answer_suggestion(suggestion=fresh(cell).suggestions.get(), actor=w.secretary, answer="Đã làm rõ")
+    complete_366(fresh(cell), w.secretary)
+    review(fresh(cell), w.secretary)  # one day, recorded: the meeting is not blocked
+    client.force_login(w.secretary)
+    html = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    assert escape(expected) in html
+
+
+def test_r366_scope_6_a_member_suspended_from_the_committee_is_reviewed_at_the_cell_only():
+    """R366-SCOPE-6: a committee member suspended from the committee's activity reviews their
+    responsibility before the suspension at their cell: the record says so, the seat gives no
+    position, and the committee's collective does not wait for them (R366-ORDER-2)."""
+    w = build_world(open_now=False)
+    with_chi_uy(w)
+    CommitteeSeat.objects.filter(member=w.deputy, organization=w.cell1).update(
+        suspended_on=datetime.date(2026, 9, 1)
+    )
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    deputy = w.subject(member=w.deputy)
+    assert deputy.flags["committee_suspended"] == {"organization": w.cell1.name, "since": "2026-09-01"}
+    assert deputy.position == CommitteeSeat.Position.MEMBER
+    assert deputy.in_scope and w.subject(member=w.head).position == CommitteeSeat.Position.HEAD
+    cell, leadership = w.subject(unit=w.cell1), w.subject(unit=w.cell1, kind=Subject.Kind.LEADERSHIP)
+    seated = [w.subject(member=m) for m in (w.head, w.members1[2])]
+    for subject in (cell, leadership, *seated):
+        complete_366(subject, w.secretary)
+    review(fresh(cell), w.secretary, [fresh(s) for s in seated])
+    assert fresh(deputy).state == S.DRAFT
+    assert review(fresh(leadership), w.secretary)
+
+
+def test_r366_order_5_the_draft_comments_and_the_working_group_are_kept_or_warned(client):
+    """R366-ORDER-5: the meeting record keeps who among the related bodies commented on the draft
+    report and, where there are review suggestions, the members of the working group the standing
+    committee above sent; either missing is a warning on the meeting page, never a block."""
+    w = world366()
+    cell = w.subject(unit=w.cell1)
+    issue_suggestion(subject=cell, actor=w.base_staff, text="Làm rõ việc chậm tiến độ")
+    answer_suggestion(suggestion=fresh(cell).suggestions.get(), actor=w.secretary, answer="Đã làm rõ")
+    complete_366(fresh(cell), w.secretary)
+    meeting = review(fresh(cell), w.secretary)  # recorded without either
+    unit = fresh(cell).unit
+    with translation.override("vi"):
+        warnings = meeting_warnings(w.season, unit, meeting)
+    assert len(warnings) == 2
+    client.force_login(w.secretary)
+    html = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    assert all(escape(text) in html for text in warnings)
+
+    kept = workflow.record_meeting(
+        collective=fresh(cell),
+        actor=w.secretary,
+        meeting=workflow.MeetingInput(
+            held_on=MEETING_DAY,
+            present=5,
+            total=6,
+            related_comments="Ủy ban Kiểm tra, Ban Tổ chức Đảng ủy",
+            working_group="Đ/c Trần Văn Tổ (trưởng đoàn), đ/c Lê Thị Công",
+        ),
+        entries=[],
+    )
+    kept = Meeting.objects.get(pk=kept.pk)
+    assert kept.working_group.startswith("Đ/c Trần Văn Tổ") and kept.related_comments
+    assert meeting_warnings(w.season, unit, kept) == []
+
+
+def test_r366_scope_4_concurrent_posts_are_reviewed_at_the_main_place_and_part_time_ones_too():
+    """R366-SCOPE-4: a member is reviewed at their cell and in the collective of each own post; of
+    concurrent full-time posts, only in the one marked as the main place (more working time); a
+    part-time concurrent post also in its collective. The record lists where."""
+    w = build_world(open_now=False)
+    with_chi_uy(w)
+    kinds = CommitteeSeat.Concurrent
+    for member, concurrent, main in (
+        (w.members1[3], kinds.PART_TIME, False),
+        (w.members2[0], kinds.FULL_TIME, False),
+        (w.members2[1], kinds.FULL_TIME, True),
+    ):
+        CommitteeSeat.objects.create(
+            member=member,
+            organization=w.cell1,
+            position=CommitteeSeat.Position.MEMBER,
+            starts_on=ROLES_FROM,
+            concurrent=concurrent,
+            main_place=main,
+        )
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    elsewhere = w.subject(member=w.members2[0])
+    assert elsewhere.flags["concurrent_posts"] == [
+        {"organization": w.cell1.name, "concurrent": "full_time", "reviewed_there": False}
+    ]
+    assert w.subject(member=w.members1[3]).flags["concurrent_posts"][0]["reviewed_there"] is True
+    assert elsewhere.unit.organization == w.cell2 and elsewhere.in_scope
+    leadership = w.subject(unit=w.cell1, kind=Subject.Kind.LEADERSHIP)
+    seated = Facts(w.season, [leadership]).seated_subjects[w.cell1.pk]
+    assert {s.member_id for s in seated} == {
+        m.pk for m in (w.head, w.deputy, w.members1[2], w.members1[3], w.members2[1])
+    }
+    assert any(w.cell1.name in label for label in flag_labels(elsewhere))

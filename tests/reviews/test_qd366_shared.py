@@ -11,8 +11,8 @@ from django.urls import reverse
 from members.models import CommitteeSeat, Status
 from members.services import change_member_status
 from reviews import workflow
+from reviews.meeting_warnings import meeting_length_warning
 from reviews.models import Meeting, Notification, RuleSet, Subject
-from reviews.rules import meeting_length_warning
 from reviews.scope import open_season
 from reviews.services import import_decided_results
 from reviews.views.criteria_forms import OpenSeasonForm

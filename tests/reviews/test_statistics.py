@@ -129,7 +129,7 @@ def test_each_condition_holding_a_subject_below_its_band_is_counted_once(world):
     """The dashboard's "held below their band" figures read the codes kept on each subject; a code
     inside another ("done" in "not_done") is not counted (the query also runs on SQLite)."""
     from reviews.models import SeasonUnit
-    from reviews.regimes.qd366 import CONDITIONS
+    from reviews.regimes.qd366.levels import CONDITIONS
 
     first, second, third = Subject.objects.filter(season=world.season, kind="member").order_by("id")[:3]
     Subject.objects.filter(pk=first.pk).update(scores={"blocked_by": ["not_done", "late"], "gap": False})

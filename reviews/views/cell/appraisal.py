@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from reviews.models import Subject
-from reviews.regimes.qd366 import LEADERS, subject_outcome
+from reviews.regimes.qd366.levels import LEADERS
+from reviews.regimes.qd366.standing import subject_outcome, units_led_note
 from reviews.scoring import criteria_items, points_text
 
 
@@ -86,4 +87,5 @@ def summary(subject: Subject, facts) -> dict:
         if subject.proposed_points is not None
         else "",
         "outcome": result,
+        "units_led": units_led_note(subject, facts),
     }

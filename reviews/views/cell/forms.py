@@ -56,6 +56,19 @@ class MeetingForm(forms.Form):
             self.fields["ends_on"] = forms.DateField(
                 label=_("Last day (a meeting of several days)"), required=False, widget=DateInput()
             )
+        if season.rule_set.switches.get("draft_comments"):  # R366-ORDER-5
+            self.fields["related_comments"] = forms.CharField(
+                label=_("Comments of the related bodies at the same level on the draft report"),
+                help_text=_("Which bodies commented, and in short what they said."),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields["working_group"] = forms.CharField(
+                label=_("Working group of the standing committee above"),
+                help_text=_("Where there are review suggestions: the members of the working group sent."),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         if with_collective:
             self.fields["comments"] = forms.CharField(
                 label=_("Comments on the cell's report"),
@@ -87,6 +100,8 @@ class MeetingForm(forms.Form):
             draft_circulated_on=data.get("draft_circulated_on"),
             notes=data.get("notes", ""),
             ends_on=data.get("ends_on"),
+            related_comments=data.get("related_comments", ""),
+            working_group=data.get("working_group", ""),
         )
 
     def collective_entries(self, collective: Subject) -> list[workflow.EntryInput]:

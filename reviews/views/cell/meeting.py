@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import rules, workflow
+from reviews.meeting_warnings import meeting_warnings
 from reviews.models import Meeting, Season, SeasonUnit, Subject
 from reviews.views.cell import appraisal
 from reviews.views.cell.common import Cell, Row, can_manage, cell_crumbs, load_cell
@@ -45,6 +46,8 @@ def _meeting_initial(cell: Cell) -> dict:
         "present": meeting.present,
         "total": meeting.total,
         "notes": meeting.notes,
+        "related_comments": meeting.related_comments,
+        "working_group": meeting.working_group,
     }
 
 
@@ -105,7 +108,7 @@ def _meeting_context(
         ),
         "can_manage": manage,
         "crumbs": cell_crumbs(season, unit, meeting=True),
-        "length_warning": rules.meeting_length_warning(cell.meeting, unit.kind, season.rule_set),
+        "meeting_warnings": meeting_warnings(season, unit, cell.meeting),
     }
 
 
@@ -147,6 +150,8 @@ def _meeting_input(meeting: Meeting) -> workflow.MeetingInput:
         total=meeting.total,
         draft_circulated_on=meeting.draft_circulated_on,
         notes=meeting.notes,
+        related_comments=meeting.related_comments,
+        working_group=meeting.working_group,
     )
 
 

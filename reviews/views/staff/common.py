@@ -1,7 +1,7 @@
 """What the committee staff's pages share: the order of work, the step that comes next from
 each state, and the labels of the flags the rules set on a subject."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from reviews.models import Subject
 
@@ -21,6 +21,10 @@ FLAG_LABELS = {
     "second_khtnv": gettext_lazy(
         "Second consecutive year not completing tasks: the cell considers removal from the roll."
     ),
+    "committee_suspended": gettext_lazy(
+        "Suspended from the committee's activity: reviewed at the cell on the responsibility held "
+        "before the suspension, not in the committee's collective."
+    ),
     "rerate_case_by_case": gettext_lazy(
         "Re-rated case by case after a violation found and remedied by the member."
     ),
@@ -28,4 +32,28 @@ FLAG_LABELS = {
 
 
 def flag_labels(subject: Subject) -> list[str]:
-    return [str(FLAG_LABELS.get(key, key)) for key, value in subject.flags.items() if value]
+    return [
+        _concurrent_posts_label(value) if key == "concurrent_posts" else str(FLAG_LABELS.get(key, key))
+        for key, value in subject.flags.items()
+        if value
+    ]
+
+
+def _concurrent_posts_label(posts: list[dict]) -> str:
+    """R366-SCOPE-4: where a member with concurrent posts is reviewed besides the cell."""
+    there = [p["organization"] for p in posts if p["reviewed_there"]]
+    elsewhere = [p["organization"] for p in posts if not p["reviewed_there"]]
+    parts = []
+    if there:
+        parts.append(
+            gettext("Concurrent posts: also reviewed in the collective of %(names)s.")
+            % {"names": ", ".join(there)}
+        )
+    if elsewhere:
+        parts.append(
+            gettext(
+                "Not reviewed in the collective of %(names)s: a concurrent post where less working time is spent."
+            )
+            % {"names": ", ".join(elsewhere)}
+        )
+    return " ".join(parts)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from reviews import access, committee, workflow
 from reviews.facts import Facts
 from reviews.models import CheckFlag, QuotaGroup, Subject
-from reviews.regimes.qd366 import found_cases, standing_of, subject_outcome
+from reviews.regimes.qd366.standing import found_cases, standing_of, subject_outcome, units_led_note
 from reviews.scoring import criteria_items, parse_number, points_text
 from reviews.views.common import get_season, get_subject, run_step
 
@@ -63,6 +63,7 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
         c["code"]: c["label"] for c in rule_set.scoring["profiles"].get(subject.profile, {}).get("cases", [])
     }
     found = found_cases(subject, facts, standing_of(subject, facts).tasks)
+    units_led = units_led_note(subject, facts)
     return {
         "rows": rows,
         "totals": [
@@ -72,18 +73,25 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
         ],
         "outcome": result,
         "tasks": scores.get("tasks") or {},
+        "units_led": units_led,
         "cases": [
             {
                 "code": code,
                 "label": labels.get(code, code),
-                "evidence": (scores.get("cases") or {}).get(code)
-                or (_("found in the record") if code in found else ""),
+                "evidence": (scores.get("cases") or {}).get(code) or _found_evidence(code, found, units_led),
                 "waived": (scores.get("waived") or {}).get(code, ""),
             }
             for code in sorted(set(scores.get("cases") or {}) | found)
         ],
         "checks": list(subject.check_flags.select_related("opened_by", "closed_by")),
     }
+
+
+def _found_evidence(code: str, found: set[str], units_led: str) -> str:
+    """R366-RATE-5: the case computed from the units led says what it counted."""
+    if code not in found:
+        return ""
+    return units_led if code == "units_led_khtnv" and units_led else _("found in the record")
 
 
 def _number(value):

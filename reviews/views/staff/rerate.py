@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from reviews import access, rerating
 from reviews.models import Decision
 from reviews.regimes import regime_of
+from reviews.scoring import criteria_items
 from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step
 
 OTHER = "other"
@@ -37,7 +38,7 @@ class RerateForm(forms.Form):
         error_messages={"required": gettext_lazy("Write the reason for the re-rating.")},
     )
 
-    def __init__(self, *args, season, violations, **kwargs):
+    def __init__(self, *args, season, violations, subject, **kwargs):
         super().__init__(*args, **kwargs)
         grounds = [
             (
@@ -60,6 +61,23 @@ class RerateForm(forms.Form):
             (level["code"], f"{level['code']} – {level['label']}") for level in season.rule_set.levels
         ]
         self.fields["ground"].error_messages["invalid_choice"] = _("Choose the ground of the re-rating.")
+        self.point_items = []
+        if regime_of(season.rule_set).uses_points:  # R366-STEP-2: the re-rating records its points
+            self.point_items = criteria_items(season.rule_set.scoring, season.criteria, subject.profile)
+            decided = (subject.scores or {}).get("decided") or {}
+            for item in self.point_items:
+                self.fields[f"points_{item.key}"] = forms.CharField(
+                    label=_("Re-rated points: %(item)s") % {"item": item.title},
+                    required=False,
+                    max_length=12,
+                    initial=decided.get(item.key, ""),
+                    help_text=_("Empty: the points in force are kept."),
+                )
+
+    def typed_points(self) -> dict | None:
+        if not self.point_items:
+            return None
+        return {i.key: self.cleaned_data.get(f"points_{i.key}", "").strip() for i in self.point_items}
 
 
 def _subject_and_decision(request, season, pk) -> tuple:
@@ -87,14 +105,19 @@ def subject_rerate(request, season, subject):
     access.require(refusal)  # a POST from anyone else: 403
     violations = rerating.past_violations(subject)
     refused = rerating.already_rerated(subject, current)
-    form = RerateForm(request.POST or None, season=season, violations=violations)
+    form = RerateForm(request.POST or None, season=season, violations=violations, subject=subject)
     if request.method == "POST" and not refused and form.is_valid():
         data = form.cleaned_data
         record = next((v.record for v in violations if str(v.record.pk) == data["ground"]), None)
         if run_step(
             request,
             lambda: rerating.rerate(
-                subject=subject, actor=request.user, level=data["level"], reason=data["reason"], record=record
+                subject=subject,
+                actor=request.user,
+                level=data["level"],
+                reason=data["reason"],
+                record=record,
+                points=form.typed_points(),
             ),
             success=_(
                 "The result was cancelled and stays on record; %(level)s is now in force. The re-rating "

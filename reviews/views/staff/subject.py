@@ -96,6 +96,17 @@ class SuggestionForm(forms.Form):
         help_text=gettext_lazy("The subject answers it in section IV of their review."),
     )
 
+    def __init__(self, *args, season, **kwargs):
+        super().__init__(*args, **kwargs)
+        if season.rule_set.switches.get("meeting_min_days"):  # R366-SCOPE-8: the issuing level sets it
+            self.fields["meeting_min_days"] = forms.IntegerField(
+                label=_("The review meeting lasts at least (days)"),
+                required=False,
+                min_value=1,
+                max_value=30,
+                help_text=_("Empty: the minimum of the rule set."),
+            )
+
 
 class OutsideCommentForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("Comments from"), choices=FormerCellComment.Source.choices)
@@ -159,7 +170,7 @@ def _subject_actions(user, subject: Subject) -> dict:
         and subject.in_scope
         and access.may_issue_suggestion(user, subject) is None
     ):
-        actions["suggest"] = SuggestionForm(prefix="suggest")
+        actions["suggest"] = SuggestionForm(prefix="suggest", season=season)
     sources = _outside_sources(subject)
     if sources and subject.in_scope and access.may_return_form(user, subject) is None:
         actions["outside_comment"] = OutsideCommentForm(prefix="comment", sources=sources)
@@ -319,9 +330,15 @@ def subject_suggest(request, season, subject):
     subject = _subject_for_action(request, season, subject)
     access.require(access.may_issue_suggestion(request.user, subject))
     text = request.POST.get("suggest-text", "")
+    days = request.POST.get("suggest-meeting_min_days", "").strip()
     run_step(
         request,
-        lambda: services.issue_suggestion(subject=subject, actor=request.user, text=text),
+        lambda: services.issue_suggestion(
+            subject=subject,
+            actor=request.user,
+            text=text,
+            meeting_min_days=int(days) if days.isdigit() else None,
+        ),
         success=_("The review suggestion was issued."),
     )
     return redirect(_subject_url(subject))

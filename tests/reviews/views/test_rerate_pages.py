@@ -212,3 +212,39 @@ def test_r_rate_4_a_result_is_re_rated_once_until_that_re_rating_is_cancelled(cl
     assert 'id="rerate-refused"' not in client.get(page(w)).content.decode()
     assert client.post(page(w), data).status_code == 302
     assert Decision.objects.get(subject=w.earlier, status=Decision.Status.VALID).level == "KHTNV"
+
+
+def test_r366_step_2_the_re_rating_records_its_points_like_a_decision(client):
+    """R366-STEP-2, R366-SCORE-4: the re-rating records the decided points per criterion and their
+    total on the new decision, the subject and the audit event; none typed keeps those in force;
+    a level above the band of the points is refused (R366-RATE-1)."""
+    w = world_with_a_decided_2025("366")
+    client.force_login(w.commune_staff)
+    assert "82,5/100" in client.get(page(w)).content.decode()
+    above = {
+        "ground": "other",
+        "level": "HTTNV",
+        "reason": "Sai",
+        "points_general": "20",
+        "points_tasks": "40",
+    }
+    assert client.post(page(w), above).status_code == 200
+    assert Decision.objects.filter(subject=w.earlier).count() == 1
+    typed = {**above, "level": "HTNV", "points_general": "20", "points_tasks": "40,5"}
+    assert client.post(page(w), typed).status_code == 302
+    new = Decision.objects.get(subject=w.earlier, status=Decision.Status.VALID)
+    subject = Subject.objects.get(pk=w.earlier.pk)
+    assert (new.level, new.points, subject.decided_points) == ("HTNV", Decimal("60.5"), Decimal("60.5"))
+    assert subject.scores["decided"] == {"general": "20", "tasks": "40.5"}
+    event = Event.objects.filter(subject=subject, action="rerate").get()
+    assert event.data["points"] == "60.5" and event.data["scores"] == subject.scores["decided"]
+
+
+def test_r366_step_2_a_re_rating_without_points_keeps_those_in_force(client):
+    """R366-STEP-2: no points typed: the new decision carries the points in force."""
+    w = world_with_a_decided_2025("366")
+    client.force_login(w.commune_staff)
+    client.post(page(w), {"ground": "other", "level": "HTNV", "reason": "Kết quả không đúng thực chất"})
+    new = Decision.objects.get(subject=w.earlier, status=Decision.Status.VALID)
+    assert (new.level, new.points) == ("HTNV", Decimal("82.5"))
+    assert Subject.objects.get(pk=w.earlier.pk).decided_points == Decimal("82.5")
