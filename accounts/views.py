@@ -28,7 +28,11 @@ from accounts.policy import is_verified, second_factor_required
 
 def _next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
+    # Only a path of this site: redirect() would take anything else for a URL name to reverse.
+    is_path = candidate.startswith("/") and not candidate.startswith("//")
+    if is_path and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 

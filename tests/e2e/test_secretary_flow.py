@@ -68,7 +68,7 @@ def test_secretary_acknowledges_records_the_meeting_and_proposes_in_order(fresh_
     audit(page, "cell-board-acknowledged")
 
     # -- the cell's own report (form 01), then the secretary's own review ----------------------------
-    report = page.locator("#collective-title ~ .card").first
+    report = page.locator("#collective-title ~ .list-group > li").first
     expect(report).to_contain_text(cell["name"])
     press(page, report.locator("a[href*='/phieu/']"))
     expect(page.locator("main header")).to_contain_text(cell["name"])
