@@ -2,6 +2,20 @@ from django.db import models
 
 from reviews.models.seasons import Season, SeasonUnit
 
+# What a kept figure counts by, after its season and unit (reviews/kept_figures.py KEYS).
+KEY_FIELDS = (
+    "own",
+    "kind",
+    "state",
+    "level",
+    "out_of_scope",
+    "band",
+    "plan",
+    "second_khtnv",
+    "gap",
+    "blocked",
+)
+
 
 class SeasonFigure(models.Model):
     """How many subjects of one season lie under one unit with the same key (kind, state, level,
@@ -33,20 +47,7 @@ class SeasonFigure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "season",
-                    "unit",
-                    "own",
-                    "kind",
-                    "state",
-                    "level",
-                    "out_of_scope",
-                    "band",
-                    "plan",
-                    "second_khtnv",
-                    "gap",
-                    "blocked",
-                ],
+                fields=["season", "unit", *KEY_FIELDS],
                 name="season_figure_key",
             )
         ]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from reviews import kept_figures, workflow
 from reviews.models import SeasonFigure, Subject
+from reviews.models.figures import KEY_FIELDS
 from reviews.rerating import rerate
 from reviews.services import import_decided_results, submit_remediation_plan
 from tests.reviews.conftest import build_world, open_season_124
@@ -33,16 +34,7 @@ def kept(season) -> list[tuple]:
         .exclude(n=0, scored=0, points=0)
         .values_list(
             "unit_id",
-            "own",
-            "kind",
-            "state",
-            "level",
-            "out_of_scope",
-            "band",
-            "plan",
-            "second_khtnv",
-            "gap",
-            "blocked",
+            *KEY_FIELDS,
             "n",
             "points",
             "scored",
