@@ -107,8 +107,9 @@ class Facts:
 
     @cached_property
     def seats(self) -> dict[int, list[tuple[int, int]]]:
-        """member id → [(organization id, position)] of committee seats at the reference date (not
-        those suspended from the committee's activity then: R366-SCOPE-6)."""
+        """member id → [(organization id, position)] of the committee seats the member is reviewed
+        in at the reference date (CommitteeSeat.objects.active_on: not suspended, R366-SCOPE-6; not a
+        concurrent full-time post away from the main place, R366-SCOPE-4)."""
         day = self.season.reference_date
         found = defaultdict(list)
         for member_id, organization_id, position in (
@@ -281,7 +282,7 @@ class Facts:
     @cached_property
     def seated_subjects(self) -> dict[int, list[Subject]]:
         """organization id → this season's member subjects seated on its leadership collective at
-        the reference date (R366-ORDER-2), not those suspended from its activity (R366-SCOPE-6)."""
+        the reference date (R366-ORDER-2), as Facts.seats counts seats (R366-SCOPE-4, R366-SCOPE-6)."""
         day = self.season.reference_date
         organization_ids = [self.units[u].organization_id for u in self._collective_units]
         seats = (

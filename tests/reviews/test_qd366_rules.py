@@ -282,7 +282,7 @@ def _units_rated(w, levels: dict) -> None:
         ).update(decided_level=level)
 
 
-def test_r366_rate_5_more_than_half_the_units_led_rated_khtnv_is_computed_from_their_decisions():
+def test_r366_rate_5_more_than_half_the_units_led_rated_khtnv_is_computed_from_their_decisions(client):
     """R366-RATE-5: more than 50 % of the units a leader leads (the party organizations directly
     under the committee they head) decided KHTNV makes the leader KHTNV, without a tick; half is
     not more than half; the appraisal shows what was counted."""
@@ -296,7 +296,12 @@ def test_r366_rate_5_more_than_half_the_units_led_rated_khtnv_is_computed_from_t
     facts = Facts(w.season, [head])
     assert units_led_rated(head, facts) == (2, 2, 0)
     assert "units_led_khtnv" in found_cases(head, facts, standing_of(head, facts).tasks)
-    assert units_led_note(head, facts)
+    with translation.override("vi"):
+        note = units_led_note(head, facts)
+    assert note
+    client.force_login(w.base_staff)
+    html = client.get(reverse("reviews:subject", args=[w.season.pk, head.pk])).content.decode()
+    assert html.count(escape(note)) == 2  # beside the points, and as what shows the case
     with pytest.raises(workflow.WorkflowError) as refused:
         propose_one(head, w.secretary, "HTTNV")
     label = next(

@@ -59,9 +59,9 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
             }
         )
     result = subject_outcome(subject, facts)
-    labels = {
-        c["code"]: c["label"] for c in rule_set.scoring["profiles"].get(subject.profile, {}).get("cases", [])
-    }
+    cases = rule_set.scoring["profiles"].get(subject.profile, {}).get("cases", [])
+    labels = {c["code"]: c["label"] for c in cases}
+    from_units_led = {c["code"] for c in cases if c.get("auto") == "units_led_over"}
     found = found_cases(subject, facts, standing_of(subject, facts).tasks)
     units_led = units_led_note(subject, facts)
     return {
@@ -78,7 +78,8 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
             {
                 "code": code,
                 "label": labels.get(code, code),
-                "evidence": (scores.get("cases") or {}).get(code) or _found_evidence(code, found, units_led),
+                "evidence": (scores.get("cases") or {}).get(code)
+                or _found_evidence(code in found, units_led if code in from_units_led else ""),
                 "waived": (scores.get("waived") or {}).get(code, ""),
             }
             for code in sorted(set(scores.get("cases") or {}) | found)
@@ -87,11 +88,12 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
     }
 
 
-def _found_evidence(code: str, found: set[str], units_led: str) -> str:
-    """R366-RATE-5: the case computed from the units led says what it counted."""
-    if code not in found:
+def _found_evidence(found: bool, units_led: str) -> str:
+    """What shows a case found in the record; R366-RATE-5: the one computed from the units led
+    says what it counted."""
+    if not found:
         return ""
-    return units_led if code == "units_led_khtnv" and units_led else _("found in the record")
+    return units_led or _("found in the record")
 
 
 def _number(value):
