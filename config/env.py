@@ -4,7 +4,10 @@ Each helper fails loudly (ImproperlyConfigured) on a value it cannot read, so a 
 deployment stops the process at start-up instead of running with a silent default.
 """
 
+import hashlib
+import hmac
 import os
+import re
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -78,3 +81,22 @@ def database_from_url(url: str, *, base_dir) -> dict:
             "CONN_MAX_AGE": 60,
         }
     raise ImproperlyConfigured(f"DATABASE_URL must start with postgres:// or sqlite:///, got {url!r}")
+
+
+def audit_keys_from(value: str | None, *, secret_key: str) -> list[tuple[str, str]]:
+    """`id:secret,id:secret` → [(id, secret), …]; unset, one key derived from SECRET_KEY."""
+    if not value:
+        derived = hmac.new(secret_key.encode(), b"kiemdiem audit chain", hashlib.sha256).hexdigest()
+        return [("s1", derived)]
+    keys = []
+    for item in value.split(","):
+        key_id, _, secret = item.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id) or len(secret) < 32:
+            raise ImproperlyConfigured(
+                "AUDIT_KEYS must be id:secret pairs separated by commas, each id 1-16 letters, digits,"
+                " - or _, each secret at least 32 characters"
+            )
+        keys.append((key_id, secret))
+    if len({key_id for key_id, _ in keys}) != len(keys):
+        raise ImproperlyConfigured("AUDIT_KEYS names the same key id twice")
+    return keys

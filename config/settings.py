@@ -6,7 +6,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import audit_keys_from, database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-report-parts": {"task": "reports.tasks.sweep_parts", "schedule": crontab(minute=17)},
     "notify-deadlines": {"task": "reviews.tasks.notify_deadlines", "schedule": crontab(hour=6, minute=0)},
+    "audit-checkpoint": {
+        "task": "reviews.tasks.write_audit_checkpoint",
+        "schedule": crontab(hour=23, minute=50),
+    },
     "send-notification-emails": {
         "task": "reviews.tasks.send_notification_emails",
         "schedule": crontab(minute="*/15"),
@@ -283,6 +287,14 @@ IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", IMPORT_MAX_ROWS
 
 # Signing reports (PAdES). A PKCS#12 file per signing organization (<DIR>/<CODE>.p12) or one for the
 # whole system; a PKCS#11 token where configured. `manage.py make_dev_signing_cert` makes a local CA.
+# The audit chain is sealed with HMAC keys that are not in the database (R-REC-4, reviews/audit_keys.py):
+# AUDIT_KEYS="id:secret,older-id:older-secret", the first seals new events, the others still verify
+# what they sealed (key rotation, docs/operations.md). Unset, one key is derived from SECRET_KEY
+# (`check --deploy` warns). Checkpoints of every chain head are written to AUDIT_CHECKPOINT_DIR.
+AUDIT_KEYS = audit_keys_from(env_str("AUDIT_KEYS"), secret_key=SECRET_KEY)
+AUDIT_KEYS_FROM_SECRET_KEY = not env_str("AUDIT_KEYS")
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints")))
+
 SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", str(BASE_DIR / "var" / "signing" / "signer.p12"))
 SIGNING_PKCS12_DIR = env_str("SIGNING_PKCS12_DIR", "")
 SIGNING_PKCS12_PASSPHRASE = env_str("SIGNING_PKCS12_PASSPHRASE", "kiemdiem-dev")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Reviews and ratings")
+
+    def ready(self):
+        from reviews import checks  # noqa: F401  (registers the deploy checks)

@@ -1,13 +1,17 @@
 """The tamper-evident event log (R-REC-4).
 
 Each season has one hash chain. `append_event` locks the chain head, so events of a season get
-gap-free sequence numbers and each event's hash covers the previous one. `verify_chain` walks a
-season's events in order and returns the first event whose stored hash, sequence or link does
-not match what it recomputes.
+gap-free sequence numbers and each event's hash covers the previous one. The hash is an HMAC
+under a key that is not in the database (reviews/audit_keys.py): an edit behind the
+application's back cannot be hidden by recomputing the later hashes. `verify_chain` walks a
+season's events in order and returns the first event whose stored hash, sequence, link or key
+does not match what it recomputes; reviews/audit_checkpoints.py also finds a chain cut short
+after a checkpoint was written.
 """
 
 from dataclasses import dataclass
 
+from reviews import audit_keys
 from reviews.models import AuditChain, Event, Season, Subject
 from reviews.models.audit import GENESIS
 
@@ -37,6 +41,7 @@ def append_event(
         rule_set_code=season.rule_set.code,
         data=data or {},
         prev_hash=chain.last_hash,
+        key_id=audit_keys.current_key_id(),
     )
     event.hash = event.compute_hash()
     event.save()
@@ -63,6 +68,7 @@ def append_events(*, season: Season, actor, events: list[EventInput]) -> list[Ev
         return []
     chain = AuditChain.objects.select_for_update().get(season=season)
     seq, prev = chain.last_seq, chain.last_hash
+    key_id = audit_keys.current_key_id()
     rows = []
     for item in events:
         seq += 1
@@ -78,6 +84,7 @@ def append_events(*, season: Season, actor, events: list[EventInput]) -> list[Ev
             rule_set_code=season.rule_set.code,
             data=item.data or {},
             prev_hash=prev,
+            key_id=key_id,
         )
         event.hash = prev = event.compute_hash()
         rows.append(event)
@@ -102,10 +109,18 @@ def verify_chain(season: Season) -> BrokenLink | None:
             return BrokenLink(season, expected_seq, None, f"event #{expected_seq} is missing")
         if event.prev_hash != expected_prev:
             return BrokenLink(season, event.seq, event.pk, "its link to the previous event does not match")
-        if event.compute_hash() != event.hash:
+        if not audit_keys.holds_key(event.key_id):
+            return BrokenLink(season, event.seq, event.pk, _unsealed(event.key_id))
+        if not audit_keys.same(event.compute_hash(), event.hash):
             return BrokenLink(season, event.seq, event.pk, "its content does not match its hash")
         expected_prev, expected_seq = event.hash, expected_seq + 1
     chain = AuditChain.objects.filter(season=season).first()
     if chain and (chain.last_seq != expected_seq - 1 or chain.last_hash != expected_prev):
         return BrokenLink(season, expected_seq, None, "events at the end of the chain are missing")
     return None
+
+
+def _unsealed(key_id: str) -> str:
+    if key_id == audit_keys.UNSEALED:
+        return "it is not sealed with a key"
+    return f"it is sealed with key {key_id!r}, which this server does not hold (AUDIT_KEYS)"

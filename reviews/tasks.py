@@ -254,3 +254,11 @@ def send_notification_emails() -> int:
     """Mail the unread notifications not mailed yet (when NOTIFY_BY_EMAIL is on)."""
     with translation.override(settings.LANGUAGE_CODE):
         return send_pending_emails()
+
+
+@shared_task
+def write_audit_checkpoint() -> str:
+    """The daily checkpoint of every chain head (R-REC-4, reviews/audit_checkpoints.py)."""
+    from reviews.audit_checkpoints import write_checkpoint
+
+    return str(write_checkpoint())

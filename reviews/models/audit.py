@@ -1,4 +1,3 @@
-import hashlib
 import json
 
 from django.conf import settings
@@ -6,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reviews import audit_keys
 from reviews.models.seasons import Season, Subject
 
 GENESIS = "0" * 64
@@ -54,6 +54,7 @@ class Event(models.Model):
     rule_set_code = models.CharField(_("rule set"), max_length=64)
     data = models.JSONField(_("data"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
+    key_id = models.CharField(_("sealing key"), max_length=16, blank=True, default=audit_keys.UNSEALED)
     hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
@@ -82,6 +83,7 @@ class Event(models.Model):
                 "rule_set": self.rule_set_code,
                 "data": self.data,
                 "prev": self.prev_hash,
+                "key": self.key_id,
             },
             sort_keys=True,
             ensure_ascii=False,
@@ -89,4 +91,6 @@ class Event(models.Model):
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode()).hexdigest()
+        """The HMAC of the payload under the event's key (R-REC-4); KeyError when the server does
+        not hold that key."""
+        return audit_keys.seal(self.key_id, self.payload())

@@ -67,6 +67,7 @@ def test_check_deploy_has_nothing_to_say_under_the_production_settings():
         SECRET_KEY="production-like-key-" + "k7#Vq9!zR2@mW4$xT6%" * 3,
         ALLOWED_HOSTS="kiemdiem.example.vn",
         BEHIND_TLS_PROXY="true",  # as docker-compose.yml sets it
+        AUDIT_KEYS="k1:" + "audit-key-kept-in-the-environment-" * 2,
     )
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
