@@ -92,6 +92,10 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/kiemdiem.sqlite3"), base_dir=BASE_DIR)
 }
+# Behind PgBouncer in transaction pooling (docs/operations.md, "Past one machine"): a transaction may
+# run on another server connection than the one before it, so no server-side cursors (.iterator()).
+if env_bool("DATABASE_POOLED", False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in and sessions.

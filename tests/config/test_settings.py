@@ -73,3 +73,39 @@ def test_the_migrations_match_the_models_with_no_settings_given():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No changes detected" in done.stdout
+
+
+@pytest.mark.parametrize(("pooled", "expected"), [("true", "True"), ("false", "False")])
+def test_behind_pgbouncer_no_server_side_cursors_are_used(pooled, expected):
+    """Transaction pooling hands each transaction any server connection: a cursor left open
+    between transactions would be lost (docs/operations.md, "Past one machine")."""
+    env = dict(
+        os.environ, DEBUG="true", DATABASE_URL="postgres://kd@pgbouncer:6432/kd", DATABASE_POOLED=pooled
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
+
+
+def test_audit_keys_are_read_strictly():
+    from config.env import audit_keys_from
+
+    assert audit_keys_from("k2:" + "n" * 32 + ", k1:" + "o" * 32, secret_key="s") == [
+        ("k2", "n" * 32),
+        ("k1", "o" * 32),
+    ]
+    assert audit_keys_from(None, secret_key="s")[0][0] == "s1"
+    for bad in ("k1:short", "k1" + "x" * 40, "bad id:" + "x" * 32, f"k1:{'a' * 32},k1:{'b' * 32}"):
+        with pytest.raises(ImproperlyConfigured):
+            audit_keys_from(bad, secret_key="s")
