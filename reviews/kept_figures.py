@@ -10,7 +10,14 @@ the prefixes of its snapshot path, one index lookup each.
 
 A closed season's figures are frozen: the triggers skip it, and `rebuild_figures` leaves it alone
 unless told otherwise.
+
+A write of a whole season at once (its opening: half a million subjects inserted, then marked by
+several UPDATEs) would make the triggers aggregate every row again for each statement; inside
+`counted_once` they stand aside (PostgreSQL: a transaction-local setting) and the season is
+counted once at the end, in the same transaction.
 """
+
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -98,6 +105,9 @@ def _rows(ref: str, plan: str, sign: int, source: str = "") -> str:
 # -- PostgreSQL: statement-level triggers over transition tables ----------------------------------
 
 
+DEFERRED = "kiemdiem.figures_deferred"  # the transaction-local setting of `counted_once`
+
+
 def _postgresql_statements() -> list[str]:
     subject_new = _rows("s", _plan_submitted("s.id"), 1, "FROM new_rows s")
     subject_old = _rows("s", _plan_submitted("s.id"), -1, "FROM old_rows s")
@@ -110,6 +120,7 @@ def _postgresql_statements() -> list[str]:
     statements = [
         f"""CREATE OR REPLACE FUNCTION reviews_subject_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{DEFERRED}', true) = 'on' THEN RETURN NULL; END IF;
     IF TG_OP = 'INSERT' THEN {upsert(pg, subject_new)};
     ELSIF TG_OP = 'UPDATE' THEN {upsert(pg, f"{subject_new} UNION ALL {subject_old}")};
     ELSE {upsert(pg, subject_old)};
@@ -118,6 +129,7 @@ BEGIN
 END $$""",
         f"""CREATE OR REPLACE FUNCTION reviews_plan_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{DEFERRED}', true) = 'on' THEN RETURN NULL; END IF;
     IF TG_OP = 'INSERT' THEN {upsert(pg, f"{plan_new} UNION ALL {plan_new_before}")};
     ELSIF TG_OP = 'UPDATE' THEN {upsert(pg, f"{plan_new} UNION ALL {plan_old}")};
     ELSE {upsert(pg, f"{plan_old} UNION ALL {plan_old_after}")};
@@ -245,3 +257,18 @@ def purge_orphans() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE season_id NOT IN (SELECT id FROM reviews_season)")
         return cursor.rowcount
+
+
+@contextmanager
+def counted_once(season: Season):
+    """Write most of `season` inside; its figures are counted once at the end, in the same
+    transaction. Only this season's subjects and plans may be written inside (PostgreSQL's
+    triggers stand aside for every season meanwhile; SQLite's run, and the count replaces theirs)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            cursor.execute(f"SET LOCAL {DEFERRED} = 'on'")
+        yield
+        if postgresql:
+            cursor.execute(f"SET LOCAL {DEFERRED} = 'off'")
+        _recount(cursor, connection.vendor, season.pk)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from members.bulk import analyze
 from members.models import CellPeriod, CommitteeSeat, Member, Status, StatusPeriod
 from organizations.models import BASE_KINDS, CELL_KINDS, Organization
+from reviews import kept_figures
 from reviews.audit import append_event
 from reviews.defaults import rule_set_for_year
 from reviews.models import AuditChain, QuotaGroup, RuleSet, Season, SeasonUnit, Subject
@@ -453,16 +454,19 @@ def open_season(
         if rule_set.frozen_at is None:
             RuleSet.objects.filter(pk=rule_set.pk).update(frozen_at=timezone.now())  # R-SET-1
         analyze(Organization, Member, CellPeriod, StatusPeriod, CommitteeSeat)
-        units = _snapshot_units(season)
-        _collective_subjects(season, units)
-        analyze(SeasonUnit, Subject)
-        _member_subjects(season)
+        with kept_figures.counted_once(season):
+            units = _snapshot_units(season)
+            analyze(SeasonUnit)
+            _collective_subjects(season, units)
+            analyze(Subject)
+            _member_subjects(season)
+            analyze(Subject)
+            _mark_transfers(season)
+            _mark_positions(season)
+            _mark_suspended_seats(season)
+            _mark_concurrent_posts(season)
+            _mark_small_leadership(season)
         analyze(Subject)
-        _mark_transfers(season)
-        _mark_positions(season)
-        _mark_suspended_seats(season)
-        _mark_concurrent_posts(season)
-        _mark_small_leadership(season)
         _create_quota_groups(season)
         AuditChain.objects.create(season=season)
         totals = Subject.objects.filter(season=season).aggregate(

@@ -239,3 +239,27 @@ def test_the_command_recounts_a_season_whose_figures_were_lost(db):
     SeasonFigure.objects.filter(season=w.season).delete()
     call_command("rebuild_figures", season=w.season.pk)
     assert kept(w.season) == expected
+
+
+def test_the_opening_counts_the_season_once_and_the_triggers_resume_after(db):
+    """The opening writes the whole season inside `counted_once`: its figures equal a recount, and
+    the next write is kept by the triggers again."""
+    w = build_world()
+    opened = kept(w.season)
+    assert opened
+    kept_figures.rebuild(w.season)
+    assert kept(w.season) == opened
+    complete_form(w.subject(member=w.head), w.secretary)
+    assert kept(w.season) != opened
+
+
+def test_inside_counted_once_the_triggers_stand_aside_until_the_count(db):
+    w = build_world()
+    before = kept(w.season)
+    with kept_figures.counted_once(w.season):
+        Subject.objects.filter(season=w.season, member__in=w.members1).update(state=S.SUBMITTED)
+        assert kept(w.season) == before  # nothing kept statement by statement
+    after = kept(w.season)
+    assert after != before
+    kept_figures.rebuild(w.season)
+    assert kept(w.season) == after
