@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import F, Func, IntegerField, Q, Subquery, Sum
+from django.db.models import F, Func, IntegerField, Subquery, Sum
 from django.utils import timezone
 
-from members.models import CommitteeSeat, DisciplineRecord
+from members.models import DisciplineRecord
 from organizations.models import Organization, OrganizationDiscipline
 from reviews.models import Season, SeasonFigure, SeasonUnit, Subject
 
@@ -67,6 +67,7 @@ class Row(NamedTuple):
     second_khtnv: bool
     gap: bool
     blocked: str
+    committee: bool
     n: int
     points: Decimal
     scored: int
@@ -202,22 +203,6 @@ def overdue(
     return {phase: sum(states[s] for s in short) for phase, short in late.items()}
 
 
-def committee_member_ids(season: Season, unit: SeasonUnit):
-    """R-STAT-3: the committee members (cấp ủy viên) of `unit`'s subtree: everyone holding a seat, at
-    the season's reference date, on the committee of any organization of the subtree — cell
-    committees, partial and base committees, the committees above, `unit`'s own — each member
-    once. A subquery: the figures stay one query whatever the size of the tree."""
-    day = season.reference_date
-    organizations = SeasonUnit.objects.filter(season=season, path__startswith=unit.path).values(
-        "organization_id"
-    )
-    return (
-        CommitteeSeat.objects.filter(organization_id__in=organizations, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .values("member_id")
-    )
-
-
 REVIEWED = (S.REVIEWED, S.PROPOSED, S.DECIDED)
 
 
@@ -230,25 +215,23 @@ def _count(queryset, field: str, distinct: bool = False) -> Subquery:
 
 def follow_up(season: Season, unit: SeasonUnit, rows: list[Row] | None = None) -> dict[str, int]:
     """R-STAT-3: remediation plans submitted (collectives, committee members), discipline in the
-    year, second consecutive KHTNV flags. The collectives and flags come from the kept rows; the
-    committee members from their seats, the discipline from the year's records, each read through
-    an index from the few rows that name them, in one query of four counts (two without the rows)."""
-    figures = dict.fromkeys(("collectives", "collective_plans", "second_khtnv"), 0)
+    year, second consecutive KHTNV flags. All but discipline come from the kept rows (a committee
+    member of the subtree: a seat, at the reference date, on the committee of an organization of
+    it; reviews/kept_figures.COMMITTEE_REACH_UPDATE); the discipline from the year's records, read
+    through an index from the few rows that name them, in one query of two counts."""
+    figures = dict.fromkeys(
+        ("collectives", "collective_plans", "second_khtnv", "committee_members", "committee_plans"), 0
+    )
     for r in _rows(season, unit, rows):
         if r.out_of_scope or r.state not in REVIEWED:
             continue
         if r.kind != MEMBER:
             figures["collectives"] += r.n
             figures["collective_plans"] += r.n if r.plan else 0
+        elif r.committee:
+            figures["committee_members"] += r.n
+            figures["committee_plans"] += r.n if r.plan else 0
         figures["second_khtnv"] += r.n if r.second_khtnv else 0
-    committee = Subject.objects.filter(
-        season=season,
-        member_id__in=committee_member_ids(season, unit),
-        path__startswith=unit.path,
-        kind=MEMBER,
-        out_of_scope="",
-        state__in=REVIEWED,
-    )
     disciplined = DisciplineRecord.objects.filter(
         decided_on__year=season.year,
         member__review_subjects__season=season,
@@ -264,8 +247,6 @@ def follow_up(season: Season, unit: SeasonUnit, rows: list[Row] | None = None) -
     figures |= (
         Season.objects.filter(pk=season.pk)
         .values(
-            committee_members=_count(committee, "id"),
-            committee_plans=_count(committee.filter(remediation_plan__submitted_at__isnull=False), "id"),
             disciplined_members=_count(disciplined, "member_id", distinct=True),
             disciplined_organizations=_count(organizations, "organization_id", distinct=True),
         )

@@ -25,7 +25,10 @@ from organizations.models import Organization
 from reviews.models import Season
 
 TABLE = "reviews_seasonfigure"
-KEYS = "season_id, unit_id, own, kind, state, level, out_of_scope, band, plan, second_khtnv, gap, blocked"
+KEYS = (
+    "season_id, unit_id, own, kind, state, level, out_of_scope, band, plan, second_khtnv, gap, blocked,"
+    " committee"
+)
 SUBJECT_COLUMNS = (
     "season_id",
     "unit_id",
@@ -37,6 +40,7 @@ SUBJECT_COLUMNS = (
     "decided_points",
     "flags",
     "scores",
+    "committee_reach",
 )
 # The columns a subject's figures depend on (SQLite's UPDATE OF; PostgreSQL nets unchanged rows out).
 WATCHED = ", ".join(c for c in SUBJECT_COLUMNS)
@@ -63,7 +67,7 @@ BAND = (
 )
 
 
-def _prefix_lengths() -> str:
+def prefix_lengths() -> str:
     step = Organization.steplen
     return " UNION ALL ".join(f"SELECT {n} AS len" for n in range(step, MAX_PATH + 1, step))
 
@@ -84,15 +88,16 @@ def upsert(vendor: str, source: str) -> str:
 INSERT INTO {TABLE} ({KEYS}, n, points, scored)
 SELECT src.season_id, a.id, a.id = src.unit_id, src.kind, src.state, src.decided_level,
     src.out_of_scope, {BAND}, src.plan, {json["second_khtnv"]}, {json["gap"]}, {json["blocked"]},
+    length(a.path) <= src.committee_reach,
     SUM(src.sign), SUM(src.sign * {points}),
     SUM(CASE WHEN src.decided_points IS NULL THEN 0 ELSE src.sign END)
-FROM ({source}) src, ({_prefix_lengths()}) l, reviews_seasonunit a, reviews_season season
+FROM ({source}) src, ({prefix_lengths()}) l, reviews_seasonunit a, reviews_season season
 WHERE season.id = src.season_id AND season.status = 'open' AND l.len <= length(src.path)
     AND a.season_id = src.season_id AND a.path = substr(src.path, 1, l.len)
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
 HAVING SUM(src.sign) <> 0 OR SUM(src.sign * {points}) <> 0
     OR SUM(CASE WHEN src.decided_points IS NULL THEN 0 ELSE src.sign END) <> 0
-ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
 ON CONFLICT ({KEYS}) DO UPDATE SET n = {TABLE}.n + excluded.n,
     points = {TABLE}.points + excluded.points, scored = {TABLE}.scored + excluded.scored"""
 
@@ -217,7 +222,7 @@ def uninstall(schema_editor) -> None:
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}()", params=None)
 
 
-def _recount(cursor, vendor: str, season_id: int) -> None:
+def recount(cursor, vendor: str, season_id: int) -> None:
     source = _rows(
         "s",
         "p.submitted_at IS NOT NULL",
@@ -230,13 +235,16 @@ def _recount(cursor, vendor: str, season_id: int) -> None:
 
 
 def install_and_count(schema_editor) -> None:
-    """The migration's forward step: the triggers, then the figures of every open season."""
+    """The migration's forward step: the triggers (replacing any), then each open season's
+    committee reach and figures."""
+    uninstall(schema_editor)
     install(schema_editor)
     db = schema_editor.connection
     with db.cursor() as cursor:
-        cursor.execute("SELECT id FROM reviews_season WHERE status = 'open'")
-        for (season_id,) in cursor.fetchall():
-            _recount(cursor, db.vendor, season_id)
+        cursor.execute("SELECT id, reference_date FROM reviews_season WHERE status = 'open'")
+        for season_id, day in cursor.fetchall():
+            mark_committee_reach(cursor, season_id, day)
+            recount(cursor, db.vendor, season_id)
 
 
 def rebuild(season: Season) -> None:
@@ -248,7 +256,7 @@ def rebuild(season: Season) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("LOCK TABLE reviews_subject, reviews_remediationplan IN SHARE MODE")
-        _recount(cursor, connection.vendor, season.pk)
+        recount(cursor, connection.vendor, season.pk)
 
 
 def purge_orphans() -> int:
@@ -271,4 +279,32 @@ def counted_once(season: Season):
         yield
         if postgresql:
             cursor.execute(f"SET LOCAL {DEFERRED} = 'off'")
-        _recount(cursor, connection.vendor, season.pk)
+        recount(cursor, connection.vendor, season.pk)
+
+
+# R-STAT-3: a member counts as a committee member in the figures of a unit when they sit, at the
+# reference date, on the committee of an organization of that unit's subtree. Such units are the
+# ones above both the member's cell and the organization, so the member's reach is the length of
+# the path the two share (the longest, over their seats); the triggers key each unit's row by
+# whether its path is no longer than that.
+COMMITTEE_REACH_UPDATE = """
+UPDATE reviews_subject SET committee_reach = COALESCE((
+    SELECT MAX(l.len)
+    FROM members_committeeseat cs
+    JOIN reviews_seasonunit u ON u.organization_id = cs.organization_id AND u.season_id = %(season)s,
+        ({lengths}) l
+    WHERE cs.member_id = reviews_subject.member_id
+      AND cs.starts_on <= %(day)s AND (cs.ends_on IS NULL OR cs.ends_on >= %(day)s)
+      AND l.len <= length(u.path) AND l.len <= length(reviews_subject.path)
+      AND substr(u.path, 1, l.len) = substr(reviews_subject.path, 1, l.len)
+), 0)
+WHERE reviews_subject.season_id = %(season)s AND reviews_subject.kind = 'member'
+  AND reviews_subject.member_id IN (
+    SELECT member_id FROM members_committeeseat
+    WHERE starts_on <= %(day)s AND (ends_on IS NULL OR ends_on >= %(day)s))
+"""
+
+
+def mark_committee_reach(cursor, season_id: int, day) -> None:
+    """Set each member subject's committee reach (the opening; the migration for open seasons)."""
+    cursor.execute(COMMITTEE_REACH_UPDATE.format(lengths=prefix_lengths()), {"season": season_id, "day": day})

@@ -463,6 +463,8 @@ def open_season(
             analyze(Subject)
             _mark_transfers(season)
             _mark_positions(season)
+            with connection.cursor() as cursor:
+                kept_figures.mark_committee_reach(cursor, season.pk, season.reference_date)
             _mark_suspended_seats(season)
             _mark_concurrent_posts(season)
             _mark_small_leadership(season)

@@ -14,6 +14,7 @@ KEY_FIELDS = (
     "second_khtnv",
     "gap",
     "blocked",
+    "committee",
 )
 
 
@@ -40,6 +41,9 @@ class SeasonFigure(models.Model):
     second_khtnv = models.BooleanField()
     gap = models.BooleanField()
     blocked = models.TextField(help_text="The JSON text of the conditions that hold the level down.")
+    committee = models.BooleanField(
+        default=False, help_text="Members on a committee of an organization of the unit's subtree."
+    )
     n = models.IntegerField(default=0)
     points = models.DecimalField(max_digits=14, decimal_places=1, default=0)
     scored = models.IntegerField(default=0, help_text="How many of them have decided points.")

@@ -170,6 +170,13 @@ class Subject(models.Model):
     needs_former_cell_comment = models.BooleanField(default=False)
     needs_temporary_cell_comment = models.BooleanField(default=False)
     flags = models.JSONField(default=dict, blank=True)
+    committee_reach = models.PositiveSmallIntegerField(
+        default=0,
+        db_default=0,  # the opening's INSERT … SELECT names its columns
+        help_text="How far up the tree a member counts as a committee member (R-STAT-3): the length "
+        "of the path their cell shares with the deepest organization on whose committee they sit at "
+        "the reference date; 0 when none. Set at the opening (reviews/kept_figures.py).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

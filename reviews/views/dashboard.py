@@ -15,7 +15,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.numberformat import format as format_number
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -252,26 +253,60 @@ def progress_table(figures: Figures) -> tuple[list[dict], list[int]]:
     return rows, totals
 
 
-def child_rows(figures: Figures) -> list[dict]:
+class CellFormat:
+    """Numbers for a table of many rows, formatted as the `intcomma` and `floatformat` filters do in
+    the active language, with the separators looked up once (the filters look them up per cell)."""
+
+    def __init__(self):
+        self.decimal, self.thousands = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
+        self.grouping = get_format("NUMBER_GROUPING")
+
+    def __call__(self, value, decimals: int = 0) -> str:
+        return format_number(
+            value,
+            self.decimal,
+            decimal_pos=decimals,
+            grouping=self.grouping,
+            thousand_sep=self.thousands,
+            force_grouping=True,
+        )
+
+
+def child_rows(figures: Figures, season: Season) -> list[dict]:
+    """One row per directly subordinate organization; its cells are formatted here (a province
+    has hundreds of children: per-cell filters and a `{% url %}` per row dominated the page)."""
+    number = CellFormat()
+    link = reverse("reviews:dashboard", args=[season.pk, "CODE"]).replace("CODE", "{}")
     rows = []
     for child in figures.children:
         members, organizations = child.members, child.organizations
         in_scope = sum(child.states.values())
-        rows.append(
-            {
-                "unit": child.unit,
-                "members_total": members.total,
-                "levels": [members.levels.get(code, 0) for code in figures.level_codes],
-                "not_rated": sum(members.out_of_scope.values()) + members.absent,
-                "pending": members.pending,
-                "organizations_rated": organizations.rated,
-                "organizations_total": reviewed_count(organizations),
-                "decided": child.states.get(S.DECIDED, 0),
-                "in_scope": in_scope,
-                "decided_percent": ratio(child.states.get(S.DECIDED, 0), in_scope),
-                "average_points": child.average_points,
-            }
-        )
+        row = {
+            "unit": child.unit,
+            "url": link.format(child.unit.code),
+            "members_total": members.total,
+            "levels": [members.levels.get(code, 0) for code in figures.level_codes],
+            "not_rated": sum(members.out_of_scope.values()) + members.absent,
+            "pending": members.pending,
+            "organizations_rated": organizations.rated,
+            "organizations_total": reviewed_count(organizations),
+            "decided": child.states.get(S.DECIDED, 0),
+            "in_scope": in_scope,
+            "decided_percent": ratio(child.states.get(S.DECIDED, 0), in_scope),
+            "average_points": child.average_points,
+        }
+        row["cells"] = [
+            number(row["members_total"]),
+            *(number(n) for n in row["levels"]),
+            number(row["not_rated"]),
+            number(row["pending"]),
+            f"{number(row['organizations_rated'])}/{number(row['organizations_total'])}",
+            number(row["decided_percent"], 1),
+        ]
+        if figures.points:
+            average = row["average_points"]
+            row["cells"].append("—" if average is None else number(average, 1))
+        rows.append(row)
     return rows
 
 
@@ -374,7 +409,7 @@ def dashboard(request, season, code):
         else None,
         "progress_rows": progress_rows,
         "progress_totals": progress_totals,
-        "children": child_rows(figures),
+        "children": child_rows(figures, season),
         "deadlines": [
             (PHASE_LABELS[phase], day, passed, figures.overdue.get(phase) if passed else None)
             for phase, day, passed in figures.deadlines()

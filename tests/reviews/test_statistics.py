@@ -186,4 +186,4 @@ def test_r_stat_3_committee_members_are_every_seat_holder_of_the_subtree_at_each
         with CaptureQueriesContext(connection) as captured:
             figures = statistics.follow_up(season, unit)
         assert (figures["committee_plans"], figures["committee_members"]) == (plans, members), organization
-        assert len(captured) == 2  # the kept rows; the committee and the discipline in one query
+        assert len(captured) == 2  # the kept rows (committee members among them); the discipline

@@ -142,6 +142,10 @@ def test_r_stat_1_levels_not_rated_and_by_child(client, world):
     assert children["CS1"]["members_total"] == 10 and children["CS1"]["pending"] == 3
     assert children["CS2"]["members_total"] == 2
     html = response.content.decode()
+    # The children's cells are formatted once in the view, as the filters would in Vietnamese.
+    decided = children["CS1"]["decided_percent"]
+    assert children["CS1"]["cells"][-1] == f"{decided:.1f}".replace(".", ",")
+    assert f'<a href="{dashboard_url(w, "CS1")}">' in html
     assert "7 · 100,0%" in html  # the figure is written beside the bar, not only drawn
 
 
