@@ -280,6 +280,8 @@ def counted_once(season: Season):
         if postgresql:
             cursor.execute(f"SET LOCAL {DEFERRED} = 'off'")
         recount(cursor, connection.vendor, season.pk)
+        if postgresql:  # the season's rows are new: without statistics the dashboard's reads scan them all
+            cursor.execute(f"ANALYZE {TABLE}")
 
 
 # R-STAT-3: a member counts as a committee member in the figures of a unit when they sit, at the
