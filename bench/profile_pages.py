@@ -24,6 +24,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("OTP_REQUIRED", "false")
+for _name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "STATIC_MANIFEST"):
+    os.environ.setdefault(_name, "false")
 from common import ROOT, province_of, setup  # noqa: E402
 
 PAGES = ("trivial", "cell", "queue", "form")
