@@ -146,7 +146,10 @@ class Member(models.Model):
 def own_member(user) -> "Member | None":
     """The user's member record (with its cell), read once per user object (so once per request)."""
     if "_kd_member" not in user.__dict__:
-        user.__dict__["_kd_member"] = Member.objects.filter(user=user).select_related("cell").first()
+        if Member.user.field.remote_field.is_cached(user):  # read with the user (accounts/backends.py)
+            user.__dict__["_kd_member"] = getattr(user, "member", None)
+        else:
+            user.__dict__["_kd_member"] = Member.objects.filter(user=user).select_related("cell").first()
     return user.__dict__["_kd_member"]
 
 

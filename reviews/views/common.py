@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from config.request_memo import in_request, remembered
 from members.models import own_member
 from organizations.access import todays_roles
 from reviews import workflow
@@ -17,18 +18,28 @@ SUBJECT_ROWS = ("unit", "decider", "member")  # for many rows of one season, giv
 SUBJECT_RELATED = ("season__rule_set", "season__top_organization", *SUBJECT_ROWS)
 
 
+def open_seasons() -> list[Season]:
+    """The open seasons, newest first: read once per request (config/request_memo.py)."""
+    return remembered(
+        "open_seasons",
+        lambda: list(
+            Season.objects.filter(status=Season.Status.OPEN)
+            .select_related("top_organization", "rule_set")
+            .order_by("-year", "-pk")
+        ),
+    )
+
+
 def current_season(user) -> Season | None:
     """The latest open season covering one of the user's roles or their own cell."""
+    seasons = open_seasons()
+    if user.is_superuser:
+        return seasons[0] if seasons else None
     paths = [r.organization.path for r in todays_roles(user)]
     member = own_member(user)
     if member:
         paths.append(member.cell.path)
-    if user.is_superuser:
-        return Season.objects.filter(status=Season.Status.OPEN).order_by("-year").first()
-    candidates = Season.objects.filter(status=Season.Status.OPEN).select_related(
-        "top_organization", "rule_set"
-    )
-    for season in candidates.order_by("-year"):
+    for season in seasons:
         top = season.top_organization.path
         if any(p.startswith(top) or top.startswith(p) for p in paths):
             return season
@@ -44,6 +55,12 @@ def id_from(value: str | None) -> int:
 
 
 def get_season(season_id: int) -> Season:
+    """The season the URL names; an open one comes from the request's list of open seasons, which
+    the navigation reads anyway."""
+    if in_request():
+        for season in open_seasons():
+            if season.pk == season_id:
+                return season
     return get_object_or_404(Season.objects.select_related("rule_set", "top_organization"), pk=season_id)
 
 

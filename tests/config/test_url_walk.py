@@ -249,7 +249,12 @@ def url_names() -> set[str]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """Seed the demo in a transaction that is rolled back when the module is done; returns the
+    """The demo of 600 members, for the module (see `seeded_demo`)."""
+    yield from seeded_demo(django_db_blocker, members=600)
+
+
+def seeded_demo(django_db_blocker, *, members: int):
+    """Seed the demo in a transaction that is rolled back when the module is done; yields the
     keyword arguments of the URLs (by key) and the users."""
     from members.demo import DEFAULT_SEED, seed_demo
     from members.models import Member
@@ -264,7 +269,7 @@ def demo(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             default_rule_set()
-            seed_demo(members=600)
+            seed_demo(members=members)
             seed_seasons(seed=DEFAULT_SEED)
             users = {u.username: u for u in get_user_model().objects.filter(username__in=USERS)}
             season = Season.objects.get(year=SEASON_YEAR)

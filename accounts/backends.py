@@ -1,0 +1,28 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, OuterRef, Q, Subquery
+
+
+class SignedInUserBackend(ModelBackend):
+    """Django's model backend, whose per-request read of the signed-in user also brings what every
+    page's navigation needs: their member record with its cell and their unread notifications (one
+    query in place of three; issue "Province-scale speed")."""
+
+    def get_user(self, user_id):
+        from reviews.models import Notification
+
+        unread = (
+            Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user = (
+            get_user_model()
+            ._default_manager.select_related("member__cell")
+            .annotate(kd_unread=Subquery(unread))
+            .filter(Q(pk=user_id))
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
