@@ -9,6 +9,7 @@ the year's history mistakes a quarter's step for one of the year's."""
 import datetime
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,4 +285,7 @@ def _notify(evaluation: QuarterlyEvaluation, kind: str) -> int:
                 "reason": evaluation.return_reason,
             }
 
-    return notifications.notify([evaluation.subject], kind, text, link_for=lambda *_args, **_kw: "")
+    def link(_kind, _subject, own):
+        return reverse("reviews:quarter-form", args=[evaluation.quarter.season_id, evaluation.pk])
+
+    return notifications.notify([evaluation.subject], kind, text, link_for=link)

@@ -1,0 +1,118 @@
+"""The quarters' pages (issue 14): the leader's Mẫu 05 autosaved and submitted, the managing body's
+list to decide or return, the progress of Q1–Q3 where the board opens a quarter. The services
+behind them are tested in tests/reviews/test_quarters.py; here: the pages reach them, and refuse
+who may not act."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from reviews.models import Quarter, QuarterlyEvaluation
+from reviews.quarters import services
+from tests.reviews.test_quarters import evaluation, quarter_world, self_assess
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+E = QuarterlyEvaluation.State
+
+
+@pytest.fixture
+def qw(db):
+    w = quarter_world()
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    return w
+
+
+def test_r366_qtr_2_the_leader_autosaves_and_submits_form_05(qw, client):
+    """R366-QTR-2: each field saved as typed; submitting sends it to the managing body."""
+    w = qw
+    mine = evaluation(w, w.deputy)
+    client.force_login(w.member_user)
+    assert client.get(reverse("reviews:my-quarter", args=[w.season.pk, 2])).url == reverse(
+        "reviews:quarter-form", args=[w.season.pk, mine.pk]
+    )
+    page = client.get(reverse("reviews:quarter-form", args=[w.season.pk, mine.pk]))
+    assert page.status_code == 200 and b"data-blockers" in page.content
+    save = reverse("reviews:quarter-save", args=[w.season.pk, mine.pk])
+    for field, value in [
+        ("planned_tasks", "Đề án chuyển đổi số"),
+        ("self_general", "26"),
+        ("self_tasks", "61,5"),
+        ("self_level", "HTTNV"),
+    ]:
+        answer = client.post(save, {"field": field, "value": value}, headers=HTMX)
+        assert answer.status_code == 200 and b'data-save-state="saved"' in answer.content
+    assert client.post(save, {"field": "decided_level", "value": "HTXSNV"}).status_code == 404
+    client.post(reverse("reviews:quarter-submit", args=[w.season.pk, mine.pk]))
+    mine.refresh_from_db()
+    assert (mine.state, mine.self_points) == (E.SUBMITTED, Decimal("87.5"))
+
+
+def test_r366_qtr_2_others_cannot_see_or_write_a_leaders_form(qw, client):
+    w = qw
+    mine = evaluation(w, w.deputy)
+    client.force_login(w.secretary2)
+    assert client.get(reverse("reviews:quarter-form", args=[w.season.pk, mine.pk])).status_code == 404
+    client.force_login(w.outsider)
+    save = reverse("reviews:quarter-save", args=[w.season.pk, mine.pk])
+    assert client.post(save, {"field": "evidence", "value": "x"}).status_code == 404
+    assert evaluation(w, w.deputy).evidence == ""
+
+
+def test_r366_qtr_2_the_managing_body_decides_from_its_list(qw, client):
+    """R366-QTR-2: the managing body's list holds the submitted self-assessments it evaluates; a
+    decision from it is recorded; a level above the band is refused with the reason shown."""
+    w = qw
+    self_assess(w, w.deputy, w.member_user)
+    client.force_login(w.commune_staff)
+    other = client.get(reverse("reviews:quarter-decide-list", args=[w.season.pk, 2])).content.decode()
+    assert "Phạm Thị Lan" not in other and "data-nothing-waiting" in other
+    client.force_login(w.base_staff)
+    listing = client.get(reverse("reviews:quarter-decide-list", args=[w.season.pk, 2]))
+    assert "Phạm Thị Lan" in listing.content.decode()
+    mine = evaluation(w, w.deputy)
+    decide = reverse("reviews:quarter-decide", args=[w.season.pk, mine.pk])
+    refused = client.post(
+        decide, {"general": "20", "tasks": "40", "level": "HTTNV", "back": "list"}, follow=True
+    )
+    assert "60" in refused.content.decode() and evaluation(w, w.deputy).state == E.SUBMITTED
+    client.post(decide, {"general": "25", "tasks": "60", "level": "HTTNV", "comment": "Đạt"})
+    assert (evaluation(w, w.deputy).state, evaluation(w, w.deputy).decided_points) == (
+        E.DECIDED,
+        Decimal("85"),
+    )
+
+
+def test_r366_qtr_5_progress_shows_a_quarter_not_run_and_the_board_opens_one(qw, client):
+    """R366-QTR-5: Q1 and Q3 not run read "not evaluated"; the board opens Q3 with its deadline;
+    a commune's staff cannot."""
+    w = qw
+    client.force_login(w.commune_staff)
+    page = client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+    assert page.count("data-not-run") == 2
+    assert (
+        client.post(reverse("reviews:quarter-open", args=[w.season.pk]), {"number": "3"}).status_code == 403
+    )
+    client.force_login(w.board)
+    client.post(
+        reverse("reviews:quarter-open", args=[w.season.pk]), {"number": "3", "deadline": "2026-09-10"}
+    )
+    assert Quarter.objects.get(season=w.season, number=3).deadline.isoformat() == "2026-09-10"
+    page = client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+    assert page.count("data-not-run") == 1
+
+
+def test_r366_qtr_2_the_notice_of_a_decided_quarter_opens_the_leaders_form(qw, client):
+    """R366-QTR-2: the leader hears of the managing body's result, and the notice's link opens it."""
+    from reviews.models import Notification
+
+    w = qw
+    self_assess(w, w.deputy, w.member_user)
+    services.decide_quarter(
+        evaluation=evaluation(w, w.deputy), actor=w.base_staff, general="25", tasks="60", level="HTTNV"
+    )
+    note = Notification.objects.get(user=w.member_user, kind=Notification.Kind.DECIDED)
+    client.force_login(w.member_user)
+    page = client.get(note.link)
+    assert page.status_code == 200 and b"data-decided-level" in page.content
