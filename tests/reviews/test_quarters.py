@@ -356,3 +356,28 @@ def test_r366_qtr_1_progress_per_quarter_in_constant_queries(qw, django_assert_n
 
     other_cell = quarter_progress(w.season, season_scope(w.secretary2, w.season).q())
     assert other_cell[2].total == 0
+
+
+def test_r366_qtr_5_the_demo_has_q2_and_q3_evaluated_and_q1_not_run(db):
+    """R366-QTR-5 in the demo (issue 14): Q1 not run; Q2 all evaluated by the base committee's
+    login, Q3 partly waiting for it; the chain verifies."""
+    from members.demo import seed_demo
+    from reviews.demo import seed_seasons
+    from reviews.models import Season
+
+    result = seed_demo(members=600, seed=5)
+    seed_seasons(seed=5, days=result.days)
+    season = Season.objects.get(year=2026)
+    progress = quarter_progress(season)
+    assert progress[1] is None
+    q2, q3 = progress[2], progress[3]
+    assert q2.by_level and sum(q2.by_level.values()) > 0
+    assert q3.by_state.get(Q.SUBMITTED, 0) > 0
+    waiting = QuarterlyEvaluation.objects.filter(quarter__season=season, state=Q.SUBMITTED).first()
+    from django.contrib.auth import get_user_model
+
+    dangu = get_user_model().objects.get(username="dangu")
+    from reviews.quarters.guards import may_evaluate
+
+    assert may_evaluate(dangu, waiting) is None
+    assert verify_chain(season) is None
