@@ -76,3 +76,38 @@ def quarter_progress(season: Season, path_q=None) -> dict[int, Progress | None]:
         if state == Q.DECIDED:
             progress.by_level[level] = progress.by_level.get(level, 0) + n
     return result
+
+
+LEADER_PROFILES = (Subject.Profile.LEADER, Subject.Profile.CENTRAL_LEADER)
+
+
+def local_rule_notes(results: list[QuarterResult], setup, lowest: str = "KHTNV") -> list[str]:
+    """R366-QTR-4, the optional local rules (off unless the province switched them on): a quarter
+    rated KHTNV bars an annual HTXSNV; two consecutive KHTNV quarters flag for reassignment. Notes
+    for the year's deciding level, beside the quarters; they change no step of the year."""
+    levels = [r.level for r in results]
+    notes = []
+    if setup.khtnv_quarter_bars_excellent and lowest in levels:
+        notes.append(
+            _("A quarter was rated %(level)s: under the province's rule the year cannot be rated %(top)s.")
+            % {"level": lowest, "top": "HTXSNV"}
+        )
+    if setup.flag_two_khtnv_quarters and any(
+        a == b == lowest for a, b in zip(levels, levels[1:], strict=False)
+    ):
+        notes.append(
+            _("Two quarters in a row rated %(level)s: to be considered for reassignment.") % {"level": lowest}
+        )
+    return notes
+
+
+def year_panel(subject: Subject) -> dict | None:
+    """R366-QTR-4: what the year's form and the deciding level's page show of Q1–Q3 (None for a
+    subject not evaluated quarterly, without a query): the quarters and the local rules' notes."""
+    if subject.profile not in LEADER_PROFILES:
+        return None
+    from reviews.quarters.setup import setup_of
+
+    results = quarter_results(subject)
+    codes = subject.season.rule_set.level_codes()
+    return {"results": results, "notes": local_rule_notes(results, setup_of(subject.season), codes[-1])}

@@ -116,3 +116,47 @@ def test_r366_qtr_2_the_notice_of_a_decided_quarter_opens_the_leaders_form(qw, c
     client.force_login(w.member_user)
     page = client.get(note.link)
     assert page.status_code == 200 and b"data-decided-level" in page.content
+
+
+def test_r366_qtr_4_the_year_shows_q1_to_q3_and_the_local_rules_when_switched_on(qw, client):
+    """R366-QTR-4: the leader's annual form and the deciding level's page show Q1–Q3 beside the
+    year (Q1 not run: not evaluated); the local rules' notes appear only when switched on."""
+    from reviews.quarters.setup import save_quarter_setup
+
+    w = qw
+    self_assess(w, w.deputy, w.member_user, general="10", tasks="30", level="KHTNV")
+    services.decide_quarter(
+        evaluation=evaluation(w, w.deputy), actor=w.base_staff, general="10", tasks="30", level="KHTNV"
+    )
+    subject = w.subject(member=w.deputy)
+    client.force_login(w.base_staff)
+    page = client.get(reverse("reviews:subject", args=[w.season.pk, subject.pk])).content.decode()
+    assert "data-year-quarters" in page and "KHTNV" in page and "data-quarter-note" not in page
+    assert "Chưa đánh giá" in page or "Not evaluated" in page
+    save_quarter_setup(season=w.season, actor=w.board, profiles=["LD"], khtnv_quarter_bars_excellent=True)
+    page = client.get(reverse("reviews:subject", args=[w.season.pk, subject.pk])).content.decode()
+    assert page.count("data-quarter-note") == 1
+    client.force_login(w.member_user)
+    form = client.get(reverse("reviews:form", args=[w.season.pk, subject.pk])).content.decode()
+    assert "data-year-quarters" in form and "data-quarter-note" in form
+    other = w.subject(member=w.members1[3])
+    assert (
+        "data-year-quarters"
+        not in client.get(reverse("reviews:subject", args=[w.season.pk, other.pk])).content.decode()
+    )
+
+
+def test_r366_qtr_4_two_consecutive_khtnv_quarters_are_flagged_when_switched_on():
+    """R366-QTR-4: the second local rule, off by default."""
+    from reviews.models import QuarterSetup
+    from reviews.quarters.results import QuarterResult, local_rule_notes
+
+    def decided(number, level):
+        return QuarterResult(number, QuarterlyEvaluation(state=E.DECIDED, decided_level=level))
+
+    two = [decided(1, "HTNV"), decided(2, "KHTNV"), decided(3, "KHTNV")]
+    apart = [decided(1, "KHTNV"), decided(2, "HTNV"), decided(3, "KHTNV")]
+    assert local_rule_notes(two, QuarterSetup()) == []
+    switched = QuarterSetup(flag_two_khtnv_quarters=True)
+    assert len(local_rule_notes(two, switched)) == 1
+    assert local_rule_notes(apart, switched) == []
