@@ -22,6 +22,7 @@ from reviews.quarters import guards, services
 from reviews.quarters.periods import NUMBERS, default_period
 from reviews.quarters.results import quarter_progress
 from reviews.quarters.setup import save_quarter_setup, setup_of
+from reviews.regimes import regime_of
 from reviews.views.common import get_season, get_subject, level_choices, run_step
 from reviews.workflow import NotAllowed, WorkflowError
 
@@ -125,12 +126,15 @@ def quarter_submit(request, season: int, evaluation: int):
 
 def _decidable(user, season: Season, quarter: Quarter):
     """The quarter's evaluations the user's committees decide (R366-QTR-2): staff of the deciding
-    unit; a base cell's officers for its members. The service re-checks each step."""
+    unit; a base cell's officers for its members (404 for a user with neither role). The service
+    re-checks each step."""
     scope = season_scope(user, season)
     rows = QuarterlyEvaluation.objects.filter(quarter=quarter)
     if not scope.everything:
         staff = [p for kind, p in scope.roles if kind in STAFF]
         officers = [p for kind, p in scope.roles if kind in CELL_OFFICERS]
+        if not staff and not officers:
+            raise Http404
         rows = rows.filter(
             Q(decider__path__in=staff) | Q(decider__path__in=officers, decider__kind=Kind.BASE_CELL)
         )
@@ -220,6 +224,7 @@ def quarters(request, season: int):
     ]
     context = {
         "season": season,
+        "uses_points": regime_of(season.rule_set).uses_points,
         "rows": rows,
         "board": board,
         "setup": setup_of(season),
