@@ -1,6 +1,7 @@
 """The demo's quarters (issue 14): Q1 of the season's year not run (R366-QTR-5), Q2 and Q3 opened by
 the province's board; the leaders the demo's base committee manages self-assess, Q2 all evaluated,
-Q3 half evaluated and half waiting for the base committee's login (`dangu`) to evaluate. Every step
+Q3 half evaluated and half waiting for the base committee's login (`dangu`) to evaluate, and
+left to write for the leaders with a login of their own (`bithu`). Every step
 goes through the services, so the demo's chain holds their events."""
 
 import random
@@ -33,11 +34,13 @@ def seed_quarters(season: Season, *, board, evaluator, base_id: int, seed: int) 
             continue  # under way: the leaders self-assess at its end
         rows = list(
             QuarterlyEvaluation.objects.filter(quarter=quarter, decider__organization_id=base_id)
-            .select_related("quarter", "subject__season__rule_set")
+            .select_related("quarter", "subject__season__rule_set", "subject__member")
             .order_by("path", "subject__sort_key")[:LIMIT]
         )
         decided = 0
         for n, evaluation in enumerate(rows):
+            if number == 3 and evaluation.subject.member.user_id:
+                continue  # a leader with a login (the demo's secretary) self-assesses Q3 themselves
             general, tasks, level = rng.choice(SCORES)
             services.save_quarter_draft(
                 evaluation=evaluation,

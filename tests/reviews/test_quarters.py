@@ -380,4 +380,8 @@ def test_r366_qtr_5_the_demo_has_q2_and_q3_evaluated_and_q1_not_run(db):
     from reviews.quarters.guards import may_evaluate
 
     assert may_evaluate(dangu, waiting) is None
+    bithu = QuarterlyEvaluation.objects.get(
+        quarter__season=season, quarter__number=3, subject__member__user__username="bithu"
+    )
+    assert bithu.state == Q.DRAFT
     assert verify_chain(season) is None
