@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reviews import notifications
+from reviews import notifications, scoring
 from reviews.audit import append_event
 from reviews.models import Notification, Quarter, QuarterlyEvaluation, QuotaGroup, Season
 from reviews.quarters import guards
@@ -165,8 +165,8 @@ def save_quarter_draft(*, evaluation: QuarterlyEvaluation, actor, values: dict) 
         if field not in values:
             continue
         value = values[field]
-        if field in ("self_general", "self_tasks"):
-            value = _number_or_none(value)
+        if field in POINT_FIELDS:
+            value = _typed_points(evaluation, POINT_FIELDS[field], value)
         setattr(evaluation, field, value)
         changed.append(field)
     evaluation.version += 1
@@ -174,11 +174,18 @@ def save_quarter_draft(*, evaluation: QuarterlyEvaluation, actor, values: dict) 
     return evaluation
 
 
-def _number_or_none(raw):
-    from reviews.scoring import parse_number
+POINT_FIELDS = {"self_general": "general", "self_tasks": "tasks"}
 
-    value = parse_number(raw if raw is not None else "")
-    return value if value is not None and 0 <= value < 1000 else None
+
+def _typed_points(evaluation: QuarterlyEvaluation, group: str, raw):
+    """Points as typed for a group ("12,5"), checked against the group's maximum: blank clears
+    them; anything else wrong refuses the save, saying what (R366-SCORE-1 on Mẫu 05)."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    item = next(i for i in guards.group_items(evaluation.subject.season.rule_set) if i.key == group)
+    value, problem = scoring.clean_points(raw, item, evaluation.subject.season.rule_set.scoring)
+    _refuse_if([f"{item.title}: {problem}"] if problem else [])
+    return value
 
 
 def submit_problems(evaluation: QuarterlyEvaluation) -> list[str]:

@@ -385,3 +385,17 @@ def test_r366_qtr_5_the_demo_has_q2_and_q3_evaluated_and_q1_not_run(db):
     )
     assert bithu.state == Q.DRAFT
     assert verify_chain(season) is None
+
+
+def test_r366_qtr_2_autosave_refuses_points_over_the_groups_maximum(qw):
+    """R366-QTR-2 with R366-SCORE-1: a typed 31/30 is not saved and the refusal names the group."""
+    w = qw
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    mine = evaluation(w, w.deputy)
+    services.save_quarter_draft(evaluation=mine, actor=w.member_user, values={"self_general": "12,5"})
+    with pytest.raises(WorkflowError) as refused:
+        services.save_quarter_draft(evaluation=mine, actor=w.member_user, values={"self_general": "31"})
+    assert "30" in refused.value.reasons[0]
+    assert evaluation(w, w.deputy).self_general == Decimal("12.5")
+    services.save_quarter_draft(evaluation=mine, actor=w.member_user, values={"self_general": ""})
+    assert evaluation(w, w.deputy).self_general is None
