@@ -23,6 +23,7 @@ from reviews.quarters.periods import NUMBERS, default_period
 from reviews.quarters.results import quarter_progress
 from reviews.quarters.setup import save_quarter_setup, setup_of
 from reviews.regimes import regime_of
+from reviews.scoring import points_text
 from reviews.views.common import get_season, get_subject, level_choices, run_step
 from reviews.workflow import NotAllowed, WorkflowError
 
@@ -73,9 +74,11 @@ def quarter_form(request, season: int, evaluation: int):
         "subject": evaluation.subject,
         "quarter": evaluation.quarter,
         "editable": editable,
-        "groups": guards.group_items(season.rule_set),
+        "typed": {
+            "general": "" if evaluation.self_general is None else points_text(evaluation.self_general),
+            "tasks": "" if evaluation.self_tasks is None else points_text(evaluation.self_tasks),
+        },
         "levels": level_choices(season),
-        "bands": season.rule_set.scoring["bands"],
         "may_evaluate": evaluation.state == E.SUBMITTED
         and guards.may_evaluate(request.user, evaluation) is None,
         "blockers": services.submit_problems(evaluation) if editable else [],
