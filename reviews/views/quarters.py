@@ -20,6 +20,7 @@ from reviews.access import CELL_OFFICERS, STAFF, season_scope
 from reviews.models import Quarter, QuarterlyEvaluation, Season
 from reviews.quarters import guards, services
 from reviews.quarters.periods import NUMBERS, default_period
+from reviews.quarters.reminders import remind_quarter
 from reviews.quarters.results import quarter_progress
 from reviews.quarters.setup import save_quarter_setup, setup_of
 from reviews.regimes import regime_of
@@ -215,6 +216,7 @@ def quarters(request, season: int):
     if not scope.roles and not scope.everything and not scope.member_ids:
         raise Http404
     board = guards.may_open_quarter(request.user, season) is None
+    staff = scope.everything or any(kind in STAFF for kind, _p in scope.roles)
     progress = quarter_progress(season, scope.q())
     rows = [
         {
@@ -230,6 +232,7 @@ def quarters(request, season: int):
         "uses_points": regime_of(season.rule_set).uses_points,
         "rows": rows,
         "board": board,
+        "staff": staff,
         "setup": setup_of(season),
         "profiles": [p for p in (season.rule_set.scoring or {}).get("profiles", {}) if p != "TT"],
         "own": QuarterlyEvaluation.objects.filter(quarter__season=season, subject__member__user=request.user)
@@ -277,6 +280,20 @@ def quarter_setup(request, season: int):
     return redirect("reviews:quarters", season=season.pk)
 
 
+@login_required
+@require_POST
+def quarter_remind(request, season: int, number: int):
+    """Remind the leaders of the reader's part of the season who have not self-assessed."""
+    season = get_season(season)
+    quarter = get_object_or_404(Quarter.objects.select_related("season"), season=season, number=number)
+    run_step(
+        request,
+        lambda: remind_quarter(quarter=quarter, actor=request.user),
+        success=_("Reminder sent."),
+    )
+    return redirect("reviews:quarters", season=season.pk)
+
+
 def _date(text: str):
     try:
         return datetime.date.fromisoformat(text) if text else None
@@ -290,6 +307,7 @@ urlpatterns = [
     path("quy/cai-dat/", quarter_setup, name="quarter-setup"),
     path("quy/<int:number>/phieu/", my_quarter, name="my-quarter"),
     path("quy/<int:number>/xet/", quarter_decide_list, name="quarter-decide-list"),
+    path("quy/<int:number>/nhac/", quarter_remind, name="quarter-remind"),
     path("quy/danh-gia/<int:evaluation>/", quarter_form, name="quarter-form"),
     path("quy/danh-gia/<int:evaluation>/luu/", quarter_save, name="quarter-save"),
     path("quy/danh-gia/<int:evaluation>/nop/", quarter_submit, name="quarter-submit"),

@@ -230,6 +230,7 @@ POST_ONLY = {
     "reviews:notification-read": "notification",
     "reports:request": "report_kind",
     "reviews:quarter-open": "season",
+    "reviews:quarter-remind": "quarter_number",
     "reviews:quarter-setup": "season",
     "reviews:quarter-save": "quarter_eval_cell",
     "reviews:quarter-submit": "quarter_eval_cell",

@@ -160,3 +160,19 @@ def test_r366_qtr_4_two_consecutive_khtnv_quarters_are_flagged_when_switched_on(
     switched = QuarterSetup(flag_two_khtnv_quarters=True)
     assert len(local_rule_notes(two, switched)) == 1
     assert local_rule_notes(apart, switched) == []
+
+
+def test_r366_qtr_5_the_progress_page_reminds_the_late_ones(qw, client):
+    """R366-QTR-5: staff see a reminder button where leaders have not self-assessed; pressing it
+    notifies them."""
+    from reviews.models import Notification
+
+    w = qw
+    client.force_login(w.base_staff)
+    page = client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+    remind = reverse("reviews:quarter-remind", args=[w.season.pk, 2])
+    assert remind in page
+    assert client.post(remind).status_code == 302
+    assert Notification.objects.filter(user=w.member_user, kind=Notification.Kind.OVERDUE).count() == 1
+    client.force_login(w.member_user)
+    assert remind not in client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
