@@ -177,6 +177,7 @@ PAGES = [
     Page("reviews:notifications", "season", ok=EVERYONE),
     # reviews: the quarters of leaders (issue 14)
     Page("reviews:quarters", "season", ok=EVERYONE),
+    Page("reports:quarter-xlsx", "quarter_number", ok=CELL),
     Page("reviews:quarter-decide-list", "quarter_number", ok=CELL),
     Page("reviews:quarter-form", "quarter_eval_cell", ok=CELL),
     Page("reviews:my-quarter", "quarter_number", redirect=frozenset({"bithu"}), redirect_to="/ky-kiem-diem/"),

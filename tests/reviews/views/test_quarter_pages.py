@@ -176,3 +176,36 @@ def test_r366_qtr_5_the_progress_page_reminds_the_late_ones(qw, client):
     assert Notification.objects.filter(user=w.member_user, kind=Notification.Kind.OVERDUE).count() == 1
     client.force_login(w.member_user)
     assert remind not in client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+
+
+def test_r366_qtr_2_the_quarters_summary_table_downloads_as_excel_for_the_readers_part(qw, client):
+    """R366-QTR-2: one row per leader with the self-assessment and the managing body's result; a
+    cell's secretary gets their cell only; a member without a role gets nothing."""
+    import io
+
+    from openpyxl import load_workbook
+
+    w = qw
+    self_assess(w, w.deputy, w.member_user)
+    services.decide_quarter(
+        evaluation=evaluation(w, w.deputy),
+        actor=w.base_staff,
+        general="25",
+        tasks="60",
+        level="HTTNV",
+        comment="Tốt",
+    )
+    url = reverse("reports:quarter-xlsx", args=[w.season.pk, 2])
+    client.force_login(w.base_staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    data = [r for r in rows[4:] if r and r[0]]
+    assert len(data) == 2
+    lan = next(r for r in data if r[1] == "Phạm Thị Lan")
+    assert (lan[5], lan[7], lan[8], lan[9]) == (85.0, 85.0, "HTTNV", "Tốt")
+    client.force_login(w.secretary2)
+    rows = list(load_workbook(io.BytesIO(client.get(url).content)).active.iter_rows(values_only=True))
+    assert [r for r in rows[4:] if r and r[0]] == []
+    client.force_login(w.member_user)
+    assert client.get(url).status_code == 404
