@@ -149,7 +149,7 @@ def _decidable(user, season: Season, quarter: Quarter):
 def quarter_decide_list(request, season: int, number: int):
     season = get_season(season)
     quarter = get_object_or_404(Quarter, season=season, number=number)
-    rows = _decidable(request.user, season, quarter).select_related("subject__unit")
+    rows = _decidable(request.user, season, quarter).select_related("quarter", "subject__unit")
     waiting = list(rows.filter(state=E.SUBMITTED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
     counts = rows.values("state").annotate(n=Count("id")).order_by("state")
     context = {

@@ -209,3 +209,36 @@ def test_r366_qtr_2_the_quarters_summary_table_downloads_as_excel_for_the_reader
     assert [r for r in rows[4:] if r and r[0]] == []
     client.force_login(w.member_user)
     assert client.get(url).status_code == 404
+
+
+def test_r366_qtr_1_quarter_pages_do_not_grow_their_queries_with_the_leaders(db, client):
+    """Issue 14's scale rule: the progress page and the managing body's list run the same number
+    of queries for 2 evaluations waiting (Q2, leaders only) and for every member waiting (Q3)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.quarters.setup import save_quarter_setup
+    from reviews.scope import open_season
+    from tests.reviews.conftest import REFERENCE, build_world
+
+    w = build_world(open_now=False, extra_members=30)
+    w.deputy.is_leader = True
+    w.deputy.save()
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    save_quarter_setup(season=w.season, actor=w.board, profiles=["LD", "KLD", "NHT"])
+    services.open_quarter(season=w.season, actor=w.board, number=3)
+    QuarterlyEvaluation.objects.filter(quarter__season=w.season).update(state=E.SUBMITTED)
+    assert QuarterlyEvaluation.objects.filter(quarter__number=3).count() > 30
+    client.force_login(w.base_staff)
+
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    queries(reverse("reviews:quarters", args=[w.season.pk]))  # the session's first request does more
+    small = queries(reverse("reviews:quarter-decide-list", args=[w.season.pk, 2]))
+    large = queries(reverse("reviews:quarter-decide-list", args=[w.season.pk, 3]))
+    assert small == large, (small, large)
+    assert queries(reverse("reviews:quarters", args=[w.season.pk])) <= small + 2
