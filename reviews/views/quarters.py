@@ -62,8 +62,14 @@ def my_quarter(request, season: int, number: int):
     return redirect("reviews:quarter-form", season=season.pk, evaluation=found.pk)
 
 
+FORM_NUMBER = "Mẫu 05-HD KĐ.ĐG"  # a document's number, as printed: not translated
+
+
 @login_required
 def quarter_form(request, season: int, evaluation: int):
+    """R366-FORM-05: the quarter's self-assessment — I. the results of the period (planned tasks
+    and products, what was done, evidence), II. …/30, …/70, …/100 and the proposed level — then
+    the managing body's result."""
     season = get_season(season)
     evaluation = _evaluation(request, season, evaluation)
     editable = (
@@ -80,6 +86,7 @@ def quarter_form(request, season: int, evaluation: int):
             "tasks": "" if evaluation.self_tasks is None else points_text(evaluation.self_tasks),
         },
         "levels": level_choices(season),
+        "form_number": FORM_NUMBER,
         "may_evaluate": evaluation.state == E.SUBMITTED
         and guards.may_evaluate(request.user, evaluation) is None,
         "blockers": services.submit_problems(evaluation) if editable else [],

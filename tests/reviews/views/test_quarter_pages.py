@@ -25,7 +25,8 @@ def qw(db):
 
 
 def test_r366_qtr_2_the_leader_autosaves_and_submits_form_05(qw, client):
-    """R366-QTR-2: each field saved as typed; submitting sends it to the managing body."""
+    """R366-QTR-2, R366-FORM-05: Mẫu 05 with its number; each field saved as typed; submitting
+    sends it to the managing body."""
     w = qw
     mine = evaluation(w, w.deputy)
     client.force_login(w.member_user)
@@ -34,6 +35,7 @@ def test_r366_qtr_2_the_leader_autosaves_and_submits_form_05(qw, client):
     )
     page = client.get(reverse("reviews:quarter-form", args=[w.season.pk, mine.pk]))
     assert page.status_code == 200 and b"data-blockers" in page.content
+    assert "Mẫu 05-HD KĐ.ĐG" in page.content.decode()
     save = reverse("reviews:quarter-save", args=[w.season.pk, mine.pk])
     for field, value in [
         ("planned_tasks", "Đề án chuyển đổi số"),
