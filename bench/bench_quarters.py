@@ -42,12 +42,22 @@ def main() -> None:
     top = province_of(args.members)
     remove_quarters()
     remove_bench_seasons()
-    season = open_season(
-        top_organization=top,
-        year=2099,
-        reference_date=datetime.date(2099, 11, 15),
-        rule_set=shipped_rule_set("qd366-hd43-2025"),
-    )
+    # The season is only the stage: open it without the kept figures' triggers (and the foreign
+    # key triggers) of this session, which make a 500,000-member opening take most of an hour on
+    # a loaded machine; the quarter below is measured with every trigger and check in force.
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        season = open_season(
+            top_organization=top,
+            year=2099,
+            reference_date=datetime.date(2099, 11, 15),
+            rule_set=shipped_rule_set("qd366-hd43-2025"),
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = origin")
+    print(f"season opened (stage): {season.subjects.count():,} subjects", flush=True)
     leaders = Subject.objects.filter(
         season=season, kind="member", out_of_scope="", profile__in=["LD", "LD_TW"]
     )
