@@ -9,6 +9,7 @@ BENCHES = [
     "bench_import.py",
     "bench_seed.py",
     "bench_open_season.py",
+    "bench_quarters.py",
     "bench_points.py",
     "bench_decide.py",
     "bench_figures.py",

@@ -2,9 +2,14 @@
 in the user's part of the season's tree (404 otherwise)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from reports.excel import dashboard_workbook, filename
+from reports.quarter_excel import quarter_workbook
+from reviews.access import season_scope
+from reviews.models import Quarter
 from reviews.views.common import get_season, get_unit
 from reviews.views.dashboard import collect_figures
 
@@ -19,4 +24,22 @@ def dashboard_xlsx(request, season, code):
     figures = collect_figures(season, unit)
     response = HttpResponse(dashboard_workbook(figures), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename(figures)}"'
+    return response
+
+
+@login_required
+def quarter_xlsx(request, season, number):
+    """The summary table of a quarter for the reader's part of the season (R366-QTR-2)."""
+    season = get_season(season)
+    scope = season_scope(request.user, season)
+    if not scope.everything and not any(scope.can_view_path(p) for _kind, p in scope.roles):
+        raise Http404
+    quarter = get_object_or_404(
+        Quarter.objects.select_related("season__top_organization"), season=season, number=number
+    )
+    today = timezone.localdate()
+    response = HttpResponse(quarter_workbook(quarter, scope.q(), today), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="danh-gia-quy-{number}-{season.year}-{today:%Y%m%d}.xlsx"'
+    )
     return response

@@ -26,6 +26,7 @@ from reviews.defaults import shipped_rule_set
 from reviews.demo_points import decided_points, demo_criteria, fill_366
 from reviews.facts import Facts
 from reviews.models import Meeting, Season, SeasonUnit, Subject
+from reviews.quarters.demo import seed_quarters
 from reviews.regimes import regime_of
 from reviews.regimes.qd366.standing import found_cases
 from reviews.rules import form_items, level_problems, quota_limit
@@ -170,6 +171,8 @@ def seed_seasons(*, seed: int, days: DemoDays | None = None) -> dict[str, int]:
             actor=cast.admin,
         )
         _stage(this, cast, rng)
+        # Issue 14 (R366-QTR-5): Q1 not run; Q2 and Q3 for the leaders the base committee manages.
+        seed_quarters(this, board=cast.tinhuy, evaluator=cast.dangu, base_id=cast.base.pk, seed=seed)
     return {"last_year": year - 1, "decided": decided, "year": year, "subjects": this.subjects.count()}
 
 

@@ -104,11 +104,21 @@ class Digest:
 
 
 def notify(
-    subjects: list[Subject], kind: str, text_for, digest_for=None, label_for=None, *, to_subject: bool = True
+    subjects: list[Subject],
+    kind: str,
+    text_for,
+    digest_for=None,
+    label_for=None,
+    *,
+    to_subject: bool = True,
+    link_for=None,
 ) -> int:
     """The member concerned hears about their own subject; each manager of the subjects' units hears
     once: about the subject when there is one, in one digest (`digest_for(Digest)`) when there are
-    several, so deciding 40 members sends the secretary one notice, not 40."""
+    several, so deciding 40 members sends the secretary one notice, not 40. `link_for(kind,
+    subject, own=…)` replaces `act_url` for notices about something else than the year's steps
+    (a quarter's)."""
+    link_for = link_for or act_url
     managers = _managers(subjects)
     rows, digests = [], {}
     for subject in subjects:
@@ -120,7 +130,7 @@ def notify(
                     subject=subject,
                     kind=kind,
                     text=text_for(subject)[:500],
-                    link=act_url(kind, subject, own=True),
+                    link=link_for(kind, subject, own=True),
                 )
             )
         wanted = MANAGERS_OF_MEMBERS if subject.is_member else MANAGERS_OF_COLLECTIVES
@@ -134,7 +144,7 @@ def notify(
                     subject=s,
                     kind=kind,
                     text=text_for(s)[:500],
-                    link=act_url(kind, s, own=False),
+                    link=link_for(kind, s, own=False),
                 )
                 for s in mine
             ]

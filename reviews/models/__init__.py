@@ -4,6 +4,7 @@ from reviews.models.figures import SeasonFigure
 from reviews.models.forms import ReferenceItem, ReviewForm, Suggestion
 from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting, MeetingEntry
 from reviews.models.notifications import Notification
+from reviews.models.quarters import Quarter, QuarterlyEvaluation, QuarterSetup
 from reviews.models.remediation import RemediationItem, RemediationPlan
 from reviews.models.rulesets import RuleSet
 from reviews.models.seasons import CheckFlag, Decision, QuotaGroup, Season, SeasonUnit, Subject
@@ -18,6 +19,9 @@ __all__ = [
     "Meeting",
     "MeetingEntry",
     "Notification",
+    "Quarter",
+    "QuarterSetup",
+    "QuarterlyEvaluation",
     "QuotaGroup",
     "ReferenceItem",
     "RemediationItem",

@@ -20,6 +20,7 @@ from reviews import access, services, workflow
 from reviews.facts import Facts
 from reviews.models import Decision, Event, ReferenceItem, Subject, Suggestion
 from reviews.notifications import published_results
+from reviews.quarters.results import year_panel
 from reviews.regimes import regime_of
 from reviews.rules import form_items
 from reviews.views import form_points
@@ -245,6 +246,7 @@ def _form_context(request, subject: Subject) -> dict:
         if editable
         else [],
         "part_b": form_points.part_b(subject, facts, answers) if regime_of(rule_set).uses_points else None,
+        "quarters": year_panel(subject),
     }
 
 

@@ -175,6 +175,12 @@ PAGES = [
     Page("reviews:dashboard", "unit_province", ok=PROVINCE, label="province"),
     Page("reviews:dashboard", "unit_outside", ok=PROVINCE, label="other commune"),
     Page("reviews:notifications", "season", ok=EVERYONE),
+    # reviews: the quarters of leaders (issue 14)
+    Page("reviews:quarters", "season", ok=EVERYONE),
+    Page("reports:quarter-xlsx", "quarter_number", ok=CELL),
+    Page("reviews:quarter-decide-list", "quarter_number", ok=CELL),
+    Page("reviews:quarter-form", "quarter_eval_cell", ok=CELL),
+    Page("reviews:my-quarter", "quarter_number", redirect=frozenset({"bithu"}), redirect_to="/ky-kiem-diem/"),
     # reviews: the provincial board prepares the next season (its criteria, then the opening)
     Page("reviews:criteria-start", redirect=BOARD, redirect_to="/ky-kiem-diem/tieu-chi/"),
     Page("reviews:criteria", "criteria_year", ok=BOARD),
@@ -224,6 +230,13 @@ POST_ONLY = {
     "reviews:notifications-read-all": "season",
     "reviews:notification-read": "notification",
     "reports:request": "report_kind",
+    "reviews:quarter-open": "season",
+    "reviews:quarter-remind": "quarter_number",
+    "reviews:quarter-setup": "season",
+    "reviews:quarter-save": "quarter_eval_cell",
+    "reviews:quarter-submit": "quarter_eval_cell",
+    "reviews:quarter-decide": "quarter_eval_cell",
+    "reviews:quarter-return": "quarter_eval_cell",
 }
 EXCLUDED = {
     "set_language": "Django's language switch, a form action of the footer (no page)",
@@ -262,7 +275,7 @@ def seeded_demo(django_db_blocker, *, members: int):
     from reports.models import ReportJob
     from reviews.defaults import default_rule_set
     from reviews.demo import seed_seasons
-    from reviews.models import Notification, Season, SeasonUnit, Subject, Suggestion
+    from reviews.models import Notification, QuarterlyEvaluation, Season, SeasonUnit, Subject, Suggestion
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -394,6 +407,16 @@ def seeded_demo(django_db_blocker, *, members: int):
                 "notification": {"season": season.pk, "pk": notification.pk if notification else 1},
                 "report_kind": {"season": season.pk, "kind": ReportJob.Kind.MINUTES},
                 "preview_summary": {"kind": "summary", "season": season.pk, "code": unit(base).code},
+                "quarter_number": {"season": season.pk, "number": 2},
+                "quarter_eval_cell": {
+                    "season": season.pk,
+                    "evaluation": QuarterlyEvaluation.objects.filter(
+                        quarter__season=season, quarter__number=2, subject__unit__organization=cell
+                    )
+                    .order_by("pk")
+                    .first()
+                    .pk,
+                },
             }
             yield {"kwargs": kwargs, "users": users}
         finally:

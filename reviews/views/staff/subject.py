@@ -28,6 +28,7 @@ from reviews.models import (
     SeasonUnit,
     Subject,
 )
+from reviews.quarters.results import year_panel
 from reviews.regimes import regime_of
 from reviews.views.common import get_season, get_subject, level_choices, run_step, state_label
 from reviews.views.staff import points
@@ -60,6 +61,9 @@ ACTION_LABELS = {
     "change_profile": gettext_lazy("Scoring profile changed"),
     "order_check": gettext_lazy("Check ordered before the decision"),
     "conclude_check": gettext_lazy("Check concluded"),
+    "quarter_submit": gettext_lazy("Quarterly self-assessment submitted"),
+    "quarter_return": gettext_lazy("Quarterly self-assessment returned"),
+    "quarter_decide": gettext_lazy("Quarter evaluated"),
 }
 
 
@@ -222,6 +226,7 @@ def subject_page(request, season, subject):
             if subject.quota_key
             else "",
             "next_steps": _next_steps(subject, facts) if subject.in_scope else [],
+            "quarters": year_panel(subject),
             "flags": flag_labels(subject),
             "events": events,
             "decisions": decisions,

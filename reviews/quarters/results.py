@@ -1,0 +1,113 @@
+"""What the year and the dashboards read of the quarters (R366-QTR-3..5): a leader's Q1–Q3 beside
+the year (a quarter not run is "not evaluated" and blocks nothing), and a quarter's progress in a
+subtree in a constant number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from reviews.models import Quarter, QuarterlyEvaluation, Season, Subject
+from reviews.quarters.periods import NUMBERS
+
+Q = QuarterlyEvaluation.State
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    number: int
+    evaluation: QuarterlyEvaluation | None  # None: the quarter was not run, or not for this person
+
+    @property
+    def status(self) -> str:
+        """R366-QTR-5: "not evaluated" when the quarter was not run (or the person was not in it)."""
+        if self.evaluation is None:
+            return str(_("Not evaluated"))
+        return str(self.evaluation.get_state_display())
+
+    @property
+    def level(self) -> str:
+        return self.evaluation.decided_level if self.evaluation and self.evaluation.state == Q.DECIDED else ""
+
+
+def quarter_results(subject: Subject) -> list[QuarterResult]:
+    """R366-QTR-3, R366-QTR-4: Q1–Q3 of the leader, shown beside the year's proposal; no average is
+    computed (none was seen in the texts). One query."""
+    found = {
+        e.quarter.number: e
+        for e in QuarterlyEvaluation.objects.filter(subject=subject).select_related("quarter")
+    }
+    return [QuarterResult(n, found.get(n)) for n in NUMBERS]
+
+
+@dataclass
+class Progress:
+    quarter: Quarter
+    total: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_level: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def not_self_assessed(self) -> int:
+        return self.by_state.get(Q.DRAFT, 0) + self.by_state.get(Q.RETURNED, 0)
+
+    @property
+    def not_evaluated(self) -> int:
+        return self.total - self.by_state.get(Q.DECIDED, 0)
+
+
+def quarter_progress(season: Season, path_q=None) -> dict[int, Progress | None]:
+    """Per quarter number, its progress in the subtree `path_q` (a Q on `path`, e.g. from
+    `season_scope(...).q()`), or None for a quarter not run. Two queries whatever the size."""
+    quarters = {q.number: q for q in Quarter.objects.filter(season=season)}
+    rows = QuarterlyEvaluation.objects.filter(quarter__season=season)
+    if path_q is not None:
+        rows = rows.filter(path_q)
+    result: dict[int, Progress | None] = {
+        n: (Progress(quarters[n]) if n in quarters else None) for n in NUMBERS
+    }
+    by_id = {q.pk: result[q.number] for q in quarters.values()}
+    for quarter_id, state, level, n in rows.values_list("quarter_id", "state", "decided_level").annotate(
+        n=Count("id")
+    ):
+        progress = by_id[quarter_id]
+        progress.total += n
+        progress.by_state[state] = progress.by_state.get(state, 0) + n
+        if state == Q.DECIDED:
+            progress.by_level[level] = progress.by_level.get(level, 0) + n
+    return result
+
+
+LEADER_PROFILES = (Subject.Profile.LEADER, Subject.Profile.CENTRAL_LEADER)
+
+
+def local_rule_notes(results: list[QuarterResult], setup, lowest: str = "KHTNV") -> list[str]:
+    """R366-QTR-4, the optional local rules (off unless the province switched them on): a quarter
+    rated KHTNV bars an annual HTXSNV; two consecutive KHTNV quarters flag for reassignment. Notes
+    for the year's deciding level, beside the quarters; they change no step of the year."""
+    levels = [r.level for r in results]
+    notes = []
+    if setup.khtnv_quarter_bars_excellent and lowest in levels:
+        notes.append(
+            _("A quarter was rated %(level)s: under the province's rule the year cannot be rated %(top)s.")
+            % {"level": lowest, "top": "HTXSNV"}
+        )
+    if setup.flag_two_khtnv_quarters and any(
+        a == b == lowest for a, b in zip(levels, levels[1:], strict=False)
+    ):
+        notes.append(
+            _("Two quarters in a row rated %(level)s: to be considered for reassignment.") % {"level": lowest}
+        )
+    return notes
+
+
+def year_panel(subject: Subject) -> dict | None:
+    """R366-QTR-4: what the year's form and the deciding level's page show of Q1–Q3 (None for a
+    subject not evaluated quarterly, without a query): the quarters and the local rules' notes."""
+    if subject.profile not in LEADER_PROFILES:
+        return None
+    from reviews.quarters.setup import setup_of
+
+    results = quarter_results(subject)
+    codes = subject.season.rule_set.level_codes()
+    return {"results": results, "notes": local_rule_notes(results, setup_of(subject.season), codes[-1])}

@@ -1,0 +1,323 @@
+"""Pages: the quarters of a QĐ 366 season (R366-QTR-1..5). The leader's Mẫu 05, saved field by
+field as they type; the managing body's list to decide or return; the progress of Q1–Q3 in the
+reader's part of the season, where the board chooses who is evaluated and opens a quarter. Thin:
+every step is a service of reviews/quarters/, which re-checks access and guards."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizations.models import Kind
+from reviews.access import CELL_OFFICERS, STAFF, season_scope
+from reviews.models import Quarter, QuarterlyEvaluation, Season
+from reviews.quarters import guards, services
+from reviews.quarters.periods import NUMBERS, default_period
+from reviews.quarters.reminders import remind_quarter
+from reviews.quarters.results import quarter_progress
+from reviews.quarters.setup import save_quarter_setup, setup_of
+from reviews.regimes import regime_of
+from reviews.scoring import points_text
+from reviews.views.common import get_season, get_subject, level_choices, run_step
+from reviews.workflow import NotAllowed, WorkflowError
+
+E = QuarterlyEvaluation.State
+TEXT_FIELDS = ("planned_tasks", "evidence")
+NUMBER_FIELDS = ("self_general", "self_tasks")
+LIST_LIMIT = 200
+
+
+def quarter_url(evaluation: QuarterlyEvaluation) -> str:
+    return reverse("reviews:quarter-form", args=[evaluation.quarter.season_id, evaluation.pk])
+
+
+def _evaluation(request, season: Season, pk: int) -> QuarterlyEvaluation:
+    """An evaluation the user may see: their own, or one inside their part of the season."""
+    evaluation = get_object_or_404(
+        QuarterlyEvaluation.objects.select_related("quarter", "decided_by"), pk=pk, quarter__season=season
+    )
+    evaluation.subject = get_subject(request, season, evaluation.subject_id)
+    return evaluation
+
+
+# -- the leader's Mẫu 05 ------------------------------------------------------------------------------
+
+
+@login_required
+def my_quarter(request, season: int, number: int):
+    """The user's own evaluation of quarter `number`."""
+    season = get_season(season)
+    found = QuarterlyEvaluation.objects.filter(
+        quarter__season=season, quarter__number=number, subject__member__user=request.user
+    ).first()
+    if found is None:
+        raise Http404
+    return redirect("reviews:quarter-form", season=season.pk, evaluation=found.pk)
+
+
+FORM_NUMBER = "Mẫu 05-HD KĐ.ĐG"  # a document's number, as printed: not translated
+
+
+@login_required
+def quarter_form(request, season: int, evaluation: int):
+    """R366-FORM-05: the quarter's self-assessment — I. the results of the period (planned tasks
+    and products, what was done, evidence), II. …/30, …/70, …/100 and the proposed level — then
+    the managing body's result."""
+    season = get_season(season)
+    evaluation = _evaluation(request, season, evaluation)
+    editable = (
+        evaluation.state in guards.EDITABLE and guards.may_self_assess(request.user, evaluation) is None
+    )
+    context = {
+        "season": season,
+        "evaluation": evaluation,
+        "subject": evaluation.subject,
+        "quarter": evaluation.quarter,
+        "editable": editable,
+        "typed": {
+            "general": "" if evaluation.self_general is None else points_text(evaluation.self_general),
+            "tasks": "" if evaluation.self_tasks is None else points_text(evaluation.self_tasks),
+        },
+        "levels": level_choices(season),
+        "form_number": FORM_NUMBER,
+        "may_evaluate": evaluation.state == E.SUBMITTED
+        and guards.may_evaluate(request.user, evaluation) is None,
+        "blockers": services.submit_problems(evaluation) if editable else [],
+    }
+    return render(request, "reviews/quarters/form.html", context)
+
+
+@login_required
+@require_POST
+def quarter_save(request, season: int, evaluation: int):
+    """Autosave one field of Mẫu 05 (htmx: a small status; otherwise back to the form)."""
+    season = get_season(season)
+    evaluation = _evaluation(request, season, evaluation)
+    field = request.POST.get("field", "")
+    if field not in (*TEXT_FIELDS, *NUMBER_FIELDS, "self_level"):
+        raise Http404
+    value = request.POST.get("value", "")[:20_000]
+    error, saved = None, None
+    try:
+        saved = services.save_quarter_draft(evaluation=evaluation, actor=request.user, values={field: value})
+    except NotAllowed as refusal:
+        raise PermissionDenied(" ".join(refusal.reasons)) from refusal
+    except WorkflowError as refusal:
+        error = " ".join(refusal.reasons)
+    if request.htmx:
+        context = {"saved_at": saved.updated_at if saved else None, "error": error}
+        return render(request, "reviews/member/_save_status.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(quarter_url(evaluation))
+
+
+@login_required
+@require_POST
+def quarter_submit(request, season: int, evaluation: int):
+    season = get_season(season)
+    evaluation = _evaluation(request, season, evaluation)
+    run_step(
+        request,
+        lambda: services.submit_quarter_self_assessment(evaluation=evaluation, actor=request.user),
+        success=_("Self-assessment submitted to the managing body."),
+    )
+    return redirect(quarter_url(evaluation))
+
+
+# -- the managing body ---------------------------------------------------------------------------------
+
+
+def _decidable(user, season: Season, quarter: Quarter):
+    """The quarter's evaluations the user's committees decide (R366-QTR-2): staff of the deciding
+    unit; a base cell's officers for its members (404 for a user with neither role). The service
+    re-checks each step."""
+    scope = season_scope(user, season)
+    rows = QuarterlyEvaluation.objects.filter(quarter=quarter)
+    if not scope.everything:
+        staff = [p for kind, p in scope.roles if kind in STAFF]
+        officers = [p for kind, p in scope.roles if kind in CELL_OFFICERS]
+        if not staff and not officers:
+            raise Http404
+        rows = rows.filter(
+            Q(decider__path__in=staff) | Q(decider__path__in=officers, decider__kind=Kind.BASE_CELL)
+        )
+    return rows
+
+
+@login_required
+def quarter_decide_list(request, season: int, number: int):
+    season = get_season(season)
+    quarter = get_object_or_404(Quarter, season=season, number=number)
+    rows = _decidable(request.user, season, quarter).select_related("quarter", "subject__unit")
+    waiting = list(rows.filter(state=E.SUBMITTED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
+    counts = rows.values("state").annotate(n=Count("id")).order_by("state")
+    context = {
+        "season": season,
+        "quarter": quarter,
+        "waiting": waiting,
+        "counts": [(E(row["state"]).label, row["n"]) for row in counts],
+        "levels": level_choices(season),
+        "groups": guards.group_items(season.rule_set),
+    }
+    return render(request, "reviews/quarters/decide.html", context)
+
+
+@login_required
+@require_POST
+def quarter_decide(request, season: int, evaluation: int):
+    season = get_season(season)
+    evaluation = _evaluation(request, season, evaluation)
+    post = request.POST
+    run_step(
+        request,
+        lambda: services.decide_quarter(
+            evaluation=evaluation,
+            actor=request.user,
+            general=post.get("general", ""),
+            tasks=post.get("tasks", ""),
+            level=post.get("level", ""),
+            comment=post.get("comment", "")[:5000],
+        ),
+        success=_("%(name)s: quarter evaluated.") % {"name": evaluation.subject.name},
+    )
+    return redirect(post.get("back") == "list" and _list_url(evaluation) or quarter_url(evaluation))
+
+
+@login_required
+@require_POST
+def quarter_return(request, season: int, evaluation: int):
+    season = get_season(season)
+    evaluation = _evaluation(request, season, evaluation)
+    run_step(
+        request,
+        lambda: services.return_quarter_evaluation(
+            evaluation=evaluation, actor=request.user, reason=request.POST.get("reason", "")[:5000]
+        ),
+        success=_("%(name)s: self-assessment returned.") % {"name": evaluation.subject.name},
+    )
+    return redirect(request.POST.get("back") == "list" and _list_url(evaluation) or quarter_url(evaluation))
+
+
+def _list_url(evaluation: QuarterlyEvaluation) -> str:
+    return reverse(
+        "reviews:quarter-decide-list", args=[evaluation.quarter.season_id, evaluation.quarter.number]
+    )
+
+
+# -- progress, who is evaluated, opening ---------------------------------------------------------------
+
+
+@login_required
+def quarters(request, season: int):
+    """Q1–Q3 in the reader's part of the season: a quarter not run says so (R366-QTR-5)."""
+    season = get_season(season)
+    scope = season_scope(request.user, season)
+    if not scope.roles and not scope.everything and not scope.member_ids:
+        raise Http404
+    board = guards.may_open_quarter(request.user, season) is None
+    staff = scope.everything or any(kind in STAFF for kind, _p in scope.roles)
+    progress = quarter_progress(season, scope.q())
+    rows = [
+        {
+            "number": n,
+            "progress": progress[n],
+            "period": default_period(season.year, n),
+            "levels": season.rule_set.levels,
+        }
+        for n in NUMBERS
+    ]
+    context = {
+        "season": season,
+        "uses_points": regime_of(season.rule_set).uses_points,
+        "rows": rows,
+        "board": board,
+        "staff": staff,
+        "setup": setup_of(season),
+        "profiles": [p for p in (season.rule_set.scoring or {}).get("profiles", {}) if p != "TT"],
+        "own": QuarterlyEvaluation.objects.filter(quarter__season=season, subject__member__user=request.user)
+        .select_related("quarter")
+        .order_by("quarter__number"),
+    }
+    return render(request, "reviews/quarters/progress.html", context)
+
+
+@login_required
+@require_POST
+def quarter_open(request, season: int):
+    season = get_season(season)
+    number = request.POST.get("number", "")
+    run_step(
+        request,
+        lambda: services.open_quarter(
+            season=season,
+            actor=request.user,
+            number=int(number) if number.isdigit() else 0,
+            deadline=_date(request.POST.get("deadline", "")),
+        ),
+        success=_("Quarter %(n)s opened.") % {"n": number},
+    )
+    return redirect("reviews:quarters", season=season.pk)
+
+
+@login_required
+@require_POST
+def quarter_setup(request, season: int):
+    season = get_season(season)
+    post = request.POST
+    run_step(
+        request,
+        lambda: save_quarter_setup(
+            season=season,
+            actor=request.user,
+            profiles=post.getlist("profiles"),
+            quota=bool(post.get("quota")),
+            khtnv_quarter_bars_excellent=bool(post.get("khtnv_quarter_bars_excellent")),
+            flag_two_khtnv_quarters=bool(post.get("flag_two_khtnv_quarters")),
+        ),
+        success=_("Saved."),
+    )
+    return redirect("reviews:quarters", season=season.pk)
+
+
+@login_required
+@require_POST
+def quarter_remind(request, season: int, number: int):
+    """Remind the leaders of the reader's part of the season who have not self-assessed."""
+    season = get_season(season)
+    quarter = get_object_or_404(Quarter.objects.select_related("season"), season=season, number=number)
+    run_step(
+        request,
+        lambda: remind_quarter(quarter=quarter, actor=request.user),
+        success=_("Reminder sent."),
+    )
+    return redirect("reviews:quarters", season=season.pk)
+
+
+def _date(text: str):
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+urlpatterns = [
+    path("quy/", quarters, name="quarters"),
+    path("quy/mo/", quarter_open, name="quarter-open"),
+    path("quy/cai-dat/", quarter_setup, name="quarter-setup"),
+    path("quy/<int:number>/phieu/", my_quarter, name="my-quarter"),
+    path("quy/<int:number>/xet/", quarter_decide_list, name="quarter-decide-list"),
+    path("quy/<int:number>/nhac/", quarter_remind, name="quarter-remind"),
+    path("quy/danh-gia/<int:evaluation>/", quarter_form, name="quarter-form"),
+    path("quy/danh-gia/<int:evaluation>/luu/", quarter_save, name="quarter-save"),
+    path("quy/danh-gia/<int:evaluation>/nop/", quarter_submit, name="quarter-submit"),
+    path("quy/danh-gia/<int:evaluation>/quyet-dinh/", quarter_decide, name="quarter-decide"),
+    path("quy/danh-gia/<int:evaluation>/tra-lai/", quarter_return, name="quarter-return"),
+]
