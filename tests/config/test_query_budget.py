@@ -21,7 +21,7 @@ SIZES = (600, 1500)
 # forms, meeting entries, the units led, quotas), and the home page gathers each role's tasks.
 OVER_BUDGET = {
     "home": 17,
-    "reports:preview[the HTML of a summary, for staff users]": 23,
+    "reports:preview[the HTML of a summary, for staff users]": 24,
     "reviews:blockers[base]": 27,
     "reviews:blockers[cell]": 17,
     "reviews:blockers[commune]": 26,
