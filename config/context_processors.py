@@ -7,7 +7,9 @@ def season(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    unread = user.__dict__.get("kd_unread", False)  # read with the user (accounts/backends.py)
+    # Read with the user (accounts/backends.py). getattr, not user.__dict__: request.user is a lazy
+    # wrapper (django-otp's middleware), whose own __dict__ never holds the annotation.
+    unread = getattr(user, "kd_unread", False)
     return {
         "current_season": current_season(user),
         "unread_count": unread_count(user) if unread is False else (unread or 0),

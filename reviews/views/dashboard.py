@@ -448,8 +448,8 @@ def notification_list(request, season):
     """The user's notifications, newest first, unread ones marked."""
     season = get_season(season)
     page = _notifications_page(request)
-    context = {"season": season, "page": page, "unread_count": unread_count(request.user)}
-    return render(request, "reviews/notifications/list.html", context)
+    # The badge's count comes with the user (config/context_processors.py): no query of its own.
+    return render(request, "reviews/notifications/list.html", {"season": season, "page": page})
 
 
 @login_required

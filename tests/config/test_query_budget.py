@@ -15,36 +15,32 @@ from tests.config.test_url_walk import PAGES, USERS, _get, _local_cache, seeded_
 pytestmark = pytest.mark.django_db
 QUERY_BUDGET = 12
 SIZES = (600, 1500)
-# Not yet within the budget, with the most they ran (2026-12-04): the blockers' Facts read their
+# Not yet within the budget, with the most they ran (2026-12-04, less the unread count the
+# navigation no longer reads on its own): the blockers' Facts read their
 # own tables one query each (committee seats, check flags, plans, discipline, leave, pledges,
 # forms, meeting entries, the units led, quotas), and the home page gathers each role's tasks.
 OVER_BUDGET = {
-    "home": 18,
+    "home": 17,
     "reports:preview[the HTML of a summary, for staff users]": 24,
-    "reviews:blockers[base]": 28,
-    "reviews:blockers[cell]": 18,
-    "reviews:blockers[commune]": 27,
-    "reviews:blockers[province]": 20,
-    "reviews:cell[cell]": 22,
-    "reviews:cell[sibling cell]": 19,
-    "reviews:dashboard[base]": 13,
-    "reviews:dashboard[commune]": 13,
-    "reviews:dashboard[other commune]": 13,
-    "reviews:form-print[commune]": 17,
-    "reviews:form-print[own]": 16,
-    "reviews:form[base]": 16,
-    "reviews:form[colleague]": 15,
-    "reviews:form[other commune]": 13,
-    "reviews:form[own]": 15,
-    "reviews:form[the cell's report]": 13,
-    "reviews:meeting[cell]": 23,
-    "reviews:meeting[sibling cell]": 23,
-    "reviews:queue": 30,
-    "reviews:subject[base organization]": 27,
-    "reviews:subject[colleague]": 22,
-    "reviews:subject[commune]": 21,
-    "reviews:subject[other commune]": 21,
-    "reviews:subject[own]": 22,
+    "reviews:blockers[base]": 27,
+    "reviews:blockers[cell]": 17,
+    "reviews:blockers[commune]": 26,
+    "reviews:blockers[province]": 19,
+    "reviews:cell[cell]": 21,
+    "reviews:cell[sibling cell]": 18,
+    "reviews:form-print[commune]": 16,
+    "reviews:form-print[own]": 15,
+    "reviews:form[base]": 15,
+    "reviews:form[colleague]": 14,
+    "reviews:form[own]": 14,
+    "reviews:meeting[cell]": 22,
+    "reviews:meeting[sibling cell]": 22,
+    "reviews:queue": 29,
+    "reviews:subject[base organization]": 26,
+    "reviews:subject[colleague]": 21,
+    "reviews:subject[commune]": 20,
+    "reviews:subject[other commune]": 20,
+    "reviews:subject[own]": 21,
 }
 _counts: dict[int, dict[tuple[str, str], int]] = {}
 
