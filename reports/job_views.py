@@ -17,7 +17,7 @@ from reviews.access import is_own, season_scope
 from reviews.views.common import get_season, get_subject, get_unit, id_from
 
 # What each role may ask for: documents about a unit need view access to it; an individual form
-# may also be asked for by the member it belongs to.
+# and a quarter's Mẫu 05 (R366-FORM-05) may also be asked for by the member they belong to.
 UNIT_KINDS = {
     ReportJob.Kind.COLLECTIVE,
     ReportJob.Kind.MINUTES,
@@ -44,9 +44,11 @@ def request_job(request, season, kind):
     season = get_season(season)
     if kind not in ReportJob.Kind.values:
         raise Http404
-    if kind == ReportJob.Kind.INDIVIDUAL:
+    quarter = 0
+    if kind in (ReportJob.Kind.INDIVIDUAL, ReportJob.Kind.QUARTER):
         subject = get_subject(request, season, id_from(request.POST.get("subject")))
         unit, subject_for_job = subject.unit, subject
+        quarter = id_from(request.POST.get("quarter")) if kind == ReportJob.Kind.QUARTER else 0
     elif kind == ReportJob.Kind.RERATING:
         # Issued by the unit that re-rated the subject: asked by those who may see that unit.
         subject = get_subject(request, season, id_from(request.POST.get("subject")))
@@ -66,6 +68,7 @@ def request_job(request, season, kind):
             subject=subject_for_job,
             user=request.user,
             number=number,
+            quarter=quarter,
         )
     except DocumentUnavailable as refusal:
         if refusal.link:

@@ -158,11 +158,14 @@ def quarter_decide_list(request, season: int, number: int):
     quarter = get_object_or_404(Quarter, season=season, number=number)
     rows = _decidable(request.user, season, quarter).select_related("quarter", "subject__unit")
     waiting = list(rows.filter(state=E.SUBMITTED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
+    # R366-FORM-05: the quarters this body evaluated, each printable as a signed Mẫu 05.
+    decided = list(rows.filter(state=E.DECIDED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
     counts = rows.values("state").annotate(n=Count("id")).order_by("state")
     context = {
         "season": season,
         "quarter": quarter,
         "waiting": waiting,
+        "decided": decided,
         "counts": [(E(row["state"]).label, row["n"]) for row in counts],
         "levels": level_choices(season),
         "groups": guards.group_items(season.rule_set),
