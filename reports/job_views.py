@@ -25,6 +25,7 @@ UNIT_KINDS = {
     ReportJob.Kind.SUMMARY,
     ReportJob.Kind.ARCHIVE,
     ReportJob.Kind.RECORDS,
+    ReportJob.Kind.QUARTER_TABLE,
 }
 
 
@@ -57,6 +58,7 @@ def request_job(request, season, kind):
             raise Http404
     else:
         unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
+        quarter = id_from(request.POST.get("quarter")) if kind == ReportJob.Kind.QUARTER_TABLE else 0
     number = request.POST.get("number", "").strip()
     if number and not season_scope(request.user, season).can_manage_path(unit.path):
         raise PermissionDenied  # a register number is given by those who issue the document

@@ -51,8 +51,11 @@ def request_report(
     it). A re-rating decision is asked of the unit that re-rated the subject; a quarter's Mẫu 05
     names its quarter, which must have been run for the subject (R366-QTR-5)."""
     params = {"number": documents.clean_number(number)} if number and kind in documents.NUMBERED_KINDS else {}
-    if kind in documents.QUARTER_KINDS:
+    if kind == Kind.QUARTER:
         documents.refuse_missing_quarter(season, subject, quarter)
+    if kind == Kind.QUARTER_TABLE:
+        documents.refuse_quarter_table(season, unit, quarter)
+    if kind in documents.QUARTER_KINDS:
         params["quarter"] = quarter
     if kind == Kind.RERATING:
         issuer = documents.rerating_issuer(subject) if subject is not None else None

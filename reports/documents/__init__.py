@@ -13,7 +13,7 @@ One module per family of documents:
 - `decisions`: the decision list of a deciding unit, and the re-rating decision (Mẫu 03);
 - `summary`: the statistical summary and its appendices (the points section from `points`);
 - `records`: the list of the season's records sent upward (Mẫu 04);
-- `quarters`: a leader's quarter, self-assessed and evaluated (Mẫu 05);
+- `quarters`: a leader's quarter, self-assessed and evaluated (Mẫu 05), and a quarter's summary table;
 - `base`: what they share (headers, names, dates, numbers, signatures, verification).
 
 These are official party papers, so their wording is Vietnamese whatever the reader's language;
@@ -45,7 +45,13 @@ from reports.documents.decisions import (
 )
 from reports.documents.forms import collective, individual
 from reports.documents.minutes import minutes
-from reports.documents.quarters import evaluation_of, quarter, refuse_missing_quarter
+from reports.documents.quarters import (
+    evaluation_of,
+    quarter,
+    quarter_table,
+    refuse_missing_quarter,
+    refuse_quarter_table,
+)
 from reports.documents.records import records
 from reports.documents.summary import build_summary_part, summary, summary_parts
 
@@ -58,10 +64,11 @@ BUILDERS = {
     "rerating": rerating,
     "records": records,
     "quarter": quarter,
+    "quarter_table": quarter_table,
 }
 KINDS = tuple(BUILDERS)
 # Kinds about one quarter of the season: the quarter's number comes with the request.
-QUARTER_KINDS = ("quarter",)
+QUARTER_KINDS = ("quarter", "quarter_table")
 
 __all__ = [
     "KINDS",
@@ -80,6 +87,7 @@ __all__ = [
     "place_name",
     "refuse_empty_decisions",
     "refuse_missing_quarter",
+    "refuse_quarter_table",
     "render_html",
     "rerating_issuer",
     "rerating_of",

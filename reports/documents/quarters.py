@@ -8,20 +8,24 @@ import re
 from reports.documents.base import (
     Document,
     DocumentUnavailable,
+    chunks,
+    count_levels,
     dmy,
     document_form,
     filename,
     header,
     issuer,
+    legend,
     level_label,
     local_day,
     nfc,
     on_behalf_of,
+    recipients,
     signing_block,
 )
 from reports.documents.forms import load_subject
 from reports.documents.points import points_text_or_blank
-from reviews.models import QuarterlyEvaluation, Season, SeasonUnit
+from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
 
 E = QuarterlyEvaluation.State
 ROMAN = {1: "I", 2: "II", 3: "III"}
@@ -135,3 +139,89 @@ def _decider_signature(season: Season, body: SeasonUnit | None) -> dict:
     block = signing_block(season, body)
     block["body"] = on_behalf_of(body)
     return block
+
+
+# -- the quarter's summary table (R366-QTR-2, beside the Excel of reports/quarter_excel.py) ------------
+
+# Above this many leaders the signed table is not made in one piece: the Excel serves, or one table
+# per subordinate committee.
+TABLE_LIMIT = 3000
+STATE_NAMES = {
+    E.DRAFT: "Chưa tự đánh giá",
+    E.RETURNED: "Trả lại để hoàn thiện",
+    E.SUBMITTED: "Chờ cấp quản lý đánh giá",
+    E.DECIDED: "Đã đánh giá",
+}
+
+
+def table_rows(season: Season, unit: SeasonUnit, number: int):
+    return QuarterlyEvaluation.objects.filter(
+        quarter__season=season, quarter__number=number, path__startswith=unit.path
+    )
+
+
+def refuse_quarter_table(season: Season, unit: SeasonUnit, number: int) -> None:
+    """R366-QTR-5: a quarter not run has no table; a table too long for one signed PDF says to use
+    the Excel or a subordinate committee's table."""
+    if not Quarter.objects.filter(season=season, number=number).exists():
+        raise DocumentUnavailable(
+            f"Quý {number or '…'} năm {season.year} chưa được tổ chức đánh giá: không có bảng tổng hợp."
+        )
+    count = table_rows(season, unit, number).count()
+    if count > TABLE_LIMIT:
+        raise DocumentUnavailable(
+            f"Bảng tổng hợp quý {number} của {issuer(unit)} có {count} người, quá dài cho một văn bản ký số "
+            f"(tối đa {TABLE_LIMIT}): tải bảng Excel, hoặc tạo bảng cho từng đảng bộ trực thuộc."
+        )
+
+
+def quarter_table(season: Season, unit: SeasonUnit, subject, number: int = 0) -> Document:
+    refuse_quarter_table(season, unit, number)
+    rules = season.rule_set
+    found = list(
+        table_rows(season, unit, number)
+        .order_by("path", "subject__sort_key", "pk")
+        .values_list(
+            "subject__name",
+            "subject__unit__name",
+            "self_points",
+            "self_level",
+            "decided_points",
+            "decided_level",
+            "state",
+        )
+    )
+    rows = [
+        {
+            "number": n,
+            "name": name,
+            "cell": cell,
+            "own": points_text_or_blank(own),
+            "own_level": own_level,
+            "decided": points_text_or_blank(decided) if state == E.DECIDED else "",
+            "level": level if state == E.DECIDED else "",
+            "state": STATE_NAMES.get(state, state),
+        }
+        for n, (name, cell, own, own_level, decided, level, state) in enumerate(found, 1)
+    ]
+    levels = [r["level"] for r in rows if r["level"]]
+    title = f"Tổng hợp kết quả đánh giá, xếp loại chất lượng quý {ROMAN[number]} năm {season.year} – {issuer(unit)}"
+    context = {
+        "header": header(season, unit, local_day(None)),
+        "quarter_roman": ROMAN[number],
+        "year": season.year,
+        "issuer": issuer(unit),
+        "rows": chunks(rows, 30),
+        "total": len(rows),
+        "decided_count": len(levels),
+        "counts": count_levels(rules, levels),
+        "levels_legend": legend(rules),
+        "signature": signing_block(season, unit),
+        "recipients": recipients(unit),
+    }
+    return Document(
+        "reports/quarter_table.html",
+        context,
+        title,
+        filename("tong-hop-quy", number, season.year, issuer(unit)),
+    )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from organizations.models import Kind
 from reviews.access import CELL_OFFICERS, STAFF, season_scope
-from reviews.models import Quarter, QuarterlyEvaluation, Season
+from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
 from reviews.quarters import guards, services
 from reviews.quarters.periods import NUMBERS, default_period
 from reviews.quarters.reminders import remind_quarter
@@ -239,6 +239,7 @@ def quarters(request, season: int):
     ]
     context = {
         "season": season,
+        "table_unit": _table_unit(season, scope),
         "uses_points": regime_of(season.rule_set).uses_points,
         "rows": rows,
         "board": board,
@@ -250,6 +251,17 @@ def quarters(request, season: int):
         .order_by("quarter__number"),
     }
     return render(request, "reviews/quarters/progress.html", context)
+
+
+def _table_unit(season: Season, scope) -> SeasonUnit | None:
+    """The unit whose quarter summary table the reader may ask for as a signed PDF: the highest of
+    their staff roles (the whole province for the board); None for a leader without one."""
+    if scope.everything:
+        return guards.top_unit(season)
+    paths = [p for kind, p in scope.roles if kind in STAFF]
+    return (
+        SeasonUnit.objects.filter(season=season, path__in=paths).order_by("path").first() if paths else None
+    )
 
 
 @login_required

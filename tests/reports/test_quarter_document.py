@@ -16,6 +16,7 @@ from reports.documents import DocumentUnavailable, build, render_html
 from reports.models import ReportJob
 from reports.pdf import StaticOnlyFetcher, html_to_pdf
 from reports.services import render_now, request_report
+from reviews.models import SeasonUnit
 from reviews.quarters import services
 from tests.reports.test_documents import assert_printed, pdf_text, verification
 from tests.reviews.test_quarters import evaluation, quarter_world, self_assess
@@ -39,6 +40,7 @@ def qw(db):
         level="HTTNV",
         comment=COMMENT,
     )
+    w.unit = lambda org: SeasonUnit.objects.select_related("parent").get(season=w.season, organization=org)
     return w
 
 
@@ -185,3 +187,61 @@ def test_r366_form_05_is_refused_outside_the_scope(qw, client, signing):
     for user in (w.secretary2, w.outsider):
         client.force_login(user)
         assert client.get(reverse("reports:download", args=[job.uid])).status_code == 404
+
+
+# -- the quarter's summary table as a signed PDF ----------------------------------------------------------
+
+
+def test_r366_qtr_2_the_quarter_summary_table_lists_each_leader_with_both_steps(qw, tmp_path):
+    """R366-QTR-2: one row per leader of the unit's part of the season — self-assessed points and
+    level, the managing body's points and level once decided, the state — with the counts per
+    level; R366-QTR-5: a quarter not run has no table."""
+    w = qw
+    unit = w.unit(w.base)
+    document = build("quarter_table", season=w.season, unit=unit, verification=verification(), quarter=2)
+    rows = [row for chunk in document.context["rows"] for row in chunk]
+    by_name = {row["name"]: row for row in rows}
+    assert set(by_name) == {w.deputy.full_name, w.head.full_name}
+    deputy = by_name[w.deputy.full_name]
+    assert (deputy["own"], deputy["own_level"], deputy["decided"], deputy["level"]) == (
+        "87,5",
+        "HTTNV",
+        "85",
+        "HTTNV",
+    )
+    assert (by_name[w.head.full_name]["decided"], by_name[w.head.full_name]["state"]) == (
+        "",
+        "Chưa tự đánh giá",
+    )
+    fetcher = StaticOnlyFetcher()
+    pdf = html_to_pdf(render_html(document), fetcher)
+    (tmp_path / "bang-tong-hop.pdf").write_bytes(pdf)
+    assert_printed(pdf, fetcher, tmp_path, "BẢNG TỔNG HỢP", "quý II năm 2026", "87,5", "Đã đánh giá", "T/M")
+    with pytest.raises(DocumentUnavailable, match="chưa được tổ chức"):
+        build("quarter_table", season=w.season, unit=unit, verification=verification(), quarter=1)
+    other = build(
+        "quarter_table", season=w.season, unit=w.unit(w.cell2), verification=verification(), quarter=2
+    )
+    assert other.context["total"] == 0  # another cell's part of the season: none of CB1's leaders
+
+
+def test_r366_qtr_2_the_summary_table_is_requested_from_the_progress_page_signed_and_verifiable(
+    qw, client, signing
+):
+    """The board asks for the province's table from the quarters' page; the PDF is signed and its
+    code finds it; a user outside the unit's scope is refused."""
+    w = qw
+    client.force_login(w.board)
+    page = client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+    assert reverse("reports:request", args=[w.season.pk, "quarter_table"]) in page
+    url = reverse("reports:request", args=[w.season.pk, "quarter_table"])
+    top = w.unit(w.province)
+    assert client.post(url, {"code": top.code, "quarter": "2"}).status_code == 302
+    job = render_now(ReportJob.objects.get(kind="quarter_table"))
+    assert job.status == "done" and job.params == {"quarter": 2} and job.unit_id == top.pk
+    content = stored(job)
+    assert job.verification_code in pdf_text(content) and w.deputy.full_name in pdf_text(content)
+    public = client.get(reverse("verify", args=[job.verification_code]))
+    assert public.status_code == 200 and job.sha256 in public.content.decode()
+    client.force_login(w.secretary2)
+    assert client.post(url, {"code": w.unit(w.base).code, "quarter": "2"}).status_code == 404
