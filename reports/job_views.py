@@ -17,7 +17,7 @@ from reviews.access import is_own, season_scope
 from reviews.views.common import get_season, get_subject, get_unit, id_from
 
 # What each role may ask for: documents about a unit need view access to it; an individual form
-# may also be asked for by the member it belongs to.
+# and a quarter's Mẫu 05 (R366-FORM-05) may also be asked for by the member they belong to.
 UNIT_KINDS = {
     ReportJob.Kind.COLLECTIVE,
     ReportJob.Kind.MINUTES,
@@ -25,6 +25,7 @@ UNIT_KINDS = {
     ReportJob.Kind.SUMMARY,
     ReportJob.Kind.ARCHIVE,
     ReportJob.Kind.RECORDS,
+    ReportJob.Kind.QUARTER_TABLE,
 }
 
 
@@ -44,9 +45,11 @@ def request_job(request, season, kind):
     season = get_season(season)
     if kind not in ReportJob.Kind.values:
         raise Http404
-    if kind == ReportJob.Kind.INDIVIDUAL:
+    quarter = 0
+    if kind in (ReportJob.Kind.INDIVIDUAL, ReportJob.Kind.QUARTER):
         subject = get_subject(request, season, id_from(request.POST.get("subject")))
         unit, subject_for_job = subject.unit, subject
+        quarter = id_from(request.POST.get("quarter")) if kind == ReportJob.Kind.QUARTER else 0
     elif kind == ReportJob.Kind.RERATING:
         # Issued by the unit that re-rated the subject: asked by those who may see that unit.
         subject = get_subject(request, season, id_from(request.POST.get("subject")))
@@ -55,6 +58,7 @@ def request_job(request, season, kind):
             raise Http404
     else:
         unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
+        quarter = id_from(request.POST.get("quarter")) if kind == ReportJob.Kind.QUARTER_TABLE else 0
     number = request.POST.get("number", "").strip()
     if number and not season_scope(request.user, season).can_manage_path(unit.path):
         raise PermissionDenied  # a register number is given by those who issue the document
@@ -66,6 +70,7 @@ def request_job(request, season, kind):
             subject=subject_for_job,
             user=request.user,
             number=number,
+            quarter=quarter,
         )
     except DocumentUnavailable as refusal:
         if refusal.link:

@@ -33,6 +33,8 @@ class ReportJob(models.Model):
         ARCHIVE = "archive", _("Archive of signed individual forms")
         RERATING = "rerating", _("Re-rating decision (form 03)")
         RECORDS = "records", _("List of review records (form 04)")
+        QUARTER = "quarter", _("Quarterly self-assessment (form 05)")
+        QUARTER_TABLE = "quarter_table", _("Quarter summary table")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")

@@ -36,12 +36,27 @@ def verification_url(code: str) -> str:
 
 
 def request_report(
-    *, kind: str, season, unit, subject=None, user=None, number: str = "", enqueue: bool = True
+    *,
+    kind: str,
+    season,
+    unit,
+    subject=None,
+    user=None,
+    number: str = "",
+    quarter: int = 0,
+    enqueue: bool = True,
 ) -> ReportJob:
     """Create the job row; the task starts once the transaction commits. `number` is the register
     number of a decision list, a summary or a re-rating decision (documents.clean_number checks
-    it). A re-rating decision is asked of the unit that re-rated the subject."""
+    it). A re-rating decision is asked of the unit that re-rated the subject; a quarter's Mẫu 05
+    names its quarter, which must have been run for the subject (R366-QTR-5)."""
     params = {"number": documents.clean_number(number)} if number and kind in documents.NUMBERED_KINDS else {}
+    if kind == Kind.QUARTER:
+        documents.refuse_missing_quarter(season, subject, quarter)
+    if kind == Kind.QUARTER_TABLE:
+        documents.refuse_quarter_table(season, unit, quarter)
+    if kind in documents.QUARTER_KINDS:
+        params["quarter"] = quarter
     if kind == Kind.RERATING:
         issuer = documents.rerating_issuer(subject) if subject is not None else None
         if issuer is None or issuer.pk != unit.pk:
@@ -195,6 +210,7 @@ def render_single(job_id: int, token: str) -> None:
         subject=job.subject,
         verification=_verification(job),
         number=job.params.get("number", ""),
+        quarter=job.params.get("quarter", 0),
     )
     pdf = html_to_pdf(documents.render_html(document))
     heartbeat(job.pk, token, 60)

@@ -13,6 +13,7 @@ One module per family of documents:
 - `decisions`: the decision list of a deciding unit, and the re-rating decision (Mẫu 03);
 - `summary`: the statistical summary and its appendices (the points section from `points`);
 - `records`: the list of the season's records sent upward (Mẫu 04);
+- `quarters`: a leader's quarter, self-assessed and evaluated (Mẫu 05), and a quarter's summary table;
 - `base`: what they share (headers, names, dates, numbers, signatures, verification).
 
 These are official party papers, so their wording is Vietnamese whatever the reader's language;
@@ -44,6 +45,13 @@ from reports.documents.decisions import (
 )
 from reports.documents.forms import collective, individual
 from reports.documents.minutes import minutes
+from reports.documents.quarters import (
+    evaluation_of,
+    quarter,
+    quarter_table,
+    refuse_missing_quarter,
+    refuse_quarter_table,
+)
 from reports.documents.records import records
 from reports.documents.summary import build_summary_part, summary, summary_parts
 
@@ -55,12 +63,17 @@ BUILDERS = {
     "summary": summary,
     "rerating": rerating,
     "records": records,
+    "quarter": quarter,
+    "quarter_table": quarter_table,
 }
 KINDS = tuple(BUILDERS)
+# Kinds about one quarter of the season: the quarter's number comes with the request.
+QUARTER_KINDS = ("quarter", "quarter_table")
 
 __all__ = [
     "KINDS",
     "NUMBERED_KINDS",
+    "QUARTER_KINDS",
     "Document",
     "DocumentUnavailable",
     "Verification",
@@ -69,9 +82,12 @@ __all__ = [
     "clean_number",
     "committee",
     "date_line",
+    "evaluation_of",
     "party_body",
     "place_name",
     "refuse_empty_decisions",
+    "refuse_missing_quarter",
+    "refuse_quarter_table",
     "render_html",
     "rerating_issuer",
     "rerating_of",
@@ -80,11 +96,23 @@ __all__ = [
 ]
 
 
-def build(kind: str, *, season, unit, subject=None, verification: Verification, number: str = "") -> Document:
+def build(
+    kind: str,
+    *,
+    season,
+    unit,
+    subject=None,
+    verification: Verification,
+    number: str = "",
+    quarter: int = 0,
+) -> Document:
     if kind not in BUILDERS:
         raise DocumentUnavailable(f"Không có loại văn bản “{kind}”.")
     with translation.override("vi"):
-        document = BUILDERS[kind](season, unit, subject)
+        if kind in QUARTER_KINDS:
+            document = BUILDERS[kind](season, unit, subject, quarter)
+        else:
+            document = BUILDERS[kind](season, unit, subject)
     if apply_number(document.context, number):  # the title (and the verification page) says it too
         document.title = f"{document.title} – số {document.context['number_text']}"
     document.context.update(verification=verification, title=document.title)

@@ -213,9 +213,13 @@ LEGAL_BASIS = {
 }
 
 # The numbers of the documents a regime's guidance gives a form for, beside the review forms of
-# the rule set's templates (HD 43's appendix: Mẫu 03 and Mẫu 04).
+# the rule set's templates (HD 43's appendix: Mẫu 03, Mẫu 04 and the quarter's Mẫu 05).
 DOCUMENT_FORMS = {
-    "qd366": {"rerating": "Mẫu 03-HD KĐ.ĐG 2025", "records": "Mẫu 04-HD KĐ.ĐG 2025"},
+    "qd366": {
+        "rerating": "Mẫu 03-HD KĐ.ĐG 2025",
+        "records": "Mẫu 04-HD KĐ.ĐG 2025",
+        "quarter": "Mẫu 05-HD KĐ.ĐG 2025",
+    },
 }
 
 

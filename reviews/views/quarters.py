@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from organizations.models import Kind
 from reviews.access import CELL_OFFICERS, STAFF, season_scope
-from reviews.models import Quarter, QuarterlyEvaluation, Season
+from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
 from reviews.quarters import guards, services
 from reviews.quarters.periods import NUMBERS, default_period
 from reviews.quarters.reminders import remind_quarter
@@ -158,11 +158,14 @@ def quarter_decide_list(request, season: int, number: int):
     quarter = get_object_or_404(Quarter, season=season, number=number)
     rows = _decidable(request.user, season, quarter).select_related("quarter", "subject__unit")
     waiting = list(rows.filter(state=E.SUBMITTED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
+    # R366-FORM-05: the quarters this body evaluated, each printable as a signed Mẫu 05.
+    decided = list(rows.filter(state=E.DECIDED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
     counts = rows.values("state").annotate(n=Count("id")).order_by("state")
     context = {
         "season": season,
         "quarter": quarter,
         "waiting": waiting,
+        "decided": decided,
         "counts": [(E(row["state"]).label, row["n"]) for row in counts],
         "levels": level_choices(season),
         "groups": guards.group_items(season.rule_set),
@@ -236,6 +239,7 @@ def quarters(request, season: int):
     ]
     context = {
         "season": season,
+        "table_unit": _table_unit(season, scope),
         "uses_points": regime_of(season.rule_set).uses_points,
         "rows": rows,
         "board": board,
@@ -247,6 +251,17 @@ def quarters(request, season: int):
         .order_by("quarter__number"),
     }
     return render(request, "reviews/quarters/progress.html", context)
+
+
+def _table_unit(season: Season, scope) -> SeasonUnit | None:
+    """The unit whose quarter summary table the reader may ask for as a signed PDF: the highest of
+    their staff roles (the whole province for the board); None for a leader without one."""
+    if scope.everything:
+        return guards.top_unit(season)
+    paths = [p for kind, p in scope.roles if kind in STAFF]
+    return (
+        SeasonUnit.objects.filter(season=season, path__in=paths).order_by("path").first() if paths else None
+    )
 
 
 @login_required

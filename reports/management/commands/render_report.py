@@ -16,13 +16,16 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=ReportJob.Kind.values)
         parser.add_argument("--organization", required=True, help="Organization code.")
         parser.add_argument("--season", type=int, required=True, help="Season year.")
-        parser.add_argument("--member", help="Party card number (individual forms, re-rating decisions).")
+        parser.add_argument(
+            "--member", help="Party card number (individual forms, re-rating decisions, quarter forms)."
+        )
+        parser.add_argument("--quarter", type=int, default=0, help="Quarter number 1–3 (quarter forms).")
         parser.add_argument("--output", required=True, help="Where to write the file.")
         parser.add_argument(
             "--number", default="", help="Register number (decisions, summary, re-rating decisions)."
         )
 
-    def handle(self, *args, kind, organization, season, member, output, number, **options):
+    def handle(self, *args, kind, organization, season, member, output, number, quarter, **options):
         unit = (
             SeasonUnit.objects.filter(code=organization, season__year=season)
             .select_related("season")
@@ -32,12 +35,13 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"No season {season} holds an organization with code {organization}.")
         subject = None
-        if kind == ReportJob.Kind.INDIVIDUAL:
+        if kind in (ReportJob.Kind.INDIVIDUAL, ReportJob.Kind.QUARTER):
             if not member:
-                raise CommandError("An individual form needs --member CARD.")
+                raise CommandError("An individual or quarter form needs --member CARD.")
             subject = Subject.objects.filter(season=unit.season, member__card_number=member).first()
             if subject is None:
                 raise CommandError(f"No member with card {member} in season {season}.")
+            unit = subject.unit if kind == ReportJob.Kind.QUARTER else unit
         if kind == ReportJob.Kind.RERATING:
             # The subject re-rated: the member of --member, else the organization of --organization;
             # the decision is issued by the unit that re-rated it.
@@ -55,7 +59,13 @@ class Command(BaseCommand):
             raise CommandError(f"--number is for {', '.join(NUMBERED_KINDS)} only.")
         try:
             job = request_report(
-                kind=kind, season=unit.season, unit=unit, subject=subject, number=number, enqueue=False
+                kind=kind,
+                season=unit.season,
+                unit=unit,
+                subject=subject,
+                number=number,
+                quarter=quarter,
+                enqueue=False,
             )
         except DocumentUnavailable as refusal:
             raise CommandError(str(refusal)) from refusal
