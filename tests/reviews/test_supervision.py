@@ -3,12 +3,17 @@
 import datetime
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from members.models import CommitteeSeat
+from reports.documents import build, render_html
 from reviews import workflow
 from reviews.models import MeetingAttendance, SeasonUnit
 from reviews.supervision import attendance
 from tests.clock import ROLES_FROM
+from tests.reports.test_documents import verification
+from tests.reviews.helpers import complete_form, review
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 12, 10)
@@ -93,3 +98,34 @@ def test_only_staff_of_the_unit_or_above_may_assign(world, seated):
             attendance.assign(actor=outsider, unit=unit, attends_on=DAY, member=seated)
     assert not MeetingAttendance.objects.exists()
     attendance.assign(actor=w.commune_staff, unit=unit, attends_on=DAY, member=seated)
+
+
+def _recorded_meeting(w):
+    complete_form(w.subject(unit=w.cell1), w.secretary)
+    for m in w.members1:
+        complete_form(w.subject(member=m), w.secretary)
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=m) for m in w.members1])
+
+
+def test_the_meeting_page_and_the_minutes_name_the_upper_level_attendees(world, seated):
+    w = world
+    unit = unit_of(w, w.cell1)
+    attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=seated)
+    attendance.assign(
+        actor=w.base_staff, unit=unit, attends_on=DAY, group_names="Ông Tư", sent_by="Đoàn công tác"
+    )
+    client = Client()
+    client.force_login(w.secretary)
+    page = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    assert seated.full_name in page and "Ông Tư (Đoàn công tác)" in page
+    other = client_for_cb2(w).get(reverse("reviews:meeting", args=[w.season.pk, "CB2"])).content.decode()
+    assert seated.full_name not in other
+    _recorded_meeting(w)
+    html = render_html(build("minutes", season=w.season, unit=unit, verification=verification()))
+    assert f"Đại biểu cấp trên dự: {seated.full_name}; Ông Tư (Đoàn công tác)." in html
+
+
+def client_for_cb2(w):
+    client = Client()
+    client.force_login(w.secretary2)
+    return client
