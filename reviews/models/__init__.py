@@ -8,7 +8,7 @@ from reviews.models.quarters import Quarter, QuarterlyEvaluation, QuarterSetup
 from reviews.models.remediation import RemediationItem, RemediationPlan
 from reviews.models.rulesets import RuleSet
 from reviews.models.seasons import CheckFlag, Decision, QuotaGroup, Season, SeasonUnit, Subject
-from reviews.models.supervision import MeetingAttendance
+from reviews.models.supervision import MeetingAttendance, RedoDemand
 
 __all__ = [
     "AffiliateReview",
@@ -25,6 +25,7 @@ __all__ = [
     "QuarterSetup",
     "QuarterlyEvaluation",
     "QuotaGroup",
+    "RedoDemand",
     "ReferenceItem",
     "RemediationItem",
     "RemediationPlan",

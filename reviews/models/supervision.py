@@ -43,3 +43,28 @@ class MeetingAttendance(models.Model):
         if self.member_id:
             return self.member.full_name
         return f"{self.group_names} ({self.sent_by})"
+
+
+class RedoDemand(models.Model):
+    """A demand that a collective or a member review again (kiểm điểm lại, R-SUP-1). The demand
+    stays on record; it is done once a new meeting entry is recorded for the subject after it."""
+
+    subject = models.ForeignKey("reviews.Subject", on_delete=models.CASCADE, related_name="redo_demands")
+    reason = models.TextField(_("reason"))
+    required_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    required_at = models.DateTimeField(default=timezone.now)
+    # What the meeting had recorded before the demand (it stays in the history).
+    superseded_entry = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("demand to review again")
+        verbose_name_plural = _("demands to review again")
+        ordering = ["required_at", "id"]
+
+    def __str__(self):
+        return f"{self.subject} – {self.required_at:%d/%m/%Y}"
+
+    @property
+    def done(self) -> bool:
+        entry = getattr(self.subject, "meeting_entry", None)
+        return entry is not None and entry.recorded_at > self.required_at

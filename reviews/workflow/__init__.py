@@ -26,6 +26,7 @@ from reviews.workflow.forms import (
 )
 from reviews.workflow.meeting import EntryInput, MeetingInput, record_meeting
 from reviews.workflow.proposals import ProposalInput, propose, return_proposal
+from reviews.workflow.redo import may_require_redo, redo_problems, require_redo
 from reviews.workflow.reopen import cancel, end_valid_decision, reopen
 
 __all__ = [
@@ -54,7 +55,10 @@ __all__ = [
     "permission",
     "propose",
     "record_meeting",
+    "may_require_redo",
+    "redo_problems",
     "reopen",
+    "require_redo",
     "return_form",
     "return_proposal",
     "save_answer",

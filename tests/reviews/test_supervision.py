@@ -9,14 +9,16 @@ from django.urls import reverse
 from members.models import CommitteeSeat
 from reports.documents import build, render_html
 from reviews import workflow
-from reviews.models import MeetingAttendance, SeasonUnit
+from reviews.models import MeetingAttendance, Notification, RedoDemand, SeasonUnit, Subject
 from reviews.supervision import attendance
 from tests.clock import ROLES_FROM
+from tests.factories import UserFactory
 from tests.reports.test_documents import verification
-from tests.reviews.helpers import complete_form, review
+from tests.reviews.helpers import complete_form, decide, propose, review
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 12, 10)
+S = Subject.State
 
 
 def unit_of(w, org):
@@ -129,3 +131,98 @@ def client_for_cb2(w):
     client = Client()
     client.force_login(w.secretary2)
     return client
+
+
+# -- R-SUP-1: a review required to be done again ----------------------------------------------
+
+
+def _proposed_cell1(w):
+    _recorded_meeting(w)
+    propose([w.subject(member=m) for m in w.members1], w.secretary)
+
+
+def test_r_sup_1_staff_require_a_proposed_review_redone(world):
+    w = world
+    _proposed_cell1(w)
+    deputy = w.subject(member=w.deputy)
+    demand = workflow.require_redo(subject=deputy, actor=w.base_staff, reason="Tự phê bình chưa sâu")
+    deputy = w.subject(member=w.deputy)
+    assert (deputy.state, deputy.proposed_level) == (S.SUBMITTED, "")
+    # The recorded review stays in the history: the demand and the chain keep it.
+    assert demand.superseded_entry["comments"] == "Đồng ý" and not demand.done
+    actions = list(deputy.events.order_by("seq").values_list("action", "reason"))
+    assert [a for a, _r in actions] == ["submit", "review", "propose", "require_redo"]
+    assert actions[-1][1] == "Tự phê bình chưa sâu"
+    # The secretary and the subject hear of it, with the reason and where to act.
+    notices = {n.user_id: n for n in Notification.objects.filter(kind=Notification.Kind.REDO)}
+    assert set(notices) == {w.secretary.pk, w.member_user.pk}
+    assert "Tự phê bình chưa sâu" in notices[w.secretary.pk].text
+    assert notices[w.secretary.pk].link == reverse("reviews:meeting", args=[w.season.pk, "CB1"])
+    assert notices[w.member_user.pk].link == reverse("reviews:form", args=[w.season.pk, deputy.pk])
+    # No rating step until the redo is recorded.
+    assert workflow.blockers(deputy, "propose", actor=w.secretary).blockers
+    with pytest.raises(workflow.WorkflowError):
+        propose([deputy], w.secretary)
+    review(w.subject(unit=w.cell1), w.secretary, [deputy])
+    assert RedoDemand.objects.select_related("subject__meeting_entry").get().done
+    propose([w.subject(member=w.deputy)], w.secretary)
+    assert w.subject(member=w.deputy).state == S.PROPOSED
+
+
+def test_r_sup_1_a_collective_can_be_required_to_review_again(world):
+    w = world
+    _recorded_meeting(w)
+    cell = w.subject(unit=w.cell1)
+    workflow.require_redo(subject=cell, actor=w.commune_staff, reason="Chưa chỉ rõ hạn chế")
+    assert w.subject(unit=w.cell1).state == S.SUBMITTED
+    review(w.subject(unit=w.cell1), w.secretary, [])
+    assert w.subject(unit=w.cell1).state == S.REVIEWED
+
+
+def test_r_sup_1_a_reason_is_required_and_nothing_changes_without_it(world):
+    w = world
+    _proposed_cell1(w)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.require_redo(subject=w.subject(member=w.deputy), actor=w.base_staff, reason="  ")
+    assert "Say why" in str(refused.value)
+    assert w.subject(member=w.deputy).state == S.PROPOSED
+    assert not RedoDemand.objects.exists() and not Notification.objects.filter(kind="redo").exists()
+
+
+def test_r_sup_1_after_the_decision_reopening_is_the_way(world):
+    w = world
+    _proposed_cell1(w)
+    propose([w.subject(unit=w.cell1)], w.base_staff)
+    decide([w.subject(unit=w.cell1)], w.base_staff)
+    decide([w.subject(member=w.deputy)], w.base_staff)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.require_redo(subject=w.subject(member=w.deputy), actor=w.base_staff, reason="Chưa đạt")
+    assert "reopens the decision" in str(refused.value)
+    assert w.subject(member=w.deputy).state == S.DECIDED
+
+
+def test_r_sup_1_nothing_to_redo_before_the_meeting(world):
+    w = world
+    complete_form(w.subject(member=w.deputy), w.secretary)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.require_redo(subject=w.subject(member=w.deputy), actor=w.base_staff, reason="Chưa đạt")
+    assert "records the meeting first" in str(refused.value)
+    assert reverse("reviews:meeting", args=[w.season.pk, "CB1"]) in str(refused.value)
+
+
+def test_r_sup_1_who_may_require_a_redo(world, seated):
+    w = world
+    _proposed_cell1(w)
+    deputy = w.subject(member=w.deputy)
+    seated.user = UserFactory(username="uv")
+    seated.save()
+    for outsider in (w.secretary, w.leader, w.member_user, w.outsider, seated.user):
+        with pytest.raises(workflow.NotAllowed):
+            workflow.require_redo(subject=deputy, actor=outsider, reason="Chưa đạt")
+    # Assigned to another unit's meeting: still not allowed here.
+    attendance.assign(actor=w.commune_staff, unit=unit_of(w, w.cell2), attends_on=DAY, member=seated)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.require_redo(subject=deputy, actor=seated.user, reason="Chưa đạt")
+    attendance.assign(actor=w.commune_staff, unit=unit_of(w, w.cell1), attends_on=DAY, member=seated)
+    workflow.require_redo(subject=deputy, actor=seated.user, reason="Chưa đạt")
+    assert w.subject(member=w.deputy).state == S.SUBMITTED
