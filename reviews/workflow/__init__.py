@@ -26,11 +26,12 @@ from reviews.workflow.forms import (
 )
 from reviews.workflow.meeting import EntryInput, MeetingInput, record_meeting
 from reviews.workflow.proposals import ProposalInput, propose, return_proposal
-from reviews.workflow.redo import may_require_redo, redo_problems, require_redo
+from reviews.workflow.redo import REDO_FROM, may_require_redo, redo_problems, require_redo
 from reviews.workflow.reopen import cancel, end_valid_decision, reopen
 
 __all__ = [
     "EDITABLE",
+    "REDO_FROM",
     "STEP_LABELS",
     "DecisionInput",
     "EntryInput",

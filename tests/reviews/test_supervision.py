@@ -226,3 +226,37 @@ def test_r_sup_1_who_may_require_a_redo(world, seated):
     attendance.assign(actor=w.commune_staff, unit=unit_of(w, w.cell1), attends_on=DAY, member=seated)
     workflow.require_redo(subject=deputy, actor=seated.user, reason="Chưa đạt")
     assert w.subject(member=w.deputy).state == S.SUBMITTED
+
+
+def _client(user, **kwargs):
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def test_r_sup_1_the_redo_form_on_the_subject_page(world, seated):
+    w = world
+    _proposed_cell1(w)
+    deputy = w.subject(member=w.deputy)
+    page_url = reverse("reviews:subject", args=[w.season.pk, deputy.pk])
+    post_url = reverse("reviews:subject_require_redo", args=[w.season.pk, deputy.pk])
+    assert 'id="require-redo"' in _client(w.base_staff).get(page_url).content.decode()
+    assert 'id="require-redo"' not in _client(w.secretary).get(page_url).content.decode()
+    # The secretary may not; without a CSRF token nothing happens either.
+    assert _client(w.secretary).post(post_url, {"redo-reason": "x"}).status_code == 403
+    assert (
+        _client(w.base_staff, enforce_csrf_checks=True).post(post_url, {"redo-reason": "x"}).status_code
+        == 403
+    )
+    # No reason: the engine's sentence is shown and nothing changes.
+    response = _client(w.base_staff).post(post_url, {"redo-reason": ""}, follow=True)
+    assert "Say why the review must be done again" in response.content.decode()
+    assert w.subject(member=w.deputy).state == S.PROPOSED
+    # The assigned committee member (no staff role) requires it; back to the meeting page.
+    seated.user = UserFactory(username="uv")
+    seated.save()
+    attendance.assign(actor=w.commune_staff, unit=unit_of(w, w.cell1), attends_on=DAY, member=seated)
+    response = _client(seated.user).post(post_url, {"redo-reason": "Chưa nghiêm túc"})
+    assert response.status_code == 302 and response["Location"].endswith("/")
+    assert w.subject(member=w.deputy).state == S.SUBMITTED
+    assert RedoDemand.objects.get().reason == "Chưa nghiêm túc"

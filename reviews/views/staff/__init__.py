@@ -26,6 +26,7 @@ from reviews.views.staff.subject import (
     subject_return_proposal,
     subject_suggest,
 )
+from reviews.views.staff.supervision import subject_require_redo
 
 urlpatterns = [
     path("duyet/", queue, name="queue"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("doi-tuong/<int:subject>/de-xuat/", subject_propose, name="subject_propose"),
     path("doi-tuong/<int:subject>/tra-lai-de-xuat/", subject_return_proposal, name="subject_return_proposal"),
     path("doi-tuong/<int:subject>/mo-lai/", subject_reopen, name="subject_reopen"),
+    path("doi-tuong/<int:subject>/kiem-diem-lai/", subject_require_redo, name="subject_require_redo"),
     path("doi-tuong/<int:subject>/huy-ket-qua/", subject_cancel, name="subject_cancel"),
     path("doi-tuong/<int:subject>/xep-loai-lai/", subject_rerate, name="subject_rerate"),
     path("doi-tuong/<int:subject>/goi-y/", subject_suggest, name="subject_suggest"),
