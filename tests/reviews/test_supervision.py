@@ -260,3 +260,15 @@ def test_r_sup_1_the_redo_form_on_the_subject_page(world, seated):
     assert response.status_code == 302 and response["Location"].endswith("/")
     assert w.subject(member=w.deputy).state == S.SUBMITTED
     assert RedoDemand.objects.get().reason == "Chưa nghiêm túc"
+
+
+def test_the_assignee_sees_the_assignment_on_their_home_page(world, seated):
+    w = world
+    seated.user = UserFactory(username="uv")
+    seated.save()
+    home = reverse("home")
+    assert "attending-meetings" not in _client(seated.user).get(home).content.decode()
+    attendance.assign(actor=w.base_staff, unit=unit_of(w, w.cell1), attends_on=DAY, member=seated)
+    page = _client(seated.user).get(home).content.decode()
+    assert "attending-meetings" in page and w.cell1.name in page
+    assert reverse("reviews:meeting", args=[w.season.pk, "CB1"]) in page
