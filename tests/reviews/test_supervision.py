@@ -272,3 +272,23 @@ def test_the_assignee_sees_the_assignment_on_their_home_page(world, seated):
     page = _client(seated.user).get(home).content.decode()
     assert "attending-meetings" in page and w.cell1.name in page
     assert reverse("reviews:meeting", args=[w.season.pk, "CB1"]) in page
+
+
+def test_the_staff_page_assigns_an_attendee_and_refuses_bad_input(world, seated):
+    w = world
+    url = reverse("reviews:attendance", args=[w.season.pk, "CB1"])
+    staff = _client(w.base_staff)
+    assert (
+        reverse("reviews:attendance", args=[w.season.pk, "CB1"])
+        in staff.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    )
+    assert staff.get(url).status_code == 200
+    assert _client(w.secretary).get(url).status_code == 403
+    assert staff.get(reverse("reviews:attendance", args=[w.season.pk, "CS2"])).status_code == 404
+    page = staff.post(url, {"member": seated.pk}, follow=True).content.decode()
+    assert "Give the date of the meeting" in page
+    staff.post(url, {"member": w.members2[0].pk, "attends_on": "2026-12-10"})  # not on a committee
+    assert not MeetingAttendance.objects.exists()
+    response = staff.post(url, {"member": seated.pk, "attends_on": "2026-12-10"})
+    assert response.status_code == 302
+    assert MeetingAttendance.objects.get().member == seated

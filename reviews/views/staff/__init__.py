@@ -7,6 +7,7 @@ the number of rows; the reasons shown come from the engine (`workflow.blockers`,
 
 from django.urls import path
 
+from reviews.views.staff.attendance import attendance_page
 from reviews.views.staff.blockers import blockers_board
 from reviews.views.staff.points import (
     queue_raise_quota,
@@ -53,4 +54,5 @@ urlpatterns = [
     path("doi-tuong/<int:subject>/nhom-doi-tuong/", subject_profile, name="subject_profile"),
     path("duyet/nang-ty-le/<int:group>/", queue_raise_quota, name="queue_raise_quota"),
     path("tien-do/<str:code>/", blockers_board, name="blockers"),
+    path("dai-bieu/<str:code>/", attendance_page, name="attendance"),
 ]
