@@ -45,9 +45,9 @@ def redo_problems(subject: Subject) -> list[str]:
         return [
             _(
                 "The rating of %(name)s is already decided: to have it reviewed again, the deciding "
-                "level reopens the decision first (on the subject's page)."
+                "level reopens the decision first (%(link)s)."
             )
-            % {"name": subject.name}
+            % {"name": subject.name, "link": reverse("reviews:subject", args=[subject.season_id, subject.pk])}
         ]
     return [
         _(

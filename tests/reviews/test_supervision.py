@@ -198,6 +198,7 @@ def test_r_sup_1_after_the_decision_reopening_is_the_way(world):
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.require_redo(subject=w.subject(member=w.deputy), actor=w.base_staff, reason="Chưa đạt")
     assert "reopens the decision" in str(refused.value)
+    assert reverse("reviews:subject", args=[w.season.pk, w.subject(member=w.deputy).pk]) in str(refused.value)
     assert w.subject(member=w.deputy).state == S.DECIDED
 
 
