@@ -293,3 +293,15 @@ def test_the_staff_page_assigns_an_attendee_and_refuses_bad_input(world, seated)
     response = staff.post(url, {"member": seated.pk, "attends_on": "2026-12-10"})
     assert response.status_code == 302
     assert MeetingAttendance.objects.get().member == seated
+
+
+def test_r_sup_1_the_blockers_board_counts_redo_demands_open_and_done(world):
+    w = world
+    _proposed_cell1(w)
+    for member in w.members1[1:3]:
+        workflow.require_redo(subject=w.subject(member=member), actor=w.base_staff, reason="Chưa đạt")
+    url = reverse("reviews:blockers", args=[w.season.pk, "CS1"])
+    assert 'data-redo="2/0"' in _client(w.base_staff).get(url).content.decode()
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.members1[1])])
+    page = _client(w.base_staff).get(url).content.decode()
+    assert 'data-redo="1/1"' in page and page.count("data-redo=") == 1
