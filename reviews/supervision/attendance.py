@@ -31,8 +31,8 @@ def committee_members(unit: SeasonUnit):
     return Member.objects.filter(pk__in=seats.values("member_id"))
 
 
-def may_assign(user, unit: SeasonUnit) -> str | None:
-    if access.season_scope(user, unit.season).is_staff_for(unit.path):
+def may_assign(user, unit: SeasonUnit, season=None) -> str | None:
+    if access.season_scope(user, season or unit.season).is_staff_for(unit.path):
         return None
     return _("Only committee staff of %(unit)s or above it may assign who attends its review meeting.") % {
         "unit": unit.name

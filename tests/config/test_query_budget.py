@@ -21,10 +21,10 @@ SIZES = (600, 1500)
 OVER_BUDGET = {
     "home": 18,
     "reports:preview[the HTML of a summary, for staff users]": 24,
-    "reviews:blockers[base]": 28,
-    "reviews:blockers[cell]": 18,
-    "reviews:blockers[commune]": 27,
-    "reviews:blockers[province]": 20,
+    "reviews:blockers[base]": 29,  # +1: the redo demands counted (issue 15)
+    "reviews:blockers[cell]": 19,  # +1: the redo demands counted (issue 15)
+    "reviews:blockers[commune]": 28,  # +1: the redo demands counted (issue 15)
+    "reviews:blockers[province]": 21,  # +1: the redo demands counted (issue 15)
     "reviews:cell[cell]": 22,
     "reviews:cell[sibling cell]": 19,
     "reviews:dashboard[base]": 13,

@@ -111,7 +111,7 @@ def _meeting_context(
         "crumbs": cell_crumbs(season, unit, meeting=True),
         "meeting_warnings": meeting_warnings(season, unit, cell.meeting),
         "attendees": attendance.attendees(unit),
-        "can_assign": attendance.may_assign(request.user, unit) is None,
+        "can_assign": attendance.may_assign(request.user, unit, season) is None,
     }
 
 
