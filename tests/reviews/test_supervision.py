@@ -284,7 +284,7 @@ def test_the_staff_page_assigns_an_attendee_and_refuses_bad_input(world, seated)
         in staff.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
     )
     assert staff.get(url).status_code == 200
-    assert _client(w.secretary).get(url).status_code == 403
+    assert _client(w.secretary).get(url).status_code == 404
     assert staff.get(reverse("reviews:attendance", args=[w.season.pk, "CS2"])).status_code == 404
     page = staff.post(url, {"member": seated.pk}, follow=True).content.decode()
     assert "Give the date of the meeting" in page

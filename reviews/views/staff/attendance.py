@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from config.widgets import DateInput
-from reviews import access, workflow
+from reviews import workflow
 from reviews.supervision import attendance
 from reviews.views.common import get_season, get_unit
 
@@ -37,7 +38,9 @@ class AttendanceForm(forms.Form):
 def attendance_page(request, season: int, code: str):
     season = get_season(season)
     unit = get_unit(request, season, code)
-    access.require(attendance.may_assign(request.user, unit))
+    if attendance.may_assign(request.user, unit, season):
+        raise Http404  # like the other staff pages: a page outside one's role is not shown
+
     form = AttendanceForm(request.POST or None, unit=unit)
     if request.method == "POST":
         if not form.is_valid():
