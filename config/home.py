@@ -1,13 +1,13 @@
 """What each user sees first: for each role they hold today, what there is to do next in the
 current season, with links to the pages where they do it. A fixed number of queries per role."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from members.models import ON_ROLL, Member, Pledge, Status
 from organizations.access import active_roles
 from organizations.models import Kind, Organization, Role
 from reviews.access import season_scope
-from reviews.models import SeasonUnit, Subject, Suggestion
+from reviews.models import MeetingAttendance, SeasonUnit, Subject, Suggestion
 from reviews.next_steps import cell_checklist
 from reviews.views.common import current_season
 
@@ -100,7 +100,12 @@ def _cell_checklist(season, unit: SeasonUnit):
 
 def home_context(user) -> dict:
     season = current_season(user)
-    member = Member.objects.filter(user=user).select_related("cell").first()
+    member = (
+        Member.objects.filter(user=user)
+        .select_related("cell")
+        .annotate(attends=Exists(MeetingAttendance.objects.filter(member=OuterRef("pk"))))
+        .first()
+    )
     panels = []
     for role in active_roles(user).order_by("kind", "organization__path"):
         if role.kind == Role.Kind.MEMBER:
@@ -119,4 +124,12 @@ def home_context(user) -> dict:
         "mine": _member_tasks(member, season) if member and season else None,
         "panels": panels,
         "sees_season": bool(season and season_scope(user, season).roles),
+        # Issue 15: the review meetings this member is assigned to attend (read only when there are some).
+        "attending": list(
+            MeetingAttendance.objects.filter(member=member)
+            .select_related("unit", "season")
+            .order_by("-attends_on")
+        )
+        if member is not None and member.attends
+        else [],
     }

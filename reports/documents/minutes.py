@@ -18,6 +18,7 @@ from reports.documents.base import (
 from reports.documents.points import average_text, points_text_or_blank
 from reviews.models import Meeting, Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
+from reviews.supervision.attendance import attendees
 
 
 def minutes(season: Season, unit: SeasonUnit, subject) -> Document:
@@ -71,6 +72,7 @@ def minutes(season: Season, unit: SeasonUnit, subject) -> Document:
         "member_tables": chunks(members, 20),
         "absent": absent,
         "chair": head_of(unit.organization_id, season.reference_date),
+        "attendees": [a.label for a in attendees(unit)],
     }
     if with_points:
         context["points"] = _averages(

@@ -8,6 +8,7 @@ from reviews.models.quarters import Quarter, QuarterlyEvaluation, QuarterSetup
 from reviews.models.remediation import RemediationItem, RemediationPlan
 from reviews.models.rulesets import RuleSet
 from reviews.models.seasons import CheckFlag, Decision, QuotaGroup, Season, SeasonUnit, Subject
+from reviews.models.supervision import MeetingAttendance, RedoDemand
 
 __all__ = [
     "AffiliateReview",
@@ -17,12 +18,14 @@ __all__ = [
     "Event",
     "FormerCellComment",
     "Meeting",
+    "MeetingAttendance",
     "MeetingEntry",
     "Notification",
     "Quarter",
     "QuarterSetup",
     "QuarterlyEvaluation",
     "QuotaGroup",
+    "RedoDemand",
     "ReferenceItem",
     "RemediationItem",
     "RemediationPlan",

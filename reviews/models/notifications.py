@@ -16,6 +16,7 @@ class Notification(models.Model):
         DECIDED = "decided", _("Rating decided")
         DEADLINE = "deadline", _("Deadline in 3 days")
         OVERDUE = "overdue", _("Overdue")
+        REDO = "redo", _("Review to be done again")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

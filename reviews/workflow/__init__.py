@@ -26,10 +26,12 @@ from reviews.workflow.forms import (
 )
 from reviews.workflow.meeting import EntryInput, MeetingInput, record_meeting
 from reviews.workflow.proposals import ProposalInput, propose, return_proposal
+from reviews.workflow.redo import REDO_FROM, may_require_redo, redo_problems, require_redo
 from reviews.workflow.reopen import cancel, end_valid_decision, reopen
 
 __all__ = [
     "EDITABLE",
+    "REDO_FROM",
     "STEP_LABELS",
     "DecisionInput",
     "EntryInput",
@@ -54,7 +56,10 @@ __all__ = [
     "permission",
     "propose",
     "record_meeting",
+    "may_require_redo",
+    "redo_problems",
     "reopen",
+    "require_redo",
     "return_form",
     "return_proposal",
     "save_answer",

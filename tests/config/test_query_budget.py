@@ -22,10 +22,10 @@ SIZES = (600, 1500)
 OVER_BUDGET = {
     "home": 17,
     "reports:preview[the HTML of a summary, for staff users]": 24,
-    "reviews:blockers[base]": 27,
-    "reviews:blockers[cell]": 17,
-    "reviews:blockers[commune]": 26,
-    "reviews:blockers[province]": 19,
+    "reviews:blockers[base]": 28,  # +1: the redo demands counted (issue 15)
+    "reviews:blockers[cell]": 18,  # +1: the redo demands counted (issue 15)
+    "reviews:blockers[commune]": 27,  # +1: the redo demands counted (issue 15)
+    "reviews:blockers[province]": 20,  # +1: the redo demands counted (issue 15)
     "reviews:cell[cell]": 21,
     "reviews:cell[sibling cell]": 18,
     "reviews:form-print[commune]": 16,
@@ -33,8 +33,8 @@ OVER_BUDGET = {
     "reviews:form[base]": 15,
     "reviews:form[colleague]": 14,
     "reviews:form[own]": 14,
-    "reviews:meeting[cell]": 22,
-    "reviews:meeting[sibling cell]": 22,
+    "reviews:meeting[cell]": 23,  # +1: the upper-level attendees (issue 15)
+    "reviews:meeting[sibling cell]": 23,  # +1: the upper-level attendees (issue 15)
     "reviews:queue": 29,
     "reviews:subject[base organization]": 26,
     "reviews:subject[colleague]": 21,

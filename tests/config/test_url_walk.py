@@ -164,6 +164,8 @@ PAGES = [
         ok=frozenset({"bantochuc", "quantri"}),
     ),
     Page("reviews:blockers", "unit_cell", ok=CELL, label="cell"),
+    # Issue 15: committee staff of the unit or above assign its meeting's upper-level attendees.
+    Page("reviews:attendance", "unit_cell", ok=BASE, label="cell"),
     Page("reviews:blockers", "unit_base", ok=BASE, label="base"),
     Page("reviews:blockers", "unit_commune", ok=COMMUNE, label="commune"),
     Page("reviews:blockers", "unit_province", ok=PROVINCE, label="province"),
@@ -217,6 +219,7 @@ POST_ONLY = {
     "reviews:subject_propose": "subject_colleague",
     "reviews:subject_return_proposal": "subject_colleague",
     "reviews:subject_reopen": "subject_colleague",
+    "reviews:subject_require_redo": "subject_colleague",
     "reviews:subject_cancel": "subject_colleague",
     "reviews:subject_suggest": "subject_colleague",
     "reviews:subject_outside_comment": "subject_colleague",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reviews import rules, workflow
 from reviews.meeting_warnings import meeting_warnings
 from reviews.models import Meeting, Season, SeasonUnit, Subject
+from reviews.supervision import attendance
 from reviews.views.cell import appraisal
 from reviews.views.cell.common import Cell, Row, can_manage, cell_crumbs, load_cell
 from reviews.views.cell.forms import MeetingForm, RowForm
@@ -109,6 +110,8 @@ def _meeting_context(
         "can_manage": manage,
         "crumbs": cell_crumbs(season, unit, meeting=True),
         "meeting_warnings": meeting_warnings(season, unit, cell.meeting),
+        "attendees": attendance.attendees(unit),
+        "can_assign": attendance.may_assign(request.user, unit, season) is None,
     }
 
 

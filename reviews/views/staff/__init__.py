@@ -7,6 +7,7 @@ the number of rows; the reasons shown come from the engine (`workflow.blockers`,
 
 from django.urls import path
 
+from reviews.views.staff.attendance import attendance_page
 from reviews.views.staff.blockers import blockers_board
 from reviews.views.staff.points import (
     queue_raise_quota,
@@ -26,6 +27,7 @@ from reviews.views.staff.subject import (
     subject_return_proposal,
     subject_suggest,
 )
+from reviews.views.staff.supervision import subject_require_redo
 
 urlpatterns = [
     path("duyet/", queue, name="queue"),
@@ -35,6 +37,7 @@ urlpatterns = [
     path("doi-tuong/<int:subject>/de-xuat/", subject_propose, name="subject_propose"),
     path("doi-tuong/<int:subject>/tra-lai-de-xuat/", subject_return_proposal, name="subject_return_proposal"),
     path("doi-tuong/<int:subject>/mo-lai/", subject_reopen, name="subject_reopen"),
+    path("doi-tuong/<int:subject>/kiem-diem-lai/", subject_require_redo, name="subject_require_redo"),
     path("doi-tuong/<int:subject>/huy-ket-qua/", subject_cancel, name="subject_cancel"),
     path("doi-tuong/<int:subject>/xep-loai-lai/", subject_rerate, name="subject_rerate"),
     path("doi-tuong/<int:subject>/goi-y/", subject_suggest, name="subject_suggest"),
@@ -51,4 +54,5 @@ urlpatterns = [
     path("doi-tuong/<int:subject>/nhom-doi-tuong/", subject_profile, name="subject_profile"),
     path("duyet/nang-ty-le/<int:group>/", queue_raise_quota, name="queue_raise_quota"),
     path("tien-do/<str:code>/", blockers_board, name="blockers"),
+    path("dai-bieu/<str:code>/", attendance_page, name="attendance"),
 ]

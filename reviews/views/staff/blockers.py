@@ -20,6 +20,7 @@ from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import SeasonUnit, Subject
+from reviews.supervision.counts import redo_counts
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
 from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_moves
@@ -43,6 +44,7 @@ class BoardRow:
     has_children: bool
     flags: list[str] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
+    redo: tuple[int, int] = (0, 0)  # R-SUP-1 demands under the organization: open, done
 
     @property
     def move(self) -> Move | None:
@@ -151,6 +153,7 @@ def blockers_board(request, season, code):
         SeasonUnit.objects.filter(season=season, parent__in=child_units).values_list("parent_id", flat=True)
     )
     member_states = _member_states(season, unit)
+    redo = redo_counts(season, unit, child_units)
     rows = []
     for child in children:
         organization = collectives.get((child.unit.pk, Subject.Kind.ORGANIZATION))
@@ -173,6 +176,7 @@ def blockers_board(request, season, code):
                 has_children=child.unit.pk in with_children,
                 flags=flag_labels(organization) if organization else [],
                 moves=whose_moves(child.unit, organization, leadership, states),
+                redo=redo.get(child.unit.pk, (0, 0)),
             )
         )
     board_filter = BoardFilter(request.GET)

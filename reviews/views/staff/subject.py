@@ -163,6 +163,8 @@ def _subject_actions(user, subject: Subject) -> dict:
     if subject.state == S.PROPOSED and access.may_decide(user, subject) is None:
         actions["return_proposal"] = ReasonForm(prefix="return")
         actions["decide_in_queue"] = True
+    if subject.state in workflow.REDO_FROM and workflow.may_require_redo(user, subject) is None:
+        actions["redo"] = ReasonForm(prefix="redo")  # R-SUP-1
     if subject.state == S.DECIDED and access.may_reopen(user, subject) is None:
         actions["reopen"] = ReasonForm(prefix="reopen")
     if subject.state == S.DECIDED and access.may_cancel(user, subject) is None:

@@ -1,0 +1,32 @@
+"""Supervising the review (issue 15): require a review done again (R-SUP-1), from the subject's page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reviews import access, workflow
+from reviews.models import Subject
+from reviews.views.common import get_season, run_step
+
+
+@login_required
+@require_POST
+def subject_require_redo(request, season, subject):
+    """R-SUP-1: committee staff above the unit, or a committee member assigned to its meeting,
+    require the review done again with a reason (403 for anyone else)."""
+    season = get_season(season)
+    subject = get_object_or_404(
+        Subject.objects.select_related("unit", "member", "season__rule_set"), season=season, pk=subject
+    )
+    access.require(workflow.may_require_redo(request.user, subject))
+    reason = request.POST.get("redo-reason", "")
+    run_step(
+        request,
+        lambda: workflow.require_redo(subject=subject, actor=request.user, reason=reason),
+        success=_("The review must be done again; the secretary and the subject are notified."),
+    )
+    if access.can_view_subject(request.user, subject):
+        return redirect(reverse("reviews:subject", args=[season.pk, subject.pk]))
+    return redirect(reverse("reviews:meeting", args=[season.pk, subject.unit.code]))
