@@ -46,7 +46,7 @@ def test_a_working_group_needs_the_body_that_sent_it(world):
     unit = unit_of(w, w.cell1)
     with pytest.raises(workflow.WorkflowError) as refused:
         attendance.assign(actor=w.commune_staff, unit=unit, attends_on=DAY, group_names="Ông A, Bà B")
-    assert "sent the working group" in str(refused.value)
+    assert "cơ quan đã cử đoàn công tác" in str(refused.value)
     assert not MeetingAttendance.objects.exists()
     row = attendance.assign(
         actor=w.commune_staff, unit=unit, attends_on=DAY, group_names="Ông A, Bà B", sent_by="Ban Tổ chức"
@@ -59,11 +59,11 @@ def test_bad_input_is_refused_and_nothing_saved(world, seated):
     unit = unit_of(w, w.cell1)
     with pytest.raises(workflow.WorkflowError) as refused:
         attendance.assign(actor=w.base_staff, unit=unit, attends_on=None, member=seated)
-    assert "date" in str(refused.value)
+    assert "ngày dự hội nghị" in str(refused.value)
     # A member without a seat (an ordinary member of cell 2) is not a committee member.
     with pytest.raises(workflow.WorkflowError) as refused:
         attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=w.members2[0])
-    assert "holds no seat" in str(refused.value)
+    assert "không phải là cấp ủy viên" in str(refused.value)
     # Nothing at all chosen.
     with pytest.raises(workflow.WorkflowError):
         attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY)
@@ -184,7 +184,7 @@ def test_r_sup_1_a_reason_is_required_and_nothing_changes_without_it(world):
     _proposed_cell1(w)
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.require_redo(subject=w.subject(member=w.deputy), actor=w.base_staff, reason="  ")
-    assert "Say why" in str(refused.value)
+    assert "Hãy ghi lý do phải kiểm điểm lại" in str(refused.value)
     assert w.subject(member=w.deputy).state == S.PROPOSED
     assert not RedoDemand.objects.exists() and not Notification.objects.filter(kind="redo").exists()
 
@@ -197,7 +197,7 @@ def test_r_sup_1_after_the_decision_reopening_is_the_way(world):
     decide([w.subject(member=w.deputy)], w.base_staff)
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.require_redo(subject=w.subject(member=w.deputy), actor=w.base_staff, reason="Chưa đạt")
-    assert "reopens the decision" in str(refused.value)
+    assert "phải mở lại quyết định trước" in str(refused.value)
     assert reverse("reviews:subject", args=[w.season.pk, w.subject(member=w.deputy).pk]) in str(refused.value)
     assert w.subject(member=w.deputy).state == S.DECIDED
 
@@ -207,7 +207,7 @@ def test_r_sup_1_nothing_to_redo_before_the_meeting(world):
     complete_form(w.subject(member=w.deputy), w.secretary)
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.require_redo(subject=w.subject(member=w.deputy), actor=w.base_staff, reason="Chưa đạt")
-    assert "records the meeting first" in str(refused.value)
+    assert "bí thư cần ghi biên bản hội nghị trước" in str(refused.value)
     assert reverse("reviews:meeting", args=[w.season.pk, "CB1"]) in str(refused.value)
 
 
@@ -251,7 +251,7 @@ def test_r_sup_1_the_redo_form_on_the_subject_page(world, seated):
     )
     # No reason: the engine's sentence is shown and nothing changes.
     response = _client(w.base_staff).post(post_url, {"redo-reason": ""}, follow=True)
-    assert "Say why the review must be done again" in response.content.decode()
+    assert "Hãy ghi lý do phải kiểm điểm lại" in response.content.decode()
     assert w.subject(member=w.deputy).state == S.PROPOSED
     # The assigned committee member (no staff role) requires it; back to the meeting page.
     seated.user = UserFactory(username="uv")
@@ -287,7 +287,7 @@ def test_the_staff_page_assigns_an_attendee_and_refuses_bad_input(world, seated)
     assert _client(w.secretary).get(url).status_code == 404
     assert staff.get(reverse("reviews:attendance", args=[w.season.pk, "CS2"])).status_code == 404
     page = staff.post(url, {"member": seated.pk}, follow=True).content.decode()
-    assert "Give the date of the meeting" in page
+    assert "Hãy nhập ngày dự hội nghị kiểm điểm" in page
     staff.post(url, {"member": w.members2[0].pk, "attends_on": "2026-12-10"})  # not on a committee
     assert not MeetingAttendance.objects.exists()
     response = staff.post(url, {"member": seated.pk, "attends_on": "2026-12-10"})
