@@ -152,6 +152,18 @@ def _previous(subject: Subject) -> dict:
     }
 
 
+def identity(member, cell) -> list[tuple[str, str]]:
+    """The lines that name the person at the head of an individual form (forms 02, 05)."""
+    return [
+        ("Họ và tên", member.full_name),
+        ("Ngày sinh", dmy(member.birth_date)),
+        ("Chức vụ Đảng", member.party_post),
+        ("Chức vụ chính quyền", member.civil_service_post),
+        ("Đơn vị công tác", member.workplace),
+        ("Chi bộ", re.sub(r"^chi bộ\s+", "", nfc(cell.name), flags=re.IGNORECASE)),
+    ]
+
+
 def load_subject(season: Season, unit: SeasonUnit, subject) -> Subject:
     """The subject with what its document reads, if it belongs to the season and to `unit`'s
     subtree."""
@@ -214,14 +226,7 @@ def individual(season: Season, unit: SeasonUnit, subject) -> Document:
         "header": header(season, cell, day, form_number=template.get("form_number", "")),
         "form": template,
         "year": season.year,
-        "identity": [
-            ("Họ và tên", member.full_name),
-            ("Ngày sinh", dmy(member.birth_date)),
-            ("Chức vụ Đảng", member.party_post),
-            ("Chức vụ chính quyền", member.civil_service_post),
-            ("Đơn vị công tác", member.workplace),
-            ("Chi bộ", re.sub(r"^chi bộ\s+", "", nfc(cell.name), flags=re.IGNORECASE)),
-        ],
+        "identity": identity(member, cell),
         "sections": form_sections(subject, template, answers),
         "signatures": signatures,
         "on_behalf": bool(form and form.entered_on_behalf),  # typed in by the secretary or staff

@@ -3,8 +3,6 @@ self-assessment of the period (planned tasks and products, results with evidence
 …/30 + …/70 = …/100 and the proposed level; the signature "CÁ NHÂN TỰ ĐÁNH GIÁ"; then the managing
 body's comment, points and level, signed by that body (R366-FORM-SIGN: one body, named)."""
 
-import re
-
 from reports.documents.base import (
     Document,
     DocumentUnavailable,
@@ -23,7 +21,7 @@ from reports.documents.base import (
     recipients,
     signing_block,
 )
-from reports.documents.forms import load_subject
+from reports.documents.forms import identity, load_subject
 from reports.documents.points import points_text_or_blank
 from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
 
@@ -71,14 +69,7 @@ def quarter(season: Season, unit: SeasonUnit, subject, number: int = 0) -> Docum
         "quarter_roman": ROMAN[number],
         "year": season.year,
         "period": f"Từ ngày {dmy(period.starts_on)} đến ngày {dmy(period.ends_on)}",
-        "identity": [
-            ("Họ và tên", member.full_name),
-            ("Ngày sinh", dmy(member.birth_date)),
-            ("Chức vụ Đảng", member.party_post),
-            ("Chức vụ chính quyền", member.civil_service_post),
-            ("Đơn vị công tác", member.workplace),
-            ("Chi bộ", re.sub(r"^chi bộ\s+", "", nfc(subject.unit.name), flags=re.IGNORECASE)),
-        ],
+        "identity": identity(member, subject.unit),
         "planned_tasks": evaluation.planned_tasks.strip(),
         "evidence": evaluation.evidence.strip(),
         "points": _points_rows(rules, evaluation, decided),
