@@ -1,15 +1,16 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 
 class SignedInUserBackend(ModelBackend):
     """Django's model backend, whose per-request read of the signed-in user also brings what every
     page's navigation needs: their member record with its cell and their unread notifications (one
-    query in place of three; issue "Province-scale speed")."""
+    query in place of three; issue "Province-scale speed"), and whether they attend any review meeting
+    for the level above (reviews/access.py asks which only then)."""
 
     def get_user(self, user_id):
-        from reviews.models import Notification
+        from reviews.models import MeetingAttendance, Notification
 
         unread = (
             Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
@@ -21,7 +22,10 @@ class SignedInUserBackend(ModelBackend):
         user = (
             get_user_model()
             ._default_manager.select_related("member__cell")
-            .annotate(kd_unread=Subquery(unread))
+            .annotate(
+                kd_unread=Subquery(unread),
+                kd_attends=Exists(MeetingAttendance.objects.filter(member__user=OuterRef("pk"))),
+            )
             .filter(Q(pk=user_id))
             .first()
         )

@@ -20,7 +20,9 @@ from reviews.models import Season, SeasonUnit, Subject
 STAFF = frozenset({Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD})
 CELL_OFFICERS = frozenset({Role.Kind.CELL_SECRETARY, Role.Kind.CELL_DEPUTY})
 MANAGING = STAFF | CELL_OFFICERS
-VIEWING = frozenset({Role.Kind.COMMITTEE_LEADER})
+# A committee member assigned to attend a unit's review meeting (R-SUP-1) sees that unit's review.
+ATTENDING = "attending"
+VIEWING = frozenset({Role.Kind.COMMITTEE_LEADER, ATTENDING})
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,26 @@ def season_scope(user, season: Season) -> SeasonScope:
     member = own_member(user)
     scope = SeasonScope(
         user_id=user.pk,
-        roles=tuple((r.kind, paths[r.organization_id]) for r in roles if r.organization_id in paths),
+        roles=tuple((r.kind, paths[r.organization_id]) for r in roles if r.organization_id in paths)
+        + _attending(user, member, season),
         member_ids=frozenset([member.pk]) if member else frozenset(),
         everything=user.is_superuser,
     )
     cache[season.pk] = scope
     return scope
+
+
+def _attending(user, member, season: Season) -> tuple[tuple[str, str], ...]:
+    """The units whose review meeting the user attends for the level above (R-SUP-1). The user read
+    by accounts/backends.py says whether they attend any, so most requests ask nothing here."""
+    if member is None or not getattr(user, "kd_attends", True):
+        return ()
+    from reviews.models import MeetingAttendance
+
+    paths = MeetingAttendance.objects.filter(season=season, member=member).values_list(
+        "unit__path", flat=True
+    )
+    return tuple((ATTENDING, path) for path in paths)
 
 
 def is_own(user, subject: Subject) -> bool:

@@ -305,3 +305,25 @@ def test_r_sup_1_the_blockers_board_counts_redo_demands_open_and_done(world):
     review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.members1[1])])
     page = _client(w.base_staff).get(url).content.decode()
     assert 'data-redo="1/1"' in page and page.count("data-redo=") == 1
+
+
+def test_r_sup_1_the_assignee_opens_the_meeting_and_the_redo_form_and_nothing_else(world, seated):
+    """An assigned committee member with no staff role follows their home page's link: the unit's
+    meeting page and its subjects' pages open for them (with the redo form), another cell's do not,
+    and before the assignment nothing opened."""
+    w = world
+    _proposed_cell1(w)
+    seated.user = UserFactory(username="uv")
+    seated.save()
+    deputy = w.subject(member=w.deputy)
+    meeting_url = reverse("reviews:meeting", args=[w.season.pk, "CB1"])
+    subject_url = reverse("reviews:subject", args=[w.season.pk, deputy.pk])
+    other_cell = reverse("reviews:meeting", args=[w.season.pk, w.cell2.code])
+    client = _client(seated.user)
+    assert client.get(meeting_url).status_code == 404
+    assert client.get(subject_url).status_code == 404
+    attendance.assign(actor=w.commune_staff, unit=unit_of(w, w.cell1), attends_on=DAY, member=seated)
+    assert client.get(meeting_url).status_code == 200
+    page = client.get(subject_url)
+    assert page.status_code == 200 and 'id="require-redo"' in page.content.decode()
+    assert client.get(other_cell).status_code == 404
