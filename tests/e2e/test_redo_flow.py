@@ -1,0 +1,54 @@
+"""A review required again, in the browser (issue 15, R-SUP-1): the base committee's staff
+(`dangu`) open a member of the login cell reviewed at its meeting, give the reason and require the
+review done again (a confirmation is asked); the member is back before the meeting; the cell's
+secretary (`bithu`) reads the reason in their notifications, follows it to the meeting page, and
+the member's proposal step is closed until the meeting records them again."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import audit, page_check_tests, press, settle
+
+pytestmark = pytest.mark.e2e
+REASON = "Tự phê bình còn chung chung, chưa nêu rõ hạn chế trong chỉ đạo chuyên môn"
+
+
+def test_staff_require_a_review_redone_and_the_secretary_reads_why(fresh_server, open_as):
+    fresh_server.stage("meeting_open_for_members")
+    reviewed = fresh_server.stage("review_the_first", count=3)["reviewed"]
+    assert reviewed, "the demo's login cell has members to review"
+    facts = fresh_server.stage("demo_facts")
+    season, subject = facts["season"], reviewed[-1]
+    name = next(m["name"] for m in facts["meeting_order"] if m["pk"] == subject)
+
+    staff = open_as(fresh_server, "dangu")
+    staff.goto(f"{fresh_server.base_url}/ky-kiem-diem/{season}/doi-tuong/{subject}/")
+    settle(staff)
+    form = staff.locator("#require-redo")
+    expect(form).to_be_visible()
+    audit(staff, "redo-form")
+    form.locator("textarea").fill(REASON)
+    press(staff, form.locator("button[type=submit]"))
+    assert staff.dialogs, "a confirmation is asked before the demand"
+    expect(staff.locator(".alert-success")).to_be_visible()
+
+    secretary = open_as(fresh_server, "bithu")
+    secretary.goto(f"{fresh_server.base_url}/ky-kiem-diem/{season}/thong-bao/")
+    settle(secretary)
+    notice = secretary.locator("main li, main article, main .list-group-item").filter(has_text=REASON)
+    expect(notice.first).to_be_visible()
+    expect(notice.first).to_contain_text(name)
+    audit(secretary, "redo-notice")
+    press(secretary, notice.first.locator("a").first)
+    expect(secretary).to_have_url(
+        f"{fresh_server.base_url}/ky-kiem-diem/{season}/chi-bo/{facts['units']['bithu']['code']}/hop/"
+    )
+
+    states = {m["pk"]: m["state"] for m in fresh_server.stage("demo_facts")["meeting_order"]}
+    assert (
+        states[subject] == "submitted"
+    )  # back to before the meeting: no proposal until it is recorded again
+
+
+PAGES = ["redo-form", "redo-notice"]
+test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)
