@@ -87,6 +87,10 @@ def test_with_redis_down_the_verification_page_answers_and_is_still_rate_limited
     job = render_now(
         request_report(kind="individual", season=world.season, unit=subject.unit, subject=subject)
     )
+    # A worker left by an earlier test may have claimed the job first (render_now then returns it
+    # running): the page is about a finished document, so wait for it.
+    job = wait_for(lambda: ReportJob.objects.filter(pk=job.pk, status="done").first(), 60, 0.5)
+    assert job is not None
     url = reverse("verify", args=[job.verification_code])
     assert client.get(url).status_code == 200  # counted on Redis
 
