@@ -1,5 +1,5 @@
 from reviews.views.common import current_season
-from reviews.views.dashboard import unread_count
+from reviews.views.notifications import unread_count
 
 
 def season(request):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from reviews.views import cell, dashboard, followup, member, quarters, staff
+from reviews.views import cell, dashboard, followup, member, notifications, quarters, staff
 from reviews.views.index import season_index
 
 app_name = "reviews"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:season>/", include(cell.urlpatterns)),
     path("<int:season>/", include(staff.urlpatterns)),
     path("<int:season>/", include(dashboard.urlpatterns)),
+    path("<int:season>/", include(notifications.urlpatterns)),
     path("<int:season>/", include(followup.urlpatterns)),
     path("<int:season>/", include(quarters.urlpatterns)),
 ]
