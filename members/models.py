@@ -264,19 +264,22 @@ class LeaveRecord(models.Model):
         return f"{self.get_kind_display()} {self.year}: {self.days}"
 
 
+def seat_active_on(day) -> models.Q:
+    """The seats whose collective the member is reviewed in on `day`: held then and not
+    suspended (R366-SCOPE-6), and not a concurrent full-time post where less working time is
+    spent (R366-SCOPE-4: reviewed at the main place; a part-time concurrent post is kept)."""
+    return (
+        models.Q(starts_on__lte=day)
+        & (models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day))
+        & (models.Q(suspended_on__isnull=True) | models.Q(suspended_on__gt=day))
+        & ~models.Q(concurrent=CommitteeSeat.Concurrent.FULL_TIME, main_place=False)
+    )
+
+
 class CommitteeSeatQuerySet(models.QuerySet):
     def active_on(self, day):
-        """The seats whose collective the member is reviewed in on `day`: held then and not
-        suspended (R366-SCOPE-6), and not a concurrent full-time post where less working time is
-        spent (R366-SCOPE-4: reviewed at the main place; a part-time concurrent post is kept)."""
-        return (
-            self.filter(starts_on__lte=day)
-            .filter(
-                models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day),
-                models.Q(suspended_on__isnull=True) | models.Q(suspended_on__gt=day),
-            )
-            .exclude(concurrent=CommitteeSeat.Concurrent.FULL_TIME, main_place=False)
-        )
+        """The seats active on `day` (see seat_active_on)."""
+        return self.filter(seat_active_on(day))
 
 
 class CommitteeSeat(models.Model):

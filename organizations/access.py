@@ -96,11 +96,13 @@ def active_roles(user, day: datetime.date | None = None):
     )
 
 
-def todays_roles(user) -> list[Role]:
-    """The user's active roles today, read once per user object (so once per request)."""
+def todays_roles(user, **annotations) -> list[Role]:
+    """The user's active roles today, read once per user object (so once per request). The first
+    read may carry annotations (a season's path of each organization): later callers check that
+    the roles have them."""
     cached = user.__dict__.get("_kd_roles")
     if cached is None:
-        cached = user.__dict__["_kd_roles"] = list(active_roles(user))
+        cached = user.__dict__["_kd_roles"] = list(active_roles(user).annotate(**annotations))
     return cached
 
 

@@ -9,6 +9,7 @@ not, which the UI shows beside the disabled button.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -74,12 +75,7 @@ def season_scope(user, season: Season) -> SeasonScope:
     cache = user.__dict__.setdefault("_kd_season_scopes", {})
     if season.pk in cache:
         return cache[season.pk]
-    roles = todays_roles(user)
-    paths = dict(
-        SeasonUnit.objects.filter(
-            season=season, organization_id__in=[r.organization_id for r in roles]
-        ).values_list("organization_id", "path")
-    )
+    roles, paths = _roles_with_season_paths(user, season)
     member = own_member(user)
     scope = SeasonScope(
         user_id=user.pk,
@@ -90,6 +86,22 @@ def season_scope(user, season: Season) -> SeasonScope:
     )
     cache[season.pk] = scope
     return scope
+
+
+def _roles_with_season_paths(user, season: Season) -> tuple[list, dict[int, str]]:
+    """Today's roles and, by organization, the path of its copy in the season: read with the roles
+    when they are first read in the request (one query), or else on their own."""
+    name = f"season_{season.pk}_path"
+    in_season = SeasonUnit.objects.filter(season=season, organization_id=OuterRef("organization_id"))
+    roles = todays_roles(user, **{name: Subquery(in_season.values("path")[:1])})
+    if all(hasattr(r, name) for r in roles):
+        return roles, {r.organization_id: getattr(r, name) for r in roles if getattr(r, name) is not None}
+    paths = dict(
+        SeasonUnit.objects.filter(
+            season=season, organization_id__in=[r.organization_id for r in roles]
+        ).values_list("organization_id", "path")
+    )
+    return roles, paths
 
 
 def _attending(user, member, season: Season) -> tuple[tuple[str, str], ...]:

@@ -2,16 +2,18 @@
 
 Guards in reviews/rules.py are pure functions of (subject, facts). A page that shows blockers
 for 200 subjects and a bulk decision of 200 subjects both build one `Facts` for the whole set;
-each family of facts is loaded on first use with one or two queries for all subjects at once.
+each family of facts is loaded on first use with one query for all subjects at once. Families
+that read the same table share one read: the committee seats (`_seat_rows`), the discipline
+records (`_discipline_records`) and the season's subjects around the given ones (`_around`).
 """
 
 import datetime
 from collections import defaultdict
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
-from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord, Pledge
+from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord, Pledge, seat_active_on
 from organizations.models import OrganizationDiscipline
 from reviews.models import (
     AffiliateReview,
@@ -29,28 +31,51 @@ REVIEW_DONE = (*RATED_STATES, Subject.State.ABSENT)
 
 
 class Facts:
-    def __init__(self, season: Season, subjects):
+    def __init__(self, season: Season, subjects, *, loaded: tuple[str, ...] = ()):
+        """`loaded` names the one-to-one records ("form", "meeting_entry") the caller has just read
+        with the subjects (select_related), so that they are not read again. Only a page that builds
+        its Facts right after reading its subjects says so: a step that changes records reads them."""
         self.season = season
         self.rules = season.rule_set
         self.subjects = {s.pk: s for s in subjects}
+        self._loaded = frozenset(loaded)
         self.year_start = datetime.date(season.year, 1, 1)
         self.year_end = datetime.date(season.year, 12, 31)
 
     # -- the subjects' own records ------------------------------------------------------------
 
+    def _read_with_subjects(self, name: str) -> dict | None:
+        """subject id → its one-to-one record `name`, when the caller read it with the subjects."""
+        relation = getattr(Subject, name).related
+        if name not in self._loaded or not all(relation.is_cached(s) for s in self.subjects.values()):
+            return None
+        return {pk: record for pk, s in self.subjects.items() if (record := getattr(s, name, None))}
+
     @cached_property
     def forms(self) -> dict[int, ReviewForm]:
-        return {f.subject_id: f for f in ReviewForm.objects.filter(subject_id__in=self.subjects)}
+        found = self._read_with_subjects("form")
+        if found is not None:
+            return found
+        forms = ReviewForm.objects.filter(subject_id__in=self.subjects).select_related("entered_by")
+        return {f.subject_id: f for f in forms}
+
+    @cached_property
+    def suggestions(self) -> dict[int, list[Suggestion]]:
+        """subject id → the suggestions issued to it (R-ORDER-5), with who issued them."""
+        found = defaultdict(list)
+        for suggestion in Suggestion.objects.filter(subject_id__in=self.subjects).select_related(
+            "issued_by", "issued_by_unit"
+        ):
+            found[suggestion.subject_id].append(suggestion)
+        return found
 
     @cached_property
     def unanswered_suggestions(self) -> dict[int, int]:
-        counts: dict[int, int] = defaultdict(int)
-        for subject_id, answer in Suggestion.objects.filter(subject_id__in=self.subjects).values_list(
-            "subject_id", "answer"
-        ):
-            if not answer.strip():
-                counts[subject_id] += 1
-        return counts
+        return {
+            pk: unanswered
+            for pk, suggestions in self.suggestions.items()
+            if (unanswered := sum(1 for s in suggestions if not s.answer.strip()))
+        }
 
     @cached_property
     def pledges(self) -> dict[int, Pledge]:
@@ -72,6 +97,9 @@ class Facts:
 
     @cached_property
     def meeting_entries(self) -> dict[int, MeetingEntry]:
+        found = self._read_with_subjects("meeting_entry")
+        if found is not None:
+            return found
         return {e.subject_id: e for e in MeetingEntry.objects.filter(subject_id__in=self.subjects)}
 
     @cached_property
@@ -91,9 +119,11 @@ class Facts:
 
     @cached_property
     def disciplines(self) -> dict[int, list[DisciplineRecord]]:
+        members = set(self._member_ids)
         found = defaultdict(list)
-        for record in DisciplineRecord.objects.filter(member_id__in=self._member_ids):
-            found[record.member_id].append(record)
+        for record in self._discipline_records:
+            if record.member_id in members:
+                found[record.member_id].append(record)
         return found
 
     @cached_property
@@ -106,19 +136,56 @@ class Facts:
         }
 
     @cached_property
+    def _seat_rows(self) -> list[tuple[int, int, int, bool, bool]]:
+        """(member id, organization id, position, active at the reference date, held in the season
+        year) of the seats of the subjects' members and of the seats on the committees of the
+        collectives among the subjects. One query for every family that needs seats."""
+        around = Q(member_id__in=self._member_ids)
+        if self._collective_units:
+            around |= Q(
+                organization_id__in=SeasonUnit.objects.filter(pk__in=self._collective_units).values(
+                    "organization_id"
+                )
+            )
+        day = self.season.reference_date
+        first, last = min(day, self.year_start), max(day, self.year_end)
+        in_year = Q(starts_on__lte=self.year_end) & (
+            Q(ends_on__isnull=True) | Q(ends_on__gte=self.year_start)
+        )
+        return list(
+            CommitteeSeat.objects.filter(around, starts_on__lte=last)
+            .exclude(ends_on__lt=first)
+            .annotate(
+                active=ExpressionWrapper(seat_active_on(day), output_field=BooleanField()),
+                in_year=ExpressionWrapper(in_year, output_field=BooleanField()),
+            )
+            .values_list("member_id", "organization_id", "position", "active", "in_year")
+        )
+
+    @cached_property
     def seats(self) -> dict[int, list[tuple[int, int]]]:
         """member id → [(organization id, position)] of the committee seats the member is reviewed
-        in at the reference date (CommitteeSeat.objects.active_on: not suspended, R366-SCOPE-6; not a
+        in at the reference date (members.models.seat_active_on: not suspended, R366-SCOPE-6; not a
         concurrent full-time post away from the main place, R366-SCOPE-4)."""
-        day = self.season.reference_date
+        members = set(self._member_ids)
         found = defaultdict(list)
-        for member_id, organization_id, position in (
-            CommitteeSeat.objects.active_on(day)
-            .filter(member_id__in=self._member_ids)
-            .values_list("member_id", "organization_id", "position")
-        ):
-            found[member_id].append((organization_id, position))
+        for member_id, organization_id, position, active, _in_year in self._seat_rows:
+            if active and member_id in members:
+                found[member_id].append((organization_id, position))
         return found
+
+    @cached_property
+    def _collective_organizations(self) -> set[int]:
+        return {self.units[u].organization_id for u in self._collective_units}
+
+    @cached_property
+    def _discipline_records(self) -> list[DisciplineRecord]:
+        """The discipline records of the subjects' members and, for collectives, of the members
+        seated on their committees in the season year. One query."""
+        members = set(self._member_ids)
+        if self._collective_units:
+            members |= {m for ids in self.leadership_member_ids.values() for m in ids}
+        return list(DisciplineRecord.objects.filter(member_id__in=members)) if members else []
 
     @cached_property
     def units_led_levels(self) -> dict[int, list[str]]:
@@ -131,17 +198,24 @@ class Facts:
                 if position == CommitteeSeat.Position.HEAD:
                     heads[organization_id].append(member_id)
         found = defaultdict(list)
-        if not heads:
-            return found
-        for organization_id, level in Subject.objects.filter(
-            season=self.season,
-            kind=Subject.Kind.ORGANIZATION,
-            out_of_scope="",
-            unit__parent__organization_id__in=heads,
-        ).values_list("unit__parent__organization_id", "decided_level"):
-            for member_id in heads[organization_id]:
-                found[member_id].append(level)
+        for subject in self._around:
+            if (
+                subject.kind == Subject.Kind.ORGANIZATION
+                and not subject.out_of_scope
+                and subject.parent_organization_id in heads
+            ):
+                for member_id in heads[subject.parent_organization_id]:
+                    found[member_id].append(subject.decided_level)
         return found
+
+    @cached_property
+    def _headed_organizations(self) -> set[int]:
+        return {
+            organization_id
+            for seats in self.seats.values()
+            for organization_id, position in seats
+            if position == CommitteeSeat.Position.HEAD
+        }
 
     @cached_property
     def previous_levels(self) -> dict[int, str]:
@@ -175,13 +249,37 @@ class Facts:
         return {u.organization_id: u for u in self.units.values()}
 
     @cached_property
+    def _around(self) -> list[Subject]:
+        """This season's subjects the rules look at around the given ones, in one query: the
+        collectives of self.units, the collectives directly under the given collectives, the members
+        of the given collectives' and members' units, the members seated on the given collectives'
+        committees, and the organizations led by the given members."""
+        member = Subject.Kind.MEMBER
+        member_units = [*self._collective_units, *(s.unit_id for s in self.subjects.values() if s.is_member)]
+        around = Q(kind=member, unit_id__in=member_units) | (
+            Q(unit_id__in=list(self.units)) & ~Q(kind=member)
+        )
+        if self._collective_units:
+            around |= Q(unit__parent_id__in=self._collective_units) & ~Q(kind=member)
+        if self._seated_members:
+            around |= Q(member_id__in=self._seated_members)
+        if self._headed_organizations:
+            around |= Q(
+                kind=Subject.Kind.ORGANIZATION, unit__parent__organization_id__in=self._headed_organizations
+            )
+        return list(
+            Subject.objects.filter(around, season=self.season)
+            .select_related("unit")
+            .annotate(parent_organization_id=F("unit__parent__organization_id"))
+        )
+
+    @cached_property
     def collectives(self) -> dict[tuple[int, str], Subject]:
         """(unit id, kind) → the organization or leadership subject of every unit in self.units."""
         return {
             (s.unit_id, s.kind): s
-            for s in Subject.objects.filter(season=self.season, unit_id__in=self.units).exclude(
-                kind=Subject.Kind.MEMBER
-            )
+            for s in self._around
+            if s.kind != Subject.Kind.MEMBER and s.unit_id in self.units
         }
 
     @cached_property
@@ -191,36 +289,32 @@ class Facts:
     @cached_property
     def children(self) -> dict[int, list[Subject]]:
         """unit id → in-scope organization and leadership subjects of its direct subordinates."""
+        parents = set(self._collective_units)
         found = defaultdict(list)
-        for child in (
-            Subject.objects.filter(season=self.season, unit__parent_id__in=self._collective_units)
-            .exclude(kind=Subject.Kind.MEMBER)
-            .select_related("unit")
-        ):
-            found[child.unit.parent_id].append(child)
+        for child in self._around:
+            if child.kind != Subject.Kind.MEMBER and child.unit.parent_id in parents:
+                found[child.unit.parent_id].append(child)
         return found
 
     @cached_property
     def unit_members(self) -> dict[int, list[Subject]]:
         """cell unit id → its member subjects (for R-RATE-7 on cells and R-ORDER-3)."""
-        units = self._collective_units + [s.unit_id for s in self.subjects.values() if s.is_member]
+        units = {*self._collective_units, *(s.unit_id for s in self.subjects.values() if s.is_member)}
         found = defaultdict(list)
-        for member in Subject.objects.filter(season=self.season, unit_id__in=units, kind=Subject.Kind.MEMBER):
-            found[member.unit_id].append(member)
+        for member in self._around:
+            if member.kind == Subject.Kind.MEMBER and member.unit_id in units:
+                found[member.unit_id].append(member)
         return found
 
     @cached_property
     def leadership_member_ids(self) -> dict[int, set[int]]:
         """organization id → member ids seated on its leadership collective at any time in the
         season year (a member who has since moved on still counts where they sat, R-RATE-5)."""
-        organization_ids = [self.units[u].organization_id for u in self._collective_units]
+        organizations = self._collective_organizations
         found = defaultdict(set)
-        for organization_id, member_id in (
-            CommitteeSeat.objects.filter(organization_id__in=organization_ids, starts_on__lte=self.year_end)
-            .exclude(ends_on__lt=self.year_start)
-            .values_list("organization_id", "member_id")
-        ):
-            found[organization_id].add(member_id)
+        for member_id, organization_id, _position, _active, in_year in self._seat_rows:
+            if in_year and organization_id in organizations:
+                found[organization_id].add(member_id)
         return found
 
     @cached_property
@@ -232,11 +326,10 @@ class Facts:
         year = self.season.year
         units = {u: self.units[u] for u in self._collective_units}
         seated = self.leadership_member_ids
-        records = list(
-            DisciplineRecord.objects.filter(
-                member_id__in={m for ids in seated.values() for m in ids}, decided_on__year=year
-            )
-        )
+        seated_members = {m for ids in seated.values() for m in ids}
+        records = [
+            r for r in self._discipline_records if r.member_id in seated_members and r.decided_on.year == year
+        ]
         violation_paths = dict(
             SeasonUnit.objects.filter(
                 season=self.season,
@@ -271,36 +364,44 @@ class Facts:
         """organization id → names of prerequisite collectives not yet marked reviewed (R-ORDER-4)."""
         from organizations.models import AffiliatedCollective
 
-        organization_ids = [self.units[u].organization_id for u in self._collective_units]
-        done = set(AffiliateReview.objects.filter(season=self.season).values_list("affiliate_id", flat=True))
         found = defaultdict(list)
-        for affiliate in AffiliatedCollective.objects.filter(organization_id__in=organization_ids):
-            if affiliate.pk not in done:
-                found[affiliate.organization_id].append(affiliate.name)
+        reviewed = AffiliateReview.objects.filter(season=self.season, affiliate=OuterRef("pk"))
+        for organization_id, name in AffiliatedCollective.objects.filter(
+            ~Exists(reviewed), organization_id__in=self._collective_organizations
+        ).values_list("organization_id", "name"):
+            found[organization_id].append(name)
         return found
 
     @cached_property
     def seated_subjects(self) -> dict[int, list[Subject]]:
         """organization id → this season's member subjects seated on its leadership collective at
         the reference date (R366-ORDER-2), as Facts.seats counts seats (R366-SCOPE-4, R366-SCOPE-6)."""
-        day = self.season.reference_date
-        organization_ids = [self.units[u].organization_id for u in self._collective_units]
-        seats = (
-            CommitteeSeat.objects.active_on(day)
-            .filter(organization_id__in=organization_ids)
-            .values_list("organization_id", "member_id", "position")
-        )
-        rows = list(seats)
-        subjects = {
-            s.member_id: s
-            for s in Subject.objects.filter(season=self.season, member_id__in={m for _o, m, _p in rows})
-        }
+        rows = self._collective_seats
+        members = {m for _o, m, _p in rows}
+        subjects = {s.member_id: s for s in self._around if s.member_id in members}
         found = defaultdict(list)
         for organization_id, member_id, _position in rows:
             if member_id in subjects:
                 found[organization_id].append(subjects[member_id])
         self._seat_positions = {(o, m): p for o, m, p in rows}
         return found
+
+    @cached_property
+    def _collective_seats(self) -> list[tuple[int, int, int]]:
+        """(organization id, member id, position) of the seats active at the reference date on the
+        committees of the collectives among the subjects."""
+        if not self._collective_units:
+            return []
+        organizations = self._collective_organizations
+        return [
+            (organization_id, member_id, position)
+            for member_id, organization_id, position, active, _in_year in self._seat_rows
+            if active and organization_id in organizations
+        ]
+
+    @cached_property
+    def _seated_members(self) -> set[int]:
+        return {member_id for _o, member_id, _p in self._collective_seats}
 
     @cached_property
     def head_subjects(self) -> dict[int, Subject]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import F, Func, IntegerField, Subquery, Sum
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from members.models import DisciplineRecord
@@ -109,6 +109,7 @@ class ChildRow:
     members: LevelCounts
     organizations: LevelCounts
     states: dict[str, int]
+    member_states: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # in scope
     points_sum: Decimal = Decimal(0)  # decided points of its members (QĐ 366 seasons)
     points_n: int = 0
 
@@ -119,8 +120,14 @@ class ChildRow:
 
 def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
     """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
-    their kept rows summed over the keys the breakdown does not show. Two queries."""
-    children = list(SeasonUnit.objects.filter(season=season, parent=unit).order_by("name"))
+    their kept rows summed over the keys the breakdown does not show. Two queries. Each child
+    unit says whether it has children of its own (`has_children`)."""
+    below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
+    children = list(
+        SeasonUnit.objects.filter(season=season, parent=unit)
+        .annotate(has_children=Exists(below))
+        .order_by("name")
+    )
     if not children:
         return []
     table = {c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int)) for c in children}
@@ -141,6 +148,8 @@ def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
             row.organizations.add(level, out, state, n)
         if not out:
             row.states[state] += n
+            if kind == MEMBER:
+                row.member_states[state] += n
     return list(table.values())
 
 

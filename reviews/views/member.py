@@ -192,7 +192,7 @@ def _form_context(request, subject: Subject) -> dict:
                     "assessment_label": assessments.get(answer.get("assessment"), ""),
                 }
             )
-    suggestions = list(subject.suggestions.select_related("issued_by_unit")) if "suggestions" in kinds else []
+    suggestions = facts.suggestions.get(subject.pk, []) if "suggestions" in kinds else []
     ticked = set((answers.get("refs") or {}).get("ticked") or [])
     references = _reference_lists(ticked) if any(i.get("references") for i in items) else []
     previous = services.previous_shortcomings(subject) if "remediation" in kinds else {}
@@ -273,7 +273,7 @@ def review_form(request, season: int, subject: int):
 
 @login_required
 def print_form(request, season: int, subject: int):
-    subject = get_subject(request, get_season(season), subject)
+    subject = get_subject(request, get_season(season), subject, related=("unit__parent",))
     context = _form_context(request, subject)
     context["today"] = timezone.localdate()
     return render(request, "reviews/member/form_print.html", context)

@@ -158,14 +158,20 @@ def load_cell(season: Season, unit: SeasonUnit) -> Cell:
     """The cell's subjects and one Facts for all of them: a fixed number of queries."""
     subjects = list(
         Subject.objects.filter(season=season, unit=unit)
-        .select_related("member", "decider")
+        .select_related("member", "decider", "form", "meeting_entry")
         .order_by("sort_key", "id")
     )
     for subject in subjects:
         subject.season, subject.unit = season, unit
     collective = next((s for s in subjects if s.kind == Subject.Kind.ORGANIZATION), None)
     meeting = Meeting.objects.filter(collective=collective).first() if collective else None
-    return Cell(season=season, unit=unit, subjects=subjects, facts=Facts(season, subjects), meeting=meeting)
+    return Cell(
+        season=season,
+        unit=unit,
+        subjects=subjects,
+        facts=Facts(season, subjects, loaded=("form", "meeting_entry")),
+        meeting=meeting,
+    )
 
 
 def can_manage(request, season: Season, unit: SeasonUnit) -> bool:

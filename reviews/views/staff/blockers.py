@@ -1,13 +1,10 @@
 """Page: who blocks whom: for each organization directly under a unit, its step, what holds it
 and its members per state, in a fixed number of queries."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.db.models.functions import Substr
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +21,7 @@ from reviews.supervision.counts import redo_counts
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
 from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_moves
-from reviews.views.staff.queue import deciding_units
+from reviews.views.staff.queue import has_queue
 
 S = Subject.State
 
@@ -80,24 +77,6 @@ def _holds(subject: Subject | None, facts: Facts, *, leadership: bool = False) -
     return list(dict.fromkeys(holds)), list(dict.fromkeys(warnings))
 
 
-def _member_states(season, unit: SeasonUnit) -> dict[str, dict[str, int]]:
-    """child path → {state: members}, in-scope members only. One query."""
-    width = len(unit.path) + Organization.steplen
-    found: dict[str, dict[str, int]] = defaultdict(dict)
-    for child_path, state, n in (
-        Subject.objects.filter(
-            season=season, path__startswith=unit.path, kind=Subject.Kind.MEMBER, out_of_scope=""
-        )
-        .exclude(unit=unit)
-        .annotate(child_path=Substr("path", 1, width))
-        .values_list("child_path", "state")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        found[child_path][state] = n
-    return found
-
-
 def _board_crumbs(request, season, unit: SeasonUnit) -> list[dict]:
     scope = season_scope(request.user, season)
     step = Organization.steplen
@@ -149,10 +128,6 @@ def blockers_board(request, season, code):
     for subject in collectives.values():
         subject.season = season
     facts = Facts(season, list(collectives.values()))
-    with_children = set(
-        SeasonUnit.objects.filter(season=season, parent__in=child_units).values_list("parent_id", flat=True)
-    )
-    member_states = _member_states(season, unit)
     redo = redo_counts(season, unit, child_units)
     rows = []
     for child in children:
@@ -160,7 +135,7 @@ def blockers_board(request, season, code):
         leadership = collectives.get((child.unit.pk, Subject.Kind.LEADERSHIP))
         holds, warnings = _holds(organization, facts)
         more, more_warnings = _holds(leadership, facts, leadership=True)
-        states = member_states.get(child.unit.path, {})
+        states = child.member_states
         rows.append(
             BoardRow(
                 unit=child.unit,
@@ -173,7 +148,7 @@ def blockers_board(request, season, code):
                 members_in_scope=sum(states.values()),
                 members_decided=states.get(S.DECIDED, 0),
                 members_out=sum(child.members.out_of_scope.values()),
-                has_children=child.unit.pk in with_children,
+                has_children=child.unit.has_children,
                 flags=flag_labels(organization) if organization else [],
                 moves=whose_moves(child.unit, organization, leadership, states),
                 redo=redo.get(child.unit.pk, (0, 0)),
@@ -183,7 +158,6 @@ def blockers_board(request, season, code):
     shown = board_filter.apply(rows)
     own = collectives.get((unit.pk, Subject.Kind.ORGANIZATION))
     own_holds, own_warnings = _holds(own, facts)
-    units = deciding_units(request.user, season)
     return render(
         request,
         "reviews/staff/blockers.html",
@@ -199,6 +173,6 @@ def blockers_board(request, season, code):
             "board_filter": board_filter,
             "held": sum(1 for r in shown if r.holds or r.leadership_holds),
             "crumbs": _board_crumbs(request, season, unit),
-            "has_queue": bool(units) or season_scope(request.user, season).everything,
+            "has_queue": has_queue(request.user, season),
         },
     )

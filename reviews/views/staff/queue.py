@@ -69,6 +69,15 @@ def deciding_units(user, season) -> list[SeasonUnit]:
     )
 
 
+def has_queue(user, season) -> bool:
+    """Whether the user has an approval queue (deciding_units not empty), without a query for
+    committee staff and leaders."""
+    scope = season_scope(user, season)
+    if scope.everything or any(kind in access.STAFF | access.VIEWING for kind, _p in scope.roles):
+        return True
+    return bool(deciding_units(user, season))
+
+
 def queue_subjects(request, season, units: list[SeasonUnit]):
     """In-scope subjects the user may see whose deciding unit (access.deciding_unit) is one of
     `units`."""

@@ -22,10 +22,7 @@ from reviews.models import (
     Decision,
     Event,
     FormerCellComment,
-    MeetingEntry,
     QuotaGroup,
-    RemediationPlan,
-    SeasonUnit,
     Subject,
 )
 from reviews.quarters.results import year_panel
@@ -185,6 +182,16 @@ def _subject_actions(user, subject: Subject) -> dict:
     return actions
 
 
+# Read with the subject on its page (one query): its form and meeting entry for the Facts, its
+# remediation plan, and the organization above (the link to its board).
+SUBJECT_PAGE_RELATED = (
+    "form__entered_by",
+    "meeting_entry__meeting",
+    "remediation_plan__submitted_by",
+    "unit__parent",
+)
+
+
 def _subject_url(subject: Subject) -> str:
     return reverse("reviews:subject", args=[subject.season_id, subject.pk])
 
@@ -193,8 +200,8 @@ def _subject_url(subject: Subject) -> str:
 @require_GET
 def subject_page(request, season, subject):
     season = get_season(season)
-    subject = get_subject(request, season, subject)
-    facts = Facts(season, [subject])
+    subject = get_subject(request, season, subject, related=SUBJECT_PAGE_RELATED)
+    facts = Facts(season, [subject], loaded=("form", "meeting_entry"))
     events = list(Event.objects.filter(subject=subject).select_related("actor").order_by("seq"))
     for event in events:
         event.action_label = ACTION_LABELS.get(event.action, event.action)
@@ -204,12 +211,12 @@ def subject_page(request, season, subject):
         event.to_label = (
             state_label(event.to_state, collective=subject.is_collective) if event.to_state else ""
         )
-    entry = MeetingEntry.objects.filter(subject=subject).select_related("meeting").first()
+    entry = facts.meeting_entries.get(subject.pk)
     decisions = list(subject.decisions.select_related("decider", "decided_by", "ended_by"))
-    plan = RemediationPlan.objects.filter(subject=subject).select_related("submitted_by").first()
+    plan = getattr(subject, "remediation_plan", None)
     outside = list(subject.outside_comments.select_related("recorded_by").order_by("received_on", "id"))
     have = {c.source for c in outside}
-    parent = SeasonUnit.objects.filter(pk=subject.unit.parent_id).first() if subject.unit.parent_id else None
+    parent = subject.unit.parent
     if parent is not None and not season_scope(request.user, season).can_view_path(parent.path):
         parent = None
     return render(
@@ -237,7 +244,7 @@ def subject_page(request, season, subject):
             and any(d.status == Decision.Status.CANCELLED for d in decisions),
             "entry": entry,
             "meeting": entry.meeting if entry else None,
-            "suggestions": list(subject.suggestions.select_related("issued_by", "issued_by_unit")),
+            "suggestions": facts.suggestions.get(subject.pk, []),
             "outside": outside,
             "missing_outside": [
                 FormerCellComment.Source(s).label for s in _outside_sources(subject) if s not in have
