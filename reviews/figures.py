@@ -153,8 +153,34 @@ def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
     return list(table.values())
 
 
-def previous_season(season: Season) -> Season | None:
-    return Season.objects.filter(top_organization=season.top_organization, year=season.year - 1).first()
+def average_points_by_child(season: Season, unit: SeasonUnit) -> dict[int, Decimal]:
+    """organization id → the average decided points of the members under each organization directly
+    under `unit` (as ChildRow.average_points), for those with any. One query."""
+    rows = (
+        SeasonFigure.objects.filter(season=season, unit__parent=unit, kind=MEMBER)
+        .values_list("unit__organization_id")
+        .annotate(points_sum=Sum("points"), scored_n=Sum("scored"))
+        .order_by()
+    )
+    return {
+        organization_id: (points / n).quantize(Decimal("0.1"))
+        for organization_id, points, n in rows
+        if n and points is not None
+    }
+
+
+def previous_unit(season: Season, unit: SeasonUnit) -> SeasonUnit | None:
+    """The same organization's copy in the previous season of the same top organization, with that
+    season and its rule set. One query."""
+    return (
+        SeasonUnit.objects.filter(
+            season__top_organization_id=season.top_organization_id,
+            season__year=season.year - 1,
+            organization_id=unit.organization_id,
+        )
+        .select_related("season__rule_set")
+        .first()
+    )
 
 
 def compare_with_previous(season: Season, unit: SeasonUnit) -> dict[str, LevelCounts] | None:

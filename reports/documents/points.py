@@ -39,13 +39,17 @@ def summary_points(
     children: list[statistics.ChildRow],
     earlier_season: Season | None,
     earlier_unit: SeasonUnit | None,
+    *,
+    rows: list[statistics.Row] | None = None,
+    earlier_rows: list[statistics.Row] | None = None,
 ) -> dict:
-    """The points section of the summary. Five queries at most, whatever the size of the subtree."""
+    """The points section of the summary. Five queries at most, whatever the size of the subtree;
+    three given the kept rows of the unit and of its copy last season."""
     rules = season.rule_set
     codes = rules.level_codes()
     compare = uses_points(earlier_season) and earlier_unit is not None
-    now = statistics.points_by_level(season, unit)
-    before = statistics.points_by_level(earlier_season, earlier_unit) if compare else None
+    now = statistics.points_by_level(season, unit, rows)
+    before = statistics.points_by_level(earlier_season, earlier_unit, earlier_rows) if compare else None
 
     def cells(found: dict[str, tuple[Decimal, int]], codes_in_row: list[str]) -> tuple[str, str]:
         total = sum((found.get(c, (Decimal(0), 0))[0] for c in codes_in_row), Decimal(0))
@@ -65,7 +69,7 @@ def summary_points(
     by_level = [row(f"{rules.level_label(c)} ({c})", [c]) for c in codes]
     by_level.append(row("Chung", codes, strong=True))
 
-    histogram = statistics.points_histogram(season, unit)
+    histogram = statistics.points_histogram(season, unit, rows)
     bands = []
     for lower, upper in statistics.POINT_BINS:
         counts = [histogram.get((lower, c), 0) for c in codes]
@@ -109,12 +113,7 @@ def _children(
             "unit_id", "decided_points"
         )
     )
-    before = {}
-    if earlier_season is not None:
-        before = {
-            row.unit.organization_id: row.average_points
-            for row in statistics.by_child(earlier_season, earlier_unit)
-        }
+    before = statistics.average_points_by_child(earlier_season, earlier_unit) if earlier_season else {}
     return [
         {
             "number": n,

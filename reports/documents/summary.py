@@ -82,17 +82,17 @@ def _is_top(season: Season, unit: SeasonUnit) -> bool:
 
 def summary(season: Season, unit: SeasonUnit, subject) -> Document:
     rules = season.rule_set
-    counts = statistics.level_counts(season, unit)
-    previous = statistics.compare_with_previous(season, unit)
+    # The kept figures of the unit, and of its copy last season, are read once for every table.
+    rows = statistics.kept_rows(season, unit)
+    earlier_unit = statistics.previous_unit(season, unit)
+    earlier_season = earlier_unit.season if earlier_unit else None
+    earlier_rows = statistics.kept_rows(earlier_season, earlier_unit) if earlier_unit else []
+    counts = statistics.level_counts(season, unit, rows)
+    # R-STAT-1: beside the previous season's counts (frozen when it closed), where it kept any.
+    previous = statistics.level_counts(earlier_season, earlier_unit, earlier_rows) if earlier_rows else None
     children = statistics.by_child(season, unit)
-    follow = statistics.follow_up(season, unit)
-    earlier_season = statistics.previous_season(season)
-    earlier_unit = (
-        SeasonUnit.objects.filter(season=earlier_season, organization_id=unit.organization_id).first()
-        if earlier_season
-        else None
-    )
-    follow_before = statistics.follow_up(earlier_season, earlier_unit) if earlier_unit else None
+    follow = statistics.follow_up(season, unit, rows)
+    follow_before = statistics.follow_up(earlier_season, earlier_unit, earlier_rows) if earlier_unit else None
     child_rows = [
         {
             "number": n,
@@ -152,12 +152,13 @@ def summary(season: Season, unit: SeasonUnit, subject) -> Document:
         ],
         "appendix_count": appendices,
         "levels_legend": legend(rules),
-        "signature": committee_signature(season, unit),
+        "signature": signing_block(season, unit) if with_points else committee_signature(season, unit),
         "recipients": recipients(unit),
     }
     if with_points:
-        context["points"] = summary_points(season, unit, children, earlier_season, earlier_unit)
-        context["signature"] = signing_block(season, unit)
+        context["points"] = summary_points(
+            season, unit, children, earlier_season, earlier_unit, rows=rows, earlier_rows=earlier_rows
+        )
     return Document(
         "reports/summary.html",
         context,

@@ -1,15 +1,15 @@
 """The cell's quota meter (R-RATE-2): decided levels of each quota group, plus the levels this
 cell proposes or is about to propose."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reviews import rules
-from reviews.models import QuotaGroup, Season, Subject
+from reviews.models import Season, Subject
+from reviews.quota_groups import decided_in_groups
 
 S = Subject.State
 
@@ -110,7 +110,7 @@ class QuotaMeter:
 
 
 def quota_meters(season: Season, subjects, pending: dict[int, str] | None = None) -> list[QuotaMeter]:
-    """One meter per quota group of the given member subjects, in two queries.
+    """One meter per quota group of the given member subjects, in one query.
 
     Counted: every subject of the group decided so far, plus, for the given subjects not yet
     decided, the level in `pending` (what the page is about to propose) or else their proposal.
@@ -121,18 +121,7 @@ def quota_meters(season: Season, subjects, pending: dict[int, str] | None = None
     if not keys:
         return []
     quota = season.rule_set.quota
-    counted_levels = (quota["capped_level"], quota["base_level"])
-    decided: dict[str, Counter] = defaultdict(Counter)
-    for row in (
-        Subject.objects.filter(
-            season=season, quota_key__in=keys, state=S.DECIDED, decided_level__in=counted_levels
-        )
-        .values("quota_key", "decided_level")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        decided[row["quota_key"]][row["decided_level"]] = row["n"]
-    groups = {g.key: g for g in QuotaGroup.objects.filter(season=season, key__in=keys)}
+    groups, decided = decided_in_groups(season, keys)
     labels = {key: g.label for key, g in groups.items()}
     here: dict[str, list[str]] = defaultdict(list)
     for subject in members:
@@ -146,7 +135,7 @@ def quota_meters(season: Season, subjects, pending: dict[int, str] | None = None
             here[subject.quota_key].append(level)
     meters = []
     for key in keys:
-        levels = [level for level, n in decided[key].items() for _i in range(n)] + here[key]
+        levels = decided.get(key, []) + here[key]
         count = rules.quota_count(labels.get(key, key), levels, rules.group_quota(quota, groups.get(key)))
         from_here = sum(1 for level in here[key] if level == quota["capped_level"])
         meters.append(QuotaMeter(key=key, count=count, from_here=from_here))

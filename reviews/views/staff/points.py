@@ -84,7 +84,7 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
             }
             for code in sorted(set(scores.get("cases") or {}) | found)
         ],
-        "checks": list(subject.check_flags.select_related("opened_by", "closed_by")),
+        "checks": facts.check_flags.get(subject.pk, []),
     }
 
 

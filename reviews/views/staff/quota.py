@@ -4,10 +4,9 @@ it would have with the proposals counted."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
-
 from reviews import rules
 from reviews.models import QuotaGroup, Subject
+from reviews.quota_groups import decided_in_groups
 
 S = Subject.State
 
@@ -32,21 +31,14 @@ class QuotaMeter:
 
 def quota_meters(season, shown: list[Subject], counted: dict[int, str]) -> list[QuotaMeter]:
     """The quota groups of the subjects shown: levels decided in each group, then the same with
-    the levels of the `counted` proposals (subject id → level) added. Two queries."""
+    the levels of the `counted` proposals (subject id → level) added. One query."""
     keys = sorted({s.quota_key for s in shown if s.quota_key})
     if not keys:
         return []
     quota = season.rule_set.quota
-    groups = {g.key: g for g in QuotaGroup.objects.filter(season=season, key__in=keys)}
+    groups, found = decided_in_groups(season, keys)
     labels = {key: g.label for key, g in groups.items()}
-    decided: dict[str, list[str]] = defaultdict(list)
-    for key, level, n in (
-        Subject.objects.filter(season=season, quota_key__in=keys, state=S.DECIDED)
-        .values_list("quota_key", "decided_level")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        decided[key] += [level] * n
+    decided: dict[str, list[str]] = defaultdict(list, found)
     meters = []
     for key in keys:
         label = labels.get(key, key)

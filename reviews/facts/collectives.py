@@ -1,0 +1,207 @@
+"""What the rules need about collectives: the units, the subjects around the given ones, the
+subordinates, leadership and its discipline, prerequisite collectives (a part of reviews.facts.Facts)."""
+
+from collections import defaultdict
+from functools import cached_property
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from members.models import CommitteeSeat
+from organizations.models import OrganizationDiscipline
+from reviews.models import (
+    AffiliateReview,
+    SeasonUnit,
+    Subject,
+)
+
+
+class CollectiveFacts:
+    # -- collectives: units, their subjects, subordinates, discipline -------------------------
+
+    @cached_property
+    def units(self) -> dict[int, SeasonUnit]:
+        """The units of the subjects, their deciders and the units of their seats."""
+        organization_ids = {oid for seats in self.seats.values() for oid, _pos in seats}
+        unit_ids = {s.unit_id for s in self.subjects.values()} | {
+            s.decider_id for s in self.subjects.values() if s.decider_id
+        }
+        return {
+            u.pk: u
+            for u in SeasonUnit.objects.filter(season=self.season).filter(
+                Q(pk__in=unit_ids) | Q(organization_id__in=organization_ids)
+            )
+        }
+
+    @cached_property
+    def unit_by_organization(self) -> dict[int, SeasonUnit]:
+        return {u.organization_id: u for u in self.units.values()}
+
+    @cached_property
+    def _around(self) -> list[Subject]:
+        """This season's subjects the rules look at around the given ones, in one query: the
+        collectives of self.units, the collectives directly under the given collectives, the members
+        of the given collectives' and members' units, the members seated on the given collectives'
+        committees, and the organizations led by the given members."""
+        member = Subject.Kind.MEMBER
+        member_units = [*self._collective_units, *(s.unit_id for s in self.subjects.values() if s.is_member)]
+        around = Q(kind=member, unit_id__in=member_units) | (
+            Q(unit_id__in=list(self.units)) & ~Q(kind=member)
+        )
+        if self._collective_units:
+            around |= Q(unit__parent_id__in=self._collective_units) & ~Q(kind=member)
+        if self._seated_members:
+            around |= Q(member_id__in=self._seated_members)
+        if self._headed_organizations:
+            around |= Q(
+                kind=Subject.Kind.ORGANIZATION, unit__parent__organization_id__in=self._headed_organizations
+            )
+        return list(
+            Subject.objects.filter(around, season=self.season)
+            .select_related("unit")
+            .annotate(parent_organization_id=F("unit__parent__organization_id"))
+        )
+
+    @cached_property
+    def collectives(self) -> dict[tuple[int, str], Subject]:
+        """(unit id, kind) → the organization or leadership subject of every unit in self.units."""
+        return {
+            (s.unit_id, s.kind): s
+            for s in self._around
+            if s.kind != Subject.Kind.MEMBER and s.unit_id in self.units
+        }
+
+    @cached_property
+    def _collective_units(self) -> list[int]:
+        return [s.unit_id for s in self.subjects.values() if s.is_collective]
+
+    @cached_property
+    def children(self) -> dict[int, list[Subject]]:
+        """unit id → in-scope organization and leadership subjects of its direct subordinates."""
+        parents = set(self._collective_units)
+        found = defaultdict(list)
+        for child in self._around:
+            if child.kind != Subject.Kind.MEMBER and child.unit.parent_id in parents:
+                found[child.unit.parent_id].append(child)
+        return found
+
+    @cached_property
+    def unit_members(self) -> dict[int, list[Subject]]:
+        """cell unit id → its member subjects (for R-RATE-7 on cells and R-ORDER-3)."""
+        units = {*self._collective_units, *(s.unit_id for s in self.subjects.values() if s.is_member)}
+        found = defaultdict(list)
+        for member in self._around:
+            if member.kind == Subject.Kind.MEMBER and member.unit_id in units:
+                found[member.unit_id].append(member)
+        return found
+
+    @cached_property
+    def leadership_member_ids(self) -> dict[int, set[int]]:
+        """organization id → member ids seated on its leadership collective at any time in the
+        season year (a member who has since moved on still counts where they sat, R-RATE-5)."""
+        organizations = self._collective_organizations
+        found = defaultdict(set)
+        for member_id, organization_id, _position, _active, in_year in self._seat_rows:
+            if in_year and organization_id in organizations:
+                found[organization_id].add(member_id)
+        return found
+
+    @cached_property
+    def collective_disciplines(self) -> dict[int, list[tuple[str, object]]]:
+        """unit id → discipline decided in the season year that counts against the collective:
+        ("leader", record) for members of its leadership collective, ("child", record) for its
+        direct subordinates, ("self", record) for the organization itself (R-RATE-6). A member's
+        violation committed in another unit counts there, not here (R-RATE-5)."""
+        year = self.season.year
+        units = {u: self.units[u] for u in self._collective_units}
+        seated = self.leadership_member_ids
+        seated_members = {m for ids in seated.values() for m in ids}
+        records = [
+            r for r in self._discipline_records if r.member_id in seated_members and r.decided_on.year == year
+        ]
+        violation_paths = dict(
+            SeasonUnit.objects.filter(
+                season=self.season,
+                organization_id__in={r.violation_cell_id for r in records if r.violation_cell_id},
+            ).values_list("organization_id", "path")
+        )
+        found = defaultdict(list)
+        for unit_id, unit in units.items():
+            for record in records:
+                if record.member_id not in seated.get(unit.organization_id, ()):
+                    continue
+                where = (
+                    violation_paths.get(record.violation_cell_id, "")
+                    if record.violation_cell_id
+                    else unit.path
+                )
+                if where.startswith(unit.path):
+                    found[unit_id].append(("leader", record))
+        parent_of = {c.unit.organization_id: parent for parent, kids in self.children.items() for c in kids}
+        own = {u.organization_id: unit_id for unit_id, u in units.items()}
+        for record in OrganizationDiscipline.objects.filter(
+            decided_on__year=year, organization_id__in=[*parent_of, *own]
+        ):
+            if record.organization_id in own:
+                found[own[record.organization_id]].append(("self", record))
+            if record.organization_id in parent_of:
+                found[parent_of[record.organization_id]].append(("child", record))
+        return found
+
+    @cached_property
+    def pending_affiliates(self) -> dict[int, list[str]]:
+        """organization id → names of prerequisite collectives not yet marked reviewed (R-ORDER-4)."""
+        from organizations.models import AffiliatedCollective
+
+        found = defaultdict(list)
+        reviewed = AffiliateReview.objects.filter(season=self.season, affiliate=OuterRef("pk"))
+        for organization_id, name in AffiliatedCollective.objects.filter(
+            ~Exists(reviewed), organization_id__in=self._collective_organizations
+        ).values_list("organization_id", "name"):
+            found[organization_id].append(name)
+        return found
+
+    @cached_property
+    def seated_subjects(self) -> dict[int, list[Subject]]:
+        """organization id → this season's member subjects seated on its leadership collective at
+        the reference date (R366-ORDER-2), as Facts.seats counts seats (R366-SCOPE-4, R366-SCOPE-6)."""
+        rows = self._collective_seats
+        members = {m for _o, m, _p in rows}
+        subjects = {s.member_id: s for s in self._around if s.member_id in members}
+        found = defaultdict(list)
+        for organization_id, member_id, _position in rows:
+            if member_id in subjects:
+                found[organization_id].append(subjects[member_id])
+        self._seat_positions = {(o, m): p for o, m, p in rows}
+        return found
+
+    @cached_property
+    def _collective_seats(self) -> list[tuple[int, int, int]]:
+        """(organization id, member id, position) of the seats active at the reference date on the
+        committees of the collectives among the subjects."""
+        if not self._collective_units:
+            return []
+        organizations = self._collective_organizations
+        return [
+            (organization_id, member_id, position)
+            for member_id, organization_id, position, active, _in_year in self._seat_rows
+            if active and organization_id in organizations
+        ]
+
+    @cached_property
+    def _seated_members(self) -> set[int]:
+        return {member_id for _o, member_id, _p in self._collective_seats}
+
+    @cached_property
+    def head_subjects(self) -> dict[int, Subject]:
+        """collective unit id → the subject of the member who heads it (R366-RATE-9)."""
+        seated = self.seated_subjects
+        found = {}
+        for unit_id in self._collective_units:
+            organization_id = self.units[unit_id].organization_id
+            for subject in seated.get(organization_id, []):
+                if (
+                    self._seat_positions.get((organization_id, subject.member_id))
+                    == CommitteeSeat.Position.HEAD
+                ):
+                    found[unit_id] = subject
+        return found

@@ -1,0 +1,96 @@
+"""The subjects' own records: forms, suggestions, pledges, check flags, meeting entries and
+comments from former cells (a part of reviews.facts.Facts)."""
+
+from collections import defaultdict
+from functools import cached_property
+
+from members.models import Pledge
+from reviews.models import (
+    FormerCellComment,
+    MeetingEntry,
+    ReviewForm,
+    Subject,
+    Suggestion,
+)
+
+
+class RecordFacts:
+    # -- the subjects' own records ------------------------------------------------------------
+
+    def _read_with_subjects(self, name: str) -> dict | None:
+        """subject id → its one-to-one record `name`, when the caller read it with the subjects."""
+        relation = getattr(Subject, name).related
+        if name not in self._loaded or not all(relation.is_cached(s) for s in self.subjects.values()):
+            return None
+        return {pk: record for pk, s in self.subjects.items() if (record := getattr(s, name, None))}
+
+    @cached_property
+    def forms(self) -> dict[int, ReviewForm]:
+        found = self._read_with_subjects("form")
+        if found is not None:
+            return found
+        forms = ReviewForm.objects.filter(subject_id__in=self.subjects).select_related("entered_by")
+        return {f.subject_id: f for f in forms}
+
+    @cached_property
+    def suggestions(self) -> dict[int, list[Suggestion]]:
+        """subject id → the suggestions issued to it (R-ORDER-5), with who issued them."""
+        found = defaultdict(list)
+        for suggestion in Suggestion.objects.filter(subject_id__in=self.subjects).select_related(
+            "issued_by", "issued_by_unit"
+        ):
+            found[suggestion.subject_id].append(suggestion)
+        return found
+
+    @cached_property
+    def unanswered_suggestions(self) -> dict[int, int]:
+        return {
+            pk: unanswered
+            for pk, suggestions in self.suggestions.items()
+            if (unanswered := sum(1 for s in suggestions if not s.answer.strip()))
+        }
+
+    @cached_property
+    def pledges(self) -> dict[int, Pledge]:
+        member_ids = [s.member_id for s in self.subjects.values() if s.member_id]
+        pledges = Pledge.objects.filter(member_id__in=member_ids, year=self.season.year).prefetch_related(
+            "items"
+        )
+        return {p.member_id: p for p in pledges}
+
+    @cached_property
+    def open_checks(self) -> dict:
+        """subject id → its open check flags (R366-ORDER-4)."""
+        found = defaultdict(list)
+        for subject_id, flags in self.check_flags.items():
+            if open_flags := [flag for flag in flags if flag.closed_at is None]:
+                found[subject_id] = open_flags
+        return found
+
+    @cached_property
+    def check_flags(self) -> dict:
+        """subject id → its check flags, open and concluded, with who opened and closed them."""
+        from reviews.models import CheckFlag
+
+        found = defaultdict(list)
+        for flag in CheckFlag.objects.filter(subject_id__in=self.subjects).select_related(
+            "opened_by", "closed_by"
+        ):
+            found[flag.subject_id].append(flag)
+        return found
+
+    @cached_property
+    def meeting_entries(self) -> dict[int, MeetingEntry]:
+        found = self._read_with_subjects("meeting_entry")
+        if found is not None:
+            return found
+        return {e.subject_id: e for e in MeetingEntry.objects.filter(subject_id__in=self.subjects)}
+
+    @cached_property
+    def outside_comments(self) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = defaultdict(set)
+        for subject_id, source in FormerCellComment.objects.filter(subject_id__in=self.subjects).values_list(
+            "subject_id", "source"
+        ):
+            found[subject_id].add(source)
+        return found

@@ -1,0 +1,45 @@
+"""The quota groups a page shows and the decisions already counted in each (R-RATE-2), read in one
+query: the groups' rows carry the counts of decided subjects at the two levels the quota weighs."""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from reviews.models import QuotaGroup, Season, Subject
+
+
+def _decided_at(season: Season, level: str):
+    decided = Subject.objects.filter(
+        season=season, quota_key=OuterRef("key"), state=Subject.State.DECIDED, decided_level=level
+    )
+    count = decided.order_by().values("quota_key").annotate(n=Count("id")).values("n")[:1]
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def decided_in_groups(season: Season, keys: list[str]) -> tuple[dict[str, QuotaGroup], dict[str, list[str]]]:
+    """key → its group, and key → the levels decided so far that the quota counts (the capped and
+    the base level, once per subject). One query; a second only for keys without a group row (a
+    subject whose scope changed after the opening)."""
+    quota = season.rule_set.quota
+    capped, base = quota["capped_level"], quota["base_level"]
+    groups = {
+        g.key: g
+        for g in QuotaGroup.objects.filter(season=season, key__in=keys).annotate(
+            capped_n=_decided_at(season, capped), base_n=_decided_at(season, base)
+        )
+    }
+    decided = {key: [capped] * g.capped_n + [base] * g.base_n for key, g in groups.items()}
+    missing = [key for key in keys if key not in groups]
+    if missing:
+        for key, level, n in (
+            Subject.objects.filter(
+                season=season,
+                quota_key__in=missing,
+                state=Subject.State.DECIDED,
+                decided_level__in=(capped, base),
+            )
+            .values_list("quota_key", "decided_level")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            decided.setdefault(key, []).extend([level] * n)
+    return groups, decided
