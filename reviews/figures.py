@@ -89,6 +89,19 @@ def kept_rows(season: Season, unit: SeasonUnit) -> list[Row]:
     ]
 
 
+def kept_rows_of_units(season: Season, units: list[SeasonUnit]) -> dict[int, list[Row]]:
+    """unit id → the kept figures of its subtree, for several units in one query."""
+    found: dict[int, list[Row]] = defaultdict(list)
+    if units:
+        for unit_id, *values in (
+            SeasonFigure.objects.filter(season=season, unit__in=units)
+            .exclude(n=0)
+            .values_list("unit_id", *Row._fields)
+        ):
+            found[unit_id].append(Row(*values))
+    return found
+
+
 def _rows(season: Season, unit: SeasonUnit, rows: list[Row] | None) -> list[Row]:
     return kept_rows(season, unit) if rows is None else rows
 

@@ -19,10 +19,8 @@ SIZES = (600, 1500)
 # reads, the roles with their season paths, the one-to-one records read with the page's subjects,
 # the quota groups with their counts, the summary's kept rows read once). What remains is mostly
 # one read per family of facts a page's blockers need (pledges and their items, seats, units, the
-# subjects around, remediation, discipline, check flags, affiliates), and the home page gathers
-# each role's tasks.
+# subjects around, remediation, discipline, check flags, affiliates).
 OVER_BUDGET = {
-    "home": 17,
     "reports:preview[the HTML of a summary, for staff users]": 15,
     "reviews:blockers[base]": 19,
     "reviews:blockers[cell]": 14,

@@ -109,3 +109,44 @@ def test_the_quota_groups_come_with_their_decided_counts(world, django_assert_nu
     with django_assert_num_queries(2):
         groups, decided = decided_in_groups(w.season, keys)
     assert gone not in groups and sorted(decided[gone]) == sorted(expected[gone])
+
+
+def _check_home_tiles(w):
+    """The home page's tiles (R-SCOPE-2, R-SCOPE-6) read from the kept figures equal the counts
+    over the unit's subtree they replaced, for every unit of the season."""
+    from config.home import _counts
+    from reviews.figures import kept_rows_of_units
+    from reviews.models import SeasonUnit
+
+    S = Subject.State
+    units = list(SeasonUnit.objects.filter(season=w.season))
+    rows = kept_rows_of_units(w.season, units)
+    for unit in units:
+        subjects = Subject.objects.filter(season=w.season, path__startswith=unit.path)
+        in_scope = subjects.filter(out_of_scope="")
+        states = ("submitted", "absent", "reviewed", "proposed", "decided")
+        expected = {
+            "total": subjects.count(),
+            "members": subjects.filter(kind=Subject.Kind.MEMBER).count(),
+            "writing": in_scope.filter(state__in=[S.DRAFT, S.RETURNED]).count(),
+            "not_in_scope": subjects.exclude(out_of_scope="").count(),
+            **{state: in_scope.filter(state=state).count() for state in states},
+        }
+        assert _counts(rows[unit.pk]) == expected, unit.code
+
+
+def test_the_home_tiles_equal_a_count_of_the_subtree_while_the_review_runs(world):
+    w = world
+    _check_home_tiles(w)  # opened: everyone writing
+    collective = w.subject(unit=w.cell1)
+    complete_form(w.subject(member=w.head), w.secretary)
+    complete_form(w.subject(member=w.members1[2]), w.secretary)
+    complete_form(collective, w.secretary)
+    review(collective, w.secretary, [w.subject(member=w.head)], absent=[w.subject(member=w.deputy)])
+    _check_home_tiles(w)  # reviewed, absent and submitted beside those writing
+    assert w.subject(member=w.deputy).state == Subject.State.ABSENT
+
+
+def test_the_home_tiles_equal_a_count_of_the_subtree_once_decided(world):
+    decide_everything_below_the_commune(world)
+    _check_home_tiles(world)
