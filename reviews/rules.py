@@ -54,7 +54,7 @@ def pledge_problems(subject: Subject, facts: Facts, answers: dict) -> list[str]:
         return [_("There is no annual pledge for %(year)s to assess.") % {"year": facts.season.year}]
     unassessed = [
         str(n)
-        for n, item in enumerate(pledge.items.all(), 1)
+        for n, item in enumerate(facts.pledge_items(pledge), 1)
         if not (answers.get(f"pledge:{item.pk}") or {}).get("assessment")
     ]
     if unassessed:

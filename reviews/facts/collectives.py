@@ -20,17 +20,29 @@ class CollectiveFacts:
 
     @cached_property
     def units(self) -> dict[int, SeasonUnit]:
-        """The units of the subjects, their deciders and the units of their seats."""
+        """The units of the subjects, their deciders and the units of their seats: without a query
+        when the subjects were read with their units and deciders and those hold every seat's unit."""
         organization_ids = {oid for seats in self.seats.values() for oid, _pos in seats}
         unit_ids = {s.unit_id for s in self.subjects.values()} | {
             s.decider_id for s in self.subjects.values() if s.decider_id
         }
+        known = {u.pk: u for u in self._units_read_with_subjects()}
+        if unit_ids <= set(known) and organization_ids <= {u.organization_id for u in known.values()}:
+            return {
+                pk: u for pk, u in known.items() if pk in unit_ids or u.organization_id in organization_ids
+            }
         return {
             u.pk: u
             for u in SeasonUnit.objects.filter(season=self.season).filter(
                 Q(pk__in=unit_ids) | Q(organization_id__in=organization_ids)
             )
         }
+
+    def _units_read_with_subjects(self):
+        for subject in self.subjects.values():
+            for relation in (Subject.unit.field, Subject.decider.field):
+                if relation.is_cached(subject) and (unit := relation.get_cached_value(subject)) is not None:
+                    yield unit
 
     @cached_property
     def unit_by_organization(self) -> dict[int, SeasonUnit]:

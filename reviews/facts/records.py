@@ -4,7 +4,7 @@ comments from former cells (a part of reviews.facts.Facts)."""
 from collections import defaultdict
 from functools import cached_property
 
-from members.models import Pledge
+from members.models import Pledge, PledgeItem
 from reviews.models import (
     FormerCellComment,
     MeetingEntry,
@@ -51,12 +51,36 @@ class RecordFacts:
         }
 
     @cached_property
-    def pledges(self) -> dict[int, Pledge]:
+    def _pledges_and_items(self) -> tuple[dict[int, Pledge], dict[int, list[PledgeItem]]]:
+        """The year's pledges of the subjects' members and their items, in one query (a pledge
+        joined with each of its items, or alone when it has none)."""
         member_ids = [s.member_id for s in self.subjects.values() if s.member_id]
-        pledges = Pledge.objects.filter(member_id__in=member_ids, year=self.season.year).prefetch_related(
-            "items"
+        pledge_fields = [f.attname for f in Pledge._meta.concrete_fields]
+        item_fields = [f.attname for f in PledgeItem._meta.concrete_fields]
+        rows = (
+            Pledge.objects.filter(member_id__in=member_ids, year=self.season.year)
+            .order_by("pk", "items__order", "items__id")
+            .values_list(*pledge_fields, *(f"items__{f.name}" for f in PledgeItem._meta.concrete_fields))
         )
-        return {p.member_id: p for p in pledges}
+        pledges: dict[int, Pledge] = {}
+        items: dict[int, list[PledgeItem]] = defaultdict(list)
+        width = len(pledge_fields)
+        for row in rows:
+            pledge_values, item_values = row[:width], row[width:]
+            pledge = pledges.get(pledge_values[0]) or Pledge.from_db(rows.db, pledge_fields, pledge_values)
+            pledges[pledge.pk] = pledge
+            if item_values[0] is not None:
+                items[pledge.pk].append(PledgeItem.from_db(rows.db, item_fields, item_values))
+        return {p.member_id: p for p in pledges.values()}, items
+
+    @cached_property
+    def pledges(self) -> dict[int, Pledge]:
+        """member id → the year's pledge (its items in pledge_items)."""
+        return self._pledges_and_items[0]
+
+    def pledge_items(self, pledge: Pledge | None) -> list[PledgeItem]:
+        """The items of a pledge from self.pledges, in their order."""
+        return self._pledges_and_items[1].get(pledge.pk, []) if pledge else []
 
     @cached_property
     def open_checks(self) -> dict:

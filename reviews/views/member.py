@@ -180,7 +180,7 @@ def _form_context(request, subject: Subject) -> dict:
     if "pledge" in kinds and subject.is_member:
         pledge = facts.pledges.get(subject.member_id)
         assessments = dict(ASSESSMENTS)
-        for pledge_item in pledge.items.all() if pledge else []:
+        for pledge_item in facts.pledge_items(pledge):
             key = f"pledge:{pledge_item.pk}"
             answer = answers.get(key) or {}
             pledge_rows.append(

@@ -150,3 +150,24 @@ def test_the_home_tiles_equal_a_count_of_the_subtree_while_the_review_runs(world
 def test_the_home_tiles_equal_a_count_of_the_subtree_once_decided(world):
     decide_everything_below_the_commune(world)
     _check_home_tiles(world)
+
+
+def test_a_pledge_and_its_items_are_read_in_one_query(world, django_assert_num_queries):
+    """R-FORM-5 reads the items of each pledge: one query for the pledges and their items, in the
+    items' order, and a pledge without items is still a pledge."""
+    from members.models import Pledge, PledgeItem
+    from tests.reviews.helpers import give_pledge
+
+    w = world
+    full = give_pledge(w.head)
+    Pledge.objects.create(member=w.deputy, year=2026)
+    PledgeItem.objects.filter(pledge=full, order=0).update(order=9)  # the first item moves last
+    facts = Facts(w.season, _cell_subjects(w))
+    with django_assert_num_queries(1):
+        pledges = facts.pledges
+        items = facts.pledge_items(pledges[w.head.pk])
+        none = facts.pledge_items(pledges[w.deputy.pk])
+    assert [i.pk for i in items] == list(full.items.order_by("order", "id").values_list("pk", flat=True))
+    assert items[-1].order == 9 and none == []
+    assert set(pledges) == {w.head.pk, w.deputy.pk}
+    assert pledges[w.head.pk].state == full.state and pledges[w.head.pk]._state.db == "default"
