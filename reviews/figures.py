@@ -111,6 +111,7 @@ class ChildRow:
     states: dict[str, int]
     points_sum: Decimal = Decimal(0)  # decided points of its members (QĐ 366 seasons)
     points_n: int = 0
+    redo: tuple[int, int] = (0, 0)  # R-SUP-1 demands on the subjects under it: open, done
 
     @property
     def average_points(self) -> Decimal | None:
@@ -119,11 +120,21 @@ class ChildRow:
 
 def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
     """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
-    their kept rows summed over the keys the breakdown does not show. Two queries."""
-    children = list(SeasonUnit.objects.filter(season=season, parent=unit).order_by("name"))
+    their kept rows summed over the keys the breakdown does not show; with the children, the
+    reviews each must do again (R-SUP-1). Two queries."""
+    from reviews.supervision.counts import redo_annotations
+
+    children = list(
+        SeasonUnit.objects.filter(season=season, parent=unit)
+        .annotate(**redo_annotations(season))
+        .order_by("name")
+    )
     if not children:
         return []
-    table = {c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int)) for c in children}
+    table = {
+        c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int), redo=(c.redo_open, c.redo_done))
+        for c in children
+    }
     rows = (
         SeasonFigure.objects.filter(season=season, unit_id__in=list(table))
         .values_list("unit_id", "kind", "level", "out_of_scope", "state")

@@ -423,7 +423,7 @@ def dashboard(request, season, code):
         "decided_organizations_percent": ratio(organizations.rated, reviewed_count(organizations)),
     }
     # Issue 15: the reviews required again (R-SUP-1) per child organization, open and done.
-    context["redo"] = redo_table(season, unit, [child.unit for child in figures.children])
+    context["redo"] = redo_table(figures.children)
     return render(request, "reviews/dashboard/dashboard.html", context)
 
 

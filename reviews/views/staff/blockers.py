@@ -20,7 +20,6 @@ from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import SeasonUnit, Subject
-from reviews.supervision.counts import redo_counts
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
 from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_moves
@@ -153,7 +152,6 @@ def blockers_board(request, season, code):
         SeasonUnit.objects.filter(season=season, parent__in=child_units).values_list("parent_id", flat=True)
     )
     member_states = _member_states(season, unit)
-    redo = redo_counts(season, unit, child_units)
     rows = []
     for child in children:
         organization = collectives.get((child.unit.pk, Subject.Kind.ORGANIZATION))
@@ -176,7 +174,7 @@ def blockers_board(request, season, code):
                 has_children=child.unit.pk in with_children,
                 flags=flag_labels(organization) if organization else [],
                 moves=whose_moves(child.unit, organization, leadership, states),
-                redo=redo.get(child.unit.pk, (0, 0)),
+                redo=child.redo,
             )
         )
     board_filter = BoardFilter(request.GET)

@@ -39,19 +39,28 @@ COLUMNS = [
 
 class EquivalentsFilter(forms.Form):
     post = forms.ChoiceField(label=gettext_lazy("Equivalent posts"), required=False)
-    level = forms.ChoiceField(label=gettext_lazy("Level (decided, else proposed)"), required=False)
+    level = forms.ChoiceField(label=gettext_lazy("Level (decided or proposed)"), required=False)
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False)
 
     def __init__(self, data, *, season: Season, unit: SeasonUnit):
+        data = data.copy()
+        data.setdefault("post", equivalents.default_post(unit))  # shown chosen in the list
         super().__init__(data)
         self.fields["post"].choices = equivalents.post_choices(unit)
+        self.fields["sort"].choices = [
+            (f"{sign}{key}", f"{label} {arrow}")
+            for key, label in COLUMNS
+            for sign, arrow in (("", "↑"), ("-", "↓"))
+        ]
         self.fields["level"].choices = [("", _("Any level"))] + level_choices(season)
         self.fields["state"].choices = [("", _("All states"))] + [
             (s.value, s.label) for s in equivalents.STATE_ORDER
         ]
 
     def wanted(self, unit: SeasonUnit) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()
+        data = self.cleaned_data  # the fields that are valid; a bad value falls back to the default
         return {
             "post": data.get("post") or equivalents.default_post(unit),
             "level": data.get("level", ""),
@@ -103,7 +112,7 @@ def comparison(request, season: Season, unit: SeasonUnit):
     if subjects is None:
         raise Http404
     subjects = equivalents.filtered(subjects, level=wanted["level"], state=wanted["state"])
-    sort = request.GET.get("sort", "name")
+    sort = request.GET.get("sort") or "name"
     subjects = equivalents.ordered(equivalents.joined(subjects, season), season, sort)
     return filters, wanted, sort, subjects
 
