@@ -154,6 +154,9 @@ def test_r_sup_2_filtered_by_level_and_state(world):
     assert set(proposed) == {w.subject(member=m).pk for m in w.members1[2:]}
     drafts = _shown(client.get(_url(w, post="members", state=S.DRAFT)).content.decode())
     assert set(drafts) == {w.subject(member=m).pk for m in w.members2[1:]}
+    # One quota group for all the rows: said once above the table, not in a column.
+    page = client.get(_url(w, post="members")).content.decode()
+    assert 'id="common-quota"' in page and 'data-col="quota"' not in page
 
 
 def test_r_sup_2_each_row_shows_what_the_engine_says_holds_it(world):

@@ -142,6 +142,7 @@ def _columns(season_id: int, code: str, query: dict, sort: str) -> list[dict]:
         ascending = current == key and not sort.startswith("-")
         columns.append(
             {
+                "key": key,
                 "label": label,
                 "url": equivalents_url(season_id, code, **query, sort=f"-{key}" if ascending else key),
                 "aria": ("ascending" if ascending else "descending") if current == key else "",
@@ -170,6 +171,7 @@ def equivalents_page(request, season, code):
         pinned = subjects.filter(pk=highlight).first()  # on another page: shown above the table
     rows = equivalents.rows_of(season, [*shown, *([pinned] if pinned else [])], highlight=highlight)
     query = {**wanted, "subject": highlight or ""}
+    quotas = {row.quota for row in rows}
     return render(
         request,
         "reviews/staff/equivalents.html",
@@ -188,5 +190,7 @@ def equivalents_page(request, season, code):
             + query_string(**query, sort=sort),
             "parent": _viewable_parent(request, season, unit),
             "points": regime_of(season.rule_set).uses_points,
+            # One quota group for every row shown: said once above the table, not in a column.
+            "common_quota": quotas.pop() if len(quotas) == 1 else None,
         },
     )
