@@ -31,8 +31,9 @@ HEADERS = [
     "Tình trạng",
     "Nhóm tính tỷ lệ",
     "Vướng mắc (bước tiếp theo)",
+    "Lưu ý",
 ]
-WIDTHS = [6, 30, 30, 10, 10, 10, 10, 10, 10, 24, 36, 60]
+WIDTHS = [6, 30, 30, 10, 10, 10, 10, 10, 10, 24, 36, 60, 40]
 
 
 def _number(value):
@@ -88,6 +89,7 @@ def equivalents_workbook(
                         STATE_NAMES.get(s.state, s.state),
                         row.quota,
                         "\n".join(str(r) for r in row.blockers),
+                        "\n".join(str(r) for r in row.warnings),
                     ]
                 )
     if total > EXCEL_ROWS:

@@ -205,6 +205,18 @@ def test_r_sup_2_the_decision_screen_links_to_the_subject_s_group(world):
     assert "equivalents-link" not in page
 
 
+def test_r_sup_2_the_blockers_board_links_to_the_comparison(world):
+    w = world
+    board = reverse("reviews:blockers", args=[w.season.pk, "CS1"])
+    assert f'id="equivalents-link" href="{_url(w)}"' in _client(w.base_staff).get(board).content.decode()
+    assert (
+        "equivalents-link"
+        not in _client(w.secretary)
+        .get(reverse("reviews:blockers", args=[w.season.pk, "CB1"]))
+        .content.decode()
+    )
+
+
 def test_r_sup_2_a_highlighted_subject_on_another_page_is_shown_above(world, monkeypatch):
     from reviews.views.staff import equivalents as view
 

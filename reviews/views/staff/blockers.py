@@ -22,6 +22,7 @@ from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
+from reviews.views.staff.equivalents import may_compare
 from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_moves
 from reviews.views.staff.queue import deciding_units
 
@@ -198,5 +199,6 @@ def blockers_board(request, season, code):
             "held": sum(1 for r in shown if r.holds or r.leadership_holds),
             "crumbs": _board_crumbs(request, season, unit),
             "has_queue": bool(units) or season_scope(request.user, season).everything,
+            "can_compare": may_compare(request.user, season, unit),  # R-SUP-2
         },
     )

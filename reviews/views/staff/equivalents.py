@@ -112,7 +112,8 @@ def comparison(request, season: Season, unit: SeasonUnit):
     if subjects is None:
         raise Http404
     subjects = equivalents.filtered(subjects, level=wanted["level"], state=wanted["state"])
-    sort = request.GET.get("sort") or "name"
+    sort = request.GET.get("sort", "")
+    sort = sort if sort.lstrip("-") in equivalents.SORTS else "name"
     subjects = equivalents.ordered(equivalents.joined(subjects, season), season, sort)
     return filters, wanted, sort, subjects
 
