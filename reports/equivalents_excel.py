@@ -1,8 +1,9 @@
 """Equivalent positions compared side by side (R-SUP-2, "có sự so sánh giữa các vị trí tương
 đương") as an Excel workbook: the rows of the comparison page, in its order and with its filters,
 all pages at once. A document, so its words are Vietnamese, like reports/excel.py's; written row
-by row (write-only workbook). What holds each row comes from one Facts per chunk of rows, so a
-long group costs a few queries per thousand rows; past EXCEL_ROWS rows the table stops with a note.
+by row (write-only workbook). Rows are read and what holds them computed (one Facts) a thousand at
+a time, so a long group costs a few queries per thousand rows; past EXCEL_ROWS the table stops with
+a note.
 """
 
 import datetime
@@ -68,11 +69,10 @@ def equivalents_workbook(
     sheet.append([])
     sheet.append(_header(sheet, HEADERS))
     total = subjects.count()
-    chosen = list(subjects[:EXCEL_ROWS])
     n = 0
     with translation.override("vi"):
-        for start in range(0, len(chosen), CHUNK):
-            for row in equivalents.rows_of(season, chosen[start : start + CHUNK]):
+        for start in range(0, min(total, EXCEL_ROWS), CHUNK):  # a chunk in memory at a time
+            for row in equivalents.rows_of(season, list(subjects[start : start + CHUNK])):
                 n += 1
                 s = row.subject
                 sheet.append(
