@@ -187,6 +187,18 @@ def test_r_sup_2_the_excel_holds_the_rows_in_the_page_order(world):
     assert len([n for n in names if n]) == len(w.members1[2:]) + len(w.members2[1:])
 
 
+def test_r_sup_2_a_long_excel_stops_with_a_note(world, monkeypatch):
+    from reports import equivalents_excel
+
+    monkeypatch.setattr(equivalents_excel, "EXCEL_ROWS", 3)
+    monkeypatch.setattr(equivalents_excel, "CHUNK", 2)  # two chunks, one Facts each
+    w = world
+    url = reverse("reports:equivalents-xlsx", args=[w.season.pk, "CS1"]) + "?post=members"
+    sheet = load_workbook(io.BytesIO(_client(w.base_staff).get(url).content)).active
+    numbers = [sheet.cell(row=r, column=1).value for r in range(5, sheet.max_row + 1)]
+    assert numbers[:3] == [1, 2, 3] and "Bảng dừng ở 3 dòng trong số 7" in numbers[-1]  # 5 in CB1, 2 in CB2
+
+
 def test_r_sup_2_the_decision_screen_links_to_the_subject_s_group(world):
     w = world
     _proposed_cell1(w)
