@@ -1,5 +1,6 @@
 """Pages at province scale, served by gunicorn (2 workers) as in production: the province dashboard,
-the staff queue, a cell board and a self-review form, each against a trivial signed-in view measured
+the staff queue, a cell board, a self-review form and the province's equivalent positions (its cell
+secretaries side by side), each against a trivial signed-in view measured
 in the same run — first byte with 1 client, then throughput and latency with 8 clients.
 
     uv run python bench/bench_pages.py [--members 500000] [--seconds 15]
@@ -85,6 +86,8 @@ def page_urls(season, top) -> dict[str, tuple[str, str]]:
         "queue": ("dangu", reverse("reviews:queue", args=[season.pk])),
         "cell": ("bithu", reverse("reviews:cell", args=[season.pk, cell_unit.code])),
         "form": ("dangvien", reverse("reviews:form", args=[season.pk, form.pk])),
+        # Issue 15, R-SUP-2: every cell secretary of the province side by side (the default group).
+        "equivalents": ("tinhuy", reverse("reviews:equivalents", args=[season.pk, top_unit.code])),
     }
 
 

@@ -5,6 +5,7 @@ from reports import job_views, preview, views
 app_name = "reports"
 urlpatterns = [
     path("<int:season>/thong-ke/<str:code>.xlsx", views.dashboard_xlsx, name="dashboard-xlsx"),
+    path("<int:season>/tuong-duong/<str:code>.xlsx", views.equivalents_xlsx, name="equivalents-xlsx"),
     path("<int:season>/quy/<int:number>.xlsx", views.quarter_xlsx, name="quarter-xlsx"),
     path("<int:season>/yeu-cau/<str:kind>/", job_views.request_job, name="request"),
     path("cua-toi/", job_views.job_list, name="jobs"),

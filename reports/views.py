@@ -6,12 +6,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from reports.equivalents_excel import equivalents_workbook
 from reports.excel import dashboard_workbook, filename
 from reports.quarter_excel import quarter_workbook
 from reviews.access import season_scope
 from reviews.models import Quarter
 from reviews.views.common import get_season, get_unit
 from reviews.views.dashboard import collect_figures
+from reviews.views.staff.equivalents import comparison, get_comparable_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,5 +43,20 @@ def quarter_xlsx(request, season, number):
     response = HttpResponse(quarter_workbook(quarter, scope.q(), today), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="danh-gia-quy-{number}-{season.year}-{today:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def equivalents_xlsx(request, season, code):
+    """The equivalent positions page (R-SUP-2) as an Excel workbook: every row, same filters."""
+    season = get_season(season)
+    unit = get_comparable_unit(request, season, code)
+    filters, wanted, _sort, subjects = comparison(request, season, unit)
+    label = dict(filters.fields["post"].choices).get(wanted["post"], "")
+    today = timezone.localdate()
+    response = HttpResponse(equivalents_workbook(season, unit, label, subjects, today), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="tuong-duong-{unit.code}-{season.year}-{today:%Y%m%d}.xlsx"'
     )
     return response

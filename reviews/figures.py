@@ -125,6 +125,7 @@ class ChildRow:
     member_states: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # in scope
     points_sum: Decimal = Decimal(0)  # decided points of its members (QĐ 366 seasons)
     points_n: int = 0
+    redo: tuple[int, int] = (0, 0)  # R-SUP-1 demands on the subjects under it: open, done
 
     @property
     def average_points(self) -> Decimal | None:
@@ -133,17 +134,23 @@ class ChildRow:
 
 def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
     """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
-    their kept rows summed over the keys the breakdown does not show. Two queries. Each child
-    unit says whether it has children of its own (`has_children`)."""
+    their kept rows summed over the keys the breakdown does not show; with the children, whether
+    each has children of its own (`has_children`) and the reviews each must do again (R-SUP-1).
+    Two queries."""
+    from reviews.supervision.counts import redo_annotations
+
     below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
     children = list(
         SeasonUnit.objects.filter(season=season, parent=unit)
-        .annotate(has_children=Exists(below))
+        .annotate(has_children=Exists(below), **redo_annotations(season))
         .order_by("name")
     )
     if not children:
         return []
-    table = {c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int)) for c in children}
+    table = {
+        c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int), redo=(c.redo_open, c.redo_done))
+        for c in children
+    }
     rows = (
         SeasonFigure.objects.filter(season=season, unit_id__in=list(table))
         .values_list("unit_id", "kind", "level", "out_of_scope", "state")

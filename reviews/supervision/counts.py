@@ -1,20 +1,30 @@
-"""Redo demands (R-SUP-1) counted open and done per organization, for the blockers board."""
+"""Redo demands (R-SUP-1) counted open and done per organization, for the blockers board and the
+dashboard: two correlated counts on the query that reads the organizations (figures.by_child), so
+neither page reads anything more for them."""
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from reviews.models import RedoDemand
 
+# A demand is done once the subject's meeting entry was recorded after it.
+DONE = Q(subject__meeting_entry__recorded_at__gt=F("required_at"))
+OPEN = Q(subject__meeting_entry__isnull=True) | Q(subject__meeting_entry__recorded_at__lte=F("required_at"))
 
-def redo_counts(season, unit, child_units) -> dict[int, tuple[int, int]]:
-    """child unit id → (open, done) for the demands on subjects under each child; one query.
-    A demand is done once the subject's meeting entry was recorded after it."""
-    paths = sorted(((u.path, u.pk) for u in child_units), key=lambda p: -len(p[0]))
-    counts: dict[int, list[int]] = {}
-    rows = RedoDemand.objects.filter(subject__season=season, subject__path__startswith=unit.path).values_list(
-        "subject__path", "required_at", "subject__meeting_entry__recorded_at"
-    )
-    for path, required_at, recorded_at in rows:
-        child = next((pk for p, pk in paths if path.startswith(p)), None)
-        if child is None:
-            continue
-        done = recorded_at is not None and recorded_at > required_at
-        counts.setdefault(child, [0, 0])[1 if done else 0] += 1
-    return {pk: (c[0], c[1]) for pk, c in counts.items()}
+
+def _count(demands):
+    counted = demands.order_by().values("subject__season_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def redo_annotations(season) -> dict:
+    """`redo_open` and `redo_done`: the demands on the subjects under each SeasonUnit (by path)."""
+    under = RedoDemand.objects.filter(subject__season=season, subject__path__startswith=OuterRef("path"))
+    return {"redo_open": _count(under.filter(OPEN)), "redo_done": _count(under.filter(DONE))}
+
+
+def redo_table(children) -> dict:
+    """For the dashboard: the children (figures.ChildRow) with a redo demand, in their order, each
+    (unit, open, done), and the totals. No query."""
+    rows = [(child.unit, *child.redo) for child in children if any(child.redo)]
+    return {"rows": rows, "open": sum(r[1] for r in rows), "done": sum(r[2] for r in rows)}

@@ -38,6 +38,11 @@ OVER_BUDGET = {
     "reviews:subject[commune]": 15,
     "reviews:subject[other commune]": 14,
     "reviews:subject[own]": 15,
+    # Issue 15, R-SUP-2: the engine's reasons for each shown row come from one Facts.
+    "reviews:equivalents[base]": 16,
+    "reviews:equivalents[commune]": 16,
+    "reviews:equivalents[province]": 16,
+    "reports:equivalents-xlsx[commune]": 17,
 }
 _counts: dict[int, dict[tuple[str, str], int]] = {}
 

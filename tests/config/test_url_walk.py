@@ -169,6 +169,10 @@ PAGES = [
     Page("reviews:blockers", "unit_base", ok=BASE, label="base"),
     Page("reviews:blockers", "unit_commune", ok=COMMUNE, label="commune"),
     Page("reviews:blockers", "unit_province", ok=PROVINCE, label="province"),
+    # Issue 15, R-SUP-2: equivalent positions, for committee staff and the board of the subtree.
+    Page("reviews:equivalents", "unit_base", ok=BASE, label="base"),
+    Page("reviews:equivalents", "unit_commune", ok=COMMUNE, label="commune"),
+    Page("reviews:equivalents", "unit_province", ok=PROVINCE, label="province"),
     # reviews: figures and notifications
     Page("reviews:dashboard-start", "season", redirect=WITH_ROLES, redirect_to="/ky-kiem-diem/"),
     Page("reviews:dashboard", "unit_cell", ok=CELL, label="cell"),
@@ -192,6 +196,7 @@ PAGES = [
     # reports
     Page("reports:dashboard-xlsx", "unit_commune", ok=COMMUNE, label="commune"),
     Page("reports:dashboard-xlsx", "unit_province", ok=PROVINCE, label="province"),
+    Page("reports:equivalents-xlsx", "unit_commune", ok=COMMUNE, label="commune"),
     Page("reports:jobs", ok=EVERYONE),
     Page("reports:job", "job", ok=CELL),
     Page("reports:download", "job", ok=CELL),

@@ -327,3 +327,27 @@ def test_r_sup_1_the_assignee_opens_the_meeting_and_the_redo_form_and_nothing_el
     page = client.get(subject_url)
     assert page.status_code == 200 and 'id="require-redo"' in page.content.decode()
     assert client.get(other_cell).status_code == 404
+
+
+def test_r_sup_1_the_dashboard_counts_redo_demands_per_child(world):
+    """The dashboard of the commune: CS1 (whose cell 1 had two reviews required again) with its
+    open and done demands, read with the children (no query more, within the budget of 12)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+    url = reverse("reviews:dashboard", args=[w.season.pk, "XA1"])
+    client = _client(w.commune_staff)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url).content.decode()
+    assert "data-redo=" not in page
+    _proposed_cell1(w)
+    for member in w.members1[1:3]:
+        workflow.require_redo(subject=w.subject(member=member), actor=w.base_staff, reason="Chưa đạt")
+    assert 'data-redo="CS1:2/0"' in client.get(url).content.decode()
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.members1[1])])
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert 'data-redo="CS1:1/1"' in page and page.count("data-redo=") == 1
+    assert len(after) == len(before) <= 12  # counted with the children: no query more

@@ -1,5 +1,6 @@
 """Pages for committee staff: the approval queue (queue.py, with its quota meter in quota.py), a
-subject's page (subject.py, with its QĐ 366 part in points.py), and who blocks whom (blockers.py).
+subject's page (subject.py, with its QĐ 366 part in points.py), who blocks whom (blockers.py) and
+equivalent positions side by side (equivalents.py).
 
 Every list here builds ONE `Facts` for the subjects it shows, so its queries do not grow with
 the number of rows; the reasons shown come from the engine (`workflow.blockers`, `rules`).
@@ -9,6 +10,7 @@ from django.urls import path
 
 from reviews.views.staff.attendance import attendance_page
 from reviews.views.staff.blockers import blockers_board
+from reviews.views.staff.equivalents import equivalents_page
 from reviews.views.staff.points import (
     queue_raise_quota,
     subject_check,
@@ -55,4 +57,5 @@ urlpatterns = [
     path("duyet/nang-ty-le/<int:group>/", queue_raise_quota, name="queue_raise_quota"),
     path("tien-do/<str:code>/", blockers_board, name="blockers"),
     path("dai-bieu/<str:code>/", attendance_page, name="attendance"),
+    path("tuong-duong/<str:code>/", equivalents_page, name="equivalents"),
 ]

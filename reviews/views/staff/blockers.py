@@ -17,9 +17,9 @@ from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import SeasonUnit, Subject
-from reviews.supervision.counts import redo_counts
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
+from reviews.views.staff.equivalents import may_compare
 from reviews.views.staff.moves import MOVE_CHOICES, Move, whose_moves
 from reviews.views.staff.queue import has_queue
 
@@ -128,7 +128,6 @@ def blockers_board(request, season, code):
     for subject in collectives.values():
         subject.season = season
     facts = Facts(season, list(collectives.values()))
-    redo = redo_counts(season, unit, child_units)
     rows = []
     for child in children:
         organization = collectives.get((child.unit.pk, Subject.Kind.ORGANIZATION))
@@ -151,7 +150,7 @@ def blockers_board(request, season, code):
                 has_children=child.unit.has_children,
                 flags=flag_labels(organization) if organization else [],
                 moves=whose_moves(child.unit, organization, leadership, states),
-                redo=redo.get(child.unit.pk, (0, 0)),
+                redo=child.redo,
             )
         )
     board_filter = BoardFilter(request.GET)
@@ -174,5 +173,6 @@ def blockers_board(request, season, code):
             "held": sum(1 for r in shown if r.holds or r.leadership_holds),
             "crumbs": _board_crumbs(request, season, unit),
             "has_queue": has_queue(request.user, season),
+            "can_compare": may_compare(request.user, season, unit),  # R-SUP-2
         },
     )

@@ -30,6 +30,7 @@ from reviews.regimes import regime_of
 from reviews.views.common import get_season, get_subject, level_choices, run_step, state_label
 from reviews.views.staff import points
 from reviews.views.staff.common import NEXT_STEPS, flag_labels
+from reviews.views.staff.equivalents import link_for as equivalents_link
 
 S = Subject.State
 STEP_NAMES = {
@@ -254,6 +255,7 @@ def subject_page(request, season, subject):
             "actions": _subject_actions(request.user, subject),
             "points": points.points_panel(subject, facts) if regime_of(season.rule_set).uses_points else None,
             "is_own": access.is_own(request.user, subject),
+            "equivalents_url": equivalents_link(request.user, subject),  # R-SUP-2
             "queue_url": reverse("reviews:queue", args=[season.pk])
             + "?"
             + urlencode({"org": subject.unit.code, "state": S.PROPOSED}),
