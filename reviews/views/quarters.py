@@ -21,7 +21,7 @@ from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
 from reviews.quarters import guards, services
 from reviews.quarters.periods import NUMBERS, default_period
 from reviews.quarters.reminders import remind_quarter
-from reviews.quarters.results import quarter_progress
+from reviews.quarters.results import quarter_progress, reassignment_flags
 from reviews.quarters.setup import save_quarter_setup, setup_of
 from reviews.regimes import regime_of
 from reviews.scoring import points_text
@@ -228,6 +228,7 @@ def quarters(request, season: int):
     board = guards.may_open_quarter(request.user, season) is None
     staff = scope.everything or any(kind in STAFF for kind, _p in scope.roles)
     progress = quarter_progress(season, scope.q())
+    setup = setup_of(season)
     rows = [
         {
             "number": n,
@@ -244,7 +245,8 @@ def quarters(request, season: int):
         "rows": rows,
         "board": board,
         "staff": staff,
-        "setup": setup_of(season),
+        "setup": setup,
+        "flags": reassignment_flags(season, scope.q(), setup),  # R366-QTR-4, off by default
         "profiles": [p for p in (season.rule_set.scoring or {}).get("profiles", {}) if p != "TT"],
         "own": QuarterlyEvaluation.objects.filter(quarter__season=season, subject__member__user=request.user)
         .select_related("quarter")
