@@ -235,6 +235,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Report jobs left "queued" (the broker was down) or "running" with a silent worker are sent to
 # the workers again; part files of finished jobs that were left behind are removed.
 REPORT_SWEEP_SECONDS = env_int("REPORT_SWEEP_SECONDS", 60, minimum=1)
+# Days before a quarter's deadline on which the daily task reminds the leaders who have not
+# self-assessed and the bodies that have not evaluated (0: the deadline day); e.g. "5,0".
+QUARTER_REMINDER_DAYS = [int(n) for n in env_list("QUARTER_REMINDER_DAYS", ["5", "0"])]
 CELERY_BEAT_SCHEDULE = {
     "redispatch-report-jobs": {
         "task": "reports.tasks.redispatch_jobs",
@@ -243,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-report-parts": {"task": "reports.tasks.sweep_parts", "schedule": crontab(minute=17)},
     "notify-deadlines": {"task": "reviews.tasks.notify_deadlines", "schedule": crontab(hour=6, minute=0)},
+    # Issue 14, R366-QTR-5: leaders and managing bodies reminded before a quarter's deadline.
+    "remind-quarters": {"task": "reviews.tasks.remind_quarters", "schedule": crontab(hour=6, minute=10)},
     "audit-checkpoint": {
         "task": "reviews.tasks.write_audit_checkpoint",
         "schedule": crontab(hour=23, minute=50),

@@ -246,6 +246,16 @@ def plan_parts(job: ReportJob) -> list[dict]:
             parts.append({"kind": "appendix", "units": ids, "first": number})
             number += len(ids)
         return parts
+    if job.kind == Kind.QUARTER_TABLE:
+        # Issue 14, R366-QTR-2: a quarter table above documents.TABLE_LIMIT leaders, in row parts.
+        chunks = documents.quarter_table_part_ids(job.season, job.unit, job.params.get("quarter", 0))
+        if not chunks:
+            return []
+        parts, first = [{"kind": "main"}], 1
+        for ids in chunks:
+            parts.append({"kind": "quarter_rows", "evaluations": ids, "first": first})
+            first += len(ids)
+        return parts
     if job.kind == Kind.ARCHIVE:
         ids = list(
             Subject.objects.filter(
@@ -281,6 +291,7 @@ def render_part(job_id: int, index: int, spec: dict) -> None:
             unit=job.unit,
             verification=verification,
             number=job.params.get("number", ""),
+            quarter=job.params.get("quarter", 0),
         )
         content = html_to_pdf(documents.render_html(document))
         ReportJob.objects.filter(pk=job.pk).update(title=document.title[:255], filename=document.filename)
@@ -294,6 +305,19 @@ def render_part(job_id: int, index: int, spec: dict) -> None:
                     first_number=spec["first"],
                     verification=verification,
                     number=job.params.get("number", ""),
+                )
+            )
+        )
+    elif spec["kind"] == "quarter_rows":
+        content = html_to_pdf(
+            documents.render_html(
+                documents.quarter_table_part(
+                    job.season,
+                    job.unit,
+                    job.params.get("quarter", 0),
+                    spec["evaluations"],
+                    spec["first"],
+                    verification,
                 )
             )
         )

@@ -262,3 +262,18 @@ def write_audit_checkpoint() -> str:
     from reviews.audit_checkpoints import write_checkpoint
 
     return str(write_checkpoint())
+
+
+@shared_task
+def remind_quarters(today: str | None = None) -> dict[str, int]:
+    """Daily (issue 14, R366-QTR-5): the reminders of the quarters whose deadline is one of
+    settings.QUARTER_REMINDER_DAYS away (reviews/quarters/scheduled.py); at most one a day per
+    person and quarter. `today` (ISO date) is for tests and catch-up runs."""
+    from reviews.quarters.scheduled import remind_due_quarters
+
+    day = datetime.date.fromisoformat(today) if today else None
+    with translation.override(settings.LANGUAGE_CODE):
+        created = remind_due_quarters(day)
+    if getattr(settings, "NOTIFY_BY_EMAIL", False) and any(created.values()):
+        send_notification_emails.delay()
+    return created

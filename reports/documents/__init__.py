@@ -49,9 +49,11 @@ from reports.documents.quarters import (
     evaluation_of,
     quarter,
     quarter_table,
+    quarter_table_part,
     refuse_missing_quarter,
     refuse_quarter_table,
 )
+from reports.documents.quarters import table_part_ids as quarter_table_part_ids
 from reports.documents.records import records
 from reports.documents.summary import build_summary_part, summary, summary_parts
 
@@ -87,6 +89,8 @@ __all__ = [
     "place_name",
     "refuse_empty_decisions",
     "refuse_missing_quarter",
+    "quarter_table_part",
+    "quarter_table_part_ids",
     "refuse_quarter_table",
     "render_html",
     "rerating_issuer",

@@ -3,6 +3,8 @@ self-assessment of the period (planned tasks and products, results with evidence
 …/30 + …/70 = …/100 and the proposed level; the signature "CÁ NHÂN TỰ ĐÁNH GIÁ"; then the managing
 body's comment, points and level, signed by that body (R366-FORM-SIGN: one body, named)."""
 
+from django.db.models import Count
+
 from reports.documents.base import (
     Document,
     DocumentUnavailable,
@@ -134,9 +136,12 @@ def _decider_signature(season: Season, body: SeasonUnit | None) -> dict:
 
 # -- the quarter's summary table (R366-QTR-2, beside the Excel of reports/quarter_excel.py) ------------
 
-# Above this many leaders the signed table is not made in one piece: the Excel serves, or one table
-# per subordinate committee.
+# Up to this many leaders the signed table is rendered in one piece; above, the main document (the
+# heading, the counts, the signature) is followed by appendix parts of TABLE_PART_ROWS rows each,
+# rendered in parallel by the workers and merged before the one signature (reports/services.py),
+# so that a province's 60,000 leaders fit the worker's time and memory.
 TABLE_LIMIT = 3000
+TABLE_PART_ROWS = 1000
 STATE_NAMES = {
     E.DRAFT: "Chưa tự đánh giá",
     E.RETURNED: "Trả lại để hoàn thiện",
@@ -152,37 +157,37 @@ def table_rows(season: Season, unit: SeasonUnit, number: int):
 
 
 def refuse_quarter_table(season: Season, unit: SeasonUnit, number: int) -> None:
-    """R366-QTR-5: a quarter not run has no table; a table too long for one signed PDF says to use
-    the Excel or a subordinate committee's table."""
+    """R366-QTR-5: a quarter not run has no table."""
     if not Quarter.objects.filter(season=season, number=number).exists():
         raise DocumentUnavailable(
             f"Quý {number or '…'} năm {season.year} chưa được tổ chức đánh giá: không có bảng tổng hợp."
         )
-    count = table_rows(season, unit, number).count()
-    if count > TABLE_LIMIT:
-        raise DocumentUnavailable(
-            f"Bảng tổng hợp quý {number} của {issuer(unit)} có {count} người, quá dài cho một văn bản ký số "
-            f"(tối đa {TABLE_LIMIT}): tải bảng Excel, hoặc tạo bảng cho từng đảng bộ trực thuộc."
-        )
 
 
-def quarter_table(season: Season, unit: SeasonUnit, subject, number: int = 0) -> Document:
-    refuse_quarter_table(season, unit, number)
-    rules = season.rule_set
-    found = list(
+def table_part_ids(season: Season, unit: SeasonUnit, number: int) -> list[list[int]]:
+    """The evaluations of a table too long for one piece, in the table's order, in parts of
+    TABLE_PART_ROWS; [] when the table is rendered in one piece. One query."""
+    ids = list(
         table_rows(season, unit, number)
         .order_by("path", "subject__sort_key", "pk")
-        .values_list(
-            "subject__name",
-            "subject__unit__name",
-            "self_points",
-            "self_level",
-            "decided_points",
-            "decided_level",
-            "state",
-        )
+        .values_list("pk", flat=True)
     )
-    rows = [
+    if len(ids) <= TABLE_LIMIT:
+        return []
+    return [ids[i : i + TABLE_PART_ROWS] for i in range(0, len(ids), TABLE_PART_ROWS)]
+
+
+def _table_rows(queryset, first: int = 1) -> list[dict]:
+    found = queryset.order_by("path", "subject__sort_key", "pk").values_list(
+        "subject__name",
+        "subject__unit__name",
+        "self_points",
+        "self_level",
+        "decided_points",
+        "decided_level",
+        "state",
+    )
+    return [
         {
             "number": n,
             "name": name,
@@ -193,9 +198,42 @@ def quarter_table(season: Season, unit: SeasonUnit, subject, number: int = 0) ->
             "level": level if state == E.DECIDED else "",
             "state": STATE_NAMES.get(state, state),
         }
-        for n, (name, cell, own, own_level, decided, level, state) in enumerate(found, 1)
+        for n, (name, cell, own, own_level, decided, level, state) in enumerate(found, first)
     ]
-    levels = [r["level"] for r in rows if r["level"]]
+
+
+def quarter_table_part(
+    season: Season, unit: SeasonUnit, number: int, evaluation_ids: list[int], first: int, verification
+) -> Document:
+    """Rows `first`… of a long quarter table (the evaluations `evaluation_ids`), as an appendix of
+    the main document. One query."""
+    rows = _table_rows(QuarterlyEvaluation.objects.filter(pk__in=evaluation_ids), first)
+    title = f"Phụ lục – Bảng tổng hợp quý {ROMAN[number]} năm {season.year} – {issuer(unit)}"
+    context = {
+        "title": title,
+        "verification": verification,
+        "quarter_roman": ROMAN[number],
+        "year": season.year,
+        "issuer": issuer(unit),
+        "first": first,
+        "last": first + len(rows) - 1,
+        "rows": chunks(rows, 30),
+    }
+    return Document("reports/quarter_table_part.html", context, title, "")
+
+
+def quarter_table(season: Season, unit: SeasonUnit, subject, number: int = 0) -> Document:
+    refuse_quarter_table(season, unit, number)
+    rules = season.rule_set
+    rows_query = table_rows(season, unit, number)
+    total = rows_query.count()
+    # Above TABLE_LIMIT, the rows are the appendix parts (reports/services.py); counted here in SQL.
+    rows = _table_rows(rows_query) if total <= TABLE_LIMIT else []
+    if rows or not total:
+        levels = [r["level"] for r in rows if r["level"]]
+    else:  # one GROUP BY: the levels of the decided rows, not the rows
+        counted = rows_query.filter(state=E.DECIDED).values_list("decided_level").annotate(n=Count("id"))
+        levels = [level for level, n in counted.order_by() for _i in range(n)]
     title = f"Tổng hợp kết quả đánh giá, xếp loại chất lượng quý {ROMAN[number]} năm {season.year} – {issuer(unit)}"
     context = {
         "header": header(season, unit, local_day(None)),
@@ -203,7 +241,8 @@ def quarter_table(season: Season, unit: SeasonUnit, subject, number: int = 0) ->
         "year": season.year,
         "issuer": issuer(unit),
         "rows": chunks(rows, 30),
-        "total": len(rows),
+        "total": total,
+        "in_appendix": bool(total) and not rows,
         "decided_count": len(levels),
         "counts": count_levels(rules, levels),
         "levels_legend": legend(rules),

@@ -8,6 +8,8 @@ from members.models import Pledge, PledgeItem
 from reviews.models import (
     FormerCellComment,
     MeetingEntry,
+    QuarterlyEvaluation,
+    QuarterSetup,
     ReviewForm,
     Subject,
     Suggestion,
@@ -117,4 +119,24 @@ class RecordFacts:
             "subject_id", "source"
         ):
             found[subject_id].add(source)
+        return found
+
+    @cached_property
+    def quarter_setup(self) -> QuarterSetup:
+        """The season's quarter choices (R366-QTR-4 local rules), or the defaults (not saved)."""
+        return QuarterSetup.objects.filter(season=self.season).first() or QuarterSetup(season=self.season)
+
+    @cached_property
+    def decided_quarters(self) -> dict[int, list[tuple[int, str, int]]]:
+        """subject id → (quarter number, decided level, evaluation id) of its decided quarters, in
+        order (R366-QTR-4)."""
+        found = defaultdict(list)
+        for subject_id, number, level, pk in (
+            QuarterlyEvaluation.objects.filter(
+                subject_id__in=self.subjects, state=QuarterlyEvaluation.State.DECIDED
+            )
+            .order_by("quarter__number")
+            .values_list("subject_id", "quarter__number", "decided_level", "pk")
+        ):
+            found[subject_id].append((number, level, pk))
         return found

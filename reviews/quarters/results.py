@@ -92,13 +92,44 @@ def local_rule_notes(results: list[QuarterResult], setup, lowest: str = "KHTNV")
             _("A quarter was rated %(level)s: under the province's rule the year cannot be rated %(top)s.")
             % {"level": lowest, "top": "HTXSNV"}
         )
-    if setup.flag_two_khtnv_quarters and any(
-        a == b == lowest for a, b in zip(levels, levels[1:], strict=False)
-    ):
+    if setup.flag_two_khtnv_quarters and consecutive_lowest(levels, lowest):
         notes.append(
             _("Two quarters in a row rated %(level)s: to be considered for reassignment.") % {"level": lowest}
         )
     return notes
+
+
+def consecutive_lowest(levels: list[str], lowest: str) -> bool:
+    """R366-QTR-4: two quarters in a row (Q1–Q2 or Q2–Q3) at the lowest level."""
+    return any(a == b == lowest for a, b in zip(levels, levels[1:], strict=False))
+
+
+FLAG_LIMIT = 100
+
+
+def reassignment_flags(season: Season, path_q, setup) -> list[dict] | None:
+    """R366-QTR-4 (local rule, off by default): the leaders in the subtree `path_q` with two
+    consecutive quarters decided at the lowest level, flagged for reassignment; None (no query)
+    when the switch is off. One query over the lowest-level decisions only."""
+    if not setup.flag_two_khtnv_quarters:
+        return None
+    lowest = season.rule_set.level_codes()[-1]
+    rows = QuarterlyEvaluation.objects.filter(quarter__season=season, state=Q.DECIDED, decided_level=lowest)
+    if path_q is not None:
+        rows = rows.filter(path_q)
+    numbers: dict[int, dict] = {}
+    for subject_id, name, unit, number, pk in rows.order_by("subject_id", "quarter__number").values_list(
+        "subject_id", "subject__name", "subject__unit__name", "quarter__number", "pk"
+    ):
+        found = numbers.setdefault(subject_id, {"name": name, "unit": unit, "numbers": [], "evaluation": pk})
+        found["numbers"].append(number)
+        found["evaluation"] = pk
+    flagged = []
+    for found in numbers.values():
+        levels = [lowest if n in found["numbers"] else "" for n in NUMBERS]
+        if consecutive_lowest(levels, lowest):
+            flagged.append(found)
+    return flagged[:FLAG_LIMIT]
 
 
 def year_panel(subject: Subject) -> dict | None:
@@ -110,4 +141,7 @@ def year_panel(subject: Subject) -> dict | None:
 
     results = quarter_results(subject)
     codes = subject.season.rule_set.level_codes()
-    return {"results": results, "notes": local_rule_notes(results, setup_of(subject.season), codes[-1])}
+    setup = setup_of(subject.season)
+    # R366-QTR-4: two consecutive quarters at the lowest level flag the leader for reassignment.
+    flag = setup.flag_two_khtnv_quarters and consecutive_lowest([r.level for r in results], codes[-1])
+    return {"results": results, "notes": local_rule_notes(results, setup, codes[-1]), "flag": flag}

@@ -23,6 +23,7 @@ from reviews import figures as statistics
 from reviews.access import MANAGING, VIEWING, season_scope
 from reviews.figures import ChildRow, LevelCounts
 from reviews.models import Season, SeasonUnit, Subject
+from reviews.quarters.dashboard import dashboard_quarters
 from reviews.supervision.counts import redo_table
 from reviews.views.common import get_season, get_unit, state_label
 from reviews.views.dashboard_points import histogram_rows, points_figures
@@ -421,6 +422,7 @@ def dashboard(request, season, code):
         "in_scope_organizations": reviewed_count(organizations),
         "decided_members_percent": ratio(members.rated, reviewed_count(members)),
         "decided_organizations_percent": ratio(organizations.rated, reviewed_count(organizations)),
+        "quarters": dashboard_quarters(season, unit.path),  # issue 14, R366-QTR-5
     }
     # Issue 15: the reviews required again (R-SUP-1) per child organization, open and done.
     context["redo"] = redo_table(figures.children)

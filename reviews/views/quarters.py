@@ -13,15 +13,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from organizations.models import Kind
 from reviews.access import CELL_OFFICERS, STAFF, season_scope
 from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
 from reviews.quarters import guards, services
+from reviews.quarters.bulk import decide_quarters
 from reviews.quarters.periods import NUMBERS, default_period
 from reviews.quarters.reminders import remind_quarter
-from reviews.quarters.results import quarter_progress
+from reviews.quarters.results import quarter_progress, reassignment_flags
 from reviews.quarters.setup import save_quarter_setup, setup_of
 from reviews.regimes import regime_of
 from reviews.scoring import points_text
@@ -196,6 +198,38 @@ def quarter_decide(request, season: int, evaluation: int):
 
 @login_required
 @require_POST
+def quarter_decide_bulk(request, season: int, number: int):
+    """R366-QTR-2: several quarters decided at their self-assessed points and level in one POST;
+    each refusal reported by name, the refused rows left as they were."""
+    season = get_season(season)
+    quarter = get_object_or_404(
+        Quarter.objects.select_related("season__rule_set"), season=season, number=number
+    )
+    pks = [int(p) for p in request.POST.getlist("evaluation") if p.isdigit()]
+    pks = list(_decidable(request.user, season, quarter).filter(pk__in=pks).values_list("pk", flat=True))
+    try:
+        result = decide_quarters(quarter=quarter, actor=request.user, pks=pks)
+    except WorkflowError as refusal:
+        for reason in refusal.reasons:
+            messages.error(request, reason)
+    else:
+        if result.decided:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d quarter evaluated at the self-assessed points and level.",
+                    "%(n)d quarters evaluated at the self-assessed points and level.",
+                    len(result.decided),
+                )
+                % {"n": len(result.decided)},
+            )
+        for evaluation, reasons in result.refused:
+            messages.error(request, f"{evaluation.subject.name}: {' '.join(reasons)}")
+    return redirect("reviews:quarter-decide-list", season.pk, quarter.number)
+
+
+@login_required
+@require_POST
 def quarter_return(request, season: int, evaluation: int):
     season = get_season(season)
     evaluation = _evaluation(request, season, evaluation)
@@ -228,6 +262,7 @@ def quarters(request, season: int):
     board = guards.may_open_quarter(request.user, season) is None
     staff = scope.everything or any(kind in STAFF for kind, _p in scope.roles)
     progress = quarter_progress(season, scope.q())
+    setup = setup_of(season)
     rows = [
         {
             "number": n,
@@ -244,7 +279,8 @@ def quarters(request, season: int):
         "rows": rows,
         "board": board,
         "staff": staff,
-        "setup": setup_of(season),
+        "setup": setup,
+        "flags": reassignment_flags(season, scope.q(), setup),  # R366-QTR-4, off by default
         "profiles": [p for p in (season.rule_set.scoring or {}).get("profiles", {}) if p != "TT"],
         "own": QuarterlyEvaluation.objects.filter(quarter__season=season, subject__member__user=request.user)
         .select_related("quarter")
@@ -330,6 +366,7 @@ urlpatterns = [
     path("quy/<int:number>/phieu/", my_quarter, name="my-quarter"),
     path("quy/<int:number>/xet/", quarter_decide_list, name="quarter-decide-list"),
     path("quy/<int:number>/nhac/", quarter_remind, name="quarter-remind"),
+    path("quy/<int:number>/xet-nhieu/", quarter_decide_bulk, name="quarter-decide-bulk"),
     path("quy/danh-gia/<int:evaluation>/", quarter_form, name="quarter-form"),
     path("quy/danh-gia/<int:evaluation>/luu/", quarter_save, name="quarter-save"),
     path("quy/danh-gia/<int:evaluation>/nop/", quarter_submit, name="quarter-submit"),

@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 Q = QuarterlyEvaluation.State
 
 
-def quarter_world():
+def quarter_world(extra_members: int = 0):
     """The conftest world under QĐ 366, with the deputy (who has a login) a leader too: the head
     and the deputy of CB1 are LĐ, everyone else KLĐ or NHT."""
-    w = build_world(open_now=False)
+    w = build_world(open_now=False, extra_members=extra_members)
     w.deputy.is_leader = True
     w.deputy.save()
     w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)

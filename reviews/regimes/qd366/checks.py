@@ -8,6 +8,7 @@ from reviews.facts import Facts
 from reviews.models import Subject
 from reviews.regimes.qd124 import threshold_problems
 from reviews.regimes.qd366.levels import Outcome, Standing, outcome
+from reviews.regimes.qd366.quarter_rules import quarter_rule_problems
 from reviews.regimes.qd366.standing import found_cases, remedied_on_record, standing_of
 from reviews.rules import civil_service_problems, form_items, leave_problems, pledge_problems
 from reviews.scoring import Tasks, clean_scores, criteria_items, points_text, task_rows_problems, totals
@@ -27,6 +28,7 @@ def level_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
     if subject.is_member:
         problems += civil_service_problems(subject, level, facts)
         problems += leave_problems(subject, level, facts)
+        problems += quarter_rule_problems(subject, level, facts)  # R366-QTR-4, off by default
     elif rules.organization_thresholds:  # R366-RATE-8: shares of levels, none in the shipped rule set
         problems += threshold_problems(subject, level, facts)
     return problems
