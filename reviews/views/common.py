@@ -76,9 +76,15 @@ def get_unit(request, season: Season, code: str, *, manage: bool = False) -> Sea
     return unit
 
 
-def get_subject(request, season: Season, pk: int, *, related: tuple[str, ...] = ()) -> Subject:
-    """A subject the user may see: their own, or one inside their scope (read with `related`)."""
-    subject = Subject.objects.select_related(*SUBJECT_RELATED, *related).filter(season=season, pk=pk).first()
+def get_subject(request, season: Season, pk: int, *, related: tuple[str, ...] = (), **annotations) -> Subject:
+    """A subject the user may see: their own, or one inside their scope (read with `related` and
+    the `annotations`)."""
+    subject = (
+        Subject.objects.select_related(*SUBJECT_RELATED, *related)
+        .annotate(**annotations)
+        .filter(season=season, pk=pk)
+        .first()
+    )
     if subject is None:
         raise Http404
     scope = season_scope(request.user, season)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -201,7 +202,10 @@ def _subject_url(subject: Subject) -> str:
 @require_GET
 def subject_page(request, season, subject):
     season = get_season(season)
-    subject = get_subject(request, season, subject, related=SUBJECT_PAGE_RELATED)
+    quota_label = QuotaGroup.objects.filter(season=season, key=OuterRef("quota_key")).values("label")[:1]
+    subject = get_subject(
+        request, season, subject, related=SUBJECT_PAGE_RELATED, quota_label=Subquery(quota_label)
+    )
     facts = Facts(season, [subject], loaded=("form", "meeting_entry"))
     events = list(Event.objects.filter(subject=subject).select_related("actor").order_by("seq"))
     for event in events:
@@ -230,11 +234,7 @@ def subject_page(request, season, subject):
             "decided_label": season.rule_set.level_label(subject.decided_level),
             "board_unit": parent,
             "deciding_unit": access.deciding_unit(subject),
-            "quota_label": QuotaGroup.objects.filter(season=season, key=subject.quota_key)
-            .values_list("label", flat=True)
-            .first()
-            if subject.quota_key
-            else "",
+            "quota_label": subject.quota_label or "",
             "next_steps": _next_steps(subject, facts) if subject.in_scope else [],
             "quarters": year_panel(subject),
             "flags": flag_labels(subject),
