@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from members.demo import DEMO_PASSWORD
-from members.models import Member, Pledge, Status
+from members.models import CommitteeSeat, Member, Pledge, Status
 from organizations.models import CELL_KINDS, Role
 from reviews import demo, workflow
 from reviews.demo_points import task_rows, typed_points
@@ -445,3 +445,64 @@ def grow_login_cell(*, size: int) -> dict:
             subject.save()
             added.append(subject.pk)
     return {"members": reviewed.count(), "added": added}
+
+
+def assignee_login(*, username: str) -> dict:
+    """A login for a member of the base committee above the login cell whom the base committee's
+    staff (`dangu`) assigned to attend the cell's review meeting today (issue 15, R-SUP-1)."""
+    from django.utils import timezone
+
+    from reviews.supervision import attendance
+
+    season = _season()
+    cell = Role.objects.get(user__username="bithu", kind=Role.Kind.CELL_SECRETARY).organization
+    unit = SeasonUnit.objects.select_related("parent", "season").get(season=season, organization=cell)
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        with transaction.atomic():
+            member = (
+                attendance.committee_members(unit)
+                .filter(user__isnull=True)
+                .exclude(cell=cell)
+                .select_related("cell")
+                .order_by("pk")
+                .first()
+            )
+            if member is None:  # the roster gives the base committee a member from a sibling cell
+                member = (
+                    Member.objects.filter(
+                        cell__path__startswith=unit.parent.path, user__isnull=True, status=Status.ACTIVE
+                    )
+                    .exclude(cell=cell)
+                    .order_by("pk")
+                    .first()
+                )
+                CommitteeSeat.objects.create(
+                    member=member,
+                    organization_id=unit.parent.organization_id,
+                    position=CommitteeSeat.Position.MEMBER,
+                    starts_on=datetime.date(season.year, 1, 1),
+                )
+            user = User.objects.create(
+                username=username,
+                last_name=member.given_name,
+                first_name=f"{member.family_name} {member.middle_name}".strip(),
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            Member.objects.filter(pk=member.pk).update(user=user)
+            Role.objects.create(
+                user=user,
+                organization=member.cell,
+                kind=Role.Kind.MEMBER,
+                starts_on=datetime.date(season.year, 1, 1),
+            )
+            attendance.assign(
+                actor=User.objects.get(username="dangu"),
+                unit=unit,
+                attends_on=timezone.localdate(),
+                member=member,
+            )
+    member = Member.objects.get(user=user)
+    return {"name": member.full_name, "unit": unit.name, "code": unit.code, "season": season.pk}

@@ -52,3 +52,39 @@ def test_staff_require_a_review_redone_and_the_secretary_reads_why(fresh_server,
 
 PAGES = ["redo-form", "redo-notice"]
 test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)
+
+
+def test_an_assigned_committee_member_requires_a_review_redone_from_their_home_page(fresh_server, open_as):
+    """Issue 15: the assignee's way — their home page lists the meeting they attend for the level
+    above; from it to the cell's board, a reviewed member's page, the reason and the demand; the
+    secretary reads the reason in their notifications."""
+    fresh_server.stage("meeting_open_for_members")
+    reviewed = fresh_server.stage("review_the_first", count=4)["reviewed"]
+    assert reviewed, "a member of the login cell reviewed at its meeting"
+    assignee = fresh_server.stage("assignee_login", username="uyvien")
+    facts = fresh_server.stage("demo_facts")
+    subject = reviewed[0]
+    name = next(m["name"] for m in facts["meeting_order"] if m["pk"] == subject)
+    reason = "Chưa làm rõ trách nhiệm cá nhân trong việc chậm triển khai nghị quyết của chi bộ"
+
+    page = open_as(fresh_server, "uyvien")
+    attending = page.locator("#attending-meetings")
+    expect(attending).to_contain_text(assignee["unit"])
+    audit(page, "assignee-home")
+    press(page, attending.get_by_role("link", name=assignee["unit"]))
+    assert page.url.endswith(f"/chi-bo/{assignee['code']}/hop/"), page.url
+    press(page, page.locator(".breadcrumb a", has_text=assignee["unit"]))  # the cell's board
+    press(page, page.get_by_role("link", name=name, exact=True).first)
+    form = page.locator("#require-redo")
+    expect(form).to_be_visible()
+    form.locator("textarea").fill(reason)
+    press(page, form.locator("button[type=submit]"))
+    assert page.dialogs, "a confirmation is asked before the demand"
+    expect(page.locator(".alert-success")).to_be_visible()
+
+    secretary = open_as(fresh_server, "bithu")
+    secretary.goto(f"{fresh_server.base_url}/ky-kiem-diem/{assignee['season']}/thong-bao/")
+    settle(secretary)
+    notice = secretary.locator("main li, main article, main .list-group-item").filter(has_text=reason)
+    expect(notice.first).to_be_visible()
+    expect(notice.first).to_contain_text(name)
