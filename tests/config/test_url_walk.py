@@ -244,6 +244,7 @@ POST_ONLY = {
     "reviews:quarter-save": "quarter_eval_cell",
     "reviews:quarter-submit": "quarter_eval_cell",
     "reviews:quarter-decide": "quarter_eval_cell",
+    "reviews:quarter-decide-bulk": "quarter_number",
     "reviews:quarter-return": "quarter_eval_cell",
 }
 EXCLUDED = {
