@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -25,6 +27,7 @@ def member_list(request, code):
             "organization": organization,
             "page": page,
             "query": query,
+            "page_query": urlencode({"q": query}) if query else "",
             "crumbs": breadcrumbs(request.user, organization),
         },
     )

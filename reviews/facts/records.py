@@ -16,6 +16,14 @@ from reviews.models import (
 )
 
 
+def by_subject(records) -> dict[int, list]:
+    """subject id → its records, in the query's order."""
+    found = defaultdict(list)
+    for record in records:
+        found[record.subject_id].append(record)
+    return found
+
+
 class RecordFacts:
     # -- the subjects' own records ------------------------------------------------------------
 
@@ -37,12 +45,11 @@ class RecordFacts:
     @cached_property
     def suggestions(self) -> dict[int, list[Suggestion]]:
         """subject id → the suggestions issued to it (R-ORDER-5), with who issued them."""
-        found = defaultdict(list)
-        for suggestion in Suggestion.objects.filter(subject_id__in=self.subjects).select_related(
-            "issued_by", "issued_by_unit"
-        ):
-            found[suggestion.subject_id].append(suggestion)
-        return found
+        return by_subject(
+            Suggestion.objects.filter(subject_id__in=self.subjects).select_related(
+                "issued_by", "issued_by_unit"
+            )
+        )
 
     @cached_property
     def unanswered_suggestions(self) -> dict[int, int]:
@@ -98,12 +105,9 @@ class RecordFacts:
         """subject id → its check flags, open and concluded, with who opened and closed them."""
         from reviews.models import CheckFlag
 
-        found = defaultdict(list)
-        for flag in CheckFlag.objects.filter(subject_id__in=self.subjects).select_related(
-            "opened_by", "closed_by"
-        ):
-            found[flag.subject_id].append(flag)
-        return found
+        return by_subject(
+            CheckFlag.objects.filter(subject_id__in=self.subjects).select_related("opened_by", "closed_by")
+        )
 
     @cached_property
     def meeting_entries(self) -> dict[int, MeetingEntry]:
