@@ -865,7 +865,7 @@ def _insert_members(*, parsed, cells: dict[str, Organization], user) -> None:
     date: three bulk inserts per batch, COPY on PostgreSQL (members/bulk.py).
 
     PostgreSQL checks the 400,000 foreign keys at COMMIT. Checking them statement by statement
-    instead (SET CONSTRAINTS ALL IMMEDIATE, as reviews/scope.py does) measured no faster here."""
+    instead (SET CONSTRAINTS ALL IMMEDIATE, as reviews/scope/members.py does) measured no faster here."""
     recorded_by_id = user.pk if user is not None and user.is_authenticated else None
     derive = _derived_names()
     now = timezone.now()

@@ -5,7 +5,7 @@ handed over) and answers at once (the broker timeouts in config/settings.py boun
 `redispatch_jobs`, run by Celery beat every REPORT_SWEEP_SECONDS, hands over again every job left
 "queued" or "running" with a heartbeat older than REPORT_STALE_SECONDS (the broker lost the
 message, or the worker died), at most once per REPORT_STALE_SECONDS for each job. A message sent
-twice does no harm: the claim in reports/services.py lets one worker take the job. So a job kept
+twice does no harm: the claim in reports/services/jobs.py lets one worker take the job. So a job kept
 while the broker was down runs once when it is back, and a dead worker's job is taken over within
 REPORT_STALE_SECONDS + REPORT_SWEEP_SECONDS, whatever the visibility timeout.
 

@@ -1,4 +1,4 @@
-"""The demo under QĐ 366 / HD 43 (reviews/demo.py stages the seasons): the province's concrete
+"""The demo under QĐ 366 / HD 43 (reviews/demo/ stages the seasons): the province's concrete
 criteria, and forms filled the way a member would fill them for the level they aim at — part A,
 the task list of the year (R366-SCORE-4) and the points per criterion (R366-SCORE-1) — so that the
 points and the conditions give that level (reviews/regimes/qd366/)."""

@@ -138,7 +138,7 @@ def _decider_signature(season: Season, body: SeasonUnit | None) -> dict:
 
 # Up to this many leaders the signed table is rendered in one piece; above, the main document (the
 # heading, the counts, the signature) is followed by appendix parts of TABLE_PART_ROWS rows each,
-# rendered in parallel by the workers and merged before the one signature (reports/services.py),
+# rendered in parallel by the workers and merged before the one signature (reports/services/parts.py),
 # so that a province's 60,000 leaders fit the worker's time and memory.
 TABLE_LIMIT = 3000
 TABLE_PART_ROWS = 1000
@@ -227,7 +227,7 @@ def quarter_table(season: Season, unit: SeasonUnit, subject, number: int = 0) ->
     rules = season.rule_set
     rows_query = table_rows(season, unit, number)
     total = rows_query.count()
-    # Above TABLE_LIMIT, the rows are the appendix parts (reports/services.py); counted here in SQL.
+    # Above TABLE_LIMIT, the rows are the appendix parts (reports/services/parts.py); counted here in SQL.
     rows = _table_rows(rows_query) if total <= TABLE_LIMIT else []
     if rows or not total:
         levels = [r["level"] for r in rows if r["level"]]
