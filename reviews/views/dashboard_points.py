@@ -56,7 +56,7 @@ def points_figures(season: Season, unit: SeasonUnit, kept: list[statistics.Row])
 
 
 def histogram_rows(points: dict) -> list[tuple[str, list[tuple[str, int, float]]]]:
-    """The rows of the histogram chart (reviews.views.dashboard.bar_chart)."""
+    """The rows of the histogram chart (reviews.views.dashboard_charts.bar_chart)."""
     total = points["total"]
     return [
         (row["label"], [("", row["total"], round(100 * row["total"] / total, 1) if total else 0.0)])
