@@ -56,23 +56,25 @@ def member_login(*, username: str) -> dict:
         )
         subject = candidates.first()
         with transaction.atomic():
-            member = subject.member
-            user = User.objects.create(
-                username=username,
-                last_name=member.given_name,
-                first_name=f"{member.family_name} {member.middle_name}".strip(),
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            Member.objects.filter(pk=subject.member_id).update(user=user)
-            Role.objects.create(
-                user=user,
-                organization=subject.member.cell,
-                kind=Role.Kind.MEMBER,
-                starts_on=datetime.date(season.year, 1, 1),
-            )
+            user = _login_for(subject.member, username, season)
     member = Member.objects.select_related("cell").get(user=user)
     return {"name": member.full_name, "cell": member.cell.name, "uid": str(member.uid)}
+
+
+def _login_for(member: Member, username: str, season: Season):
+    """A demo login (the demo's password) for a member without one, as a member of their cell."""
+    user = get_user_model().objects.create(
+        username=username,
+        last_name=member.given_name,
+        first_name=f"{member.family_name} {member.middle_name}".strip(),
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    Member.objects.filter(pk=member.pk).update(user=user)
+    Role.objects.create(
+        user=user, organization=member.cell, kind=Role.Kind.MEMBER, starts_on=datetime.date(season.year, 1, 1)
+    )
+    return user
 
 
 def _answers_for(subject: Subject, level: str) -> dict:
@@ -484,20 +486,7 @@ def assignee_login(*, username: str) -> dict:
                     position=CommitteeSeat.Position.MEMBER,
                     starts_on=datetime.date(season.year, 1, 1),
                 )
-            user = User.objects.create(
-                username=username,
-                last_name=member.given_name,
-                first_name=f"{member.family_name} {member.middle_name}".strip(),
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            Member.objects.filter(pk=member.pk).update(user=user)
-            Role.objects.create(
-                user=user,
-                organization=member.cell,
-                kind=Role.Kind.MEMBER,
-                starts_on=datetime.date(season.year, 1, 1),
-            )
+            user = _login_for(member, username, season)
             attendance.assign(
                 actor=User.objects.get(username="dangu"),
                 unit=unit,

@@ -13,6 +13,18 @@ pytestmark = pytest.mark.e2e
 REASON = "Tự phê bình còn chung chung, chưa nêu rõ hạn chế trong chỉ đạo chuyên môn"
 
 
+def _secretary_reads(server, open_as, season, reason: str, name: str):
+    """The cell's secretary (`bithu`) finds the demand in their notifications: the reason and the
+    member's name. Returns their page, on the notifications, and the notice."""
+    secretary = open_as(server, "bithu")
+    secretary.goto(f"{server.base_url}/ky-kiem-diem/{season}/thong-bao/")
+    settle(secretary)
+    notice = secretary.locator("main li, main article, main .list-group-item").filter(has_text=reason)
+    expect(notice.first).to_be_visible()
+    expect(notice.first).to_contain_text(name)
+    return secretary, notice
+
+
 def test_staff_require_a_review_redone_and_the_secretary_reads_why(fresh_server, open_as):
     fresh_server.stage("meeting_open_for_members")
     reviewed = fresh_server.stage("review_the_first", count=3)["reviewed"]
@@ -32,12 +44,7 @@ def test_staff_require_a_review_redone_and_the_secretary_reads_why(fresh_server,
     assert staff.dialogs, "a confirmation is asked before the demand"
     expect(staff.locator(".alert-success")).to_be_visible()
 
-    secretary = open_as(fresh_server, "bithu")
-    secretary.goto(f"{fresh_server.base_url}/ky-kiem-diem/{season}/thong-bao/")
-    settle(secretary)
-    notice = secretary.locator("main li, main article, main .list-group-item").filter(has_text=REASON)
-    expect(notice.first).to_be_visible()
-    expect(notice.first).to_contain_text(name)
+    secretary, notice = _secretary_reads(fresh_server, open_as, season, REASON, name)
     audit(secretary, "redo-notice")
     press(secretary, notice.first.locator("a").first)
     expect(secretary).to_have_url(
@@ -82,9 +89,4 @@ def test_an_assigned_committee_member_requires_a_review_redone_from_their_home_p
     assert page.dialogs, "a confirmation is asked before the demand"
     expect(page.locator(".alert-success")).to_be_visible()
 
-    secretary = open_as(fresh_server, "bithu")
-    secretary.goto(f"{fresh_server.base_url}/ky-kiem-diem/{assignee['season']}/thong-bao/")
-    settle(secretary)
-    notice = secretary.locator("main li, main article, main .list-group-item").filter(has_text=reason)
-    expect(notice.first).to_be_visible()
-    expect(notice.first).to_contain_text(name)
+    _secretary_reads(fresh_server, open_as, assignee["season"], reason, name)
