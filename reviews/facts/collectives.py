@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from members.models import CommitteeSeat
 from organizations.models import OrganizationDiscipline
+from reviews.facts.sql import InSubquery
 from reviews.models import (
     AffiliateReview,
     SeasonUnit,
@@ -59,14 +60,17 @@ class CollectiveFacts:
         around = Q(kind=member, unit_id__in=member_units) | (
             Q(unit_id__in=list(self.units)) & ~Q(kind=member)
         )
+        # The units below are named by subqueries each PostgreSQL can index (reviews/facts/sql.py).
         if self._collective_units:
-            around |= Q(unit__parent_id__in=self._collective_units) & ~Q(kind=member)
+            below = SeasonUnit.objects.filter(parent_id__in=self._collective_units).values("pk")
+            around |= Q(InSubquery("unit_id", below)) & ~Q(kind=member)
         if self._seated_members:
             around |= Q(member_id__in=self._seated_members)
         if self._headed_organizations:
-            around |= Q(
-                kind=Subject.Kind.ORGANIZATION, unit__parent__organization_id__in=self._headed_organizations
-            )
+            led = SeasonUnit.objects.filter(
+                season=self.season, parent__organization_id__in=self._headed_organizations
+            ).values("pk")
+            around |= Q(InSubquery("unit_id", led), kind=Subject.Kind.ORGANIZATION)
         return list(
             Subject.objects.filter(around, season=self.season)
             .select_related("unit")

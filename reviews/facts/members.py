@@ -7,10 +7,9 @@ from functools import cached_property
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord, seat_active_on
-from reviews.models import (
-    SeasonUnit,
-    Subject,
-)
+from reviews.facts.sql import InSubquery
+from reviews.facts.with_subjects import LEAVE_KINDS, read_with_subjects
+from reviews.models import SeasonUnit, Subject
 
 
 class MemberFacts:
@@ -31,6 +30,14 @@ class MemberFacts:
 
     @cached_property
     def leave_days(self) -> dict[tuple[int, str], int]:
+        if "leave" in self._loaded and read_with_subjects(self.subjects.values(), "leave"):
+            return {
+                (s.member_id, kind): days
+                for s in self.subjects.values()
+                if s.member_id
+                for kind, name in LEAVE_KINDS.items()
+                if (days := getattr(s, name))
+            }
         return {
             (member_id, kind): days
             for member_id, kind, days in LeaveRecord.objects.filter(
@@ -45,11 +52,8 @@ class MemberFacts:
         collectives among the subjects. One query for every family that needs seats."""
         around = Q(member_id__in=self._member_ids)
         if self._collective_units:
-            around |= Q(
-                organization_id__in=SeasonUnit.objects.filter(pk__in=self._collective_units).values(
-                    "organization_id"
-                )
-            )
+            committees = SeasonUnit.objects.filter(pk__in=self._collective_units).values("organization_id")
+            around |= Q(InSubquery("organization_id", committees))  # indexable (reviews/facts/sql.py)
         day = self.season.reference_date
         first, last = min(day, self.year_start), max(day, self.year_end)
         in_year = Q(starts_on__lte=self.year_end) & (
@@ -137,6 +141,12 @@ class MemberFacts:
         collective (R366-RATE-2: every shortcoming named at the last review remedied)."""
         from reviews.models import RemediationItem
 
+        if "remediation" in self._loaded and read_with_subjects(self.subjects.values(), "remediation"):
+            return {
+                pk: (s.remediation_items, s.remediation_done)
+                for pk, s in self.subjects.items()
+                if s.remediation_items
+            }
         earlier = RemediationItem.objects.filter(
             plan__subject__season__top_organization_id=self.season.top_organization_id,
             plan__subject__season__year=self.season.year - 1,

@@ -128,7 +128,10 @@ class RecordFacts:
     @cached_property
     def quarter_setup(self) -> QuarterSetup:
         """The season's quarter choices (R366-QTR-4 local rules), or the defaults (not saved)."""
-        return QuarterSetup.objects.filter(season=self.season).first() or QuarterSetup(season=self.season)
+        try:
+            return self.season.quarter_setup  # read with the season where the page did so
+        except QuarterSetup.DoesNotExist:
+            return QuarterSetup(season=self.season)
 
     @cached_property
     def decided_quarters(self) -> dict[int, list[tuple[int, str, int]]]:

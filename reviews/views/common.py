@@ -15,7 +15,9 @@ from reviews.access import season_scope
 from reviews.models import Season, SeasonUnit, Subject
 
 SUBJECT_ROWS = ("unit", "decider", "member")  # for many rows of one season, given the season
-SUBJECT_RELATED = ("season__rule_set", "season__top_organization", *SUBJECT_ROWS)
+# A season is read with its rule set, its top organization and its quarter choices (the Facts').
+SEASON_RELATED = ("rule_set", "top_organization", "quarter_setup")
+SUBJECT_RELATED = (*(f"season__{name}" for name in SEASON_RELATED), *SUBJECT_ROWS)
 
 
 def open_seasons() -> list[Season]:
@@ -24,7 +26,7 @@ def open_seasons() -> list[Season]:
         "open_seasons",
         lambda: list(
             Season.objects.filter(status=Season.Status.OPEN)
-            .select_related("top_organization", "rule_set")
+            .select_related(*SEASON_RELATED)
             .order_by("-year", "-pk")
         ),
     )
@@ -61,7 +63,7 @@ def get_season(season_id: int) -> Season:
         for season in open_seasons():
             if season.pk == season_id:
                 return season
-    return get_object_or_404(Season.objects.select_related("rule_set", "top_organization"), pk=season_id)
+    return get_object_or_404(Season.objects.select_related(*SEASON_RELATED), pk=season_id)
 
 
 def get_unit(request, season: Season, code: str, *, manage: bool = False) -> SeasonUnit:

@@ -4,13 +4,17 @@ again fails here."""
 
 import datetime
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
 
-from members.models import CommitteeSeat
+from members.models import CommitteeSeat, LeaveRecord
 from reviews.facts import Facts
-from reviews.models import QuotaGroup, Subject
+from reviews.facts.with_subjects import HISTORY, history_annotations
+from reviews.models import QuotaGroup, RemediationItem, RemediationPlan, Subject
 from reviews.quota_groups import decided_in_groups
-from tests.reviews.conftest import REFERENCE
+from reviews.scope import open_season
+from tests.reviews.conftest import REFERENCE, build_world
 from tests.reviews.helpers import complete_form, decide_everything_below_the_commune, review
 
 
@@ -171,3 +175,76 @@ def test_a_pledge_and_its_items_are_read_in_one_query(world, django_assert_num_q
     assert items[-1].order == 9 and none == []
     assert set(pledges) == {w.head.pk, w.deputy.pk}
     assert pledges[w.head.pk].state == full.state and pledges[w.head.pk]._state.db == "default"
+
+
+def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(db, django_assert_num_queries):
+    """R366-RATE-2 (last year's shortcomings remedied), R-RATE-9/R366 leave caps: the annotations a
+    page reads with its subjects give what the Facts' own reads give — for a member (matched by
+    member) and for the cell (matched by its organization and kind), done and not done counted."""
+    w = build_world(open_now=False)
+    earlier = open_season(top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15))
+    member_plan = RemediationPlan.objects.create(
+        subject=Subject.objects.get(season=earlier, member=w.members1[3])
+    )
+    cell_plan = RemediationPlan.objects.create(
+        subject=Subject.objects.get(
+            season=earlier, unit__organization=w.cell1, kind=Subject.Kind.ORGANIZATION
+        )
+    )
+    for plan, statuses in ((member_plan, ["done", "in_progress"]), (cell_plan, ["done", "done", "open"])):
+        for n, status in enumerate(statuses):
+            RemediationItem.objects.create(plan=plan, text=f"Việc {n}", status=status)
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    LeaveRecord.objects.create(member=w.members1[3], year=2026, kind=LeaveRecord.Kind.SICK, days=120)
+    LeaveRecord.objects.create(member=w.members1[2], year=2026, kind=LeaveRecord.Kind.MATERNITY, days=180)
+    LeaveRecord.objects.create(member=w.members1[2], year=2025, kind=LeaveRecord.Kind.SICK, days=30)
+    plain = Facts(w.season, _cell_subjects(w))
+    annotated = list(
+        Subject.objects.filter(season=w.season, unit__organization=w.cell1)
+        .select_related("season__rule_set", "unit")
+        .annotate(**history_annotations(w.season))
+        .order_by("pk")
+    )
+    read = Facts(w.season, annotated, loaded=HISTORY)
+    with django_assert_num_queries(0):
+        remediation, leave = read.previous_remediation, read.leave_days
+    assert remediation == plain.previous_remediation
+    assert leave == plain.leave_days
+    cell = next(s for s in annotated if s.kind == Subject.Kind.ORGANIZATION)
+    assert remediation == {w.subject(member=w.members1[3]).pk: (2, 1), cell.pk: (3, 2)}
+    assert leave == {
+        (w.members1[3].pk, LeaveRecord.Kind.SICK): 120,
+        (w.members1[2].pk, LeaveRecord.Kind.MATERNITY): 180,
+    }
+
+
+def test_the_subjects_around_a_cell_are_read_through_indexes(world):
+    """The read of the subjects around the given ones names the units below the collectives by a
+    subquery PostgreSQL computes once (reviews/facts/sql.py), not a filter run over every collective
+    of the season (a SubPlan), and finds the same subjects as the joins it replaced."""
+    w = world
+    # The base organization (cells below it) and a cell member who heads the cell's committee.
+    given = Subject.objects.filter(season=w.season).filter(
+        Q(unit__organization=w.base, kind=Subject.Kind.ORGANIZATION) | Q(member=w.head)
+    )
+    facts = Facts(w.season, list(given.select_related("season__rule_set", "unit")))
+    with CaptureQueriesContext(connection) as queries:
+        around = {s.pk for s in facts._around}
+    read = next(q["sql"] for q in queries.captured_queries if "parent_organization_id" in q["sql"])
+    assert "= ANY(ARRAY(SELECT" in read
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {read}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "SubPlan" not in plan, plan
+    member_units = {*facts._collective_units, *(s.unit_id for s in facts.subjects.values() if s.is_member)}
+    collective = ~Q(kind=Subject.Kind.MEMBER)
+    joined = Subject.objects.filter(season=w.season).filter(
+        Q(kind=Subject.Kind.MEMBER, unit_id__in=member_units)
+        | (Q(unit_id__in=list(facts.units)) & collective)
+        | (Q(unit__parent_id__in=facts._collective_units) & collective)
+        | Q(member_id__in=facts._seated_members)
+        | Q(kind=Subject.Kind.ORGANIZATION, unit__parent__organization_id__in=facts._headed_organizations)
+    )
+    assert around == set(joined.values_list("pk", flat=True))
+    below = {s.unit.organization_id for s in facts._around if s.unit.parent_id in facts._collective_units}
+    assert {w.cell1.pk, w.cell2.pk} <= below  # the branch that was a join is in play

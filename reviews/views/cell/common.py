@@ -13,6 +13,7 @@ from members.models import Pledge
 from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
+from reviews.facts.with_subjects import HISTORY, history_annotations
 from reviews.models import Meeting, MeetingEntry, Season, SeasonUnit, Subject
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ def load_cell(season: Season, unit: SeasonUnit) -> Cell:
     subjects = list(
         Subject.objects.filter(season=season, unit=unit)
         .select_related("member", "decider", "form", "meeting_entry")
+        .annotate(**history_annotations(season))
         .order_by("sort_key", "id")
     )
     for subject in subjects:
@@ -169,7 +171,7 @@ def load_cell(season: Season, unit: SeasonUnit) -> Cell:
         season=season,
         unit=unit,
         subjects=subjects,
-        facts=Facts(season, subjects, loaded=("form", "meeting_entry")),
+        facts=Facts(season, subjects, loaded=("form", "meeting_entry", *HISTORY)),
         meeting=meeting,
     )
 

@@ -16,6 +16,7 @@ from reviews import figures as statistics
 from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
+from reviews.facts.with_subjects import HISTORY, history_annotations
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
@@ -124,10 +125,11 @@ def blockers_board(request, season, code):
         for s in Subject.objects.filter(season=season, unit__in=[unit, *child_units])
         .exclude(kind=Subject.Kind.MEMBER)
         .select_related("unit", "decider")
+        .annotate(**history_annotations(season))
     }
     for subject in collectives.values():
         subject.season = season
-    facts = Facts(season, list(collectives.values()))
+    facts = Facts(season, list(collectives.values()), loaded=HISTORY)
     rows = []
     for child in children:
         organization = collectives.get((child.unit.pk, Subject.Kind.ORGANIZATION))

@@ -23,6 +23,7 @@ from organizations.models import Kind
 from reviews import access, rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
+from reviews.facts.with_subjects import HISTORY, history_annotations
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import SUBJECT_ROWS, get_season, level_choices, run_step, visible_subjects
 from reviews.views.staff.common import STATE_ORDER, flag_labels
@@ -163,7 +164,7 @@ class QueueRow:
 
 def _rows(user, season, subjects: list[Subject]) -> list[QueueRow]:
     """Blockers for deciding each proposal, from one Facts for all of them."""
-    facts = Facts(season, subjects)
+    facts = Facts(season, subjects, loaded=HISTORY)
     rows = []
     for subject in subjects:
         subject.season = season
@@ -236,7 +237,9 @@ def queue(request, season):
     filters = QueueFilter(data, season=season, organizations=_organization_choices(base, chosen))
     filters.is_valid()
     wanted = filters.cleaned_data if filters.is_bound else {}
-    subjects = base.select_related("unit", "decider__parent", "member")
+    subjects = base.select_related("unit", "decider__parent", "member").annotate(
+        **history_annotations(season)
+    )
     if chosen is not None:
         subjects = subjects.filter(path__startswith=chosen.path)
     if wanted.get("state") and wanted["state"] != "all":

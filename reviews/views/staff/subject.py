@@ -19,6 +19,7 @@ from config.widgets import DateInput
 from reviews import access, rules, services, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
+from reviews.facts.with_subjects import HISTORY, history_annotations
 from reviews.models import (
     Decision,
     Event,
@@ -204,9 +205,14 @@ def subject_page(request, season, subject):
     season = get_season(season)
     quota_label = QuotaGroup.objects.filter(season=season, key=OuterRef("quota_key")).values("label")[:1]
     subject = get_subject(
-        request, season, subject, related=SUBJECT_PAGE_RELATED, quota_label=Subquery(quota_label)
+        request,
+        season,
+        subject,
+        related=SUBJECT_PAGE_RELATED,
+        quota_label=Subquery(quota_label),
+        **history_annotations(season),
     )
-    facts = Facts(season, [subject], loaded=("form", "meeting_entry"))
+    facts = Facts(season, [subject], loaded=("form", "meeting_entry", *HISTORY))
     events = list(Event.objects.filter(subject=subject).select_related("actor").order_by("seq"))
     for event in events:
         event.action_label = ACTION_LABELS.get(event.action, event.action)
