@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from members.models import CommitteeSeat
 from organizations.models import OrganizationDiscipline
 from reviews.facts.sql import InSubquery
+from reviews.facts.with_subjects import pending_affiliates_read, read_with_subjects
 from reviews.models import (
     AffiliateReview,
     SeasonUnit,
@@ -168,6 +169,9 @@ class CollectiveFacts:
         """organization id → names of prerequisite collectives not yet marked reviewed (R-ORDER-4)."""
         from organizations.models import AffiliatedCollective
 
+        subjects = self.subjects.values()
+        if "affiliates" in self._loaded and read_with_subjects(subjects, "affiliates"):
+            return pending_affiliates_read(subjects)
         found = defaultdict(list)
         reviewed = AffiliateReview.objects.filter(season=self.season, affiliate=OuterRef("pk"))
         for organization_id, name in AffiliatedCollective.objects.filter(

@@ -5,6 +5,7 @@ from collections import defaultdict
 from functools import cached_property
 
 from members.models import Pledge, PledgeItem
+from reviews.facts.with_subjects import open_checks_read, read_with_subjects
 from reviews.models import (
     FormerCellComment,
     MeetingEntry,
@@ -53,6 +54,8 @@ class RecordFacts:
 
     @cached_property
     def unanswered_suggestions(self) -> dict[int, int]:
+        if "suggestions" in self._loaded and read_with_subjects(self.subjects.values(), "suggestions"):
+            return {pk: n for pk, s in self.subjects.items() if (n := s.unanswered_suggestion_count)}
         return {
             pk: unanswered
             for pk, suggestions in self.suggestions.items()
@@ -94,6 +97,8 @@ class RecordFacts:
     @cached_property
     def open_checks(self) -> dict:
         """subject id → its open check flags (R366-ORDER-4)."""
+        if "checks" in self._loaded and read_with_subjects(self.subjects.values(), "checks"):
+            return open_checks_read(self.subjects.values())
         found = defaultdict(list)
         for subject_id, flags in self.check_flags.items():
             if open_flags := [flag for flag in flags if flag.closed_at is None]:

@@ -7,7 +7,7 @@ the season's 46,000 collectives at the 500,000-member province (41 ms). `x = ANY
 is computed once (an InitPlan) and is then an index condition like a literal list.
 """
 
-from django.db.models import BooleanField, F, Func, QuerySet, Subquery
+from django.db.models import Aggregate, BooleanField, F, Func, JSONField, QuerySet, Subquery
 
 
 class InSubquery(Func):
@@ -23,3 +23,15 @@ class InSubquery(Func):
     def as_postgresql(self, compiler, connection, **extra_context):
         column, values = (compiler.compile(e) for e in self.get_source_expressions())
         return f"{column[0]} = ANY(ARRAY{values[0]})", (*column[1], *values[1])
+
+
+class JSONList(Aggregate):
+    """The rows of a group as one JSON array (of values or of JSONObject), decoded to a list:
+    jsonb_agg on PostgreSQL (jsonb, which Django reads as text and decodes like a JSONField's),
+    json_group_array on SQLite."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)

@@ -1,18 +1,33 @@
 """Facts a page reads with its subjects: annotations of the page's one query for the subjects, so
 that the Facts built on them runs no query of its own for these families.
 
-A page that reads its subjects with `.annotate(**history_annotations(season))` and builds its Facts with
-`loaded=HISTORY` saves the reads of last season's remediation and of the year's leave. The values
-are the same as the Facts' own reads (tests/reviews/test_shared_reads.py compares them).
+A page that reads its subjects with `.annotate(**facts_annotations(season))` and builds its Facts with
+`loaded=ANNOTATED` saves the reads of the unanswered suggestions, last season's remediation and the
+year's leave. The values are the Facts' own reads' (tests/reviews/test_shared_reads.py compares them).
 """
 
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, JSONObject
+from django.utils.dateparse import parse_datetime
 
 from members.models import LeaveRecord
-from reviews.models import RemediationItem, Season
+from organizations.models import AffiliatedCollective
+from reviews.facts.sql import JSONList
+from reviews.models import AffiliateReview, CheckFlag, RemediationItem, Season, Subject, Suggestion
 
-HISTORY = ("remediation", "leave")
+ANNOTATED = ("remediation", "leave", "suggestions", "checks", "affiliates")
 LEAVE_KINDS = {LeaveRecord.Kind.SICK: "leave_sick_days", LeaveRecord.Kind.MATERNITY: "leave_maternity_days"}
 
 
@@ -20,6 +35,12 @@ def _count(items: QuerySet) -> Coalesce:
     """The number of `items` (0 when none), as a subquery of the subjects' query."""
     counted = items.order_by().values("plan__subject__season_id").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _listed(rows: QuerySet, key: str, value) -> Subquery:
+    """The `value` of each of `rows` as one JSON list (None when there are none), as a subquery."""
+    listed = rows.order_by().values(key).annotate(listed=JSONList(value)).values("listed")
+    return Subquery(listed, output_field=JSONField())
 
 
 def _remediation(season: Season, **extra) -> Case:
@@ -44,9 +65,9 @@ def _remediation(season: Season, **extra) -> Case:
     )
 
 
-def history_annotations(season: Season) -> dict:
-    """Annotations of a subjects' query: last season's remediation counts and the year's leave
-    days of each subject."""
+def facts_annotations(season: Season) -> dict:
+    """Annotations of a subjects' query: the suggestions not yet answered (R-ORDER-5), last season's
+    remediation counts and the year's leave days of each subject."""
     leave = {
         name: Coalesce(
             Subquery(
@@ -58,7 +79,32 @@ def history_annotations(season: Season) -> dict:
         )
         for kind, name in LEAVE_KINDS.items()
     }
+    open_checks = CheckFlag.objects.filter(subject_id=OuterRef("pk"), closed_at__isnull=True)
+    reviewed = AffiliateReview.objects.filter(season=season, affiliate=OuterRef("pk"))
+    pending = AffiliatedCollective.objects.filter(
+        ~Exists(reviewed), organization_id=OuterRef("unit__organization_id")
+    )
+    blank = Suggestion.objects.filter(subject_id=OuterRef("pk"), answer__regex=r"^\s*$")
     return {
+        "unanswered_suggestion_count": Coalesce(
+            Subquery(
+                blank.order_by().values("subject_id").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        # R366-ORDER-4: the open checks, as the refusal names them (None when there are none).
+        "open_check_list": _listed(
+            open_checks,
+            "subject_id",
+            JSONObject(id="id", kind="kind", reason="reason", opened_at="opened_at"),
+        ),
+        # R-ORDER-4: the names of the unit's collectives not yet marked reviewed (None when none).
+        "pending_affiliate_names": Case(
+            When(member_id__isnull=True, then=_listed(pending, "organization_id", F("name"))),
+            default=None,
+            output_field=JSONField(),
+        ),
         "remediation_items": _remediation(season),
         "remediation_done": _remediation(season, status=RemediationItem.Status.DONE),
         **leave,
@@ -66,6 +112,37 @@ def history_annotations(season: Season) -> dict:
 
 
 def read_with_subjects(subjects, name: str) -> bool:
-    """Whether every subject carries the annotations of `history_annotations`."""
-    field = {"remediation": "remediation_items", "leave": "leave_sick_days"}[name]
+    """Whether every subject carries the annotations of `facts_annotations`."""
+    field = {
+        "remediation": "remediation_items",
+        "leave": "leave_sick_days",
+        "suggestions": "unanswered_suggestion_count",
+        "checks": "open_check_list",
+        "affiliates": "pending_affiliate_names",
+    }[name]
+    if name == "affiliates":  # keyed by the collectives' organizations: their units read with them
+        return all(hasattr(s, field) and Subject.unit.field.is_cached(s) for s in subjects)
     return all(hasattr(s, field) for s in subjects)
+
+
+def open_checks_read(subjects) -> dict[int, list[CheckFlag]]:
+    """subject id → its open checks from `open_check_list`, in the order they were opened (with
+    what the refusal names: kind and reason)."""
+    return {
+        s.pk: [
+            CheckFlag(subject_id=s.pk, **check)
+            for check in sorted(s.open_check_list, key=lambda c: (parse_datetime(c["opened_at"]), c["id"]))
+        ]
+        for s in subjects
+        if s.open_check_list
+    }
+
+
+def pending_affiliates_read(subjects) -> dict[int, list[str]]:
+    """organization id → names of its collectives not yet marked reviewed, from
+    `pending_affiliate_names` of the collective subjects."""
+    return {
+        s.unit.organization_id: sorted(s.pending_affiliate_names)
+        for s in subjects
+        if s.is_collective and s.pending_affiliate_names
+    }

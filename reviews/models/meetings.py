@@ -12,10 +12,10 @@ class Meeting(models.Model):
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="meetings")
     unit = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, related_name="meetings")
-    collective = models.ForeignKey(
+    collective = models.OneToOneField(
         Subject,
         on_delete=models.CASCADE,
-        related_name="meetings",
+        related_name="meeting",
         help_text="The collective subject whose meeting this is (an organization or a leadership collective).",
     )
     held_on = models.DateField(_("meeting date"))
@@ -38,7 +38,6 @@ class Meeting(models.Model):
         verbose_name = _("review meeting")
         verbose_name_plural = _("review meetings")
         ordering = ["held_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["collective"], name="one_meeting_per_collective")]
 
     def __str__(self):
         return f"{self.unit} {self.held_on:%d/%m/%Y}"

@@ -28,7 +28,7 @@ from members.models import CommitteeSeat
 from organizations.models import ALLOWED_CHILDREN, Kind
 from reviews import rules, workflow
 from reviews.facts import Facts
-from reviews.facts.with_subjects import HISTORY, history_annotations
+from reviews.facts.with_subjects import ANNOTATED, facts_annotations
 from reviews.models import QuotaGroup, Season, SeasonUnit, Subject
 
 S = Subject.State
@@ -196,7 +196,7 @@ def joined(subjects: QuerySet[Subject], season: Season) -> QuerySet[Subject]:
     entries (for Facts, `loaded`) and the label of their quota group."""
     label = QuotaGroup.objects.filter(season=season, key=OuterRef("quota_key")).values("label")[:1]
     return subjects.select_related("unit", "decider", "form", "meeting_entry").annotate(
-        quota_label=Subquery(label), **history_annotations(season)
+        quota_label=Subquery(label), **facts_annotations(season)
     )
 
 
@@ -205,7 +205,7 @@ def rows_of(season: Season, subjects: list[Subject], *, highlight: int | None = 
     all of them (subjects read through `joined`)."""
     for subject in subjects:
         subject.season = season
-    facts = Facts(season, subjects, loaded=("form", "meeting_entry", *HISTORY))
+    facts = Facts(season, subjects, loaded=("form", "meeting_entry", *ANNOTATED))
     rows = []
     for subject in subjects:
         step, found = verdict(subject, facts)

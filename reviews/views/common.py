@@ -66,10 +66,12 @@ def get_season(season_id: int) -> Season:
     return get_object_or_404(Season.objects.select_related(*SEASON_RELATED), pk=season_id)
 
 
-def get_unit(request, season: Season, code: str, *, manage: bool = False) -> SeasonUnit:
+def get_unit(
+    request, season: Season, code: str, *, manage: bool = False, related: str = "parent"
+) -> SeasonUnit:
     """The season's copy of an organization, for a user whose roles cover it (404 otherwise;
-    403 when they may look but `manage` is asked)."""
-    unit = SeasonUnit.objects.filter(season=season, code=code).select_related("parent").first()
+    403 when they may look but `manage` is asked), read with `related` (its parent, or more)."""
+    unit = SeasonUnit.objects.filter(season=season, code=code).select_related(related).first()
     scope = season_scope(request.user, season)
     if unit is None or not scope.can_view_path(unit.path):
         raise Http404

@@ -7,11 +7,22 @@ import datetime
 from django.db import connection
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from members.models import CommitteeSeat, LeaveRecord
+from organizations.models import AffiliatedCollective
 from reviews.facts import Facts
-from reviews.facts.with_subjects import HISTORY, history_annotations
-from reviews.models import QuotaGroup, RemediationItem, RemediationPlan, Subject
+from reviews.facts.with_subjects import ANNOTATED, facts_annotations
+from reviews.models import (
+    AffiliateReview,
+    CheckFlag,
+    QuotaGroup,
+    RemediationItem,
+    RemediationPlan,
+    SeasonUnit,
+    Subject,
+    Suggestion,
+)
 from reviews.quota_groups import decided_in_groups
 from reviews.scope import open_season
 from tests.reviews.conftest import REFERENCE, build_world
@@ -177,7 +188,9 @@ def test_a_pledge_and_its_items_are_read_in_one_query(world, django_assert_num_q
     assert pledges[w.head.pk].state == full.state and pledges[w.head.pk]._state.db == "default"
 
 
-def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(db, django_assert_num_queries):
+def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
+    db, django_assert_num_queries
+):
     """R366-RATE-2 (last year's shortcomings remedied), R-RATE-9/R366 leave caps: the annotations a
     page reads with its subjects give what the Facts' own reads give — for a member (matched by
     member) and for the cell (matched by its organization and kind), done and not done counted."""
@@ -198,18 +211,33 @@ def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
     LeaveRecord.objects.create(member=w.members1[3], year=2026, kind=LeaveRecord.Kind.SICK, days=120)
     LeaveRecord.objects.create(member=w.members1[2], year=2026, kind=LeaveRecord.Kind.MATERNITY, days=180)
     LeaveRecord.objects.create(member=w.members1[2], year=2025, kind=LeaveRecord.Kind.SICK, days=30)
+    base_unit = SeasonUnit.objects.get(season=w.season, organization=w.base)
+    for subject, answers in (
+        (w.subject(member=w.members1[3]), ["", " \n", "Đã khắc phục"]),
+        (w.subject(member=w.head), ["Đã trả lời"]),
+    ):
+        for answer in answers:
+            Suggestion.objects.create(
+                subject=subject,
+                issued_by_unit=base_unit,
+                issued_by=w.base_staff,
+                text="Làm rõ",
+                answer=answer,
+            )
     plain = Facts(w.season, _cell_subjects(w))
     annotated = list(
         Subject.objects.filter(season=w.season, unit__organization=w.cell1)
         .select_related("season__rule_set", "unit")
-        .annotate(**history_annotations(w.season))
+        .annotate(**facts_annotations(w.season))
         .order_by("pk")
     )
-    read = Facts(w.season, annotated, loaded=HISTORY)
+    read = Facts(w.season, annotated, loaded=ANNOTATED)
     with django_assert_num_queries(0):
         remediation, leave = read.previous_remediation, read.leave_days
+        unanswered = read.unanswered_suggestions
     assert remediation == plain.previous_remediation
     assert leave == plain.leave_days
+    assert unanswered == plain.unanswered_suggestions == {w.subject(member=w.members1[3]).pk: 2}
     cell = next(s for s in annotated if s.kind == Subject.Kind.ORGANIZATION)
     assert remediation == {w.subject(member=w.members1[3]).pk: (2, 1), cell.pk: (3, 2)}
     assert leave == {
@@ -248,3 +276,47 @@ def test_the_subjects_around_a_cell_are_read_through_indexes(world):
     assert around == set(joined.values_list("pk", flat=True))
     below = {s.unit.organization_id for s in facts._around if s.unit.parent_id in facts._collective_units}
     assert {w.cell1.pk, w.cell2.pk} <= below  # the branch that was a join is in play
+
+
+def test_open_checks_and_pending_affiliates_read_with_the_subjects_equal_the_facts_own_reads(
+    world, django_assert_num_queries
+):
+    """R366-ORDER-4 (a check under way blocks the decision) and R-ORDER-4 (the affiliated
+    collectives reviewed first): read as JSON lists with the subjects, they give what the Facts'
+    own reads give — only open checks, in the order opened; only the collectives not yet marked
+    reviewed this season, for the collectives' organizations."""
+    w = world
+    member = w.subject(member=w.members1[3])
+    now = timezone.now()
+    for n, (kind, closed) in enumerate([("complaint", False), ("disunity", True), ("denunciation", False)]):
+        CheckFlag.objects.create(
+            subject=member,
+            kind=kind,
+            reason=f"Lý do {n} — “trích”",
+            opened_by=w.base_staff,
+            opened_at=now - datetime.timedelta(days=10 - 3 * n),
+            closed_at=now if closed else None,
+        )
+    names = ["Công đoàn", "Ban Giám hiệu", "Đoàn thanh niên"]
+    affiliates = [
+        AffiliatedCollective.objects.create(organization=w.base, name=n, kind="mass") for n in names
+    ]
+    AffiliateReview.objects.create(
+        season=w.season, affiliate=affiliates[2], done_on=REFERENCE, recorded_by=w.base_staff
+    )
+    given = (
+        Subject.objects.filter(season=w.season)
+        .filter(Q(unit__organization__in=[w.base, w.cell1]) | Q(member=w.members1[3]))
+        .select_related("season__rule_set", "unit")
+        .order_by("pk")
+    )
+    plain = Facts(w.season, list(given))
+    read = Facts(w.season, list(given.annotate(**facts_annotations(w.season))), loaded=ANNOTATED)
+    with django_assert_num_queries(0):
+        checks, pending = read.open_checks, read.pending_affiliates
+    assert {pk: [(c.kind, c.reason) for c in flags] for pk, flags in checks.items()} == {
+        pk: [(c.kind, c.reason) for c in flags] for pk, flags in plain.open_checks.items()
+    }
+    assert [c.kind for c in checks[member.pk]] == ["complaint", "denunciation"]
+    assert {o: sorted(n) for o, n in plain.pending_affiliates.items()} == pending
+    assert pending == {w.base.pk: sorted(names[:2])}

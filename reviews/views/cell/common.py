@@ -13,7 +13,7 @@ from members.models import Pledge
 from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
-from reviews.facts.with_subjects import HISTORY, history_annotations
+from reviews.facts.with_subjects import ANNOTATED, facts_annotations
 from reviews.models import Meeting, MeetingEntry, Season, SeasonUnit, Subject
 
 if TYPE_CHECKING:
@@ -159,19 +159,19 @@ def load_cell(season: Season, unit: SeasonUnit) -> Cell:
     """The cell's subjects and one Facts for all of them: a fixed number of queries."""
     subjects = list(
         Subject.objects.filter(season=season, unit=unit)
-        .select_related("member", "decider", "form", "meeting_entry")
-        .annotate(**history_annotations(season))
+        .select_related("member", "decider", "form", "meeting_entry", "meeting")
+        .annotate(**facts_annotations(season))
         .order_by("sort_key", "id")
     )
     for subject in subjects:
         subject.season, subject.unit = season, unit
     collective = next((s for s in subjects if s.kind == Subject.Kind.ORGANIZATION), None)
-    meeting = Meeting.objects.filter(collective=collective).first() if collective else None
+    meeting = getattr(collective, "meeting", None)  # read with the subjects
     return Cell(
         season=season,
         unit=unit,
         subjects=subjects,
-        facts=Facts(season, subjects, loaded=("form", "meeting_entry", *HISTORY)),
+        facts=Facts(season, subjects, loaded=("form", "meeting_entry", *ANNOTATED)),
         meeting=meeting,
     )
 

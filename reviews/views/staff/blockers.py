@@ -16,7 +16,7 @@ from reviews import figures as statistics
 from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
-from reviews.facts.with_subjects import HISTORY, history_annotations
+from reviews.facts.with_subjects import ANNOTATED, facts_annotations
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
@@ -78,11 +78,22 @@ def _holds(subject: Subject | None, facts: Facts, *, leadership: bool = False) -
     return list(dict.fromkeys(holds)), list(dict.fromkeys(warnings))
 
 
+# A board's unit has children, so it is at most four levels deep (organizations.models.Kind): its
+# ancestors are read with it.
+ANCESTORS = "parent__parent__parent"
+
+
 def _board_crumbs(request, season, unit: SeasonUnit) -> list[dict]:
     scope = season_scope(request.user, season)
-    step = Organization.steplen
-    prefixes = [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
-    chain = SeasonUnit.objects.filter(season=season, path__in=prefixes).order_by("path")
+    chain = [unit]
+    while chain[-1].parent_id is not None and SeasonUnit.parent.field.is_cached(chain[-1]):
+        chain.append(chain[-1].parent)
+    if chain[-1].parent_id is None:
+        chain.reverse()
+    else:  # deeper than what was read with the unit
+        step = Organization.steplen
+        prefixes = [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
+        chain = SeasonUnit.objects.filter(season=season, path__in=prefixes).order_by("path")
     return [
         {"name": u.name, "url": reverse("reviews:blockers", args=[season.pk, u.code])}
         for u in chain
@@ -117,7 +128,7 @@ def blockers_board(request, season, code):
     """For each organization directly under `code`: its step, what holds it, its members per
     state. A fixed number of queries whatever the number of organizations."""
     season = get_season(season)
-    unit = get_unit(request, season, code)
+    unit = get_unit(request, season, code, related=ANCESTORS)
     children = statistics.by_child(season, unit)
     child_units = [row.unit for row in children]
     collectives = {
@@ -125,11 +136,11 @@ def blockers_board(request, season, code):
         for s in Subject.objects.filter(season=season, unit__in=[unit, *child_units])
         .exclude(kind=Subject.Kind.MEMBER)
         .select_related("unit", "decider")
-        .annotate(**history_annotations(season))
+        .annotate(**facts_annotations(season))
     }
     for subject in collectives.values():
         subject.season = season
-    facts = Facts(season, list(collectives.values()), loaded=HISTORY)
+    facts = Facts(season, list(collectives.values()), loaded=ANNOTATED)
     rows = []
     for child in children:
         organization = collectives.get((child.unit.pk, Subject.Kind.ORGANIZATION))

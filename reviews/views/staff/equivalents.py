@@ -9,8 +9,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from reviews.models import Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
 from reviews.supervision import equivalents
 from reviews.views.common import get_season, get_unit, level_choices
+from reviews.views.paging import counted_page
 
 PAGE_SIZE = 100
 COLUMNS = [
@@ -118,18 +117,6 @@ def comparison(request, season: Season, unit: SeasonUnit):
     return filters, wanted, sort, subjects
 
 
-def _page(subjects, number: str):
-    """One page of rows and the total, in one query (a window count); past the last page, the
-    first (one query more, only then)."""
-    number = int(number) if number.isdigit() and int(number) > 0 else 1
-    counted = subjects.annotate(total=Window(Count("pk")))
-    shown = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
-    if not shown and number > 1:
-        number, shown = 1, list(counted[:PAGE_SIZE])
-    paginator = Paginator(range(shown[0].total if shown else 0), PAGE_SIZE)  # counts a range: no query
-    return paginator.get_page(number), shown
-
-
 def _highlight(request) -> int | None:
     value = request.GET.get("subject", "")
     return int(value) if value.isdigit() else None
@@ -165,7 +152,7 @@ def equivalents_page(request, season, code):
     season = get_season(season)
     unit = get_comparable_unit(request, season, code)
     filters, wanted, sort, subjects = comparison(request, season, unit)
-    page, shown = _page(subjects, request.GET.get("page", ""))
+    page, shown = counted_page(subjects, request.GET.get("page", ""), PAGE_SIZE)
     highlight = _highlight(request)
     pinned = None
     if highlight and highlight not in {s.pk for s in shown}:

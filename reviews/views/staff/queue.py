@@ -23,9 +23,10 @@ from organizations.models import Kind
 from reviews import access, rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
-from reviews.facts.with_subjects import HISTORY, history_annotations
+from reviews.facts.with_subjects import ANNOTATED, facts_annotations
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import SUBJECT_ROWS, get_season, level_choices, run_step, visible_subjects
+from reviews.views.paging import counted_page
 from reviews.views.staff.common import STATE_ORDER, flag_labels
 from reviews.views.staff.quota import quota_meters
 
@@ -164,7 +165,7 @@ class QueueRow:
 
 def _rows(user, season, subjects: list[Subject]) -> list[QueueRow]:
     """Blockers for deciding each proposal, from one Facts for all of them."""
-    facts = Facts(season, subjects, loaded=HISTORY)
+    facts = Facts(season, subjects, loaded=ANNOTATED)
     rows = []
     for subject in subjects:
         subject.season = season
@@ -237,9 +238,7 @@ def queue(request, season):
     filters = QueueFilter(data, season=season, organizations=_organization_choices(base, chosen))
     filters.is_valid()
     wanted = filters.cleaned_data if filters.is_bound else {}
-    subjects = base.select_related("unit", "decider__parent", "member").annotate(
-        **history_annotations(season)
-    )
+    subjects = base.select_related("unit", "decider__parent", "member").annotate(**facts_annotations(season))
     if chosen is not None:
         subjects = subjects.filter(path__startswith=chosen.path)
     if wanted.get("state") and wanted["state"] != "all":
@@ -259,8 +258,8 @@ def queue(request, season):
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page_rows = list(page.object_list)
     else:
-        page = Paginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
-        page_rows = _rows(request.user, season, list(page.object_list))
+        page, shown = counted_page(subjects, request.GET.get("page"), PAGE_SIZE)
+        page_rows = _rows(request.user, season, shown)
     selection = _restore_selection(request, season)
     checked = set(selection.get("subjects", []))
     levels = {int(k): v for k, v in selection.get("levels", {}).items()}

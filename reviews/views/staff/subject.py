@@ -19,7 +19,7 @@ from config.widgets import DateInput
 from reviews import access, rules, services, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
-from reviews.facts.with_subjects import HISTORY, history_annotations
+from reviews.facts.with_subjects import ANNOTATED, facts_annotations
 from reviews.models import (
     Decision,
     Event,
@@ -210,9 +210,9 @@ def subject_page(request, season, subject):
         subject,
         related=SUBJECT_PAGE_RELATED,
         quota_label=Subquery(quota_label),
-        **history_annotations(season),
+        **facts_annotations(season),
     )
-    facts = Facts(season, [subject], loaded=("form", "meeting_entry", *HISTORY))
+    facts = Facts(season, [subject], loaded=("form", "meeting_entry", *ANNOTATED))
     events = list(Event.objects.filter(subject=subject).select_related("actor").order_by("seq"))
     for event in events:
         event.action_label = ACTION_LABELS.get(event.action, event.action)
