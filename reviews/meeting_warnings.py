@@ -10,19 +10,26 @@ from django.utils.translation import ngettext
 from reviews.models import Season, SeasonUnit, Suggestion
 
 
-def meeting_warnings(season: Season, unit: SeasonUnit, meeting) -> list[str]:
-    """Every warning of the meeting of `unit`'s collective, once it is recorded. One query, only
-    under a rule set that sets a meeting length or asks for the draft's comments."""
+def meeting_warnings(
+    season: Season, unit: SeasonUnit, meeting, suggestions: tuple | None = None
+) -> list[str]:
+    """Every warning of the meeting of `unit`'s collective, once it is recorded, under a rule set
+    that sets a meeting length or asks for the draft's comments. `suggestions`: (how many were
+    issued to the unit's subjects, the longest meeting one asks for) when the caller read them with
+    the subjects (reviews.facts.with_subjects.suggestions_issued); else one query."""
     rules = season.rule_set
     if meeting is None or not (
         rules.switches.get("meeting_min_days") or rules.switches.get("draft_comments")
     ):
         return []
-    suggestions = Suggestion.objects.filter(subject__season=season, subject__unit=unit).aggregate(
-        n=Count("id"), days=Max("meeting_min_days")
-    )
-    found = [meeting_length_warning(meeting, unit.kind, rules, suggestions["days"])]
-    found += draft_comment_warnings(meeting, rules, suggested=bool(suggestions["n"]))
+    if suggestions is None:
+        found = Suggestion.objects.filter(subject__season=season, subject__unit=unit).aggregate(
+            n=Count("id"), days=Max("meeting_min_days")
+        )
+        suggestions = (found["n"], found["days"])
+    issued, days = suggestions
+    found = [meeting_length_warning(meeting, unit.kind, rules, days)]
+    found += draft_comment_warnings(meeting, rules, suggested=bool(issued))
     return [text for text in found if text]
 
 

@@ -55,7 +55,11 @@ class RecordFacts:
     @cached_property
     def unanswered_suggestions(self) -> dict[int, int]:
         if "suggestions" in self._loaded and read_with_subjects(self.subjects.values(), "suggestions"):
-            return {pk: n for pk, s in self.subjects.items() if (n := s.unanswered_suggestion_count)}
+            return {
+                pk: n
+                for pk, s in self.subjects.items()
+                if s.suggestion_summary and (n := s.suggestion_summary["unanswered"])
+            }
         return {
             pk: unanswered
             for pk, suggestions in self.suggestions.items()

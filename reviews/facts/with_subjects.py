@@ -13,7 +13,9 @@ from django.db.models import (
     F,
     IntegerField,
     JSONField,
+    Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -84,14 +86,17 @@ def facts_annotations(season: Season) -> dict:
     pending = AffiliatedCollective.objects.filter(
         ~Exists(reviewed), organization_id=OuterRef("unit__organization_id")
     )
-    blank = Suggestion.objects.filter(subject_id=OuterRef("pk"), answer__regex=r"^\s*$")
+    suggestions = Suggestion.objects.filter(subject_id=OuterRef("pk")).order_by().values("subject_id")
+    summary = JSONObject(
+        issued=Count("pk"),
+        unanswered=Count("pk", filter=Q(answer__regex=r"^\s*$")),  # blank or white space: no answer
+        meeting_days=Max("meeting_min_days"),
+    )
     return {
-        "unanswered_suggestion_count": Coalesce(
-            Subquery(
-                blank.order_by().values("subject_id").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
+        # R-ORDER-5 / R366-SCOPE-8: the suggestions issued, not yet answered, and the longest meeting
+        # one asks for (None when there are none).
+        "suggestion_summary": Subquery(
+            suggestions.annotate(summary=summary).values("summary"), output_field=JSONField()
         ),
         # R366-ORDER-4: the open checks, as the refusal names them (None when there are none).
         "open_check_list": _listed(
@@ -116,7 +121,7 @@ def read_with_subjects(subjects, name: str) -> bool:
     field = {
         "remediation": "remediation_items",
         "leave": "leave_sick_days",
-        "suggestions": "unanswered_suggestion_count",
+        "suggestions": "suggestion_summary",
         "checks": "open_check_list",
         "affiliates": "pending_affiliate_names",
     }[name]
@@ -146,3 +151,11 @@ def pending_affiliates_read(subjects) -> dict[int, list[str]]:
         for s in subjects
         if s.is_collective and s.pending_affiliate_names
     }
+
+
+def suggestions_issued(subjects) -> tuple[int, int | None]:
+    """(suggestions issued to `subjects`, the longest meeting one of them asks for) from
+    `suggestion_summary`."""
+    summaries = [s.suggestion_summary for s in subjects if s.suggestion_summary]
+    days = [d for summary in summaries if (d := summary["meeting_days"]) is not None]
+    return sum(summary["issued"] for summary in summaries), max(days, default=None)

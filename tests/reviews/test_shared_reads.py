@@ -12,7 +12,7 @@ from django.utils import timezone
 from members.models import CommitteeSeat, LeaveRecord
 from organizations.models import AffiliatedCollective
 from reviews.facts import Facts
-from reviews.facts.with_subjects import ANNOTATED, facts_annotations
+from reviews.facts.with_subjects import ANNOTATED, facts_annotations, suggestions_issued
 from reviews.models import (
     AffiliateReview,
     CheckFlag,
@@ -223,6 +223,7 @@ def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
                 issued_by=w.base_staff,
                 text="Làm rõ",
                 answer=answer,
+                meeting_min_days=2 if answer == "Đã trả lời" else None,
             )
     plain = Facts(w.season, _cell_subjects(w))
     annotated = list(
@@ -238,6 +239,7 @@ def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
     assert remediation == plain.previous_remediation
     assert leave == plain.leave_days
     assert unanswered == plain.unanswered_suggestions == {w.subject(member=w.members1[3]).pk: 2}
+    assert suggestions_issued(annotated) == (4, 2)  # R366-SCOPE-8: the longest meeting asked for
     cell = next(s for s in annotated if s.kind == Subject.Kind.ORGANIZATION)
     assert remediation == {w.subject(member=w.members1[3]).pk: (2, 1), cell.pk: (3, 2)}
     assert leave == {

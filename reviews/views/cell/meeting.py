@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import rules, workflow
+from reviews.facts.with_subjects import suggestions_issued
 from reviews.meeting_warnings import meeting_warnings
 from reviews.models import Meeting, Season, SeasonUnit, Subject
 from reviews.supervision import attendance
@@ -109,7 +110,7 @@ def _meeting_context(
         ),
         "can_manage": manage,
         "crumbs": cell_crumbs(season, unit, meeting=True),
-        "meeting_warnings": meeting_warnings(season, unit, cell.meeting),
+        "meeting_warnings": meeting_warnings(season, unit, cell.meeting, suggestions_issued(cell.subjects)),
         "attendees": attendance.attendees(unit),
         "can_assign": attendance.may_assign(request.user, unit, season) is None,
     }
