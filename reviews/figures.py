@@ -137,6 +137,7 @@ def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
     their kept rows summed over the keys the breakdown does not show; with the children, whether
     each has children of its own (`has_children`) and the reviews each must do again (R-SUP-1).
     Two queries."""
+    from reviews.facts.sql import InSubquery
     from reviews.supervision.counts import redo_annotations
 
     below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
@@ -147,12 +148,16 @@ def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
     )
     if not children:
         return []
+    below_unit = SeasonUnit.objects.filter(parent=unit).values("pk")
     table = {
         c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int), redo=(c.redo_open, c.redo_done))
         for c in children
     }
     rows = (
-        SeasonFigure.objects.filter(season=season, unit_id__in=list(table))
+        # The children named by a subquery, not a list of their ids: a province has hundreds of
+        # children, and the driver parses a statement that long again on every request; not a join,
+        # which PostgreSQL answers with a scan of the season's figures (reviews/facts/sql.py).
+        SeasonFigure.objects.filter(InSubquery("unit_id", below_unit), season=season)
         .values_list("unit_id", "kind", "level", "out_of_scope", "state")
         .annotate(count=Sum("n"), points_sum=Sum("points"), scored_n=Sum("scored"))
     )
