@@ -135,22 +135,12 @@ class CollectiveFacts:
         records = [
             r for r in self._discipline_records if r.member_id in seated_members and r.decided_on.year == year
         ]
-        violation_paths = dict(
-            SeasonUnit.objects.filter(
-                season=self.season,
-                organization_id__in={r.violation_cell_id for r in records if r.violation_cell_id},
-            ).values_list("organization_id", "path")
-        )
         found = defaultdict(list)
         for unit_id, unit in units.items():
             for record in records:
                 if record.member_id not in seated.get(unit.organization_id, ()):
                     continue
-                where = (
-                    violation_paths.get(record.violation_cell_id, "")
-                    if record.violation_cell_id
-                    else unit.path
-                )
+                where = (record.violation_path or "") if record.violation_cell_id else unit.path
                 if where.startswith(unit.path):
                     found[unit_id].append(("leader", record))
         parent_of = {c.unit.organization_id: parent for parent, kids in self.children.items() for c in kids}

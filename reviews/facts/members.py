@@ -4,7 +4,7 @@ last season's levels and remediation (a part of reviews.facts.Facts)."""
 from collections import defaultdict
 from functools import cached_property
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 
 from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord, seat_active_on
 from reviews.facts.sql import InSubquery
@@ -92,7 +92,17 @@ class MemberFacts:
         members = set(self._member_ids)
         if self._collective_units:
             members |= {m for ids in self.leadership_member_ids.values() for m in ids}
-        return list(DisciplineRecord.objects.filter(member_id__in=members)) if members else []
+        if not members:
+            return []
+        # The path of the cell where the violation was committed, in this season (R-RATE-5).
+        in_season = SeasonUnit.objects.filter(
+            season=self.season, organization_id=OuterRef("violation_cell_id")
+        )
+        return list(
+            DisciplineRecord.objects.filter(member_id__in=members).annotate(
+                violation_path=Subquery(in_season.values("path")[:1])
+            )
+        )
 
     @cached_property
     def units_led_levels(self) -> dict[int, list[str]]:

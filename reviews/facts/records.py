@@ -127,6 +127,13 @@ class RecordFacts:
 
     @cached_property
     def outside_comments(self) -> dict[int, set[str]]:
+        """subject id → where the written comments it holds come from (R-SCOPE-4, R366-REC-1)."""
+        if "outside" in self._loaded and read_with_subjects(self.subjects.values(), "outside"):
+            return {
+                pk: set(s.outside_comment_sources)
+                for pk, s in self.subjects.items()
+                if s.outside_comment_sources
+            }
         found: dict[int, set[str]] = defaultdict(set)
         for subject_id, source in FormerCellComment.objects.filter(subject_id__in=self.subjects).values_list(
             "subject_id", "source"

@@ -2,8 +2,9 @@
 that the Facts built on them runs no query of its own for these families.
 
 A page that reads its subjects with `.annotate(**facts_annotations(season))` and builds its Facts with
-`loaded=ANNOTATED` saves the reads of the unanswered suggestions, last season's remediation and the
-year's leave. The values are the Facts' own reads' (tests/reviews/test_shared_reads.py compares them).
+`loaded=ANNOTATED` saves the reads of the suggestions' summary, the open checks, the affiliated
+collectives not yet reviewed, where the outside comments come from, last season's remediation and
+the year's leave. The values are the Facts' own reads' (tests/reviews/test_shared_reads.py compares them).
 """
 
 from django.db.models import (
@@ -27,9 +28,17 @@ from django.utils.dateparse import parse_datetime
 from members.models import LeaveRecord
 from organizations.models import AffiliatedCollective
 from reviews.facts.sql import JSONList
-from reviews.models import AffiliateReview, CheckFlag, RemediationItem, Season, Subject, Suggestion
+from reviews.models import (
+    AffiliateReview,
+    CheckFlag,
+    FormerCellComment,
+    RemediationItem,
+    Season,
+    Subject,
+    Suggestion,
+)
 
-ANNOTATED = ("remediation", "leave", "suggestions", "checks", "affiliates")
+ANNOTATED = ("remediation", "leave", "suggestions", "checks", "affiliates", "outside")
 LEAVE_KINDS = {LeaveRecord.Kind.SICK: "leave_sick_days", LeaveRecord.Kind.MATERNITY: "leave_maternity_days"}
 
 
@@ -110,6 +119,10 @@ def facts_annotations(season: Season) -> dict:
             default=None,
             output_field=JSONField(),
         ),
+        # R-SCOPE-4 / R366-REC-1: where the written comments the subject holds come from.
+        "outside_comment_sources": _listed(
+            FormerCellComment.objects.filter(subject_id=OuterRef("pk")), "subject_id", F("source")
+        ),
         "remediation_items": _remediation(season),
         "remediation_done": _remediation(season, status=RemediationItem.Status.DONE),
         **leave,
@@ -124,6 +137,7 @@ def read_with_subjects(subjects, name: str) -> bool:
         "suggestions": "suggestion_summary",
         "checks": "open_check_list",
         "affiliates": "pending_affiliate_names",
+        "outside": "outside_comment_sources",
     }[name]
     if name == "affiliates":  # keyed by the collectives' organizations: their units read with them
         return all(hasattr(s, field) and Subject.unit.field.is_cached(s) for s in subjects)

@@ -16,6 +16,7 @@ from reviews.facts.with_subjects import ANNOTATED, facts_annotations, suggestion
 from reviews.models import (
     AffiliateReview,
     CheckFlag,
+    FormerCellComment,
     QuotaGroup,
     RemediationItem,
     RemediationPlan,
@@ -211,6 +212,15 @@ def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
     LeaveRecord.objects.create(member=w.members1[3], year=2026, kind=LeaveRecord.Kind.SICK, days=120)
     LeaveRecord.objects.create(member=w.members1[2], year=2026, kind=LeaveRecord.Kind.MATERNITY, days=180)
     LeaveRecord.objects.create(member=w.members1[2], year=2025, kind=LeaveRecord.Kind.SICK, days=30)
+    for source in ("former", "residence", "former"):
+        FormerCellComment.objects.create(
+            subject=w.subject(member=w.deputy),
+            source=source,
+            from_name="Chi bộ cũ",
+            text="Gương mẫu",
+            received_on=REFERENCE,
+            recorded_by=w.secretary,
+        )
     base_unit = SeasonUnit.objects.get(season=w.season, organization=w.base)
     for subject, answers in (
         (w.subject(member=w.members1[3]), ["", " \n", "Đã khắc phục"]),
@@ -240,6 +250,9 @@ def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
     assert leave == plain.leave_days
     assert unanswered == plain.unanswered_suggestions == {w.subject(member=w.members1[3]).pk: 2}
     assert suggestions_issued(annotated) == (4, 2)  # R366-SCOPE-8: the longest meeting asked for
+    with django_assert_num_queries(0):
+        outside = read.outside_comments
+    assert outside == plain.outside_comments == {w.subject(member=w.deputy).pk: {"former", "residence"}}
     cell = next(s for s in annotated if s.kind == Subject.Kind.ORGANIZATION)
     assert remediation == {w.subject(member=w.members1[3]).pk: (2, 1), cell.pk: (3, 2)}
     assert leave == {
