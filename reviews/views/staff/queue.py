@@ -151,8 +151,17 @@ class QueueRow:
     verdict: rules.Verdict
     flags: list[str]
     can_decide: bool
+    url: str = ""
     checked: bool = False
     level: str = ""
+
+    @property
+    def decide_label(self) -> str:
+        return _("Decide %(name)s") % {"name": self.subject.name}
+
+    @property
+    def level_label(self) -> str:
+        return _("Level to decide for %(name)s") % {"name": self.subject.name}
 
     @property
     def flagged(self) -> bool:
@@ -166,6 +175,7 @@ class QueueRow:
 def _rows(user, season, subjects: list[Subject]) -> list[QueueRow]:
     """Blockers for deciding each proposal, from one Facts for all of them."""
     facts = Facts(season, subjects, loaded=ANNOTATED)
+    link = reverse("reviews:subject", args=[season.pk, 0]).replace("/0/", "/{}/")  # reversed once
     rows = []
     for subject in subjects:
         subject.season = season
@@ -177,6 +187,7 @@ def _rows(user, season, subjects: list[Subject]) -> list[QueueRow]:
                 verdict=verdict,
                 flags=flag_labels(subject),
                 can_decide=proposed and access.may_decide(user, subject) is None,
+                url=link.format(subject.pk),
             )
         )
     return rows
