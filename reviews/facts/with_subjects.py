@@ -55,9 +55,10 @@ def _listed(rows: QuerySet, key: str, value) -> Subquery:
 
 
 def _remediation(season: Season, **extra) -> Case:
-    """(items, items done) of last season's remediation plan of the same member, or of the same
-    organization's collective of the same kind (R366-RATE-2), as two annotations. A member subject is
-    matched by its member, a collective by its organization and kind."""
+    """How many items of last season's remediation plan (with `extra`: how many of those) the
+    subject's member, or its organization's collective of the same kind, had (R366-RATE-2), as one
+    annotation. A member subject is matched by its member, a collective by its organization and
+    kind."""
     earlier = RemediationItem.objects.filter(
         plan__subject__season__top_organization_id=season.top_organization_id,
         plan__subject__season__year=season.year - 1,
@@ -77,8 +78,9 @@ def _remediation(season: Season, **extra) -> Case:
 
 
 def facts_annotations(season: Season) -> dict:
-    """Annotations of a subjects' query: the suggestions not yet answered (R-ORDER-5), last season's
-    remediation counts and the year's leave days of each subject."""
+    """Annotations of a subjects' query, one each: the suggestions' summary, the open checks, the
+    affiliated collectives not yet reviewed, where the outside comments come from, last season's
+    remediation counts and the year's leave days (see ANNOTATED and `read_with_subjects`)."""
     leave = {
         name: Coalesce(
             Subquery(

@@ -238,7 +238,7 @@ def child_rows(figures: Figures, season: Season) -> list[dict]:
         # The row's HTML is joined here: hundreds of rows of a dozen cells each took the template
         # most of the page's time (a variable node per cell).
         cells = "".join(f'<td class="num">{escape(cell)}</td>' for cell in row["cells"])
-        row["html"] = mark_safe(  # every value escaped above and here
+        row["html"] = mark_safe(  # every value is escaped here
             f'<th scope="row" class="fw-normal"><a href="{escape(row["url"])}">{escape(child.unit.name)}</a></th>'
             + cells
         )

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from reviews import figures as statistics
 from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
+from reviews.facts.sql import InSubquery
 from reviews.facts.with_subjects import ANNOTATED, facts_annotations
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
@@ -130,10 +132,11 @@ def blockers_board(request, season, code):
     season = get_season(season)
     unit = get_unit(request, season, code, related=ANCESTORS)
     children = statistics.by_child(season, unit)
-    child_units = [row.unit for row in children]
+    # Named by a subquery, not a list of ids: a province has hundreds of children (reviews/facts/sql.py).
+    unit_and_children = SeasonUnit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).values("pk")
     collectives = {
         (s.unit_id, s.kind): s
-        for s in Subject.objects.filter(season=season, unit__in=[unit, *child_units])
+        for s in Subject.objects.filter(InSubquery("unit_id", unit_and_children), season=season)
         .exclude(kind=Subject.Kind.MEMBER)
         .select_related("unit", "decider")
         .annotate(**facts_annotations(season))
