@@ -1,0 +1,70 @@
+"""Issue "Province-scale speed": the helpers that let a page read less — a page and its total in
+one query, a board's ancestors read with its unit, the dashboard's rows joined in the view — give
+what the plain reads gave, and the HTML joined in Python escapes what it shows."""
+
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reviews.models import SeasonUnit, Subject
+from reviews.views.paging import counted_page
+from reviews.views.staff.blockers import ANCESTORS, _board_crumbs
+
+
+def test_a_page_and_its_total_come_in_one_query(world, django_assert_num_queries):
+    rows = Subject.objects.filter(season=world.season).order_by("pk")
+    everything = list(rows)
+    assert len(everything) > 6
+    with django_assert_num_queries(1):
+        page, shown = counted_page(rows, "2", 3)
+    assert shown == everything[3:6]
+    assert (page.number, page.paginator.count) == (2, len(everything))
+    assert page.has_previous() and page.start_index() == 4
+    # Past the last page, or not a page number: the first page (past the last costs one more query).
+    with django_assert_num_queries(2):
+        page, shown = counted_page(rows, "999", 3)
+    assert (page.number, shown) == (1, everything[:3])
+    for number in ("", None, "x", "0", "-2"):
+        page, shown = counted_page(rows, number, 3)
+        assert (page.number, shown) == (1, everything[:3])
+    page, shown = counted_page(rows.none(), "1", 3)
+    assert (page.paginator.count, shown) == (0, [])
+
+
+def test_a_boards_ancestors_read_with_its_unit_are_the_chain_of_its_path(world):
+    w = world
+    request = RequestFactory().get("/")
+    request.user = w.board
+
+    def crumbs_and_unit_reads(unit):
+        with CaptureQueriesContext(connection) as queries:
+            crumbs = _board_crumbs(request, w.season, unit)
+        return crumbs, [
+            q for q in queries.captured_queries if q["sql"].startswith('SELECT "reviews_seasonunit"')
+        ]
+
+    for code in ("TINH", "XA1", "CS1"):
+        with_ancestors = SeasonUnit.objects.select_related(ANCESTORS).get(season=w.season, code=code)
+        crumbs, unit_reads = crumbs_and_unit_reads(with_ancestors)
+        assert unit_reads == []  # the chain came with the unit
+        parent_only = SeasonUnit.objects.select_related("parent").get(season=w.season, code=code)
+        read_again, unit_reads = crumbs_and_unit_reads(parent_only)
+        assert len(unit_reads) == (1 if code == "CS1" else 0)  # deeper than its parent: one query
+        assert crumbs == read_again
+        assert crumbs[0]["name"] == "Tỉnh ủy Thử" and crumbs[-1]["name"] == with_ancestors.name
+        assert (
+            len(crumbs)
+            == with_ancestors.depth - SeasonUnit.objects.get(season=w.season, code="TINH").depth + 1
+        )
+
+
+def test_the_dashboards_rows_joined_in_the_view_escape_the_names(world, client):
+    w = world
+    SeasonUnit.objects.filter(season=w.season, code="CB1").update(name='<b>Tổ "Toán" & Tin</b>')
+    client.force_login(w.commune_staff)
+    html = client.get(reverse("reviews:dashboard", args=[w.season.pk, "CS1"])).content.decode()
+    assert "&lt;b&gt;Tổ &quot;Toán&quot; &amp; Tin&lt;/b&gt;" in html
+    assert '<b>Tổ "Toán"' not in html
+    link = reverse("reviews:dashboard", args=[w.season.pk, "CB1"])
+    assert f'<th scope="row" class="fw-normal"><a href="{link}">' in html
