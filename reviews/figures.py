@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, Func, IntegerField, JSONField, OuterRef, Subquery, Sum
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from members.models import DisciplineRecord
 from organizations.models import Organization, OrganizationDiscipline
+from reviews.facts.sql import JSONList
 from reviews.models import Season, SeasonFigure, SeasonUnit, Subject
 
 S = Subject.State
@@ -126,31 +128,43 @@ class ChildRow:
     points_sum: Decimal = Decimal(0)  # decided points of its members (QĐ 366 seasons)
     points_n: int = 0
     redo: tuple[int, int] = (0, 0)  # R-SUP-1 demands on the subjects under it: open, done
+    own_points: Decimal | None = None  # the decided points of its own organization subject (if read)
 
     @property
     def average_points(self) -> Decimal | None:
         return (self.points_sum / self.points_n).quantize(Decimal("0.1")) if self.points_n else None
 
 
-def by_child(season: Season, unit: SeasonUnit) -> list[ChildRow]:
+def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> list[ChildRow]:
     """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
     their kept rows summed over the keys the breakdown does not show; with the children, whether
-    each has children of its own (`has_children`) and the reviews each must do again (R-SUP-1).
-    Two queries."""
+    each has children of its own (`has_children`), the reviews each must do again (R-SUP-1) and,
+    with `own_points`, the decided points of each child's own organization subject. Two queries."""
     from reviews.facts.sql import InSubquery
     from reviews.supervision.counts import redo_annotations
 
     below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
+    extra = {}
+    if own_points:
+        own = Subject.objects.filter(unit=OuterRef("pk"), kind=ORGANIZATION).values("decided_points")
+        extra["own_points"] = Subquery(own[:1])
     children = list(
         SeasonUnit.objects.filter(season=season, parent=unit)
-        .annotate(has_children=Exists(below), **redo_annotations(season))
+        .annotate(has_children=Exists(below), **redo_annotations(season), **extra)
         .order_by("name")
     )
     if not children:
         return []
     below_unit = SeasonUnit.objects.filter(parent=unit).values("pk")
     table = {
-        c.pk: ChildRow(c, LevelCounts(), LevelCounts(), defaultdict(int), redo=(c.redo_open, c.redo_done))
+        c.pk: ChildRow(
+            c,
+            LevelCounts(),
+            LevelCounts(),
+            defaultdict(int),
+            redo=(c.redo_open, c.redo_done),
+            own_points=getattr(c, "own_points", None),
+        )
         for c in children
     }
     rows = (
@@ -194,18 +208,30 @@ def average_points_by_child(season: Season, unit: SeasonUnit) -> dict[int, Decim
     }
 
 
-def previous_unit(season: Season, unit: SeasonUnit) -> SeasonUnit | None:
+def previous_unit(season: Season, unit: SeasonUnit, *, with_rows: bool = False) -> SeasonUnit | None:
     """The same organization's copy in the previous season of the same top organization, with that
-    season and its rule set. One query."""
-    return (
-        SeasonUnit.objects.filter(
-            season__top_organization_id=season.top_organization_id,
-            season__year=season.year - 1,
-            organization_id=unit.organization_id,
-        )
-        .select_related("season__rule_set")
-        .first()
-    )
+    season and its rule set; with `with_rows`, its kept rows (kept_rows) as `kept`. One query."""
+    found = SeasonUnit.objects.filter(
+        season__top_organization_id=season.top_organization_id,
+        season__year=season.year - 1,
+        organization_id=unit.organization_id,
+    ).select_related("season__rule_set")
+    if with_rows:
+        rows = SeasonFigure.objects.filter(unit=OuterRef("pk")).exclude(n=0).order_by().values("unit")
+        listed = rows.annotate(listed=JSONList(JSONObject(**{f: f for f in Row._fields}))).values("listed")
+        found = found.annotate(kept=Subquery(listed, output_field=JSONField()))
+    earlier = found.first()
+    if earlier is not None and with_rows:
+        earlier.kept = [_row_from_json(r) for r in earlier.kept or ()]
+    return earlier
+
+
+def _row_from_json(values: dict) -> Row:
+    """A kept row from its JSON object (SQLite's says 1 and 0 for booleans; points are a number)."""
+    bools = {"own", "plan", "second_khtnv", "gap", "committee"}
+    row = {f: bool(values[f]) if f in bools else values[f] for f in Row._fields}
+    row["points"] = Decimal(str(row["points"])) if row["points"] is not None else None
+    return Row(**row)
 
 
 def compare_with_previous(season: Season, unit: SeasonUnit) -> dict[str, LevelCounts] | None:
@@ -279,19 +305,38 @@ def follow_up(season: Season, unit: SeasonUnit, rows: list[Row] | None = None) -
     member of the subtree: a seat, at the reference date, on the committee of an organization of
     it; reviews/kept_figures.COMMITTEE_REACH_UPDATE); the discipline from the year's records, read
     through an index from the few rows that name them, in one query of two counts."""
-    figures = dict.fromkeys(
-        ("collectives", "collective_plans", "second_khtnv", "committee_members", "committee_plans"), 0
-    )
-    for r in _rows(season, unit, rows):
-        if r.out_of_scope or r.state not in REVIEWED:
-            continue
-        if r.kind != MEMBER:
-            figures["collectives"] += r.n
-            figures["collective_plans"] += r.n if r.plan else 0
-        elif r.committee:
-            figures["committee_members"] += r.n
-            figures["committee_plans"] += r.n if r.plan else 0
-        figures["second_khtnv"] += r.n if r.second_khtnv else 0
+    return follow_ups([(season, unit, rows)])[0]
+
+
+def follow_ups(wanted: list[tuple[Season, SeasonUnit, list[Row] | None]]) -> list[dict[str, int]]:
+    """follow_up of each (season, unit, rows): the discipline counts of all in one query."""
+    found, counts = [], {}
+    for n, (season, unit, rows) in enumerate(wanted):
+        figures = dict.fromkeys(
+            ("collectives", "collective_plans", "second_khtnv", "committee_members", "committee_plans"), 0
+        )
+        for r in _rows(season, unit, rows):
+            if r.out_of_scope or r.state not in REVIEWED:
+                continue
+            if r.kind != MEMBER:
+                figures["collectives"] += r.n
+                figures["collective_plans"] += r.n if r.plan else 0
+            elif r.committee:
+                figures["committee_members"] += r.n
+                figures["committee_plans"] += r.n if r.plan else 0
+            figures["second_khtnv"] += r.n if r.second_khtnv else 0
+        found.append(figures)
+        counts |= {f"{name}_{n}": count for name, count in _discipline_counts(season, unit).items()}
+    read = Season.objects.filter(pk=wanted[0][0].pk).values(**counts).get()
+    for n, figures in enumerate(found):
+        figures |= {
+            name: read[f"{name}_{n}"] for name in ("disciplined_members", "disciplined_organizations")
+        }
+    return found
+
+
+def _discipline_counts(season: Season, unit: SeasonUnit) -> dict[str, Subquery]:
+    """The members and the organizations of `unit`'s subtree disciplined in the season year."""
     disciplined = DisciplineRecord.objects.filter(
         decided_on__year=season.year,
         member__review_subjects__season=season,
@@ -304,15 +349,10 @@ def follow_up(season: Season, unit: SeasonUnit, rows: list[Row] | None = None) -
         ),
         decided_on__year=season.year,
     )
-    figures |= (
-        Season.objects.filter(pk=season.pk)
-        .values(
-            disciplined_members=_count(disciplined, "member_id", distinct=True),
-            disciplined_organizations=_count(organizations, "organization_id", distinct=True),
-        )
-        .get()
-    )
-    return figures
+    return {
+        "disciplined_members": _count(disciplined, "member_id", distinct=True),
+        "disciplined_organizations": _count(organizations, "organization_id", distinct=True),
+    }
 
 
 # -- points (QĐ 366 seasons) ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from reports.documents.base import MEMBER, ORGANIZATION, num
 from reviews import figures as statistics
-from reviews.models import Season, SeasonUnit, Subject
+from reviews.models import Season, SeasonUnit
 from reviews.regimes import regime_of
 from reviews.scoring import points_text
 
@@ -93,26 +93,20 @@ def summary_points(
         "by_level": by_level,
         "codes": codes,
         "bands": bands,
-        "children": _children(season, unit, children, earlier_season if compare else None, earlier_unit),
+        "children": _children(children, earlier_season if compare else None, earlier_unit),
     }
 
 
 def _children(
-    season: Season,
-    unit: SeasonUnit,
     children: list[statistics.ChildRow],
     earlier_season: Season | None,
     earlier_unit: SeasonUnit | None,
 ) -> list[dict]:
     """Per directly subordinate organization: its members' average decided points (beside last
-    year's where both years have points) and its own decided points."""
+    year's where both years have points) and its own decided points (read with the children:
+    statistics.by_child(own_points=True))."""
     if not children:
         return []
-    own = dict(
-        Subject.objects.filter(season=season, unit__parent=unit, kind=ORGANIZATION).values_list(
-            "unit_id", "decided_points"
-        )
-    )
     before = statistics.average_points_by_child(earlier_season, earlier_unit) if earlier_season else {}
     return [
         {
@@ -121,7 +115,7 @@ def _children(
             "scored": num(row.points_n),
             "average": points_text_or_blank(row.average_points),
             "before": points_text_or_blank(before.get(row.unit.organization_id)),
-            "own": points_text_or_blank(own.get(row.unit.pk)),
+            "own": points_text_or_blank(row.own_points),
         }
         for n, row in enumerate(children, 1)
     ]

@@ -84,15 +84,19 @@ def summary(season: Season, unit: SeasonUnit, subject) -> Document:
     rules = season.rule_set
     # The kept figures of the unit, and of its copy last season, are read once for every table.
     rows = statistics.kept_rows(season, unit)
-    earlier_unit = statistics.previous_unit(season, unit)
+    earlier_unit = statistics.previous_unit(season, unit, with_rows=True)
     earlier_season = earlier_unit.season if earlier_unit else None
-    earlier_rows = statistics.kept_rows(earlier_season, earlier_unit) if earlier_unit else []
+    earlier_rows = earlier_unit.kept if earlier_unit else []
     counts = statistics.level_counts(season, unit, rows)
     # R-STAT-1: beside the previous season's counts (frozen when it closed), where it kept any.
     previous = statistics.level_counts(earlier_season, earlier_unit, earlier_rows) if earlier_rows else None
-    children = statistics.by_child(season, unit)
-    follow = statistics.follow_up(season, unit, rows)
-    follow_before = statistics.follow_up(earlier_season, earlier_unit, earlier_rows) if earlier_unit else None
+    children = statistics.by_child(season, unit, own_points=True)
+    if earlier_unit:
+        follow, follow_before = statistics.follow_ups(
+            [(season, unit, rows), (earlier_season, earlier_unit, earlier_rows)]
+        )
+    else:
+        follow, follow_before = statistics.follow_up(season, unit, rows), None
     child_rows = [
         {
             "number": n,

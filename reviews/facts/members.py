@@ -4,11 +4,11 @@ last season's levels and remediation (a part of reviews.facts.Facts)."""
 from collections import defaultdict
 from functools import cached_property
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
-from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord, seat_active_on
+from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord
 from reviews.facts.sql import InSubquery
-from reviews.facts.with_subjects import LEAVE_KINDS, read_with_subjects
+from reviews.facts.with_subjects import LEAVE_KINDS, read_with_subjects, seat_rows_read, seat_window
 from reviews.models import SeasonUnit, Subject
 
 
@@ -49,23 +49,18 @@ class MemberFacts:
     def _seat_rows(self) -> list[tuple[int, int, int, bool, bool]]:
         """(member id, organization id, position, active at the reference date, held in the season
         year) of the seats of the subjects' members and of the seats on the committees of the
-        collectives among the subjects. One query for every family that needs seats."""
+        collectives among the subjects. One query for every family that needs seats, none when the
+        page read them with its subjects."""
+        if "seats" in self._loaded and read_with_subjects(self.subjects.values(), "seats"):
+            return seat_rows_read(self.subjects.values())
         around = Q(member_id__in=self._member_ids)
         if self._collective_units:
             committees = SeasonUnit.objects.filter(pk__in=self._collective_units).values("organization_id")
             around |= Q(InSubquery("organization_id", committees))  # indexable (reviews/facts/sql.py)
-        day = self.season.reference_date
-        first, last = min(day, self.year_start), max(day, self.year_end)
-        in_year = Q(starts_on__lte=self.year_end) & (
-            Q(ends_on__isnull=True) | Q(ends_on__gte=self.year_start)
-        )
+        window, said = seat_window(self.season)
         return list(
-            CommitteeSeat.objects.filter(around, starts_on__lte=last)
-            .exclude(ends_on__lt=first)
-            .annotate(
-                active=ExpressionWrapper(seat_active_on(day), output_field=BooleanField()),
-                in_year=ExpressionWrapper(in_year, output_field=BooleanField()),
-            )
+            CommitteeSeat.objects.filter(around, window)
+            .annotate(**said)
             .values_list("member_id", "organization_id", "position", "active", "in_year")
         )
 

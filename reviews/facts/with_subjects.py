@@ -3,14 +3,18 @@ that the Facts built on them runs no query of its own for these families.
 
 A page that reads its subjects with `.annotate(**facts_annotations(season))` and builds its Facts with
 `loaded=ANNOTATED` saves the reads of the suggestions' summary, the open checks, the affiliated
-collectives not yet reviewed, where the outside comments come from, last season's remediation and
-the year's leave. The values are the Facts' own reads' (tests/reviews/test_shared_reads.py compares them).
+collectives not yet reviewed, where the outside comments come from, last season's remediation,
+the year's leave and the committee seats. The values are the Facts' own reads' (tests/reviews/test_shared_reads.py compares them).
 """
 
+import datetime
+
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     JSONField,
@@ -25,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils.dateparse import parse_datetime
 
-from members.models import LeaveRecord
+from members.models import CommitteeSeat, LeaveRecord, seat_active_on
 from organizations.models import AffiliatedCollective
 from reviews.facts.sql import JSONList
 from reviews.models import (
@@ -38,7 +42,7 @@ from reviews.models import (
     Suggestion,
 )
 
-ANNOTATED = ("remediation", "leave", "suggestions", "checks", "affiliates", "outside")
+ANNOTATED = ("remediation", "leave", "suggestions", "checks", "affiliates", "outside", "seats")
 LEAVE_KINDS = {LeaveRecord.Kind.SICK: "leave_sick_days", LeaveRecord.Kind.MATERNITY: "leave_maternity_days"}
 
 
@@ -74,6 +78,42 @@ def _remediation(season: Season, **extra) -> Case:
         When(member_id__isnull=False, then=_count(of_member)),
         default=_count(of_collective),
         output_field=IntegerField(),
+    )
+
+
+def seat_window(season: Season) -> tuple[Q, dict]:
+    """The committee seats the Facts look at in `season` (held at some time between the start of
+    the year, or the reference date if earlier, and its end, or the reference date if later), and
+    what is said of each: active at the reference date, held in the season year."""
+    day = season.reference_date
+    year_start, year_end = datetime.date(season.year, 1, 1), datetime.date(season.year, 12, 31)
+    first, last = min(day, year_start), max(day, year_end)
+    window = Q(starts_on__lte=last) & ~Q(ends_on__lt=first)
+    in_year = Q(starts_on__lte=year_end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+    said = {
+        "active": ExpressionWrapper(seat_active_on(day), output_field=BooleanField()),
+        "in_year": ExpressionWrapper(in_year, output_field=BooleanField()),
+    }
+    return window, said
+
+
+def _seats(season: Season) -> Case:
+    """The seats of the window (seat_window) a member subject's member holds, or that are on a
+    collective subject's committee, as one JSON list (None when there are none)."""
+    window, said = seat_window(season)
+    seats = CommitteeSeat.objects.filter(window)
+    row = JSONObject(
+        id="id", member_id="member_id", organization_id="organization_id", position="position", **said
+    )
+    return Case(
+        When(
+            member_id__isnull=False,
+            then=_listed(seats.filter(member_id=OuterRef("member_id")), "member_id", row),
+        ),
+        default=_listed(
+            seats.filter(organization_id=OuterRef("unit__organization_id")), "organization_id", row
+        ),
+        output_field=JSONField(),
     )
 
 
@@ -125,6 +165,8 @@ def facts_annotations(season: Season) -> dict:
         "outside_comment_sources": _listed(
             FormerCellComment.objects.filter(subject_id=OuterRef("pk")), "subject_id", F("source")
         ),
+        # R366-SCOPE-4/6, R-RATE-5: the committee seats of the members and on the collectives' committees.
+        "seat_list": _seats(season),
         "remediation_items": _remediation(season),
         "remediation_done": _remediation(season, status=RemediationItem.Status.DONE),
         **leave,
@@ -140,6 +182,7 @@ def read_with_subjects(subjects, name: str) -> bool:
         "checks": "open_check_list",
         "affiliates": "pending_affiliate_names",
         "outside": "outside_comment_sources",
+        "seats": "seat_list",
     }[name]
     if name == "affiliates":  # keyed by the collectives' organizations: their units read with them
         return all(hasattr(s, field) and Subject.unit.field.is_cached(s) for s in subjects)
@@ -167,6 +210,22 @@ def pending_affiliates_read(subjects) -> dict[int, list[str]]:
         for s in subjects
         if s.is_collective and s.pending_affiliate_names
     }
+
+
+def seat_rows_read(subjects) -> list[tuple[int, int, int, bool, bool]]:
+    """The rows of MemberFacts._seat_rows from `seat_list`: each seat once (a member's seat on a
+    collective's committee, both among the subjects, is listed twice)."""
+    rows = {}
+    for subject in subjects:
+        for seat in subject.seat_list or ():
+            rows[seat["id"]] = (
+                seat["member_id"],
+                seat["organization_id"],
+                seat["position"],
+                bool(seat["active"]),  # SQLite's json_object says 1 and 0
+                bool(seat["in_year"]),
+            )
+    return list(rows.values())
 
 
 def suggestions_issued(subjects) -> tuple[int, int | None]:

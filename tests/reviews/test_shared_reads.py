@@ -95,6 +95,52 @@ def test_the_seats_are_read_once_for_every_family_that_needs_them(world, django_
     assert seated == {w.head.pk, w.deputy.pk}
 
 
+def test_the_seats_read_with_the_subjects_equal_the_facts_own_read(world, django_assert_num_queries):
+    """R366-SCOPE-6 / R366-SCOPE-4 / R-RATE-5: the seats a page reads with its subjects (a member's
+    by member, a collective's by its committee) give the rows of the Facts' own read — a suspended
+    seat held in the year, an ended seat gone, a concurrent full-time post not active — each seat
+    once though the member and the cell are both among the subjects."""
+    w = world
+    CommitteeSeat.objects.create(
+        member=w.members1[2],
+        organization=w.cell1,
+        position=2,
+        starts_on=datetime.date(2026, 1, 1),
+        suspended_on=datetime.date(2026, 6, 1),
+    )
+    CommitteeSeat.objects.create(
+        member=w.members1[3],
+        organization=w.cell1,
+        position=2,
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2024, 12, 31),
+    )
+    CommitteeSeat.objects.create(
+        member=w.members1[3],
+        organization=w.base,
+        position=3,
+        starts_on=datetime.date(2026, 2, 1),
+        concurrent=CommitteeSeat.Concurrent.FULL_TIME,
+        main_place=False,
+    )
+    plain = Facts(w.season, _cell_subjects(w))
+    annotated = list(
+        Subject.objects.filter(season=w.season, unit__organization=w.cell1)
+        .select_related("season__rule_set", "unit")
+        .annotate(**facts_annotations(w.season))
+        .order_by("pk")
+    )
+    read = Facts(w.season, annotated, loaded=ANNOTATED)
+    with django_assert_num_queries(0):
+        rows = read._seat_rows
+    assert sorted(rows) == sorted(plain._seat_rows)
+    assert len(rows) == len(set(rows)) == 4  # the head's and the deputy's, the suspended, the concurrent
+    assert (w.members1[3].pk, w.base.pk, 3, False, True) in rows
+    assert (w.members1[2].pk, w.cell1.pk, 2, False, True) in rows
+    assert dict(read.seats) == dict(plain.seats)
+    assert read.leadership_member_ids == plain.leadership_member_ids
+
+
 def test_the_quota_groups_come_with_their_decided_counts(world, django_assert_num_queries):
     """R-RATE-2: the meter's counts read with the groups equal a count of the decided subjects."""
     w = world

@@ -187,3 +187,67 @@ def test_r_stat_3_committee_members_are_every_seat_holder_of_the_subtree_at_each
             figures = statistics.follow_up(season, unit)
         assert (figures["committee_plans"], figures["committee_members"]) == (plans, members), organization
         assert len(captured) == 2  # the kept rows (committee members among them); the discipline
+
+
+def test_a_summary_reads_last_season_and_both_years_discipline_with_fewer_queries(db):
+    """R-STAT-1 / R-STAT-3: the previous season's copy of a unit comes with its kept rows (equal to
+    kept_rows, booleans and points included), follow_ups of both seasons equal a follow_up of each
+    in one query, and by_child(own_points=True) carries each child's own decided points."""
+    from decimal import Decimal
+
+    from organizations.models import OrganizationDiscipline
+
+    w = build_world(open_now=False)
+    earlier = open_season_124(
+        top_organization=w.province, year=2025, reference_date=datetime.date(2025, 11, 15)
+    )
+    Subject.objects.filter(season=earlier, out_of_scope="").update(
+        state=Subject.State.DECIDED, decided_level="HTTNV", decided_points=Decimal("86.5")
+    )
+    Subject.objects.filter(season=earlier, member=w.members1[0]).update(flags={"second_khtnv": True})
+    season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    DisciplineRecord.objects.create(
+        member=w.members1[1],
+        decided_on=datetime.date(2025, 5, 1),
+        form="reprimand",
+        decided_by="Đảng ủy",
+        violation_year=2025,
+    )
+    DisciplineRecord.objects.create(
+        member=w.members1[2],
+        decided_on=datetime.date(2026, 5, 1),
+        form="reprimand",
+        decided_by="Đảng ủy",
+        violation_year=2026,
+    )
+    OrganizationDiscipline.objects.create(
+        organization=w.cell2,
+        decided_on=datetime.date(2026, 4, 1),
+        form="reprimand",
+        decided_by="Đảng ủy",
+        violation_year=2026,
+    )
+    cell = Subject.objects.get(season=season, unit__organization=w.cell1, kind=Subject.Kind.ORGANIZATION)
+    Subject.objects.filter(pk=cell.pk).update(decided_points=Decimal("91.0"))
+    unit = statistics.unit_for(season, w.base)
+    with CaptureQueriesContext(connection) as captured:
+        previous = statistics.previous_unit(season, unit, with_rows=True)
+    assert len(captured) == 1
+    assert previous.season == earlier and previous.organization_id == w.base.pk
+    assert sorted(previous.kept) == sorted(statistics.kept_rows(earlier, previous))
+    assert any(r.points == Decimal("86.5") * r.scored and r.scored for r in previous.kept)
+    assert any(r.second_khtnv for r in previous.kept)
+    assert statistics.previous_unit(earlier, statistics.unit_for(earlier, w.base), with_rows=True) is None
+
+    rows = statistics.kept_rows(season, unit)
+    with CaptureQueriesContext(connection) as captured:
+        both = statistics.follow_ups([(season, unit, rows), (earlier, previous, previous.kept)])
+    assert len(captured) == 1
+    assert both == [statistics.follow_up(season, unit), statistics.follow_up(earlier, previous)]
+    assert (both[0]["disciplined_members"], both[1]["disciplined_members"]) == (1, 1)
+    assert both[0]["disciplined_organizations"] == 1 and both[1]["second_khtnv"] == 1
+
+    children = {row.unit.organization_id: row for row in statistics.by_child(season, unit, own_points=True)}
+    assert children[w.cell1.pk].own_points == Decimal("91.0")
+    assert children[w.cell2.pk].own_points is None
+    assert all(row.own_points is None for row in statistics.by_child(season, unit))
