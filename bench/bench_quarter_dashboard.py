@@ -83,7 +83,7 @@ def main() -> None:
         for _run in range(5):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                rows = dashboard_quarters(season, unit.path)
+                rows = dashboard_quarters(season, unit)
                 elapsed = time.perf_counter() - started
             best = elapsed if best is None else min(best, elapsed)
         counted = sum(r.progress.total for r in rows if r.progress)

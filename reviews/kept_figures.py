@@ -248,23 +248,31 @@ def install_and_count(schema_editor) -> None:
 
 
 def rebuild(season: Season) -> None:
-    """Recount one open season's figures from its subjects, in one transaction. On PostgreSQL the
+    """Recount one open season's figures from its subjects, and its quarters' from their
+    evaluations (reviews/quarters/kept.py), in one transaction. On PostgreSQL the
     subjects and plans are locked against writes (SHARE) meanwhile, so no change is lost between
     the delete and the count."""
     if season.status != Season.Status.OPEN:
         raise ValueError(f"season {season.pk} is closed: its figures are frozen")
+    from reviews.quarters import kept as kept_quarters
+
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("LOCK TABLE reviews_subject, reviews_remediationplan IN SHARE MODE")
+            cursor.execute(
+                "LOCK TABLE reviews_subject, reviews_remediationplan, reviews_quarterlyevaluation IN SHARE MODE"
+            )
         recount(cursor, connection.vendor, season.pk)
+        kept_quarters.recount(cursor, season.pk)
 
 
 def purge_orphans() -> int:
-    """Delete the figures of seasons that no longer exist (a deleted season's subjects may go after
-    its figures)."""
+    """Delete the figures of seasons, and of quarters, that no longer exist (a deleted season's
+    subjects may go after its figures)."""
+    from reviews.quarters import kept as kept_quarters
+
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE season_id NOT IN (SELECT id FROM reviews_season)")
-        return cursor.rowcount
+        return cursor.rowcount + kept_quarters.purge_orphans(cursor)
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 from reviews.models.audit import AuditChain, Event
 from reviews.models.criteria import ScoringCriteria
-from reviews.models.figures import SeasonFigure
+from reviews.models.figures import QuarterFigure, SeasonFigure
 from reviews.models.forms import ReferenceItem, ReviewForm, Suggestion
 from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting, MeetingEntry
 from reviews.models.notifications import Notification
@@ -33,6 +33,7 @@ __all__ = [
     "RuleSet",
     "ScoringCriteria",
     "Season",
+    "QuarterFigure",
     "SeasonFigure",
     "SeasonUnit",
     "Subject",

@@ -1,5 +1,6 @@
 from django.db import models
 
+from reviews.models.quarters import Quarter
 from reviews.models.seasons import Season, SeasonUnit
 
 # What a kept figure counts by, after its season and unit (reviews/kept_figures.py KEYS).
@@ -58,3 +59,27 @@ class SeasonFigure(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.kind} {self.state} {self.level}: {self.n}"
+
+
+class QuarterFigure(models.Model):
+    """How many quarterly evaluations of one quarter lie under one unit (its own leaders and those
+    of every unit below it) at one state and decided level, kept by database triggers on the
+    evaluations in the same transaction as every write (reviews/quarters/kept.py), so that the
+    dashboard's quarter panel reads the rows of one unit, never the quarter's evaluations. Frozen,
+    like SeasonFigure, when the season closes."""
+
+    quarter = models.ForeignKey(
+        Quarter, on_delete=models.CASCADE, db_constraint=False, related_name="figures"
+    )
+    unit = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    state = models.CharField(max_length=16)
+    level = models.CharField(max_length=16, help_text="The decided level; '' for none.")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "unit", "state", "level"], name="quarter_figure_key")
+        ]
+
+    def __str__(self):
+        return f"{self.quarter_id} {self.unit_id} {self.state} {self.level}: {self.n}"

@@ -1,14 +1,14 @@
 """The season's quarters on a unit's dashboard (issue 14; R366-QTR-3, R366-QTR-5): per quarter
 of Q1–Q3, how many leaders of the unit's subtree have not self-assessed, how many are not yet
-evaluated, and the decided levels. One query whatever the size: the quarters LEFT JOINed to
-their evaluations restricted to the subtree by path prefix (the join condition uses the index on
-(quarter, path)), grouped by quarter, state and level; no evaluation row is read."""
+evaluated, and the decided levels. One query whatever the size: the quarters LEFT JOINed to the
+unit's kept figures (reviews.models.QuarterFigure: a row per state and level, kept by triggers,
+reviews/quarters/kept.py); no evaluation row is read."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import FilteredRelation, Q
 
-from reviews.models import Quarter, QuarterlyEvaluation, Season
+from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
 from reviews.quarters.periods import NUMBERS
 from reviews.quarters.results import Progress
 from reviews.regimes import regime_of
@@ -23,17 +23,16 @@ class QuarterRow:
     levels: list[tuple[str, int]]  # the season's levels in order, with the decided count
 
 
-def dashboard_quarters(season: Season, path: str) -> list[QuarterRow] | None:
-    """Q1–Q3 of `season` in the subtree under `path`; None (no query) for a season whose rules have
+def dashboard_quarters(season: Season, unit: SeasonUnit) -> list[QuarterRow] | None:
+    """Q1–Q3 of `season` in the subtree of `unit`; None (no query) for a season whose rules have
     no quarters (R366-QTR-1: quarterly evaluation is new with QĐ 366). One query."""
     if not regime_of(season.rule_set).uses_points:
         return None
     found: dict[int, Progress] = {}
     rows = (
         Quarter.objects.filter(season=season)
-        .annotate(part=FilteredRelation("evaluations", condition=Q(evaluations__path__startswith=path)))
-        .values_list("pk", "number", "starts_on", "ends_on", "deadline", "part__state", "part__decided_level")
-        .annotate(n=Count("part__id"))
+        .annotate(part=FilteredRelation("figures", condition=Q(figures__unit_id=unit.pk)))
+        .values_list("pk", "number", "starts_on", "ends_on", "deadline", "part__state", "part__level", "part__n")
         .order_by()
     )
     for pk, number, starts_on, ends_on, deadline, state, level, n in rows:

@@ -360,7 +360,7 @@ def dashboard(request, season, code):
         "in_scope_organizations": reviewed_count(organizations),
         "decided_members_percent": ratio(members.rated, reviewed_count(members)),
         "decided_organizations_percent": ratio(organizations.rated, reviewed_count(organizations)),
-        "quarters": dashboard_quarters(season, unit.path),  # issue 14, R366-QTR-5
+        "quarters": dashboard_quarters(season, unit),  # issue 14, R366-QTR-5
     }
     # Issue 15: the reviews required again (R-SUP-1) per child organization, open and done.
     context["redo"] = redo_table(figures.children)

@@ -1,6 +1,7 @@
 """The season's quarters on the dashboard (issue 14; R366-QTR-3, R366-QTR-5): per quarter, the
 leaders of the unit's subtree who have not self-assessed, those not yet evaluated, the decided
-levels, a quarter not run shown as such; one GROUP BY whatever the size."""
+levels, a quarter not run shown as such; one query of the kept figures whatever the size
+(reviews/quarters/kept.py; tests/reviews/test_kept_quarter_figures.py proves them)."""
 
 import pytest
 from django.db import connection
@@ -40,9 +41,9 @@ def quarters_world(extra=0):
 def test_r366_qtr_5_the_dashboard_counts_a_subtrees_quarters(client):
     w, quarter = quarters_world()
     everyone = QuarterlyEvaluation.objects.filter(quarter=quarter).count()
-    path = w.season.units.get(code="CS2").path
+    unit = w.season.units.get(code="CS2")
     with CaptureQueriesContext(connection) as queries:
-        found = dashboard_quarters(w.season, path)
+        found = dashboard_quarters(w.season, unit)
     assert len(queries) == 1
     q1, q2, q3 = found
     assert q1.progress is None and q3.progress is None  # not run: not evaluated, blocks nothing
@@ -50,7 +51,7 @@ def test_r366_qtr_5_the_dashboard_counts_a_subtrees_quarters(client):
     assert (p.total, p.not_self_assessed, p.not_evaluated) == (2, 1, 1)
     assert dict(q2.levels) == {"HTXSNV": 0, "HTTNV": 0, "HTNV": 0, "KHTNV": 1}
 
-    province = dashboard_quarters(w.season, w.season.units.get(code="TINH").path)[1].progress
+    province = dashboard_quarters(w.season, w.season.units.get(code="TINH"))[1].progress
     assert province.total == everyone
     assert province.not_self_assessed == everyone - 4  # drafts and the returned one
     assert province.not_evaluated == everyone - 3
@@ -68,12 +69,14 @@ def test_r366_qtr_5_the_dashboard_counts_a_subtrees_quarters(client):
 def test_r366_qtr_5_the_dashboard_with_quarters_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, extra
 ):
-    """The same bound for 12 and 132 evaluations: the quarters cost one query, no row is read."""
+    """The same bound for 12 and 132 evaluations: the quarters cost one query of the kept figures,
+    no evaluation is read."""
     w, _quarter = quarters_world(extra)
     client.force_login(w.board)
     with django_assert_max_num_queries(DASHBOARD_QUERIES) as captured:
         response = client.get(reverse("reviews:dashboard", args=[w.season.pk, "TINH"]))
     assert response.status_code == 200
     assert response.context["quarters"][1].progress.total >= 12 + extra
-    quarter_sql = [q["sql"] for q in captured.captured_queries if "reviews_quarterlyevaluation" in q["sql"]]
-    assert len(quarter_sql) == 1 and "GROUP BY" in quarter_sql[0]
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert len([q for q in sql if "reviews_quarterfigure" in q]) == 1
+    assert not [q for q in sql if "reviews_quarterlyevaluation" in q]
