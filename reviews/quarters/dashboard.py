@@ -32,7 +32,9 @@ def dashboard_quarters(season: Season, unit: SeasonUnit) -> list[QuarterRow] | N
     rows = (
         Quarter.objects.filter(season=season)
         .annotate(part=FilteredRelation("figures", condition=Q(figures__unit_id=unit.pk)))
-        .values_list("pk", "number", "starts_on", "ends_on", "deadline", "part__state", "part__level", "part__n")
+        .values_list(
+            "pk", "number", "starts_on", "ends_on", "deadline", "part__state", "part__level", "part__n"
+        )
         .order_by()
     )
     for pk, number, starts_on, ends_on, deadline, state, level, n in rows:

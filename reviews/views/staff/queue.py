@@ -28,6 +28,7 @@ from reviews.models import SeasonUnit, Subject
 from reviews.views.common import SUBJECT_ROWS, get_season, level_choices, run_step, visible_subjects
 from reviews.views.paging import counted_page
 from reviews.views.staff.common import STATE_ORDER, flag_labels
+from reviews.views.staff.queue_rows import rows_html
 from reviews.views.staff.quota import quota_meters
 
 S = Subject.State
@@ -279,6 +280,7 @@ def queue(request, season):
         row.level = levels.get(row.subject.pk, "")
     shown = [r.subject for r in page_rows]
     meters = quota_meters(season, shown, _counted_levels(page_rows, levels, checked))
+    choices = level_choices(season)
     return render(
         request,
         "reviews/staff/queue.html",
@@ -289,12 +291,13 @@ def queue(request, season):
             "to_propose": awaiting_proposal(request, season, base, chosen),
             "page": page,
             "rows": page_rows,
+            "rows_html": rows_html(page_rows, choices),
             "meters": meters,
             "raisable": _raisable(season, units, meters),
             "meter_selected": bool(checked & {r.subject.pk for r in page_rows}),
             "meter_adding": sum(m.adding for m in meters),
             "can_decide_any": any(r.can_decide for r in page_rows),
-            "levels": level_choices(season),
+            "levels": choices,
             "reason": selection.get("reason", ""),
             "query": _queue_query(request.GET),
             "page_query": _queue_query({k: v for k, v in request.GET.items() if k != "page"}),

@@ -68,3 +68,58 @@ def test_the_dashboards_rows_joined_in_the_view_escape_the_names(world, client):
     assert '<b>Tổ "Toán"' not in html
     link = reverse("reviews:dashboard", args=[w.season.pk, "CB1"])
     assert f'<th scope="row" class="fw-normal"><a href="{link}">' in html
+
+
+def test_the_queues_rows_joined_in_the_view_escape_what_they_show_and_keep_the_pickers():
+    """The queue's rows (reviews/views/staff/queue_rows.py): names, units, reasons and flags are
+    escaped; a decidable row has its tick box (`data-blocked` when the engine refuses) and a level
+    picker without the proposed level, the remembered level selected; points in Vietnamese."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from reviews.rules import Verdict
+    from reviews.views.staff.queue import QueueRow
+    from reviews.views.staff.queue_rows import rows_html
+
+    unit = SeasonUnit(name='Chi bộ "A" & <B>')
+    blocked = Subject(
+        pk=7,
+        name="Lê <i>Văn</i> Tám",
+        kind=Subject.Kind.MEMBER,
+        state=Subject.State.PROPOSED,
+        unit=unit,
+        self_level="HTTNV",
+        proposed_level="HTTNV",
+        proposed_points=Decimal("87.5"),
+        is_leader=True,
+    )
+    decided = Subject(
+        pk=8, name="Trần Chín", kind=Subject.Kind.MEMBER, state=Subject.State.DECIDED, unit=unit
+    )
+    decided.decided_level = "HTNV"
+    rows = [
+        QueueRow(
+            subject=blocked,
+            verdict=Verdict(blockers=["Chưa đủ <điều kiện>"], warnings=["Xem lại & bổ sung"]),
+            flags=["Kỷ luật <trong năm>"],
+            can_decide=True,
+            url="/s/7/?a=1&b=2",
+            checked=True,
+            level="HTNV",
+        ),
+        QueueRow(subject=decided, verdict=Verdict(), flags=[], can_decide=False, url="/s/8/"),
+    ]
+    levels = [("HTXSNV", ""), ("HTTNV", ""), ("HTNV", ""), ("KHTNV", "")]
+    with translation.override("vi"):
+        html = str(rows_html(rows, levels))
+    assert "<i>" not in html and "<B>" not in html and "<điều" not in html and "<trong" not in html
+    assert "Lê &lt;i&gt;Văn&lt;/i&gt; Tám" in html and "Chi bộ &quot;A&quot; &amp; &lt;B&gt;" in html
+    assert 'href="/s/7/?a=1&amp;b=2"' in html
+    assert 'id="pick-7" checked data-blocked="1"' in html and 'id="pick-8"' not in html
+    picker = html[html.index('id="level-7"') : html.index("</select>")]
+    assert '<option value="">HTTNV</option>' in picker and 'value="HTTNV"' not in picker
+    assert '<option value="HTNV" selected>HTNV</option>' in picker
+    assert "87,5 điểm" in html and "cán bộ lãnh đạo, quản lý" in html
+    assert html.count("<tr") == 2 and html.count('class="table-warning"') == 1
+    assert "Xem lại &amp; bổ sung" in html and "<strong>HTNV</strong>" in html

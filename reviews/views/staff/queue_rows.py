@@ -1,0 +1,118 @@
+"""The queue's rows as HTML, joined here rather than in the template: fifty rows of six cells, a
+level picker and the engine's reasons took the template about a third of the page's time
+(bench/README.md, "2026-12-05"). Every value is escaped here; the markup is the one the page's
+script and the browser tests rely on (ids `pick-<id>` and `level-<id>`, `data-blocked`)."""
+
+from django.template.defaultfilters import floatformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from reviews.templatetags.reasons import reason_html
+
+
+def _labels() -> dict[str, str]:
+    """The words every row repeats, translated once per page."""
+    return {
+        "org": _("Organization"),
+        "self": _("Self / proposed"),
+        "decide_as": _("Decide as"),
+        "decided": _("Decided"),
+        "state": _("State"),
+        "blocked": _("Blocked"),
+        "ready": _("Ready to decide"),
+        "warning": _("Warning"),
+        "flag": _("Flag"),
+        "leader": _("leader or manager"),
+    }
+
+
+def _narrow(label: str) -> str:
+    """The cell's heading, shown on a phone where the table stacks."""
+    return f'<span class="d-sm-none text-body-secondary">{escape(label)}: </span>'
+
+
+def _name_cell(row, t) -> str:
+    s = row.subject
+    pick = ""
+    if row.can_decide:
+        checked = " checked" if row.checked else ""
+        blocked = ' data-blocked="1"' if row.verdict.blockers else ""
+        pick = (
+            f'<input class="form-check-input flex-shrink-0 mt-1" type="checkbox" name="subject" value="{s.pk}"'
+            f' id="pick-{s.pk}"{checked}{blocked} aria-label="{escape(row.decide_label)}">'
+        )
+    leader = f" · {escape(t['leader'])}" if s.is_leader else ""
+    return (
+        f'<td><div class="d-flex align-items-start gap-2">{pick}<div>'
+        f'<a href="{escape(row.url)}" class="fw-semibold">{escape(s.name)}</a>'
+        f'<div class="small text-body-secondary">{escape(s.get_kind_display())}{leader}</div>'
+        "</div></div></td>"
+    )
+
+
+def _levels_cell(row, t) -> str:
+    s = row.subject
+    text = f"{escape(s.self_level or '–')} / <strong>{escape(s.proposed_level or '–')}</strong>"
+    if s.proposed_points is not None:
+        points = _("%(points)s points") % {"points": floatformat(s.proposed_points, "-1")}
+        text += f'<br><span class="small">{escape(points)}</span>'
+    return f'<td class="text-nowrap">{_narrow(t["self"])}{text}</td>'
+
+
+def _selected(yes: bool) -> str:
+    return " selected" if yes else ""
+
+
+def _decide_cell(row, t, levels) -> str:
+    s = row.subject
+    if row.can_decide:
+        options = "".join(
+            f'<option value="{escape(code)}"{_selected(row.level == code)}>{escape(code)}</option>'
+            for code, _label in levels
+            if code != s.proposed_level
+        )
+        return (
+            f'<td><label class="d-sm-none text-body-secondary" for="level-{s.pk}">{escape(t["decide_as"])}</label>'
+            f'<select class="form-select form-select-sm" style="min-width: 7rem" name="level-{s.pk}"'
+            f' id="level-{s.pk}" aria-label="{escape(row.level_label)}">'
+            f'<option value="">{escape(s.proposed_level)}</option>{options}</select></td>'
+        )
+    if s.decided_level:
+        return f"<td>{_narrow(t['decided'])}<strong>{escape(s.decided_level)}</strong></td>"
+    return "<td></td>"
+
+
+def _reasons_cell(row, t) -> str:
+    blockers, warnings = row.verdict.blockers, row.verdict.warnings
+    parts = []
+    if blockers:
+        items = "".join(f"<li>{reason_html(reason)}</li>" for reason in blockers)
+        parts.append(f'<span class="badge text-bg-danger">{escape(t["blocked"])}</span>')
+        parts.append(f'<ul class="ps-3 mb-0">{items}</ul>')
+    elif row.awaiting:
+        parts.append(f'<span class="badge text-bg-success">{escape(t["ready"])}</span>')
+    if warnings:
+        items = "".join(f"<li>{escape(warning)}</li>" for warning in warnings)
+        parts.append(f'<span class="badge text-bg-warning">{escape(t["warning"])}</span>')
+        parts.append(f'<ul class="ps-3 mb-0">{items}</ul>')
+    for flag in row.flags:
+        parts.append(f'<div><span class="badge text-bg-info">{escape(t["flag"])}</span> {escape(flag)}</div>')
+    return f'<td class="small">{"".join(parts)}</td>'
+
+
+def rows_html(rows, levels) -> SafeString:
+    """The `<tr>` of each row (an empty string for none: the template says so)."""
+    t = _labels()
+    html = []
+    for row in rows:
+        s = row.subject
+        warning = ' class="table-warning"' if row.verdict.blockers else ""
+        html.append(
+            f"<tr{warning}>{_name_cell(row, t)}"
+            f"<td>{_narrow(t['org'])}{escape(s.unit.name)}</td>"
+            f"{_levels_cell(row, t)}{_decide_cell(row, t, levels)}"
+            f"<td>{_narrow(t['state'])}{escape(s.get_state_display())}</td>"
+            f"{_reasons_cell(row, t)}</tr>"
+        )
+    return mark_safe("".join(html))  # every value is escaped above
