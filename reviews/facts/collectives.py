@@ -4,12 +4,18 @@ subordinates, leadership and its discipline, prerequisite collectives (a part of
 from collections import defaultdict
 from functools import cached_property
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from members.models import CommitteeSeat
 from organizations.models import OrganizationDiscipline
 from reviews.facts.sql import InSubquery
-from reviews.facts.with_subjects import pending_affiliates_read, read_with_subjects
+from reviews.facts.with_subjects import (
+    Named,
+    pending_affiliates_read,
+    read_with_subjects,
+    waiting_children,
+    waiting_children_read,
+)
 from reviews.models import (
     AffiliateReview,
     SeasonUnit,
@@ -62,7 +68,7 @@ class CollectiveFacts:
             Q(unit_id__in=list(self.units)) & ~Q(kind=member)
         )
         # The units below are named by subqueries each PostgreSQL can index (reviews/facts/sql.py).
-        if self._collective_units:
+        if self._collective_units and self._weighs_every_child:
             below = SeasonUnit.objects.filter(parent_id__in=self._collective_units).values("pk")
             around |= Q(InSubquery("unit_id", below)) & ~Q(kind=member)
         if self._seated_members:
@@ -92,13 +98,39 @@ class CollectiveFacts:
         return [s.unit_id for s in self.subjects.values() if s.is_collective]
 
     @cached_property
+    def _weighs_every_child(self) -> bool:
+        from reviews.regimes import regime_of  # the regimes read the Facts: imported when used
+
+        return regime_of(self.rules).weighs_every_child
+
+    @cached_property
     def children(self) -> dict[int, list[Subject]]:
-        """unit id → in-scope organization and leadership subjects of its direct subordinates."""
+        """unit id → the organization and leadership subjects of its direct subordinates, for a
+        regime that weighs every one of them (Regime.weighs_every_child); the others ask only
+        `waiting_children`, and the subjects around are read without them."""
+        if not self._weighs_every_child:
+            raise LookupError("this regime reads waiting_children, not every child")
         parents = set(self._collective_units)
         found = defaultdict(list)
         for child in self._around:
             if child.kind != Subject.Kind.MEMBER and child.unit.parent_id in parents:
                 found[child.unit.parent_id].append(child)
+        return found
+
+    @cached_property
+    def waiting_children(self) -> dict[int, list[Named]]:
+        """unit id → (id, name) of the organization and leadership subjects of its direct
+        subordinates in scope and not yet decided, by name (R366-ORDER-3): read with the page's
+        subjects, or in one query — never every collective below, which at a province's board
+        were 25,000."""
+        subjects = [s for s in self.subjects.values() if s.is_collective]
+        if "waiting" in self._loaded and read_with_subjects(subjects, "waiting"):
+            return waiting_children_read(subjects)
+        found = defaultdict(list)
+        if self._collective_units:
+            rows = waiting_children(self.season, self._collective_units)
+            for pk, name, parent in rows.values_list("pk", "name", "unit__parent_id").order_by("name", "pk"):
+                found[parent].append(Named(pk, name))
         return found
 
     @cached_property
@@ -143,15 +175,20 @@ class CollectiveFacts:
                 where = (record.violation_path or "") if record.violation_cell_id else unit.path
                 if where.startswith(unit.path):
                     found[unit_id].append(("leader", record))
-        parent_of = {c.unit.organization_id: parent for parent, kids in self.children.items() for c in kids}
+        # The organizations directly under the collectives, named by a subquery with the unit each
+        # is under (not from the subjects below: a regime may not read them).
         own = {u.organization_id: unit_id for unit_id, u in units.items()}
+        below = SeasonUnit.objects.filter(season=self.season, parent_id__in=list(units)).values(
+            "organization_id"
+        )
+        in_season = SeasonUnit.objects.filter(season=self.season, organization_id=OuterRef("organization_id"))
         for record in OrganizationDiscipline.objects.filter(
-            decided_on__year=year, organization_id__in=[*parent_of, *own]
-        ):
+            Q(organization_id__in=list(own)) | Q(InSubquery("organization_id", below)), decided_on__year=year
+        ).annotate(parent_unit_id=Subquery(in_season.values("parent_id")[:1])):
             if record.organization_id in own:
                 found[own[record.organization_id]].append(("self", record))
-            if record.organization_id in parent_of:
-                found[parent_of[record.organization_id]].append(("child", record))
+            if record.parent_unit_id in units:
+                found[record.parent_unit_id].append(("child", record))
         return found
 
     @cached_property

@@ -9,6 +9,7 @@ the year's leave and the committee seats. The values are the Facts' own reads' (
 
 import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -43,7 +44,7 @@ from reviews.models import (
     Suggestion,
 )
 
-ANNOTATED = ("remediation", "leave", "suggestions", "checks", "affiliates", "outside", "seats")
+ANNOTATED = ("remediation", "leave", "suggestions", "checks", "affiliates", "outside", "seats", "waiting")
 LEAVE_KINDS = {LeaveRecord.Kind.SICK: "leave_sick_days", LeaveRecord.Kind.MATERNITY: "leave_maternity_days"}
 
 
@@ -80,6 +81,35 @@ def _remediation(season: Season, **extra) -> Case:
         default=_count(of_collective),
         output_field=IntegerField(),
     )
+
+
+class Named(NamedTuple):
+    pk: int
+    name: str
+
+
+NAMED = JSONObject(pk="id", name="name")
+
+
+def waiting_children(season: Season, parents: list[int] | None = None) -> QuerySet:
+    """The organization and leadership subjects in scope and not yet decided of the units directly
+    under `parents` (under the outer query's subject's unit when None), with their parent unit."""
+    rows = Subject.objects.filter(season=season, out_of_scope="").exclude(kind=Subject.Kind.MEMBER)
+    rows = rows.exclude(state=Subject.State.DECIDED)
+    if parents is None:
+        return rows.filter(unit__parent_id=OuterRef("unit_id"))
+    return rows.filter(unit__parent_id__in=parents)
+
+
+def waiting_children_read(subjects) -> dict[int, list[Named]]:
+    """unit id → its waiting children (waiting_children) from `waiting_child_list`, by name."""
+    return {
+        s.unit_id: sorted(
+            (Named(c["pk"], c["name"]) for c in s.waiting_child_list), key=lambda c: (c.name, c.pk)
+        )
+        for s in subjects
+        if s.waiting_child_list
+    }
 
 
 def seat_window(season: Season) -> tuple[Q, dict]:
@@ -179,6 +209,12 @@ def _annotations(season: Season) -> dict:
         "outside_comment_sources": _listed(
             FormerCellComment.objects.filter(subject_id=OuterRef("pk")), "subject_id", F("source")
         ),
+        # R366-ORDER-3: a collective's direct subordinates not yet rated (None when none, or a member).
+        "waiting_child_list": Case(
+            When(member_id__isnull=True, then=_listed(waiting_children(season), "unit__parent_id", NAMED)),
+            default=None,
+            output_field=JSONField(),
+        ),
         # R366-SCOPE-4/6, R-RATE-5: the committee seats of the members and on the collectives' committees.
         "seat_list": _seats(season),
         "remediation_items": _remediation(season),
@@ -197,6 +233,7 @@ def read_with_subjects(subjects, name: str) -> bool:
         "affiliates": "pending_affiliate_names",
         "outside": "outside_comment_sources",
         "seats": "seat_list",
+        "waiting": "waiting_child_list",
     }[name]
     if name == "affiliates":  # keyed by the collectives' organizations: their units read with them
         return all(hasattr(s, field) and Subject.unit.field.is_cached(s) for s in subjects)

@@ -19,6 +19,9 @@ class Regime(ABC):
     reopens_year_of_violation = False
     # The order in which a cell's subjects are rated, by kind (the cell's checklist follows it).
     cell_rating_order: tuple[str, ...] = ()
+    # Whether the rules weigh every subordinate collective of a collective (their levels, their
+    # share: Facts.children), or only ask which are not yet rated (Facts.waiting_children).
+    weighs_every_child = True
 
     @abstractmethod
     def member_form_sql(self) -> str:

@@ -4,6 +4,7 @@ again fails here."""
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
@@ -381,3 +382,43 @@ def test_open_checks_and_pending_affiliates_read_with_the_subjects_equal_the_fac
     assert [c.kind for c in checks[member.pk]] == ["complaint", "denunciation"]
     assert {o: sorted(n) for o, n in plain.pending_affiliates.items()} == pending
     assert pending == {w.base.pk: sorted(names[:2])}
+
+
+def test_the_waiting_children_read_with_the_subjects_equal_the_facts_own_read(db, django_assert_num_queries):
+    """R366-ORDER-3: the subordinate collectives a collective waits for — in scope and not yet
+    decided, by name — read with the page's subjects give the Facts' own read; under QĐ 366 the
+    subjects around are read without every collective below (the rule only asks which wait), and
+    a subordinate's discipline still counts against its parent (R-RATE-6)."""
+    from organizations.models import OrganizationDiscipline
+    from reviews.regimes import regime_of
+
+    w = build_world(open_now=False)
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    assert not regime_of(w.season.rule_set).weighs_every_child
+    cell1 = w.subject(unit=w.cell1)
+    Subject.objects.filter(pk=w.subject(unit=w.cell2).pk).update(state=Subject.State.DECIDED)
+    Subject.objects.filter(pk=w.subject(unit=w.base_cell).pk).update(out_of_scope="exempt")
+    OrganizationDiscipline.objects.create(
+        organization=w.cell2,
+        decided_on=datetime.date(2026, 5, 1),
+        form="reprimand",
+        decided_by="Đảng ủy",
+        violation_year=2026,
+    )
+    collectives = Subject.objects.filter(season=w.season, member__isnull=True).select_related(
+        "season__rule_set", "unit"
+    )
+    plain = Facts(w.season, list(collectives.order_by("pk")))
+    annotated = list(collectives.annotate(**facts_annotations(w.season)).order_by("pk"))
+    read = Facts(w.season, annotated, loaded=ANNOTATED)
+    with django_assert_num_queries(0):
+        waiting = read.waiting_children
+    assert waiting == plain.waiting_children
+    base_unit = SeasonUnit.objects.get(season=w.season, organization=w.base)
+    commune_unit = SeasonUnit.objects.get(season=w.season, organization=w.commune)
+    assert [c.pk for c in waiting[base_unit.pk]] == [cell1.pk]  # CB2 decided
+    assert [c.name for c in waiting[commune_unit.pk]] == [w.subject(unit=w.base).name]  # CS2 out of scope
+    with pytest.raises(LookupError):
+        read.children  # noqa: B018 — QĐ 366 reads the waiting ones only
+    disciplined = plain.collective_disciplines[base_unit.pk]
+    assert [(kind, r.organization_id) for kind, r in disciplined] == [("child", w.cell2.pk)]

@@ -62,6 +62,7 @@ class QD366(Regime):
         )
 
     checks_before_decision = True
+    weighs_every_child = False  # R366-ORDER-3 only asks which subordinate collectives are not yet rated
     member_forms = ("2A", "2B", "2C")
     # R366-ORDER-3: the cell committee, then the members, then the cell after all of them.
     cell_rating_order = (Subject.Kind.LEADERSHIP, Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION)

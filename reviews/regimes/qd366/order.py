@@ -32,7 +32,7 @@ def decision_order_problems(subject: Subject, facts: Facts, decided_now: frozens
         return problems
     if subject.kind == Subject.Kind.LEADERSHIP:  # rated before its members, so early (1)
         return affiliate_problems(subject, facts)
-    children = waiting(facts.children.get(subject.unit_id, []))
+    children = [c for c in facts.waiting_children.get(subject.unit_id, []) if c.pk not in decided_now]
     if children:
         problems.append(
             ngettext(
