@@ -1,13 +1,16 @@
 """Page: who blocks whom: for each organization directly under a unit, its step, what holds it
 and its members per state, in a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -45,6 +48,7 @@ class BoardRow:
     flags: list[str] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     redo: tuple[int, int] = (0, 0)  # R-SUP-1 demands under the organization: open, done
+    links: dict[str, str] = field(default_factory=dict)  # the row's pages, reversed once per board
 
     @property
     def move(self) -> Move | None:
@@ -124,6 +128,27 @@ class BoardFilter(forms.Form):
         return rows
 
 
+def _row_links(season) -> Callable[[SeasonUnit, Subject | None], dict[str, str]]:
+    """The links of a row, from URLs reversed once for the board: a province's board has hundreds
+    of rows of four links each."""
+    placeholder = "__code__"
+    by_code = {
+        name: reverse(f"reviews:{name}", args=[season.pk, placeholder]) for name in ("blockers", "affiliates")
+    }
+    subject = reverse("reviews:subject", args=[season.pk, 0]).replace("/0/", "/{}/")
+    queue = reverse("reviews:queue", args=[season.pk])
+
+    def links(unit: SeasonUnit, organization: Subject | None) -> dict[str, str]:
+        code = quote(unit.code, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes it
+        found = {name: url.replace(placeholder, code) for name, url in by_code.items()}
+        found["queue"] = f"{queue}?org={quote(unit.code, safe='/')}&state=all"  # as |urlencode quotes it
+        if organization is not None:
+            found["subject"] = subject.format(organization.pk)
+        return found
+
+    return links
+
+
 @login_required
 @require_GET
 def blockers_board(request, season, code):
@@ -145,6 +170,7 @@ def blockers_board(request, season, code):
         subject.season = season
     facts = Facts(season, list(collectives.values()), loaded=ANNOTATED)
     rows = []
+    links = _row_links(season)
     for child in children:
         organization = collectives.get((child.unit.pk, Subject.Kind.ORGANIZATION))
         leadership = collectives.get((child.unit.pk, Subject.Kind.LEADERSHIP))
@@ -167,6 +193,7 @@ def blockers_board(request, season, code):
                 flags=flag_labels(organization) if organization else [],
                 moves=whose_moves(child.unit, organization, leadership, states),
                 redo=child.redo,
+                links=links(child.unit, organization),
             )
         )
     board_filter = BoardFilter(request.GET)
