@@ -142,20 +142,22 @@ BEGIN
     RETURN NULL;
 END $$""",
     ]
-    for table, function in (
-        ("reviews_subject", "reviews_subject_figures"),
-        ("reviews_remediationplan", "reviews_plan_figures"),
-    ):
+    statements += statement_triggers("reviews_subject", "reviews_subject_figures")
+    return statements + statement_triggers("reviews_remediationplan", "reviews_plan_figures")
+
+
+def statement_triggers(table: str, function: str) -> list[str]:
+    """PostgreSQL: `function` run once per INSERT, UPDATE and DELETE statement on `table`, with
+    the statement's rows as the transition tables new_rows and old_rows."""
+    return [
+        f"CREATE TRIGGER {table}_figures_{event.lower()} AFTER {event} ON {table} "
+        f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
         for event, tables in (
             ("INSERT", "NEW TABLE AS new_rows"),
             ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
             ("DELETE", "OLD TABLE AS old_rows"),
-        ):
-            statements.append(
-                f"CREATE TRIGGER {table}_figures_{event.lower()} AFTER {event} ON {table} "
-                f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-            )
-    return statements
+        )
+    ]
 
 
 # -- SQLite: row-level triggers (one writer at a time) ------------------------------------------------

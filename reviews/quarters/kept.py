@@ -9,7 +9,7 @@ step, a bulk decision, `queryset.update`. PostgreSQL aggregates each statement's
 season's quarters are frozen: the triggers skip them and the recount leaves them alone.
 """
 
-from reviews.kept_figures import prefix_lengths
+from reviews.kept_figures import prefix_lengths, statement_triggers
 
 TABLE = "reviews_quarterfigure"
 KEYS = "quarter_id, unit_id, state, level"
@@ -54,16 +54,7 @@ BEGIN
     RETURN NULL;
 END $$"""
     ]
-    for event, tables in (
-        ("INSERT", "NEW TABLE AS new_rows"),
-        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-        ("DELETE", "OLD TABLE AS old_rows"),
-    ):
-        statements.append(
-            f"CREATE TRIGGER {SOURCE_TABLE}_figures_{event.lower()} AFTER {event} ON {SOURCE_TABLE} "
-            f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-        )
-    return statements
+    return statements + statement_triggers(SOURCE_TABLE, FUNCTION)
 
 
 def _sqlite_statements() -> list[str]:

@@ -58,10 +58,8 @@ def test_one_to_one_records_read_with_the_subjects_are_not_read_again(world, dja
         assert set(unsure.forms) == set(forms)
 
 
-def test_the_seats_are_read_once_for_every_family_that_needs_them(world, django_assert_num_queries):
-    """R366-SCOPE-6 / R366-SCOPE-4 / R-RATE-5: the shared seat read gives what the separate reads
-    gave — a suspended seat is not active but was held in the year; an ended seat is gone."""
-    w = world
+def _suspended_and_ended_seats(w) -> None:
+    """A seat suspended in the year (held in it, not active) and one ended the year before (gone)."""
     CommitteeSeat.objects.create(
         member=w.members1[2],
         organization=w.cell1,
@@ -76,6 +74,13 @@ def test_the_seats_are_read_once_for_every_family_that_needs_them(world, django_
         starts_on=datetime.date(2025, 1, 1),
         ends_on=datetime.date(2025, 12, 31),
     )
+
+
+def test_the_seats_are_read_once_for_every_family_that_needs_them(world, django_assert_num_queries):
+    """R366-SCOPE-6 / R366-SCOPE-4 / R-RATE-5: the shared seat read gives what the separate reads
+    gave — a suspended seat is not active but was held in the year; an ended seat is gone."""
+    w = world
+    _suspended_and_ended_seats(w)
     subjects = _cell_subjects(w)
     facts = Facts(w.season, subjects)
     with django_assert_num_queries(2):  # the seats, then the units the collectives need
@@ -102,20 +107,7 @@ def test_the_seats_read_with_the_subjects_equal_the_facts_own_read(world, django
     seat held in the year, an ended seat gone, a concurrent full-time post not active — each seat
     once though the member and the cell are both among the subjects."""
     w = world
-    CommitteeSeat.objects.create(
-        member=w.members1[2],
-        organization=w.cell1,
-        position=2,
-        starts_on=datetime.date(2026, 1, 1),
-        suspended_on=datetime.date(2026, 6, 1),
-    )
-    CommitteeSeat.objects.create(
-        member=w.members1[3],
-        organization=w.cell1,
-        position=2,
-        starts_on=datetime.date(2024, 1, 1),
-        ends_on=datetime.date(2024, 12, 31),
-    )
+    _suspended_and_ended_seats(w)
     CommitteeSeat.objects.create(
         member=w.members1[3],
         organization=w.base,

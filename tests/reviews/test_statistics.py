@@ -206,20 +206,14 @@ def test_a_summary_reads_last_season_and_both_years_discipline_with_fewer_querie
     )
     Subject.objects.filter(season=earlier, member=w.members1[0]).update(flags={"second_khtnv": True})
     season = open_season_124(top_organization=w.province, year=2026, reference_date=REFERENCE)
-    DisciplineRecord.objects.create(
-        member=w.members1[1],
-        decided_on=datetime.date(2025, 5, 1),
-        form="reprimand",
-        decided_by="Đảng ủy",
-        violation_year=2025,
-    )
-    DisciplineRecord.objects.create(
-        member=w.members1[2],
-        decided_on=datetime.date(2026, 5, 1),
-        form="reprimand",
-        decided_by="Đảng ủy",
-        violation_year=2026,
-    )
+    for member, year in ((w.members1[1], 2025), (w.members1[2], 2026)):  # one in each year
+        DisciplineRecord.objects.create(
+            member=member,
+            decided_on=datetime.date(year, 5, 1),
+            form="reprimand",
+            decided_by="Đảng ủy",
+            violation_year=year,
+        )
     OrganizationDiscipline.objects.create(
         organization=w.cell2,
         decided_on=datetime.date(2026, 4, 1),
