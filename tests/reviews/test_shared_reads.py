@@ -58,6 +58,17 @@ def test_one_to_one_records_read_with_the_subjects_are_not_read_again(world, dja
         assert set(unsure.forms) == set(forms)
 
 
+def _annotated_cell(w) -> tuple[list[Subject], Facts]:
+    """The cell's subjects read as a page reads them (facts_annotations), and their Facts."""
+    annotated = list(
+        Subject.objects.filter(season=w.season, unit__organization=w.cell1)
+        .select_related("season__rule_set", "unit")
+        .annotate(**facts_annotations(w.season))
+        .order_by("pk")
+    )
+    return annotated, Facts(w.season, annotated, loaded=ANNOTATED)
+
+
 def _suspended_and_ended_seats(w) -> None:
     """A seat suspended in the year (held in it, not active) and one ended the year before (gone)."""
     CommitteeSeat.objects.create(
@@ -117,13 +128,7 @@ def test_the_seats_read_with_the_subjects_equal_the_facts_own_read(world, django
         main_place=False,
     )
     plain = Facts(w.season, _cell_subjects(w))
-    annotated = list(
-        Subject.objects.filter(season=w.season, unit__organization=w.cell1)
-        .select_related("season__rule_set", "unit")
-        .annotate(**facts_annotations(w.season))
-        .order_by("pk")
-    )
-    read = Facts(w.season, annotated, loaded=ANNOTATED)
+    annotated, read = _annotated_cell(w)
     with django_assert_num_queries(0):
         rows = read._seat_rows
     assert sorted(rows) == sorted(plain._seat_rows)
@@ -275,13 +280,7 @@ def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
                 meeting_min_days=2 if answer == "Đã trả lời" else None,
             )
     plain = Facts(w.season, _cell_subjects(w))
-    annotated = list(
-        Subject.objects.filter(season=w.season, unit__organization=w.cell1)
-        .select_related("season__rule_set", "unit")
-        .annotate(**facts_annotations(w.season))
-        .order_by("pk")
-    )
-    read = Facts(w.season, annotated, loaded=ANNOTATED)
+    annotated, read = _annotated_cell(w)
     with django_assert_num_queries(0):
         remediation, leave = read.previous_remediation, read.leave_days
         unanswered = read.unanswered_suggestions
