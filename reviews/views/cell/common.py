@@ -76,6 +76,7 @@ class Row:
     points: dict | None = None  # QĐ 366: the appraisal's summary (reviews/views/cell/appraisal.py)
     second_khtnv: bool = False  # R-RATE-11 / R366-RATE-12, as on the member's page
     shared_blockers: int = 0  # reasons left out of the row because the checklist says them once
+    links: dict[str, str] = field(default_factory=dict)  # the cell board's links (reversed once a page)
 
     @property
     def step(self) -> str:

@@ -6,9 +6,11 @@ Views are thin: every step goes through reviews/workflow/, every reason comes fr
 """
 
 from collections import Counter
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,9 +37,33 @@ def said_once(rows: list[Row]) -> list[tuple[str, int]]:
     return sorted(shared.items(), key=lambda item: -item[1])
 
 
+def _link_rows(season: Season, unit: SeasonUnit, rows: list) -> None:
+    """Each member row's links, from URLs reversed once for the page (a row has up to five)."""
+    slot = "/987654321/"  # the row's id in the URLs reversed once; no code or id of the page is it
+
+    def link(name: str, *args) -> Callable[[int], str]:
+        url = reverse(f"reviews:{name}", args=[*args, int(slot.strip("/"))])
+        return lambda pk: url.replace(slot, f"/{pk}/")
+
+    subject, form = link("subject", season.pk), link("form", season.pk)
+    return_form = link("cell_return_form", season.pk, unit.code)
+    acknowledge, send_back = (
+        link(f"cell_{n}", season.pk, unit.code) for n in ("acknowledge_pledge", "return_pledge")
+    )
+    for row in rows:
+        pk = row.subject.pk
+        row.links = {"subject": subject(pk), "form": form(pk), "return_form": return_form(pk)}
+        if row.pledge is not None:
+            row.links |= {
+                "acknowledge_pledge": acknowledge(row.pledge.pk),
+                "return_pledge": send_back(row.pledge.pk),
+            }
+
+
 def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
     cell = load_cell(season, unit)
     rows = [cell.row(s) for s in cell.members]
+    _link_rows(season, unit, rows)
     collective_rows = [cell.row(s) for s in cell.collectives]
     counts = Counter(s.state for s in cell.members)
     pledge_counts = Counter(r.pledge.state if r.pledge else "" for r in rows)

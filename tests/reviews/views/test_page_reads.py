@@ -123,3 +123,33 @@ def test_the_queues_rows_joined_in_the_view_escape_what_they_show_and_keep_the_p
     assert "87,5 điểm" in html and "cán bộ lãnh đạo, quản lý" in html
     assert html.count("<tr") == 2 and html.count('class="table-warning"') == 1
     assert "Xem lại &amp; bổ sung" in html and "<strong>HTNV</strong>" in html
+
+
+def test_the_cell_boards_links_reversed_once_equal_each_rows_reverse(world, client):
+    """The cell board's member rows carry their links from URLs reversed once a page: each equals
+    what `reverse` gives for the row (its review, its form, the pledge's two actions, the return)."""
+    from tests.reviews.helpers import give_pledge
+
+    w = world
+    pledge = give_pledge(w.members1[2], acknowledged=False)
+    client.force_login(w.secretary)
+    response = client.get(reverse("reviews:cell", args=[w.season.pk, "CB1"]))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == len(w.members1)
+    season = w.season.pk
+    for row in rows:
+        pk = row.subject.pk
+        expected = {
+            "subject": reverse("reviews:subject", args=[season, pk]),
+            "form": reverse("reviews:form", args=[season, pk]),
+            "return_form": reverse("reviews:cell_return_form", args=[season, "CB1", pk]),
+        }
+        if row.pledge is not None:
+            expected |= {
+                name: reverse(f"reviews:cell_{name}", args=[season, "CB1", row.pledge.pk])
+                for name in ("acknowledge_pledge", "return_pledge")
+            }
+        assert row.links == expected
+    html = response.content.decode()
+    assert reverse("reviews:cell_acknowledge_pledge", args=[season, "CB1", pledge.pk]) in html
