@@ -1,6 +1,7 @@
 """The season's quarters on the province dashboard (issue 14, R366-QTR-5): Q2 and Q3 opened for
 60,000 leaders each of the 500,000-member province, 40 % of Q2 decided, then the dashboard's one
-GROUP BY (reviews/quarters/dashboard.py) for the province and for one commune, with EXPLAIN ANALYZE.
+query of the kept quarter figures (reviews/quarters/dashboard.py) for the province and for one
+commune, with EXPLAIN ANALYZE.
 
     uv run python bench/bench_quarter_dashboard.py [--members 500000] [--leaders 60000]
 

@@ -13,8 +13,8 @@ from reviews.facts.with_subjects import (
     Named,
     pending_affiliates_read,
     read_with_subjects,
-    waiting_children,
     waiting_children_read,
+    waiting_children_rows,
 )
 from reviews.models import (
     AffiliateReview,
@@ -128,7 +128,7 @@ class CollectiveFacts:
             return waiting_children_read(subjects)
         found = defaultdict(list)
         if self._collective_units:
-            rows = waiting_children(self.season, self._collective_units)
+            rows = waiting_children_rows(self.season, self._collective_units)
             for pk, name, parent in rows.values_list("pk", "name", "unit__parent_id").order_by("name", "pk"):
                 found[parent].append(Named(pk, name))
         return found

@@ -91,7 +91,7 @@ class Named(NamedTuple):
 NAMED = JSONObject(pk="id", name="name")
 
 
-def waiting_children(season: Season, parents: list[int] | None = None) -> QuerySet:
+def waiting_children_rows(season: Season, parents: list[int] | None = None) -> QuerySet:
     """The organization and leadership subjects in scope and not yet decided of the units directly
     under `parents` (under the outer query's subject's unit when None), with their parent unit."""
     rows = Subject.objects.filter(season=season, out_of_scope="").exclude(kind=Subject.Kind.MEMBER)
@@ -102,7 +102,7 @@ def waiting_children(season: Season, parents: list[int] | None = None) -> QueryS
 
 
 def waiting_children_read(subjects) -> dict[int, list[Named]]:
-    """unit id → its waiting children (waiting_children) from `waiting_child_list`, by name."""
+    """unit id → its waiting children (waiting_children_rows) from `waiting_child_list`, by name."""
     return {
         s.unit_id: sorted(
             (Named(c["pk"], c["name"]) for c in s.waiting_child_list), key=lambda c: (c.name, c.pk)
@@ -211,7 +211,9 @@ def _annotations(season: Season) -> dict:
         ),
         # R366-ORDER-3: a collective's direct subordinates not yet rated (None when none, or a member).
         "waiting_child_list": Case(
-            When(member_id__isnull=True, then=_listed(waiting_children(season), "unit__parent_id", NAMED)),
+            When(
+                member_id__isnull=True, then=_listed(waiting_children_rows(season), "unit__parent_id", NAMED)
+            ),
             default=None,
             output_field=JSONField(),
         ),

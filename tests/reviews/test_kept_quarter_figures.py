@@ -181,3 +181,24 @@ def test_the_quarter_figures_of_a_closed_season_are_frozen_and_the_command_recou
     assert kept(w.season) == expected
     quarter.delete()
     assert not QuarterFigure.objects.filter(quarter_id=quarter.pk).exists()
+
+
+def test_the_migrations_count_includes_a_closed_seasons_quarters_which_a_recount_leaves_alone(db):
+    """Quarters counted for the first time (migration reviews 0021) are counted in a closed season
+    too; afterwards the triggers and a rebuild's recount leave a closed season's figures as they are."""
+    from django.db import connection
+
+    from reviews.quarters import kept as kept_quarters
+
+    w = quarter_world()
+    save_quarter_setup(season=w.season, actor=w.board, profiles=["LD", "KLD", "NHT"])
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    expected = counted(w.season)
+    w.season.status = "closed"
+    w.season.save(update_fields=["status"])
+    QuarterFigure.objects.filter(quarter__season=w.season).delete()  # as before the migration
+    with connection.cursor() as cursor:
+        kept_quarters.recount(cursor, w.season.pk)  # what a rebuild does: nothing for a closed season
+        assert not kept(w.season)
+        kept_quarters.recount(cursor, w.season.pk, open_only=False)  # the migration's first count
+    assert kept(w.season) == expected and expected

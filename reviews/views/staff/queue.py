@@ -297,7 +297,6 @@ def queue(request, season):
             "meter_selected": bool(checked & {r.subject.pk for r in page_rows}),
             "meter_adding": sum(m.adding for m in meters),
             "can_decide_any": any(r.can_decide for r in page_rows),
-            "levels": choices,
             "reason": selection.get("reason", ""),
             "query": _queue_query(request.GET),
             "page_query": _queue_query({k: v for k, v in request.GET.items() if k != "page"}),
