@@ -85,6 +85,9 @@ class SeasonUnit(models.Model):
                 name="unit_season_path_idx",
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
+            # Every page of a unit names it by its code in the URL: without this, a scan of every
+            # season's units (tens of thousands a season at a province).
+            models.Index(fields=["season", "code"], name="unit_season_code_idx"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews.models import SeasonUnit, Subject
+from reviews.views.common import get_subject
 from reviews.views.paging import counted_page
 from reviews.views.staff.blockers import ANCESTORS, _board_crumbs
 
@@ -153,3 +154,30 @@ def test_the_cell_boards_links_reversed_once_equal_each_rows_reverse(world, clie
         assert row.links == expected
     html = response.content.decode()
     assert reverse("reviews:cell_acknowledge_pledge", args=[season, "CB1", pledge.pk]) in html
+
+
+def test_a_unit_named_by_its_code_is_found_through_an_index(world):
+    """Every cell, board and meeting URL names its unit by code: at a province each season holds
+    tens of thousands of units, and without the (season, code) index each page scanned them all."""
+    sql, params = SeasonUnit.objects.filter(season=world.season, code="CB1").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test's few rows would be scanned anyway
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "unit_season_code_idx" in plan
+
+
+def test_a_subject_is_read_with_the_season_the_request_already_has(world):
+    """get_subject does not join the season again (with its rule set, top organization and quarter
+    choices, that join cost PostgreSQL more to plan than the read took to run): the subject holds
+    the season given, and its unit, decider and member come with it."""
+    w = world
+    request = RequestFactory().get("/")
+    request.user = w.board
+    wanted = Subject.objects.get(season=w.season, member=w.head)
+    with CaptureQueriesContext(connection) as queries:
+        subject = get_subject(request, w.season, wanted.pk)
+        assert (subject.unit.code, subject.decider.code, subject.member_id) == ("CB1", "CS1", w.head.pk)
+        assert subject.season is w.season
+    subject_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "reviews_subject"')]
+    assert len(subject_reads) == 1 and '"reviews_season"' not in subject_reads[0]
