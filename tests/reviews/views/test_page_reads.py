@@ -179,5 +179,7 @@ def test_a_subject_is_read_with_the_season_the_request_already_has(world):
         subject = get_subject(request, w.season, wanted.pk)
         assert (subject.unit.code, subject.decider.code, subject.member_id) == ("CB1", "CS1", w.head.pk)
         assert subject.season is w.season
-    subject_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "reviews_subject"')]
+    subject_reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "reviews_subject"')
+    ]
     assert len(subject_reads) == 1 and '"reviews_season"' not in subject_reads[0]
