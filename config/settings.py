@@ -97,6 +97,15 @@ DATABASES = {
 # run on another server connection than the one before it, so no server-side cursors (.iterator()).
 if env_bool("DATABASE_POOLED", False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Connected straight to PostgreSQL, a statement a process runs again (the same SQL, other values)
+# is prepared on its connection after DATABASE_PREPARE_AFTER runs, and PostgreSQL stops planning
+# it: the pages' reads of a subject with its unit, member and decider cost more to plan than to
+# run (docs/decisions.md, "Prepared statements"). Not behind PgBouncer in transaction pooling,
+# where the next transaction may run on a server connection that never prepared it; 0 turns it off.
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and (
+    _prepare_after := env_int("DATABASE_PREPARE_AFTER", 5, minimum=0)
+):
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": _prepare_after}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in and sessions.

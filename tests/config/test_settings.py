@@ -109,3 +109,53 @@ def test_audit_keys_are_read_strictly():
     for bad in ("k1:short", "k1" + "x" * 40, "bad id:" + "x" * 32, f"k1:{'a' * 32},k1:{'b' * 32}"):
         with pytest.raises(ImproperlyConfigured):
             audit_keys_from(bad, secret_key="s")
+
+
+@pytest.mark.parametrize(
+    ("pooled", "prepare_after", "expected"),
+    [
+        ("false", "", "{'server_side_binding': True, 'prepare_threshold': 5}"),
+        ("false", "0", "{}"),
+        ("true", "", "{}"),  # PgBouncer in transaction pooling: the next server connection never prepared it
+    ],
+)
+def test_statements_are_prepared_only_on_a_direct_connection(pooled, prepare_after, expected):
+    env = dict(
+        os.environ,
+        DEBUG="true",
+        DATABASE_URL="postgres://kd@db:5432/kd",
+        DATABASE_POOLED=pooled,
+        DATABASE_PREPARE_AFTER=prepare_after,
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
+
+
+@pytest.mark.django_db
+def test_a_statement_run_again_is_prepared_on_the_connection():
+    """PostgreSQL keeps the statement (pg_prepared_statements) once the process ran it five times:
+    the sixth run is not planned again."""
+    from django.db import connection
+
+    from organizations.models import Organization
+
+    if not connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold"):
+        pytest.skip("the suite runs with DATABASE_PREPARE_AFTER=0")
+    for code in range(6):
+        list(Organization.objects.filter(code=f"X{code}"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "organizations_organization"' in sql and "$1" in sql for sql in prepared), prepared

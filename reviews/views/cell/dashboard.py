@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from members.models import Pledge
 from reviews import workflow
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.next_steps import cell_checklist
+from reviews.views.cell.board_rows import member_rows_html
 from reviews.views.cell.common import STATE_TONES, Row, back_to_cell, can_manage, cell_crumbs, load_cell
 from reviews.views.cell.quota import quota_meters
 from reviews.views.common import get_season, get_unit, run_step
@@ -67,11 +69,14 @@ def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
     collective_rows = [cell.row(s) for s in cell.collectives]
     counts = Counter(s.state for s in cell.members)
     pledge_counts = Counter(r.pledge.state if r.pledge else "" for r in rows)
+    shared_blockers = said_once(rows)  # before the rows are written: it takes their shared reasons out
+    manage = can_manage(request, season, unit)
     return {
         "season": season,
         "unit": unit,
         "cell": cell,
         "rows": rows,
+        "rows_html": member_rows_html(rows, can_manage=manage, csrf_token=get_token(request)),
         "collective_rows": collective_rows,
         "state_counts": [
             (state, label, counts[state], STATE_TONES[state])
@@ -85,10 +90,10 @@ def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
             "acknowledged": pledge_counts.get(Pledge.State.ACKNOWLEDGED, 0),
         },
         "checklist": cell_checklist(season, unit, cell.subjects, cell.facts.pledges),
-        "shared_blockers": said_once(rows),
+        "shared_blockers": shared_blockers,
         "out_of_scope": cell.out_of_scope,
         "meters": quota_meters(season, cell.members),
-        "can_manage": can_manage(request, season, unit),
+        "can_manage": manage,
         "crumbs": cell_crumbs(season, unit),
     }
 

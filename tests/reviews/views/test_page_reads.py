@@ -183,3 +183,66 @@ def test_a_subject_is_read_with_the_season_the_request_already_has(world):
         q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "reviews_subject"')
     ]
     assert len(subject_reads) == 1 and '"reviews_season"' not in subject_reads[0]
+
+
+def test_the_cell_boards_rows_joined_in_the_view_escape_what_they_show():
+    """The cell board's member rows (reviews/views/cell/board_rows.py, reviews/templatetags/cell_rows.py):
+    names, reasons, warnings, a returned proposal's reason and an absence are escaped; the pledge's
+    two actions and the return carry the page's CSRF token; the second-KHTNV flag and the returned
+    mark show (branches the demo's pages do not reach)."""
+    from django.utils import translation
+
+    from members.models import Pledge
+    from reviews.rules import Verdict
+    from reviews.views.cell.board_rows import member_rows_html
+    from reviews.views.cell.common import Row
+
+    returned = Subject(
+        pk=5,
+        member_id=50,
+        name="Lê <i>Văn</i> Năm",
+        kind=Subject.Kind.MEMBER,
+        state=Subject.State.REVIEWED,
+        position=Subject.Position.DEPUTY,
+        proposed_level="",
+        self_level="HTNV",
+        flags={"returned_proposal": {"reason": 'Xem lại <mục "2">'}},
+    )
+    submitted = Subject(
+        pk=6,
+        member_id=60,
+        name="Trần Sáu",
+        kind=Subject.Kind.MEMBER,
+        state=Subject.State.SUBMITTED,
+        absent_reason="Ốm <nặng>",
+    )
+    links = {"subject": "/s/?a=1&b=2", "form": "/f/", "return_form": "/r/"}
+    rows = [
+        Row(
+            subject=returned,
+            verdict=Verdict(blockers=["Chưa đủ <điều kiện>"], warnings=["Xem & bổ sung"]),
+            second_khtnv=True,
+            links=dict(links),
+        ),
+        Row(
+            subject=submitted,
+            verdict=Verdict(),
+            pledge=Pledge(pk=9, state=Pledge.State.SUBMITTED),
+            links=links | {"acknowledge_pledge": "/ack/", "return_pledge": "/back/"},
+        ),
+    ]
+    with translation.override("vi"):
+        html = str(member_rows_html(rows, can_manage=True, csrf_token="tok<>"))
+    assert "<i>" not in html and "<điều" not in html and "<nặng>" not in html and '<mục "2">' not in html
+    assert "Lê &lt;i&gt;Văn&lt;/i&gt; Năm" in html and 'href="/s/?a=1&amp;b=2"' in html
+    assert "Chưa đủ &lt;điều kiện&gt;" in html and "Xem &amp; bổ sung" in html
+    assert 'title="Xem lại &lt;mục &quot;2&quot;&gt;"' in html and "js-returned" in html
+    assert 'data-flag="second_khtnv"' in html and "Ốm &lt;nặng&gt;" in html
+    assert (
+        html.count('name="csrfmiddlewaretoken" value="tok&lt;&gt;"') == 3
+    )  # acknowledge, return pledge, return review
+    assert 'action="/ack/"' in html and 'action="/back/"' in html and 'id="reason-6"' in html
+    assert html.count("<tr") == 2
+    with translation.override("vi"):
+        followed = str(member_rows_html(rows, can_manage=False, csrf_token="tok"))
+    assert "csrfmiddlewaretoken" not in followed and 'id="reason-6"' not in followed

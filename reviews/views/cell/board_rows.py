@@ -1,0 +1,152 @@
+"""The cell board's member rows as HTML, joined here rather than in the template: thirty rows of
+six cells, each with its state, level, next step, pledge and actions, were most of the template's
+time on the page (bench/README.md, "2026-12-05"). Every value is escaped here; the markup is the
+one the tests and the browser tests rely on (ids `member-<member id>`, `subject-<id>`,
+`reason-<id>`)."""
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from members.models import Pledge
+from reviews.models import Subject
+from reviews.templatetags.cell_rows import next_step, returned_mark, state_badge
+
+
+def _labels() -> dict[str, str]:
+    """The words every row repeats, translated once per page (escaped)."""
+    return {
+        key: escape(text)
+        for key, text in {
+            "second_khtnv": _("Second consecutive KHTNV year"),
+            "state": _("State"),
+            "level": _("Level"),
+            "proposed": _("proposed level"),
+            "self_rated": _("self-rated"),
+            "none_yet": _("none yet"),
+            "pledge": _("Annual pledge"),
+            "acknowledge": _("Acknowledge"),
+            "return_pledge": _("Return this pledge to its author for changes?"),
+            "return": _("Return"),
+            "not_started": _("Not started"),
+            "enter": _("Enter on their behalf"),
+            "view": _("View"),
+            "open_form": _("Open the form"),
+            "return_with_reason": _("Return with reason"),
+            "rework": _("What must be reworked"),
+            "return_review": _("Return the review"),
+        }.items()
+    }
+
+
+def _name_cell(row, t) -> str:
+    s = row.subject
+    position = s.get_position_display() if s.position != Subject.Position.MEMBER else ""
+    title = s.name + (f" · {position}" if position else "") + f" · {s.form_code}"
+    link = row.links.get("subject")
+    name = (
+        format_html('<a class="fw-semibold" href="{}">{}</a>', link, s.name)
+        if link
+        else format_html('<span class="fw-semibold">{}</span>', s.name)
+    )
+    flag = (
+        f'<span class="badge text-bg-danger" data-flag="second_khtnv">{t["second_khtnv"]}</span>'
+        if row.second_khtnv
+        else ""
+    )
+    where = format_html('<span class="small text-body-secondary">· {}</span>', position) if position else ""
+    return f'<td id="subject-{s.pk}" title="{escape(title)}">{name} {flag} {where}</td>'
+
+
+def _state_cell(row, t) -> str:
+    absent = row.subject.absent_reason
+    title = format_html(' title="{}"', absent) if absent else ""
+    reason = format_html(' <span class="small">{}</span>', absent) if absent else ""
+    return f'<td{title}><span class="visually-hidden">{t["state"]}:</span> {state_badge(row)}{reason}</td>'
+
+
+def _level_cell(row, t) -> str:
+    s = row.subject
+    if s.decided_level:
+        level = f"<strong>{escape(s.decided_level)}</strong>"
+    elif s.proposed_level:
+        level = f'<span class="small text-body-secondary">{t["proposed"]}</span> {escape(s.proposed_level)}'
+    elif s.self_level:
+        level = f'<span class="small text-body-secondary">{t["self_rated"]}</span> {escape(s.self_level)}'
+    else:
+        level = f'<span class="text-body-secondary" aria-hidden="true">—</span><span class="visually-hidden">{t["none_yet"]}</span>'
+    return f'<td><span class="visually-hidden">{t["level"]}:</span> {level}</td>'
+
+
+def _pledge_cell(row, t, can_manage: bool, csrf: str) -> str:
+    pledge, name = row.pledge, escape(row.subject.name)
+    if pledge is not None and pledge.state == Pledge.State.SUBMITTED and can_manage:
+        shown = (
+            f'<span class="visually-hidden">{escape(pledge.get_state_display())}</span> '
+            f'<form class="d-inline" method="post" action="{escape(row.links["acknowledge_pledge"])}">{csrf}'
+            f'<button type="submit" class="btn btn-sm btn-success py-0">{t["acknowledge"]}'
+            f'<span class="visually-hidden"> – {name}</span></button></form> '
+            f'<form class="d-inline" method="post" action="{escape(row.links["return_pledge"])}"'
+            f' data-confirm="{t["return_pledge"]}">{csrf}'
+            f'<button type="submit" class="btn btn-sm btn-outline-secondary py-0">{t["return"]}'
+            f'<span class="visually-hidden"> – {name}</span></button></form>'
+        )
+    elif pledge is not None:
+        shown = format_html(
+            '<span class="badge text-bg-{}">{}</span>', row.pledge_tone, pledge.get_state_display()
+        )
+    else:
+        shown = f'<span class="badge text-bg-light border">{t["not_started"]}</span>'
+    return f'<td><span class="d-sm-none small">{t["pledge"]}:</span> {shown}</td>'
+
+
+def _actions_cell(row, t, can_manage: bool, csrf: str) -> str:
+    s, name = row.subject, escape(row.subject.name)
+    shown = ""
+    if form := row.links.get("form"):
+        if row.form_editable and can_manage:
+            shown = (
+                f'<a class="btn btn-sm btn-outline-primary py-0" href="{escape(form)}">{t["enter"]}'
+                f'<span class="visually-hidden"> – {name}</span></a>'
+            )
+        else:
+            shown = (
+                f'<a class="btn btn-sm btn-outline-secondary py-0" href="{escape(form)}">{t["view"]}'
+                f'<span class="visually-hidden"> – {t["open_form"]} – {name}</span></a>'
+            )
+    if row.returnable and can_manage:
+        shown += (
+            ' <details class="d-inline-block align-top">'
+            f'<summary class="small">{t["return"]}<span class="visually-hidden"> – {t["return_with_reason"]}'
+            f" – {name}</span></summary>\n"
+            f'<form method="post" action="{escape(row.links["return_form"])}" class="mt-1">{csrf}\n'
+            f'<label class="form-label small" for="reason-{s.pk}">{t["rework"]}</label>\n'
+            f'<textarea class="form-control form-control-sm" id="reason-{s.pk}" name="reason" rows="2"'
+            " required></textarea>\n"
+            f'<button type="submit" class="btn btn-sm btn-warning mt-1">{t["return_review"]}</button>\n'
+            "</form></details>"
+        )
+    return f"<td>{shown}</td>"
+
+
+def member_rows_html(rows: list, *, can_manage: bool, csrf_token: str) -> SafeString:
+    """The `<tr>` of each member row of the cell board (rows from Cell.row, with their links)."""
+    t = _labels()
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
+    return mark_safe(
+        "\n".join(
+            f'<tr id="member-{row.subject.member_id}">\n'
+            + "\n".join(
+                (
+                    _name_cell(row, t),
+                    _state_cell(row, t),
+                    _level_cell(row, t),
+                    f'<td class="cell-step">{returned_mark(row, inline=True)} {next_step(row, fold_all=True)}</td>',
+                    _pledge_cell(row, t, can_manage, csrf),
+                    _actions_cell(row, t, can_manage, csrf),
+                )
+            )
+            + "\n</tr>"
+            for row in rows
+        )
+    )
