@@ -8,6 +8,7 @@ the year's leave and the committee seats. The values are the Facts' own reads' (
 """
 
 import datetime
+import threading
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -156,6 +157,23 @@ def facts_annotations(season: Season) -> dict:
     of each page that reads them (a query resolves copies of them, never the expressions kept)."""
     key = (season.pk, season.year, season.reference_date, season.top_organization_id)
     return dict(_built_annotations(*key))
+
+
+_resolved = threading.local()
+
+
+def subjects_with_facts(season: Season) -> QuerySet:
+    """`Subject.objects.annotate(**facts_annotations(season))`, with the annotations resolved once
+    per season and thread (≈ 2.4 ms of each page that reads them). Filtering it clones the query
+    and shares the resolved expressions, which compiling a query reads but may also touch: hence
+    one per thread, never shared between two requests running at once."""
+    key = (season.pk, season.year, season.reference_date, season.top_organization_id)
+    kept = getattr(_resolved, "querysets", None)
+    if kept is None or len(kept) > 16:
+        kept = _resolved.querysets = {}
+    if key not in kept:
+        kept[key] = Subject.objects.annotate(**facts_annotations(season))
+    return kept[key].all()
 
 
 @lru_cache(maxsize=64)

@@ -102,11 +102,16 @@ def get_subject(request, season: Season, pk: int, *, related: tuple[str, ...] = 
     return subject
 
 
-def visible_subjects(request, season: Season):
-    """Every subject of the season the user may see (staff and secretaries: their subtree)."""
+def visible_subjects(request, season: Season, subjects=None):
+    """Every subject of the season the user may see (staff and secretaries: their subtree), from
+    `subjects` (a queryset of subjects, all of them by default)."""
     scope = season_scope(request.user, season)
     own = Q(member_id__in=scope.member_ids) if scope.member_ids else Q(pk__in=[])
-    return Subject.objects.filter(season=season).filter(scope.q("path") | own)
+    return (
+        (Subject.objects if subjects is None else subjects)
+        .filter(season=season)
+        .filter(scope.q("path") | own)
+    )
 
 
 def run_step(request, step, *, success: str) -> bool:

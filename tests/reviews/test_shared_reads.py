@@ -413,3 +413,41 @@ def test_the_waiting_children_read_with_the_subjects_equal_the_facts_own_read(db
         read.children  # noqa: B018 — QĐ 366 reads the waiting ones only
     disciplined = plain.collective_disciplines[base_unit.pk]
     assert [(kind, r.organization_id) for kind, r in disciplined] == [("child", w.cell2.pk)]
+
+
+def test_subjects_with_the_facts_resolved_once_per_thread_read_what_the_annotations_read(world):
+    """`subjects_with_facts` (the annotations resolved once per season and thread) reads, filtered
+    for a page, the same values as annotating the page's own query; evaluating a filtered copy
+    leaves the kept queryset unfiltered; another thread gets its own."""
+    import threading
+
+    from reviews.facts.with_subjects import subjects_with_facts
+
+    w = world
+    names = ["pk", *dict(facts_annotations(w.season))]
+    plain = list(
+        Subject.objects.filter(season=w.season)
+        .annotate(**facts_annotations(w.season))
+        .order_by("pk")
+        .values(*names)
+    )
+    for _twice in range(2):
+        kept = list(subjects_with_facts(w.season).filter(season=w.season).order_by("pk").values(*names))
+        assert kept == plain and len(kept) > 10
+    cell = list(
+        subjects_with_facts(w.season).filter(season=w.season, unit__code="CB1").values_list("pk", flat=True)
+    )
+    assert sorted(cell) == sorted(
+        Subject.objects.filter(season=w.season, unit__code="CB1").values_list("pk", flat=True)
+    )
+    assert not subjects_with_facts(w.season).query.where  # the kept queryset was never filtered
+    assert subjects_with_facts(w.season).query is not subjects_with_facts(w.season).query  # a copy each time
+    ours = subjects_with_facts(w.season).query.annotations["seat_list"]
+    theirs = []
+    thread = threading.Thread(
+        target=lambda: theirs.append(subjects_with_facts(w.season).query.annotations["seat_list"])
+    )
+    thread.start()
+    thread.join()
+    assert theirs and theirs[0] is not ours
+    assert subjects_with_facts(w.season).query.annotations["seat_list"] is ours  # kept in this thread

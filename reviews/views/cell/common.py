@@ -13,7 +13,7 @@ from members.models import Pledge
 from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
-from reviews.facts.with_subjects import ANNOTATED, facts_annotations
+from reviews.facts.with_subjects import ANNOTATED, subjects_with_facts
 from reviews.models import Meeting, MeetingEntry, Season, SeasonUnit, Subject
 
 if TYPE_CHECKING:
@@ -159,9 +159,9 @@ def is_second_khtnv_year(subject: Subject, facts: Facts) -> bool:
 def load_cell(season: Season, unit: SeasonUnit) -> Cell:
     """The cell's subjects and one Facts for all of them: a fixed number of queries."""
     subjects = list(
-        Subject.objects.filter(season=season, unit=unit)
+        subjects_with_facts(season)
+        .filter(season=season, unit=unit)
         .select_related("member", "decider", "form", "meeting_entry", "meeting")
-        .annotate(**facts_annotations(season))
         .order_by("sort_key", "id")
     )
     for subject in subjects:

@@ -23,7 +23,7 @@ from organizations.models import Kind
 from reviews import access, rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
-from reviews.facts.with_subjects import ANNOTATED, facts_annotations
+from reviews.facts.with_subjects import ANNOTATED, subjects_with_facts
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import SUBJECT_ROWS, get_season, level_choices, run_step, visible_subjects
 from reviews.views.paging import counted_page
@@ -81,10 +81,10 @@ def has_queue(user, season) -> bool:
     return bool(deciding_units(user, season))
 
 
-def queue_subjects(request, season, units: list[SeasonUnit]):
+def queue_subjects(request, season, units: list[SeasonUnit], subjects=None):
     """In-scope subjects the user may see whose deciding unit (access.deciding_unit) is one of
-    `units`."""
-    subjects = visible_subjects(request, season).filter(out_of_scope="").exclude(decider=None)
+    `units` (from `subjects`, a queryset of subjects, all of them by default)."""
+    subjects = visible_subjects(request, season, subjects).filter(out_of_scope="").exclude(decider=None)
     if season_scope(request.user, season).everything:
         return subjects
     ids = [u.pk for u in units]
@@ -250,7 +250,9 @@ def queue(request, season):
     filters = QueueFilter(data, season=season, organizations=_organization_choices(base, chosen))
     filters.is_valid()
     wanted = filters.cleaned_data if filters.is_bound else {}
-    subjects = base.select_related("unit", "decider__parent", "member").annotate(**facts_annotations(season))
+    subjects = queue_subjects(request, season, units, subjects_with_facts(season)).select_related(
+        "unit", "decider__parent", "member"
+    )
     if chosen is not None:
         subjects = subjects.filter(path__startswith=chosen.path)
     if wanted.get("state") and wanted["state"] != "all":
