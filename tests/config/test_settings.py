@@ -79,23 +79,31 @@ def test_the_migrations_match_the_models_with_no_settings_given():
 def test_behind_pgbouncer_no_server_side_cursors_are_used(pooled, expected):
     """Transaction pooling hands each transaction any server connection: a cursor left open
     between transactions would be lost (docs/operations.md, "Past one machine")."""
-    env = dict(
-        os.environ, DEBUG="true", DATABASE_URL="postgres://kd@pgbouncer:6432/kd", DATABASE_POOLED=pooled
+    said = _database_setting(
+        "get('DISABLE_SERVER_SIDE_CURSORS', False)",
+        DATABASE_URL="postgres://kd@pgbouncer:6432/kd",
+        DATABASE_POOLED=pooled,
     )
+    assert said == expected
+
+
+def _database_setting(expression: str, **environment) -> str:
+    """`settings.DATABASES['default'].<expression>` as a new process started with `environment` prints it."""
     done = subprocess.run(
         [
             sys.executable,
             "manage.py",
             "shell",
             "-c",
-            "from django.conf import settings; print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False))",
+            f"from django.conf import settings; print(settings.DATABASES['default'].{expression})",
         ],
         cwd=ROOT,
-        env=env,
+        env=dict(os.environ, DEBUG="true", **environment),
         capture_output=True,
         text=True,
     )
-    assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
 
 
 def test_audit_keys_are_read_strictly():
@@ -120,27 +128,13 @@ def test_audit_keys_are_read_strictly():
     ],
 )
 def test_statements_are_prepared_only_on_a_direct_connection(pooled, prepare_after, expected):
-    env = dict(
-        os.environ,
-        DEBUG="true",
+    said = _database_setting(
+        "get('OPTIONS', {})",
         DATABASE_URL="postgres://kd@db:5432/kd",
         DATABASE_POOLED=pooled,
         DATABASE_PREPARE_AFTER=prepare_after,
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
+    assert said == expected
 
 
 @pytest.mark.django_db
