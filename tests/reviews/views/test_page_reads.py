@@ -197,25 +197,18 @@ def test_the_cell_boards_rows_joined_in_the_view_escape_what_they_show():
     from reviews.views.cell.board_rows import member_rows_html
     from reviews.views.cell.common import Row
 
-    returned = Subject(
-        pk=5,
-        member_id=50,
-        name="Lê <i>Văn</i> Năm",
-        kind=Subject.Kind.MEMBER,
-        state=Subject.State.REVIEWED,
+    def member(pk: int, name: str, state: str, **fields) -> Subject:
+        return Subject(pk=pk, member_id=pk * 10, name=name, kind=Subject.Kind.MEMBER, state=state, **fields)
+
+    returned = member(
+        5,
+        "Lê <i>Văn</i> Năm",
+        Subject.State.REVIEWED,
         position=Subject.Position.DEPUTY,
-        proposed_level="",
         self_level="HTNV",
         flags={"returned_proposal": {"reason": 'Xem lại <mục "2">'}},
     )
-    submitted = Subject(
-        pk=6,
-        member_id=60,
-        name="Trần Sáu",
-        kind=Subject.Kind.MEMBER,
-        state=Subject.State.SUBMITTED,
-        absent_reason="Ốm <nặng>",
-    )
+    submitted = member(6, "Trần Sáu", Subject.State.SUBMITTED, absent_reason="Ốm <nặng>")
     links = {"subject": "/s/?a=1&b=2", "form": "/f/", "return_form": "/r/"}
     rows = [
         Row(

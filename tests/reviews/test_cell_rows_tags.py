@@ -1,0 +1,74 @@
+"""What a row of the cell's pages says of its subject (reviews/templatetags/cell_rows.py): every
+branch of the next step, the state badge and the returned mark, in Vietnamese, escaped. The cell
+board, its collectives, the meeting page and its rows all show these."""
+
+from django.utils import translation
+
+from reviews.models import Subject
+from reviews.rules import Verdict
+from reviews.templatetags.cell_rows import next_step, returned_mark, state_badge
+from reviews.views.cell.common import Row
+
+S = Subject.State
+
+
+def _row(state, blockers=(), warnings=(), shared=0, **fields) -> Row:
+    subject = Subject(pk=3, kind=Subject.Kind.MEMBER, state=state, **fields)
+    return Row(
+        subject=subject,
+        verdict=Verdict(blockers=list(blockers), warnings=list(warnings)),
+        shared_blockers=shared,
+    )
+
+
+def _said(row, **options) -> str:
+    with translation.override("vi"):
+        return str(next_step(row, **options))
+
+
+def test_the_board_folds_every_step_on_one_line():
+    blocked = _said(_row(S.DRAFT, ["Thiếu <mục I.1>", "Thiếu mục II"], ["Xem & sửa"]), fold_all=True)
+    assert blocked.startswith('<details class="small board-step"><summary>')
+    assert "Nộp bản kiểm điểm — 2 điều đang chặn · 1 cảnh báo</summary>" in blocked
+    assert "Thiếu &lt;mục I.1&gt;" in blocked and "<mục" not in blocked and "Xem &amp; sửa" in blocked
+    assert "text-danger-emphasis" in blocked and "text-warning-emphasis" in blocked
+
+    waiting = _said(_row(S.SUBMITTED, shared=2), fold_all=True)
+    assert waiting == '<span class="small">Kiểm điểm tại hội nghị — đang chờ (xem ở trên)</span>'
+    ready = _said(_row(S.REVIEWED), fold_all=True)
+    assert "✓ Sẵn sàng: Đề xuất xếp loại" in ready and "<details" not in ready
+    warned = _said(_row(S.REVIEWED, warnings=["Cần xem lại"]), fold_all=True)
+    assert "<summary>✓ Sẵn sàng: Đề xuất xếp loại · 1 cảnh báo</summary>" in warned
+
+
+def test_the_meeting_page_says_each_step_in_full_and_folds_an_unsubmitted_form():
+    folded = _said(_row(S.DRAFT, ["Thiếu mục I.1"]), fold_submit=True)
+    assert (
+        "<details><summary>Bước tiếp theo: Nộp bản kiểm điểm — chưa thực hiện được (1 lý do)</summary>"
+        in folded
+    )
+    in_full = _said(_row(S.DRAFT, ["Thiếu mục I.1"]))
+    assert "Bước tiếp theo: Nộp bản kiểm điểm — vướng mắc:" in in_full and "<details>" not in in_full
+    review = _said(_row(S.SUBMITTED, ["Chưa ghi biên bản"]), fold_submit=True)
+    assert "vướng mắc:" in review  # only the form's own reasons are folded
+    assert "đang chờ (xem ở trên)" in _said(_row(S.SUBMITTED, shared=1))
+    ready = _said(_row(S.REVIEWED, warnings=["Cần <xem> lại"]))
+    assert "✓ Sẵn sàng: Đề xuất xếp loại" in ready and "Cần &lt;xem&gt; lại" in ready
+
+
+def test_a_decided_subject_shows_its_level_and_an_excluded_one_nothing():
+    decided = _row(S.DECIDED, decided_level="HTTNV")
+    assert _said(decided) == '<div class="small text-success-emphasis">Đã quyết định: HTTNV</div>'
+    assert _said(_row(S.EXCLUDED)) == ""
+
+
+def test_the_state_badge_and_the_returned_mark():
+    with translation.override("vi"):
+        assert 'class="badge text-bg-light border"' in str(state_badge(_row(S.EXCLUDED)))
+        assert 'class="badge text-bg-success"' in str(state_badge(_row(S.DECIDED)))
+        returned = _row(S.REVIEWED, flags={"returned_proposal": {"reason": "Thiếu <minh chứng>"}})
+        inline = str(returned_mark(returned, inline=True))
+        block = str(returned_mark(returned))
+        assert not str(returned_mark(_row(S.PROPOSED, flags=returned.subject.flags)))  # proposed again
+    assert 'text-truncate" title="Thiếu &lt;minh chứng&gt;"' in inline and "Bị trả lại" in inline
+    assert "mt-1" in block and "title=" not in block and "Thiếu &lt;minh chứng&gt;" in block
