@@ -85,6 +85,10 @@ class Workers:
             raise RuntimeError("the Celery worker did not start:\n" + Path(log.name).read_text()[-3000:])
         return process
 
+    def log_tails(self, size: int = 2000) -> str:
+        """The end of each worker's log, to say in a failure what the workers did."""
+        return "\n".join(f"-- worker {pid}:\n{path.read_text()[-size:]}" for pid, path in self.logs.items())
+
     def stop(self):
         for process in self.processes:
             if process.poll() is None:

@@ -112,6 +112,9 @@ def test_a_killed_worker_s_job_is_taken_over_within_the_bound_and_its_parts_are_
     first = workers.start()
     job = request_report(kind="archive", season=world.season, unit=world.subject(unit=world.base).unit)
     assert wait_for(lambda: ReportPart.objects.filter(job=job, done_at__isnull=False).exists(), 60)
+    # Killed between two parts, the worker would lose none and the job would finish without a
+    # takeover: it is killed while frozen inside a part.
+    assert freeze_inside_a_part(first, job), "the first worker was never caught inside a part"
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
     assert ReportJob.objects.get(pk=job.pk).status == "running"
@@ -129,7 +132,10 @@ def test_a_killed_worker_s_job_is_taken_over_within_the_bound_and_its_parts_are_
         return row
 
     row = wait_for(taken_over, 240, 0.25)  # generous: a loaded machine starts the second worker slowly
-    assert row is not None and row["attempts"] == 2
+    assert row is not None and row["attempts"] == 2, (
+        ReportJob.objects.filter(pk=job.pk).values("status", "attempts", "heartbeat_at").get(),
+        workers.log_tails(),
+    )
     assert (row["started_at"] - last_heartbeat["at"]).total_seconds() < stale + sweep + 3
     done = wait_for(
         lambda: ReportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), 90, 0.5
@@ -138,3 +144,23 @@ def test_a_killed_worker_s_job_is_taken_over_within_the_bound_and_its_parts_are_
     assert len(done.params["files"]) == 17  # every decided member of the base organization, once
     assert not ReportPart.objects.filter(job=job).exists()
     assert not (Path(settings.MEDIA_ROOT) / "reports" / "parts" / str(done.uid)).exists()
+
+
+def freeze_inside_a_part(process, job, timeout: float = 60) -> bool:
+    """Stop the worker (SIGSTOP) at a moment it is rendering a part: the part's row is made and not
+    done. Frozen, it cannot finish the part between this check and the kill."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        os.kill(process.pid, signal.SIGSTOP)
+        wait_for(lambda: _state(process.pid) in ("T", "t"), 5, 0.01)
+        if ReportPart.objects.filter(job=job, done_at__isnull=True).exists():
+            return True
+        os.kill(process.pid, signal.SIGCONT)
+        time.sleep(0.05)
+    return False
+
+
+def _state(pid: int) -> str:
+    """The process's state letter in /proc (T: stopped)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0]
