@@ -3,12 +3,14 @@ against the trivial signed-in view, on a season shaped as bench_pages.py shapes 
 
     uv run python bench/profile_pages.py --members 50000 time
     uv run --with pyinstrument python bench/profile_pages.py --members 50000 profile
+    uv run python bench/profile_pages.py --members 50000 --pages dashboard,equivalents time
 
 The database is DATABASE_URL (default kiemdiem_bench_pages_profile); like every bench it is
 emptied and seeded when it does not hold a province of about --members members. `time` prints
 requests per second of each page, one client, no server; `profile` writes a pyinstrument text
 profile of 10 requests of each page to var/profile_<page>.txt. bench/README.md, "Profile of the
-cell, queue and form pages", says what they showed.
+cell, queue and form pages", says what they showed. `--pages` names other pages of bench_pages.py
+(dashboard, equivalents); the trivial view is always measured.
 """
 
 import argparse
@@ -31,12 +33,12 @@ from common import ROOT, province_of, setup  # noqa: E402
 PAGES = ("trivial", "cell", "queue", "form")
 
 
-def clients(pages):
+def clients(pages, names=PAGES):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     found = {}
-    for name in PAGES:
+    for name in ("trivial", *(n for n in names if n != "trivial")):
         login, url = pages[name]
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(username=login))
@@ -76,12 +78,13 @@ def main() -> None:
     parser.add_argument("mode", choices=["time", "profile"])
     parser.add_argument("--members", type=int, default=50_000)
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated, of bench_pages' pages")
     args = parser.parse_args()
     setup("kiemdiem_bench_pages_profile")
     from bench_pages import page_urls, shaped_season
 
     top = province_of(args.members)
-    found = clients(page_urls(shaped_season(top), top))
+    found = clients(page_urls(shaped_season(top), top), args.pages.split(","))
     if args.mode == "profile":
         profile(found)
         return

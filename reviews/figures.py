@@ -140,7 +140,7 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
     their kept rows summed over the keys the breakdown does not show; with the children, whether
     each has children of its own (`has_children`), the reviews each must do again (R-SUP-1) and,
     with `own_points`, the decided points of each child's own organization subject. Two queries."""
-    from reviews.facts.sql import InSubquery
+    from reviews.facts.sql import InSubquery, rows_as_read
     from reviews.supervision.counts import redo_annotations
 
     below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
@@ -175,7 +175,7 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
         .values_list("unit_id", "kind", "level", "out_of_scope", "state")
         .annotate(count=Sum("n"), points_sum=Sum("points"), scored_n=Sum("scored"))
     )
-    for unit_id, kind, level, out, state, n, points, scored in rows:
+    for unit_id, kind, level, out, state, n, points, scored in rows_as_read(rows):
         if not n:
             continue
         row = table[unit_id]

@@ -191,6 +191,8 @@ class CellFormat:
         self.grouping = get_format("NUMBER_GROUPING")
 
     def __call__(self, value, decimals: int = 0) -> str:
+        if type(value) is int and not decimals and self.grouping == 3:  # most cells: Django's own is slower
+            return f"{value:,}".replace(",", self.thousands)
         return format_number(
             value,
             self.decimal,

@@ -1,6 +1,7 @@
 """The season dashboard (R-STAT-1, R-STAT-2, R-STAT-3), notifications and the deadline task."""
 
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,7 @@ from members.models import DisciplineRecord
 from reviews.models import Notification, Subject
 from reviews.services import submit_remediation_plan
 from reviews.tasks import notify_deadlines, send_notification_emails
-from reviews.views.dashboard import collect_figures
+from reviews.views.dashboard import CellFormat, collect_figures
 from reviews.views.dashboard_charts import bar_chart
 from reviews.views.notifications import unread_count
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
@@ -243,6 +244,28 @@ def test_queries_do_not_grow_with_the_subtree(
     unit = response.context["unit"]
     with django_assert_num_queries(FIGURES_QUERIES):
         collect_figures(w.season, unit)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_table_cells_numbers_read_as_django_formats_them(language):
+    """The children's table formats whole numbers itself (Django's formatter was a fifth of the
+    table's time): the same text as Django's, in either language, decimals left to Django."""
+    from django.utils import translation
+    from django.utils.numberformat import format as django_format
+
+    with translation.override(language):
+        number = CellFormat()
+        for value in (0, 7, 999, 1000, -1234, 12345, 500000, -1234567, 10**12):
+            assert number(value) == django_format(
+                value,
+                number.decimal,
+                decimal_pos=0,
+                grouping=3,
+                thousand_sep=number.thousands,
+                force_grouping=True,
+            )
+        assert number(1234567) == ("1.234.567" if language == "vi" else "1,234,567")
+        assert number(Decimal("1234.5"), 1) == ("1.234,5" if language == "vi" else "1,234.5")
 
 
 def test_bar_chart_geometry_is_unlocalized_and_keeps_small_figures_visible():
