@@ -10,7 +10,7 @@ Also: `rows_as_read`, a grouped read's rows without Django's per-row converters.
 """
 
 from django.db import connections
-from django.db.models import Aggregate, BooleanField, F, Func, JSONField, QuerySet, Subquery
+from django.db.models import Aggregate, BooleanField, Expression, F, Func, JSONField, QuerySet, Subquery
 
 
 class InSubquery(Func):
@@ -49,3 +49,49 @@ def rows_as_read(queryset) -> list[tuple]:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+class CompiledOnce(Expression):
+    """An annotation whose SQL is kept once compiled, for the next query of the same shape.
+
+    Compiling the Facts' annotations (subqueries inside CASE) took most of the time the cell board
+    and the queue spent reading their subjects, and the SQL is the same at every request: the
+    expression is resolved once per season and thread (with_subjects.subjects_with_facts), so its
+    SQL depends only on the query around it, the tables and aliases it joins. That is the key."""
+
+    def __init__(self, expression):
+        super().__init__()
+        self.expression = expression
+        self.compiled = {}
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, expressions):
+        (self.expression,) = expressions
+
+    def copy(self):
+        copied = super().copy()
+        copied.compiled = {}  # a copy is resolved or relabelled again: its SQL may differ
+        return copied
+
+    @property
+    def output_field(self):
+        return self.expression.output_field
+
+    def get_db_converters(self, connection):
+        return self.expression.get_db_converters(connection)
+
+    def as_sql(self, compiler, connection):
+        query = compiler.query
+        key = (
+            connection.alias,
+            query.alias_prefix,
+            query.subquery,
+            tuple((alias, join.table_name) for alias, join in query.alias_map.items()),
+        )
+        if key not in self.compiled:
+            sql, params = compiler.compile(self.expression)
+            self.compiled[key] = (sql, tuple(params))
+        sql, params = self.compiled[key]
+        return sql, list(params)

@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_datetime
 
 from members.models import CommitteeSeat, LeaveRecord, seat_active_on
 from organizations.models import AffiliatedCollective
-from reviews.facts.sql import JSONList
+from reviews.facts.sql import CompiledOnce, JSONList
 from reviews.models import (
     AffiliateReview,
     CheckFlag,
@@ -172,7 +172,8 @@ def subjects_with_facts(season: Season) -> QuerySet:
     if kept is None or len(kept) > 16:
         kept = _resolved.querysets = {}
     if key not in kept:
-        kept[key] = Subject.objects.annotate(**facts_annotations(season))
+        annotations = facts_annotations(season)
+        kept[key] = Subject.objects.annotate(**{name: CompiledOnce(e) for name, e in annotations.items()})
     return kept[key].all()
 
 

@@ -451,3 +451,31 @@ def test_subjects_with_the_facts_resolved_once_per_thread_read_what_the_annotati
     thread.join()
     assert theirs and theirs[0] is not ours
     assert subjects_with_facts(w.season).query.annotations["seat_list"] is ours  # kept in this thread
+
+
+def test_the_annotations_sql_is_kept_per_query_shape_and_reads_the_same(world):
+    """The kept annotations' SQL (CompiledOnce) is compiled once for the queries that join the same
+    tables under the same aliases, and again for another shape; every query reads, with the kept
+    SQL, the same statement and the same values as annotating it afresh."""
+    from reviews.facts.with_subjects import subjects_with_facts
+
+    w = world
+    related = ("member", "decider", "form", "meeting_entry", "meeting")
+
+    def board(queryset, code):
+        return queryset.filter(season=w.season, unit__code=code).select_related(*related).order_by("pk")
+
+    fresh = Subject.objects.annotate(**facts_annotations(w.season))
+    names = list(dict(facts_annotations(w.season)))
+    for code in ("CB1", "CB2", "CB1"):
+        kept, plain = board(subjects_with_facts(w.season), code), board(fresh, code)
+        assert str(kept.query) == str(plain.query)
+        read = [(s.pk, *(getattr(s, n) for n in names)) for s in kept]
+        assert read == [(s.pk, *(getattr(s, n) for n in names)) for s in plain] and read
+    seats = subjects_with_facts(w.season).query.annotations["seat_list"]
+    assert len(seats.compiled) == 1  # the three boards: one shape, compiled once
+    by_parent = subjects_with_facts(w.season).filter(unit__parent__code="CS1").order_by("pk")  # one join more
+    read = list(by_parent.values("pk", "seat_list"))
+    assert read == list(fresh.filter(unit__parent__code="CS1").order_by("pk").values("pk", "seat_list"))
+    assert len(read) > 5
+    assert len(seats.compiled) == 2
