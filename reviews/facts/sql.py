@@ -91,6 +91,8 @@ class CompiledOnce(Expression):
             tuple((alias, join.table_name) for alias, join in query.alias_map.items()),
         )
         if key not in self.compiled:
+            if len(self.compiled) >= 32:  # a handful of shapes is the rule: never let it grow
+                self.compiled.clear()
             sql, params = compiler.compile(self.expression)
             self.compiled[key] = (sql, tuple(params))
         sql, params = self.compiled[key]
