@@ -6,7 +6,8 @@ through (a hashed SubPlan), which turned the reads of the subjects around a cell
 the season's 46,000 collectives at the 500,000-member province (41 ms). `x = ANY(ARRAY(SELECT …))`
 is computed once (an InitPlan) and is then an index condition like a literal list.
 
-Also: `rows_as_read`, a grouped read's rows without Django's per-row converters.
+Also: `rows_as_read`, a grouped read's rows without Django's per-row converters (PostgreSQL only),
+and `CompiledOnce`, an annotation that keeps its SQL for the next query of the same shape.
 """
 
 from django.db import connections
