@@ -10,6 +10,7 @@ not change it get 403.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from config.kept_reads import KeptRead
 from organizations.models import Organization, Role
 
 
@@ -88,21 +90,28 @@ def _outermost(paths):
 
 
 def active_roles(user, day: datetime.date | None = None):
-    day = day or timezone.localdate()
+    return active_roles_on(user.pk, day or timezone.localdate())
+
+
+def active_roles_on(user_id: int, day: datetime.date):
     return (
-        Role.objects.filter(user=user, starts_on__lte=day)
+        Role.objects.filter(user_id=user_id, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("organization")
     )
 
 
-def todays_roles(user, **annotations) -> list[Role]:
+_TODAYS_ROLES = KeptRead(active_roles_on, int, datetime.date)
+
+
+def todays_roles(user, read: Callable[[], list[Role]] | None = None) -> list[Role]:
     """The user's active roles today, read once per user object (so once per request). The first
-    read may carry annotations (a season's path of each organization): later callers check that
-    the roles have them."""
+    caller may read them its own way (`read`: reviews/access.py reads them with the paths of their
+    organizations in a season); later callers check that the roles carry what they need."""
     cached = user.__dict__.get("_kd_roles")
     if cached is None:
-        cached = user.__dict__["_kd_roles"] = list(active_roles(user).annotate(**annotations))
+        roles = read() if read else _TODAYS_ROLES.read(user.pk, timezone.localdate())
+        cached = user.__dict__["_kd_roles"] = roles
     return cached
 
 

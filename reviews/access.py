@@ -6,15 +6,18 @@ rule as organizations/access.py. Each `may_*` returns None when allowed, or a se
 not, which the UI shows beside the disabled button.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.kept_reads import KeptRead
 from members.models import own_member
-from organizations.access import todays_roles
+from organizations.access import active_roles_on, todays_roles
 from organizations.models import Kind, Organization, Role
 from reviews.models import Season, SeasonUnit, Subject
 
@@ -88,12 +91,26 @@ def season_scope(user, season: Season) -> SeasonScope:
     return scope
 
 
+def _roles_in_season(user_id: int, day: datetime.date, season_id: int):
+    in_season = SeasonUnit.objects.filter(season_id=season_id, organization_id=OuterRef("organization_id"))
+    return active_roles_on(user_id, day).annotate(season_path=Subquery(in_season.values("path")[:1]))
+
+
+_ROLES_IN_SEASON = KeptRead(_roles_in_season, int, datetime.date, int)
+
+
 def _roles_with_season_paths(user, season: Season) -> tuple[list, dict[int, str]]:
     """Today's roles and, by organization, the path of its copy in the season: read with the roles
     when they are first read in the request (one query), or else on their own."""
     name = f"season_{season.pk}_path"
-    in_season = SeasonUnit.objects.filter(season=season, organization_id=OuterRef("organization_id"))
-    roles = todays_roles(user, **{name: Subquery(in_season.values("path")[:1])})
+
+    def read_with_paths() -> list:
+        roles = _ROLES_IN_SEASON.read(user.pk, timezone.localdate(), season.pk)
+        for role in roles:
+            setattr(role, name, role.season_path)
+        return roles
+
+    roles = todays_roles(user, read_with_paths)
     if all(hasattr(r, name) for r in roles):
         return roles, {r.organization_id: getattr(r, name) for r in roles if getattr(r, name) is not None}
     paths = dict(

@@ -2,11 +2,13 @@
 collectives, remediation plans and the re-rating of an earlier year (R-RATE-4)."""
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.kept_reads import KeptRead
 from members.models import DisciplineRecord
 from organizations.models import AffiliatedCollective
 from reviews import access
@@ -190,18 +192,27 @@ def update_remediation_item(*, item: RemediationItem, actor, status: str, note: 
     return item
 
 
+def _earlier_subject(top_id: int, year: int, kind: str, owner_id: int, *, of_member: bool):
+    owner = {"member_id": owner_id} if of_member else {"unit__organization_id": owner_id}
+    return (
+        Subject.objects.filter(season__top_organization_id=top_id, season__year=year, kind=kind, **owner)
+        .select_related("form", "remediation_plan")
+        .order_by("pk")[:1]
+    )
+
+
+_EARLIER_MEMBER = KeptRead(partial(_earlier_subject, of_member=True), int, int, str, int)
+_EARLIER_COLLECTIVE = KeptRead(partial(_earlier_subject, of_member=False), int, int, str, int)
+
+
 def previous_shortcomings(subject: Subject) -> dict:
     """R-FORM-6: what section III starts from: last season's shortcomings and remediation items."""
-    earlier = Subject.objects.filter(
-        season__top_organization_id=subject.season.top_organization_id,
-        season__year=subject.season.year - 1,
-        kind=subject.kind,
-    )
+    season = subject.season
     if subject.is_member:
-        earlier = earlier.filter(member_id=subject.member_id)
+        read, owner_id = _EARLIER_MEMBER, subject.member_id
     else:
-        earlier = earlier.filter(unit__organization_id=subject.unit.organization_id)
-    previous = earlier.select_related("form", "remediation_plan").first()
+        read, owner_id = _EARLIER_COLLECTIVE, subject.unit.organization_id
+    previous = read.first(season.top_organization_id, season.year - 1, str(subject.kind), owner_id)
     if previous is None:
         return {"shortcomings": "", "items": []}
     form = getattr(previous, "form", None)

@@ -4,6 +4,7 @@ comments from former cells (a part of reviews.facts.Facts)."""
 from collections import defaultdict
 from functools import cached_property
 
+from config.kept_reads import KeptRead
 from members.models import Pledge, PledgeItem
 from reviews.facts.with_subjects import open_checks_read, read_with_subjects
 from reviews.models import (
@@ -23,6 +24,30 @@ def by_subject(records) -> dict[int, list]:
     for record in records:
         found[record.subject_id].append(record)
     return found
+
+
+def _suggestions(subjects):
+    return Suggestion.objects.filter(subject_id__in=subjects).select_related("issued_by", "issued_by_unit")
+
+
+_SUGGESTIONS_OF_ONE = KeptRead(lambda pk: _suggestions([pk]), int)
+
+_PLEDGE_FIELDS = [f.attname for f in Pledge._meta.concrete_fields]
+_ITEM_FIELDS = [f.attname for f in PledgeItem._meta.concrete_fields]
+
+
+def _pledges_with_items(pledges):
+    """Each pledge joined with each of its items (or alone when it has none), as value rows."""
+    return pledges.order_by("pk", "items__order", "items__id").values_list(
+        *_PLEDGE_FIELDS, *(f"items__{f.name}" for f in PledgeItem._meta.concrete_fields)
+    )
+
+
+_PLEDGE_OF_ONE = KeptRead(
+    lambda member_id, year: _pledges_with_items(Pledge.objects.filter(member_id=member_id, year=year)),
+    int,
+    int,
+)
 
 
 class RecordFacts:
@@ -46,11 +71,9 @@ class RecordFacts:
     @cached_property
     def suggestions(self) -> dict[int, list[Suggestion]]:
         """subject id → the suggestions issued to it (R-ORDER-5), with who issued them."""
-        return by_subject(
-            Suggestion.objects.filter(subject_id__in=self.subjects).select_related(
-                "issued_by", "issued_by_unit"
-            )
-        )
+        if len(self.subjects) == 1:  # a subject's own page: the read kept compiled
+            return by_subject(_SUGGESTIONS_OF_ONE.read(*self.subjects))
+        return by_subject(_suggestions(self.subjects))
 
     @cached_property
     def unanswered_suggestions(self) -> dict[int, int]:
@@ -71,22 +94,19 @@ class RecordFacts:
         """The year's pledges of the subjects' members and their items, in one query (a pledge
         joined with each of its items, or alone when it has none)."""
         member_ids = [s.member_id for s in self.subjects.values() if s.member_id]
-        pledge_fields = [f.attname for f in Pledge._meta.concrete_fields]
-        item_fields = [f.attname for f in PledgeItem._meta.concrete_fields]
-        rows = (
-            Pledge.objects.filter(member_id__in=member_ids, year=self.season.year)
-            .order_by("pk", "items__order", "items__id")
-            .values_list(*pledge_fields, *(f"items__{f.name}" for f in PledgeItem._meta.concrete_fields))
-        )
+        if len(member_ids) == 1:  # a member's own page: the read kept compiled
+            rows = _PLEDGE_OF_ONE.read(member_ids[0], self.season.year)
+        else:
+            rows = _pledges_with_items(Pledge.objects.filter(member_id__in=member_ids, year=self.season.year))
         pledges: dict[int, Pledge] = {}
         items: dict[int, list[PledgeItem]] = defaultdict(list)
-        width = len(pledge_fields)
+        width = len(_PLEDGE_FIELDS)
         for row in rows:
             pledge_values, item_values = row[:width], row[width:]
-            pledge = pledges.get(pledge_values[0]) or Pledge.from_db(rows.db, pledge_fields, pledge_values)
+            pledge = pledges.get(pledge_values[0]) or Pledge.from_db("default", _PLEDGE_FIELDS, pledge_values)
             pledges[pledge.pk] = pledge
             if item_values[0] is not None:
-                items[pledge.pk].append(PledgeItem.from_db(rows.db, item_fields, item_values))
+                items[pledge.pk].append(PledgeItem.from_db("default", _ITEM_FIELDS, item_values))
         return {p.member_id: p for p in pledges.values()}, items
 
     @cached_property

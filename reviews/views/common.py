@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from config.kept_reads import KeptRead
 from config.request_memo import in_request, remembered
 from members.models import own_member
 from organizations.access import todays_roles
@@ -20,16 +21,18 @@ SEASON_RELATED = ("rule_set", "top_organization", "quarter_setup")
 SUBJECT_RELATED = (*(f"season__{name}" for name in SEASON_RELATED), *SUBJECT_ROWS)
 
 
+_OPEN_SEASONS = KeptRead(
+    lambda: (
+        Season.objects.filter(status=Season.Status.OPEN)
+        .select_related(*SEASON_RELATED)
+        .order_by("-year", "-pk")
+    )
+)
+
+
 def open_seasons() -> list[Season]:
     """The open seasons, newest first: read once per request (config/request_memo.py)."""
-    return remembered(
-        "open_seasons",
-        lambda: list(
-            Season.objects.filter(status=Season.Status.OPEN)
-            .select_related(*SEASON_RELATED)
-            .order_by("-year", "-pk")
-        ),
-    )
+    return remembered("open_seasons", _OPEN_SEASONS.read)
 
 
 def current_season(user) -> Season | None:
@@ -66,12 +69,25 @@ def get_season(season_id: int) -> Season:
     return get_object_or_404(Season.objects.select_related(*SEASON_RELATED), pk=season_id)
 
 
+_UNIT_READS: dict[str, KeptRead] = {}  # by what is read with the unit: a handful in the code
+
+
 def get_unit(
     request, season: Season, code: str, *, manage: bool = False, related: str = "parent"
 ) -> SeasonUnit:
     """The season's copy of an organization, for a user whose roles cover it (404 otherwise;
     403 when they may look but `manage` is asked), read with `related` (its parent, or more)."""
-    unit = SeasonUnit.objects.filter(season=season, code=code).select_related(related).first()
+    if related not in _UNIT_READS:
+        _UNIT_READS[related] = KeptRead(
+            lambda season_id, code: (
+                SeasonUnit.objects.filter(season_id=season_id, code=code)
+                .select_related(related)
+                .order_by("pk")[:1]
+            ),
+            int,
+            str,
+        )
+    unit = _UNIT_READS[related].first(season.pk, code)
     scope = season_scope(request.user, season)
     if unit is None or not scope.can_view_path(unit.path):
         raise Http404
@@ -80,17 +96,36 @@ def get_unit(
     return unit
 
 
+_SUBJECT_READS: dict[tuple[str, ...], KeptRead] = {}
+
+
+def _subject_read(related: tuple[str, ...]) -> KeptRead:
+    """The subject with its rows and `related`, one kept read per `related` (a handful in the code)."""
+    if related not in _SUBJECT_READS:
+        _SUBJECT_READS[related] = KeptRead(
+            lambda season, pk: Subject.objects.select_related(*SUBJECT_ROWS, *related).filter(
+                season_id=season, pk=pk
+            )[:1],
+            int,
+            int,
+        )
+    return _SUBJECT_READS[related]
+
+
 def get_subject(request, season: Season, pk: int, *, related: tuple[str, ...] = (), **annotations) -> Subject:
     """A subject the user may see: their own, or one inside their scope (read with `related` and
     the `annotations`). The season is the one given, not read again: joining it and its rule set,
     top organization and quarter choices cost PostgreSQL more to plan (2.4 ms at each form) than
     the whole read then took to run."""
-    subject = (
-        Subject.objects.select_related(*SUBJECT_ROWS, *related)
-        .annotate(**annotations)
-        .filter(season=season, pk=pk)
-        .first()
-    )
+    if annotations:
+        subject = (
+            Subject.objects.select_related(*SUBJECT_ROWS, *related)
+            .annotate(**annotations)
+            .filter(season=season, pk=pk)
+            .first()
+        )
+    else:
+        subject = _subject_read(tuple(related)).first(season.pk, pk)
     if subject is None:
         raise Http404
     subject.season = season

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.kept_reads import KeptRead
 from members.models import Member
 from reviews import access, services, workflow
 from reviews.facts import Facts
@@ -36,11 +37,14 @@ def _deadline(season) -> datetime.date | None:
         return None
 
 
+_REFERENCE_ITEMS = KeptRead(lambda: ReferenceItem.objects.order_by("list", "number"))
+
+
 def _reference_lists(ticked: set[int]) -> list[dict]:
     """The 27 manifestations and 19 prohibitions, grouped as in the source texts."""
     labels = dict(ReferenceItem.List.choices)
     lists: dict[str, dict] = {}
-    for ref in ReferenceItem.objects.order_by("list", "number"):
+    for ref in _REFERENCE_ITEMS.read():
         current = lists.setdefault(
             ref.list, {"code": ref.list, "label": labels.get(ref.list, ref.list), "groups": [], "ticked": []}
         )
@@ -70,11 +74,14 @@ def _row(item: dict, answers: dict, rule_set) -> dict:
 # -- the form page ------------------------------------------------------------------------------------
 
 
-def _form_context(request, subject: Subject) -> dict:
+FORM_WITH_SUBJECT = ("form__entered_by",)  # the form page reads the form with its subject
+
+
+def _form_context(request, subject: Subject, loaded: tuple[str, ...] = ()) -> dict:
     """Everything the form page and its printable copy show, in a fixed number of queries."""
     season, rule_set = subject.season, subject.season.rule_set
     template = rule_set.template(subject.form_code)
-    facts = Facts(season, [subject])
+    facts = Facts(season, [subject], loaded=loaded)
     form = facts.forms.get(subject.pk)
     answers = (form.answers if form else {}) or {}
     user = request.user
@@ -157,6 +164,8 @@ def _form_context(request, subject: Subject) -> dict:
         else [],
         "part_b": form_points.part_b(subject, facts, answers) if regime_of(rule_set).uses_points else None,
         "quarters": year_panel(subject),
+        # every item's form posts here: reversed once, not at each of the page's twenty forms
+        "save_url": reverse("reviews:form-save", kwargs={"season": season.pk, "subject": subject.pk}),
     }
 
 
@@ -177,8 +186,8 @@ def my_form(request, season: int):
 
 @login_required
 def review_form(request, season: int, subject: int):
-    subject = get_subject(request, get_season(season), subject)
-    return render(request, "reviews/member/form.html", _form_context(request, subject))
+    subject = get_subject(request, get_season(season), subject, related=FORM_WITH_SUBJECT)
+    return render(request, "reviews/member/form.html", _form_context(request, subject, loaded=("form",)))
 
 
 @login_required

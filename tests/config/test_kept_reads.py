@@ -1,0 +1,84 @@
+"""config/kept_reads.py: a read compiled once per process gives what the ORM gives, for any values,
+reads the rows afresh, and refuses what it cannot keep."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.kept_reads import KeptRead
+from organizations.access import active_roles_on
+from organizations.models import Organization, Role
+from tests.clock import DAY_UNDER_TEST, ROLES_FROM
+from tests.factories import make_user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def fields_of(role: Role) -> tuple:
+    return (role.pk, role.kind, role.starts_on, role.ends_on, role.organization.code, role.organization.path)
+
+
+def test_a_kept_read_gives_what_the_orm_gives_for_each_value_with_its_related_rows(tree):
+    staff = make_user_with_role(Role.Kind.COMMITTEE_STAFF, tree["commune"], "staff")
+    Role.objects.create(
+        user=staff, organization=tree["base"], kind=Role.Kind.COMMITTEE_LEADER, starts_on=ROLES_FROM
+    )
+    ended = make_user_with_role(Role.Kind.CELL_SECRETARY, tree["cell_a"], "ended")
+    Role.objects.filter(user=ended).update(ends_on=DAY_UNDER_TEST - datetime.timedelta(days=1))
+    builds = []
+
+    def build(user_id, day):
+        builds.append((user_id, day))
+        return active_roles_on(user_id, day).order_by("pk")
+
+    kept = KeptRead(build, int, datetime.date)
+    days = (
+        DAY_UNDER_TEST,
+        DAY_UNDER_TEST - datetime.timedelta(days=1),
+        ROLES_FROM - datetime.timedelta(days=1),
+    )
+    for user in (staff, ended):
+        for day in days:
+            expected = [fields_of(r) for r in active_roles_on(user.pk, day).order_by("pk")]
+            with CaptureQueriesContext(connection) as queries:
+                got = [fields_of(r) for r in kept.read(user.pk, day)]
+            assert got == expected, (user.username, day)
+            assert len(queries) == 1  # the organizations came with the roles (select_related)
+    assert [fields_of(r) for r in kept.read(staff.pk, DAY_UNDER_TEST)] and kept.read(
+        ended.pk, DAY_UNDER_TEST
+    ) == []
+    assert len(builds) == 2  # built twice, with two sets of stand-ins, and never again
+
+
+def test_a_kept_read_reads_the_rows_afresh_each_time(tree):
+    kept = KeptRead(lambda code: Organization.objects.filter(code=code).values_list("name", flat=True), str)
+    code = tree["cell_a"].code
+    assert kept.read(code) == [tree["cell_a"].name]
+    Organization.objects.filter(code=code).update(name="Chi bộ đổi tên")
+    assert kept.read(code) == ["Chi bộ đổi tên"]
+    assert kept.first("no-such-code") is None
+
+
+def test_a_kept_read_refuses_what_would_change_its_statement():
+    sliced = KeptRead(lambda n: Organization.objects.order_by("pk")[:n], int)
+    with pytest.raises(ValueError, match="changes with its values"):
+        sliced.read(3)
+    unused = KeptRead(lambda pk: Organization.objects.all(), int)
+    with pytest.raises(ValueError, match="not parameters"):
+        unused.read(3)
+    with pytest.raises(TypeError, match="datetime"):
+        KeptRead(lambda name: Organization.objects.filter(name=name), bytes).read(b"x")
+
+
+def test_a_kept_read_takes_only_values_of_its_kinds():
+    kept = KeptRead(lambda pk: Organization.objects.filter(pk=pk), int)
+    for wrong in ("1", True, 1.0, None):
+        with pytest.raises(TypeError):
+            kept.read(wrong)
+    with pytest.raises(TypeError):
+        kept.read(1, 2)
+    dated = KeptRead(lambda day: Role.objects.filter(starts_on=day), datetime.date)
+    with pytest.raises(TypeError):
+        dated.read(datetime.datetime(2026, 1, 1, 9, 0))
