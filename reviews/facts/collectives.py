@@ -59,12 +59,13 @@ class CollectiveFacts:
     @cached_property
     def _around(self) -> list[Subject]:
         """This season's subjects the rules look at around the given ones, in one query: the
-        collectives of self.units, the collectives directly under the given collectives, the members
-        of the given collectives' and members' units, the members seated on the given collectives'
-        committees, and the organizations led by the given members."""
+        collectives of self.units, the members of the given collectives' units, the collectives
+        directly under the given collectives, the members seated on the given collectives'
+        committees, and the organizations led by the given members. A given member's colleagues
+        are not read here (`unit_members` reads them when a rule asks): a queue of 50 members
+        from 50 cells would read 1,500 members for rules that never look at them."""
         member = Subject.Kind.MEMBER
-        member_units = [*self._collective_units, *(s.unit_id for s in self.subjects.values() if s.is_member)]
-        around = Q(kind=member, unit_id__in=member_units) | (
+        around = Q(kind=member, unit_id__in=self._collective_units) | (
             Q(unit_id__in=list(self.units)) & ~Q(kind=member)
         )
         # The units below are named by subqueries each PostgreSQL can index (reviews/facts/sql.py).
@@ -135,11 +136,25 @@ class CollectiveFacts:
 
     @cached_property
     def unit_members(self) -> dict[int, list[Subject]]:
-        """cell unit id → its member subjects (for R-RATE-7 on cells and R-ORDER-3)."""
-        units = {*self._collective_units, *(s.unit_id for s in self.subjects.values() if s.is_member)}
+        """cell unit id → its member subjects (for R-RATE-7 on cells and R-ORDER-3): the given
+        subjects when the caller read every subject of their units (`loaded=("unit_members",)`, the
+        cell board); the subjects around for the given collectives' units; one query for the
+        other units of given members."""
+        collective_units = set(self._collective_units)
+        units = collective_units | {s.unit_id for s in self.subjects.values() if s.is_member}
+        if "unit_members" in self._loaded:
+            members = [s for s in self.subjects.values() if s.kind == Subject.Kind.MEMBER]
+        else:
+            members = [
+                s for s in self._around if s.kind == Subject.Kind.MEMBER and s.unit_id in collective_units
+            ]
+            if others := units - collective_units:
+                members += Subject.objects.filter(
+                    season=self.season, kind=Subject.Kind.MEMBER, unit_id__in=others
+                ).select_related("unit")
         found = defaultdict(list)
-        for member in self._around:
-            if member.kind == Subject.Kind.MEMBER and member.unit_id in units:
+        for member in members:
+            if member.unit_id in units:
                 found[member.unit_id].append(member)
         return found
 

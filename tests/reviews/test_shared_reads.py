@@ -317,10 +317,9 @@ def test_the_subjects_around_a_cell_are_read_through_indexes(world):
         cursor.execute(f"EXPLAIN {read}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "SubPlan" not in plan, plan
-    member_units = {*facts._collective_units, *(s.unit_id for s in facts.subjects.values() if s.is_member)}
     collective = ~Q(kind=Subject.Kind.MEMBER)
     joined = Subject.objects.filter(season=w.season).filter(
-        Q(kind=Subject.Kind.MEMBER, unit_id__in=member_units)
+        Q(kind=Subject.Kind.MEMBER, unit_id__in=facts._collective_units)
         | (Q(unit_id__in=list(facts.units)) & collective)
         | (Q(unit__parent_id__in=facts._collective_units) & collective)
         | Q(member_id__in=facts._seated_members)
@@ -329,6 +328,44 @@ def test_the_subjects_around_a_cell_are_read_through_indexes(world):
     assert around == set(joined.values_list("pk", flat=True))
     below = {s.unit.organization_id for s in facts._around if s.unit.parent_id in facts._collective_units}
     assert {w.cell1.pk, w.cell2.pk} <= below  # the branch that was a join is in play
+
+
+def test_the_members_of_the_subjects_units_are_read_only_where_a_rule_asks(world, django_assert_num_queries):
+    """Facts.unit_members: a collective's members come with the subjects around it; a given
+    member's colleagues in one query of their own, never inside the read around (a queue of members
+    from many cells); the cell board's own subjects when it read every subject of its unit. Each
+    equals the plain query of the units' members."""
+    w = world
+
+    def plain(units):
+        found = Subject.objects.filter(season=w.season, kind=Subject.Kind.MEMBER, unit_id__in=units)
+        return {unit: {s.pk for s in found if s.unit_id == unit} for unit in units}
+
+    def read(facts):
+        return {unit: {s.pk for s in members} for unit, members in facts.unit_members.items()}
+
+    cell1 = w.subject(unit=w.cell1)
+    member2 = w.subject(member=w.members2[0])
+    facts = Facts(
+        w.season, list(Subject.objects.filter(pk__in=[cell1.pk, member2.pk]).select_related("unit"))
+    )
+    around_members = {s.pk for s in facts._around if s.kind == Subject.Kind.MEMBER}
+    assert plain([cell1.unit_id])[cell1.unit_id] <= around_members
+    assert not around_members & plain([member2.unit_id])[member2.unit_id] - {member2.pk}
+    expected = plain([cell1.unit_id, member2.unit_id])
+    with django_assert_num_queries(1):  # the member's colleagues, not the collective's members again
+        assert read(facts) == expected
+
+    collective_only = Facts(w.season, [cell1])
+    collective_only._around  # noqa: B018 (read first)
+    expected = plain([cell1.unit_id])
+    with django_assert_num_queries(0):
+        assert read(collective_only) == expected
+
+    board = _cell_subjects(w)
+    loaded = Facts(w.season, board, loaded=("unit_members",))
+    with django_assert_num_queries(0):
+        assert read(loaded) == expected
 
 
 def test_open_checks_and_pending_affiliates_read_with_the_subjects_equal_the_facts_own_reads(

@@ -172,7 +172,7 @@ def load_cell(season: Season, unit: SeasonUnit) -> Cell:
         season=season,
         unit=unit,
         subjects=subjects,
-        facts=Facts(season, subjects, loaded=("form", "meeting_entry", *ANNOTATED)),
+        facts=Facts(season, subjects, loaded=("form", "meeting_entry", "unit_members", *ANNOTATED)),
         meeting=meeting,
     )
 
