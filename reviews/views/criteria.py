@@ -89,7 +89,14 @@ def _profile_rows(found: CriteriaYear) -> list[dict]:
 @login_required
 def criteria_page(request, code: str, year: int):
     found = _found(request, code, year)
-    context = {"found": found, "organization": found.organization, "year": found.year}
+    context = {
+        "found": found,
+        "organization": found.organization,
+        "year": found.year,
+        # only the years the page exists for: a link past the range would answer 404
+        "previous_year": found.year - 1 if year_in_range(found.year - 1) else None,
+        "next_year": found.year + 1 if year_in_range(found.year + 1) else None,
+    }
     if found.scoring:
         context["profiles"] = _profile_rows(found)
     if found.frozen:

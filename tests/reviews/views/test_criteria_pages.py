@@ -109,6 +109,22 @@ def test_r366_set_2_the_board_finds_the_pages_from_home_and_the_navigation(clien
     assert client.get(reverse("reviews:criteria-start"))["Location"] == year_url(2027)
 
 
+def test_the_other_years_links_lead_only_to_years_the_page_exists_for(client, w):
+    """The ‹ and › links name the year before and after, except past the first year a shipped rule
+    set covers and past two years ahead of today, which answer 404 (found by the walk of the
+    embedded default's pages, tests/test_embedded_default.py)."""
+    client.force_login(w.board)
+    last = datetime.date.today().year + 2  # the test clock's year (tests/clock.py)
+    for year, before, after in ((2023, False, True), (YEAR, True, True), (last, True, False)):
+        html = client.get(year_url(year)).content.decode()
+        assert (f'href="{year_url(year - 1)}"' in html) is before, year
+        assert (f'href="{year_url(year + 1)}"' in html) is after, year
+        for shown in [year - 1] * before + [year + 1] * after:
+            assert client.get(year_url(shown)).status_code == 200
+    assert client.get(year_url(2022)).status_code == 404
+    assert client.get(year_url(last + 1)).status_code == 404
+
+
 @pytest.mark.parametrize("who", ["outsider", "base_staff", "commune_staff", "secretary", "member_user"])
 def test_r366_set_2_others_do_not_find_the_pages(client, w, who):
     """Outsiders and the staff of lower committees do not see the province: 404 everywhere."""
