@@ -48,6 +48,7 @@ class _Compiled:
     stand-in is never taken for one."""
 
     def __init__(self, build: Callable[..., QuerySet], kinds: tuple[type, ...], alias: str):
+        self.alias = alias
         ops = connections[alias].ops
         self.adapt = lambda value: (
             ops.adapt_datefield_value(value) if isinstance(value, datetime.date) else value
@@ -81,6 +82,7 @@ class _Compiled:
         for position, index in self.positions:
             params[position] = self.adapt(values[index])
         compiler = copy.copy(self.compiler)
+        compiler.connection = connections[self.alias]  # this thread's: a connection is per thread
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler

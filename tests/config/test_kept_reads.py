@@ -2,9 +2,10 @@
 reads the rows afresh, and refuses what it cannot keep."""
 
 import datetime
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from config.kept_reads import KeptRead
@@ -82,3 +83,27 @@ def test_a_kept_read_takes_only_values_of_its_kinds():
     dated = KeptRead(lambda day: Role.objects.filter(starts_on=day), datetime.date)
     with pytest.raises(TypeError):
         dated.read(datetime.datetime(2026, 1, 1, 9, 0))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_read_compiled_in_one_thread_reads_on_each_thread_s_own_connection(tree):
+    """A connection belongs to its thread (runserver and threaded workers serve requests on
+    several): the statement compiled on one thread runs on the connection of the thread reading."""
+    kept = KeptRead(lambda code: Organization.objects.filter(code=code).values_list("name", flat=True), str)
+    code = tree["cell_a"].code
+    assert kept.read(code) == [tree["cell_a"].name]  # compiled here
+    found, failed = [], []
+
+    def read_elsewhere():
+        try:
+            found.extend(kept.read(code))
+        except Exception as error:  # the failure is asserted below, with its message
+            failed.append(repr(error))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read_elsewhere)
+    thread.start()
+    thread.join(timeout=30)
+    assert not failed, failed
+    assert found == [tree["cell_a"].name]
