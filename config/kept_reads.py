@@ -3,10 +3,10 @@
 The small reads each page makes (the open seasons, the user's roles, the subject the URL names)
 take PostgreSQL a fraction of a millisecond, and Django longer to build and compile: ≈ 1 ms each
 at the 500,000-member province. `KeptRead(build, int, date)` builds and compiles its queryset
-once per process and database, with stand-in values of the given types, and notes where they
-landed in the statement's parameters; `read(...)` then runs that statement with the request's
-values through Django's own row iteration (model instances, select_related, annotations,
-converters).
+when first read in a process and database (twice, with two sets of stand-in values of the given
+types) and notes where the values landed in the statement's parameters; `read(...)` then runs
+that statement with the request's values through Django's own row iteration (model instances,
+select_related, annotations, converters). Only the SQL is kept: the rows are read each time.
 
 Only for values that are parameters of the statement as given (`pk=`, `season_id=`, `code=`,
 `starts_on__lte=`): a value that changes the SQL itself, or does not come out as a parameter

@@ -89,11 +89,8 @@ def _outermost(paths):
     return kept
 
 
-def active_roles(user, day: datetime.date | None = None):
-    return active_roles_on(user.pk, day or timezone.localdate())
-
-
 def active_roles_on(user_id: int, day: datetime.date):
+    """The roles a user holds on `day`, with their organizations."""
     return (
         Role.objects.filter(user_id=user_id, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
