@@ -516,3 +516,35 @@ def test_the_annotations_sql_is_kept_per_query_shape_and_reads_the_same(world):
     assert read == list(fresh.filter(unit__parent__code="CS1").order_by("pk").values("pk", "seat_list"))
     assert len(read) > 5
     assert len(seats.compiled) == 2
+
+
+def test_the_cell_board_s_kept_read_reads_what_annotating_afresh_reads(world, django_assert_num_queries):
+    """load_cell reads a unit's subjects with a kept read (config/kept_reads.py) per season: for
+    each unit, the same subjects in the same order, with the same annotations and records, in one
+    query; after a step changes a subject, the next read shows it."""
+    from reviews.views.cell.common import load_cell
+
+    w = world
+    related = ("member", "decider", "form", "meeting_entry", "meeting")
+    fresh = Subject.objects.annotate(**facts_annotations(w.season))
+    names = list(dict(facts_annotations(w.season)))
+
+    def values(subjects):
+        return [
+            (s.pk, s.state, s.member_id, s.decider_id, *(getattr(s, n) for n in names))
+            + tuple(getattr(s, r, None) and getattr(s, r).pk for r in related)
+            for s in subjects
+        ]
+
+    for code in ("CB1", "CB2", "CB1"):
+        unit = SeasonUnit.objects.get(season=w.season, code=code)
+        plain = values(
+            fresh.filter(season=w.season, unit=unit).select_related(*related).order_by("sort_key", "id")
+        )
+        with django_assert_num_queries(1):
+            read = values(load_cell(w.season, unit).subjects)
+        assert read == plain and len(read) > 3
+    unit = SeasonUnit.objects.get(season=w.season, code="CB1")
+    changed = load_cell(w.season, unit).subjects[0]
+    Subject.objects.filter(pk=changed.pk).update(state=Subject.State.ABSENT)
+    assert load_cell(w.season, unit).subjects[0].state == Subject.State.ABSENT

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.kept_reads import KeptRead
 from members.models import Pledge
 from reviews import rules, workflow
 from reviews.access import season_scope
@@ -156,14 +157,32 @@ def is_second_khtnv_year(subject: Subject, facts: Facts) -> bool:
     return bool(level) and rules.is_second_khtnv(subject, level, facts)
 
 
+_UNIT_SUBJECT_READS: dict[tuple, KeptRead] = {}
+
+
+def _unit_subjects_read(season: Season) -> KeptRead:
+    """A unit's subjects with the Facts' annotations and the records the board shows, kept
+    compiled per season (the annotations hold the season's year and dates: the same key as
+    subjects_with_facts')."""
+    key = (season.pk, season.year, season.reference_date, season.top_organization_id)
+    if key not in _UNIT_SUBJECT_READS:
+        if len(_UNIT_SUBJECT_READS) >= 16:  # a handful of open seasons is the rule
+            _UNIT_SUBJECT_READS.clear()
+        _UNIT_SUBJECT_READS[key] = KeptRead(
+            lambda unit_id: (
+                subjects_with_facts(season)
+                .filter(season_id=season.pk, unit_id=unit_id)
+                .select_related("member", "decider", "form", "meeting_entry", "meeting")
+                .order_by("sort_key", "id")
+            ),
+            int,
+        )
+    return _UNIT_SUBJECT_READS[key]
+
+
 def load_cell(season: Season, unit: SeasonUnit) -> Cell:
     """The cell's subjects and one Facts for all of them: a fixed number of queries."""
-    subjects = list(
-        subjects_with_facts(season)
-        .filter(season=season, unit=unit)
-        .select_related("member", "decider", "form", "meeting_entry", "meeting")
-        .order_by("sort_key", "id")
-    )
+    subjects = _unit_subjects_read(season).read(unit.pk)
     for subject in subjects:
         subject.season, subject.unit = season, unit
     collective = next((s for s in subjects if s.kind == Subject.Kind.ORGANIZATION), None)
