@@ -1,18 +1,32 @@
 """The quota groups a page shows and the decisions already counted in each (R-RATE-2), read in one
 query: the groups' rows carry the counts of decided subjects at the two levels the quota weighs."""
 
+from functools import lru_cache
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from config.kept_reads import KeptRead
 from reviews.models import QuotaGroup, Season, Subject
 
 
-def _decided_at(season: Season, level: str):
+def _decided_at(season_id: int, level: str):
     decided = Subject.objects.filter(
-        season=season, quota_key=OuterRef("key"), state=Subject.State.DECIDED, decided_level=level
+        season_id=season_id, quota_key=OuterRef("key"), state=Subject.State.DECIDED, decided_level=level
     )
     count = decided.order_by().values("quota_key").annotate(n=Count("id")).values("n")[:1]
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def _groups(season_id: int, keys: list[str], capped: str, base: str):
+    return QuotaGroup.objects.filter(season_id=season_id, key__in=keys).annotate(
+        capped_n=_decided_at(season_id, capped), base_n=_decided_at(season_id, base)
+    )
+
+
+@lru_cache(maxsize=32)
+def _one_group_read(season_id: int, capped: str, base: str) -> KeptRead:
+    return KeptRead(lambda key: _groups(season_id, [key], capped, base), str)
 
 
 def decided_in_groups(season: Season, keys: list[str]) -> tuple[dict[str, QuotaGroup], dict[str, list[str]]]:
@@ -21,12 +35,11 @@ def decided_in_groups(season: Season, keys: list[str]) -> tuple[dict[str, QuotaG
     subject whose scope changed after the opening)."""
     quota = season.rule_set.quota
     capped, base = quota["capped_level"], quota["base_level"]
-    groups = {
-        g.key: g
-        for g in QuotaGroup.objects.filter(season=season, key__in=keys).annotate(
-            capped_n=_decided_at(season, capped), base_n=_decided_at(season, base)
-        )
-    }
+    if len(keys) == 1:  # a cell's members, most queues: the read kept compiled
+        found = _one_group_read(season.pk, capped, base).read(keys[0])
+    else:
+        found = _groups(season.pk, keys, capped, base)
+    groups = {g.key: g for g in found}
     decided = {key: [capped] * g.capped_n + [base] * g.base_n for key, g in groups.items()}
     missing = [key for key in keys if key not in groups]
     if missing:

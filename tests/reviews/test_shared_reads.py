@@ -163,6 +163,10 @@ def test_the_quota_groups_come_with_their_decided_counts(world, django_assert_nu
         groups, decided = decided_in_groups(w.season, keys)
     assert set(groups) == set(keys)
     assert {k: sorted(v) for k, v in decided.items() if v} == {k: sorted(v) for k, v in expected.items()}
+    for key in keys:  # one group (a cell's members): a kept read, the same counts
+        with django_assert_num_queries(1):
+            groups, decided = decided_in_groups(w.season, [key])
+        assert set(groups) == {key} and sorted(decided[key]) == sorted(expected.get(key, []))
     # A key whose group row is missing (the subject's scope changed after the opening) is counted too.
     gone = next(iter(expected))
     QuotaGroup.objects.filter(season=w.season, key=gone).delete()
