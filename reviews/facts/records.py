@@ -4,6 +4,8 @@ comments from former cells (a part of reviews.facts.Facts)."""
 from collections import defaultdict
 from functools import cached_property
 
+from django.db import DEFAULT_DB_ALIAS
+
 from config.kept_reads import KeptRead
 from members.models import Pledge, PledgeItem
 from reviews.facts.with_subjects import open_checks_read, read_with_subjects
@@ -103,10 +105,12 @@ class RecordFacts:
         width = len(_PLEDGE_FIELDS)
         for row in rows:
             pledge_values, item_values = row[:width], row[width:]
-            pledge = pledges.get(pledge_values[0]) or Pledge.from_db("default", _PLEDGE_FIELDS, pledge_values)
+            pledge = pledges.get(pledge_values[0]) or Pledge.from_db(
+                DEFAULT_DB_ALIAS, _PLEDGE_FIELDS, pledge_values
+            )
             pledges[pledge.pk] = pledge
             if item_values[0] is not None:
-                items[pledge.pk].append(PledgeItem.from_db("default", _ITEM_FIELDS, item_values))
+                items[pledge.pk].append(PledgeItem.from_db(DEFAULT_DB_ALIAS, _ITEM_FIELDS, item_values))
         return {p.member_id: p for p in pledges.values()}, items
 
     @cached_property

@@ -47,9 +47,8 @@ def test_a_kept_read_gives_what_the_orm_gives_for_each_value_with_its_related_ro
                 got = [fields_of(r) for r in kept.read(user.pk, day)]
             assert got == expected, (user.username, day)
             assert len(queries) == 1  # the organizations came with the roles (select_related)
-    assert [fields_of(r) for r in kept.read(staff.pk, DAY_UNDER_TEST)] and kept.read(
-        ended.pk, DAY_UNDER_TEST
-    ) == []
+    assert kept.read(staff.pk, DAY_UNDER_TEST)  # the roles held today
+    assert kept.read(ended.pk, DAY_UNDER_TEST) == []  # the role ended yesterday
     assert len(builds) == 2  # built twice, with two sets of stand-ins, and never again
 
 
