@@ -63,27 +63,38 @@ class CollectiveFacts:
         directly under the given collectives, the members seated on the given collectives'
         committees, and the organizations led by the given members. A given member's colleagues
         are not read here (`unit_members` reads them when a rule asks): a queue of 50 members
-        from 50 cells would read 1,500 members for rules that never look at them."""
+        from 50 cells would read 1,500 members for rules that never look at them. Given members
+        are not read again: the cell board gives every member of its cell."""
         member = Subject.Kind.MEMBER
-        around = Q(kind=member, unit_id__in=self._collective_units) | (
-            Q(unit_id__in=list(self.units)) & ~Q(kind=member)
-        )
+        given = {s.member_id: s for s in self.subjects.values() if s.kind == member}
+        every_member_given = "unit_members" in self._loaded
+        around = Q(unit_id__in=list(self.units)) & ~Q(kind=member)
+        if not every_member_given:
+            around |= Q(kind=member, unit_id__in=self._collective_units)
         # The units below are named by subqueries each PostgreSQL can index (reviews/facts/sql.py).
         if self._collective_units and self._weighs_every_child:
             below = SeasonUnit.objects.filter(parent_id__in=self._collective_units).values("pk")
             around |= Q(InSubquery("unit_id", below)) & ~Q(kind=member)
-        if self._seated_members:
-            around |= Q(member_id__in=self._seated_members)
+        if seated := self._seated_members - set(given):
+            around |= Q(member_id__in=seated)
         if self._headed_organizations:
             led = SeasonUnit.objects.filter(
                 season=self.season, parent__organization_id__in=self._headed_organizations
             ).values("pk")
             around |= Q(InSubquery("unit_id", led), kind=Subject.Kind.ORGANIZATION)
-        return list(
-            Subject.objects.filter(around, season=self.season)
+        found = {
+            s.pk: s
+            for s in Subject.objects.filter(around, season=self.season)
             .select_related("unit")
             .annotate(parent_organization_id=F("unit__parent__organization_id"))
-        )
+        }
+        collective_units = set(self._collective_units)
+        for subject in given.values():
+            if subject.member_id in self._seated_members or (
+                every_member_given and subject.unit_id in collective_units
+            ):
+                found.setdefault(subject.pk, subject)
+        return list(found.values())
 
     @cached_property
     def collectives(self) -> dict[tuple[int, str], Subject]:
