@@ -11,16 +11,51 @@ select_related, annotations, converters). Only the SQL is kept: the rows are rea
 Only for values that are parameters of the statement as given (`pk=`, `season_id=`, `code=`,
 `starts_on__lte=`): a value that changes the SQL itself, or does not come out as a parameter
 unchanged, is refused when the read is first compiled. Lists and None change the SQL, so the
-values are ints, texts and dates only.
+values are ints, texts and dates, and `Ids`: a tuple of ids that `InIds` writes as one parameter
+(`= ANY(%s)` on PostgreSQL, a JSON list read by json_each on SQLite), so that the cell board's
+thirty members and a queue's fifty are one statement.
 """
 
 import copy
 import datetime
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import BooleanField, F, Func, QuerySet
+
+
+class Ids(tuple):
+    """The ids a kept read filters on, as one value (`InIds` in its build)."""
+
+    def __new__(cls, ids: Iterable[int] = ()):
+        ids = tuple(ids)
+        if any(type(pk) is not int for pk in ids):
+            raise TypeError(f"Ids holds integers only: {ids!r}")
+        return super().__new__(cls, ids)
+
+
+def ids_parameter(ids: Ids, vendor: str):
+    """The one parameter that carries the ids: an array on PostgreSQL, JSON text on SQLite."""
+    return list(ids) if vendor == "postgresql" else json.dumps(list(ids))
+
+
+class InIds(Func):
+    """`column IN ids` as one parameter whatever the number of ids (none matches no row)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: Ids):
+        super().__init__(F(column))
+        self.ids = Ids(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        parameter = ids_parameter(self.ids, connection.vendor)
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s::bigint[])", (*params, parameter)
+        return f"{column} IN (SELECT value FROM json_each(%s))", (*params, parameter)
 
 
 def _stand_ins(kinds: tuple[type, ...], variant: int) -> list:
@@ -34,9 +69,16 @@ def _stand_ins(kinds: tuple[type, ...], variant: int) -> list:
             values.append(datetime.date(1901 + variant, 1, 1) + datetime.timedelta(days=index))
         elif kind is str:
             values.append(f"kept-read-{variant}-{index}")
+        elif kind is Ids:
+            values.append(Ids(range(30_001 + 100 * variant + index, 30_003 + 101 * variant + index)))
         else:
-            raise TypeError(f"a kept read binds int, str or datetime.date values, not {kind.__name__}")
+            raise TypeError(f"a kept read binds int, str, datetime.date or Ids values, not {kind.__name__}")
     return values
+
+
+def _key(parameter):
+    """A parameter as a dictionary key (an array of ids is a list)."""
+    return tuple(parameter) if isinstance(parameter, list) else parameter
 
 
 class _Compiled:
@@ -49,10 +91,14 @@ class _Compiled:
 
     def __init__(self, build: Callable[..., QuerySet], kinds: tuple[type, ...], alias: str):
         self.alias = alias
-        ops = connections[alias].ops
-        self.adapt = lambda value: (
-            ops.adapt_datefield_value(value) if isinstance(value, datetime.date) else value
-        )
+        ops, vendor = connections[alias].ops, connections[alias].vendor
+
+        def adapt(value):
+            if isinstance(value, Ids):
+                return ids_parameter(value, vendor)
+            return ops.adapt_datefield_value(value) if isinstance(value, datetime.date) else value
+
+        self.adapt = adapt
         first, second = _stand_ins(kinds, 0), _stand_ins(kinds, 1)
         self.queryset = build(*first).using(alias)
         self.compiler = self.queryset.query.get_compiler(using=alias)
@@ -62,12 +108,13 @@ class _Compiled:
         if other_sql != self.sql or len(other_params) != len(params):
             raise ValueError(f"a kept read's statement changes with its values: {self.sql}")
         by_value = {
-            (self.adapt(a), self.adapt(b)): index
+            (_key(self.adapt(a)), _key(self.adapt(b))): index
             for index, (a, b) in enumerate(zip(first, second, strict=True))
         }
         self.positions: list[tuple[int, int]] = []
-        for position, pair in enumerate(zip(params, other_params, strict=True)):
-            if pair[0] != pair[1]:
+        for position, (a, b) in enumerate(zip(params, other_params, strict=True)):
+            if a != b:
+                pair = (_key(a), _key(b))
                 if pair not in by_value:
                     raise ValueError(
                         f"a kept read's parameter {position} is not one of its values: {self.sql}"
@@ -91,7 +138,7 @@ class _Compiled:
 
 class KeptRead:
     """`build(*values)` gives the queryset (sliced already if one row is wanted); `kinds` are the
-    types of the values: int, str or datetime.date."""
+    types of the values: int, str, datetime.date or Ids (given as Ids, a list or a set of ints)."""
 
     def __init__(self, build: Callable[..., QuerySet], *kinds: type):
         self.build = build
@@ -111,6 +158,10 @@ class KeptRead:
     def read(self, *values, using: str = DEFAULT_DB_ALIAS) -> list:
         if len(values) != len(self.kinds):
             raise TypeError(f"a kept read takes {len(self.kinds)} values, not {len(values)}")
+        values = tuple(
+            Ids(value) if kind is Ids and isinstance(value, (list, set, frozenset, tuple)) else value
+            for value, kind in zip(values, self.kinds, strict=True)
+        )
         for value, kind in zip(values, self.kinds, strict=True):
             if type(value) is not kind:  # not a bool for an int, not a datetime for a date
                 raise TypeError(f"a kept read's value {value!r} is not {kind.__name__}")

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from config.kept_reads import Ids, InIds, KeptRead
 from members.models import CommitteeSeat
 from organizations.models import OrganizationDiscipline
 from reviews.facts.sql import InSubquery
@@ -21,6 +22,34 @@ from reviews.models import (
     SeasonUnit,
     Subject,
 )
+
+
+def _around_of(season_id: int, units: Ids, members_of: Ids, below: Ids, seated: Ids, headed: Ids):
+    """The subjects of a season around some (CollectiveFacts._around): the collectives of `units`,
+    the members of `members_of`, the collectives of the units directly under `below`, the
+    subjects of the `seated` members and the organizations directly under those the `headed`
+    organizations (one statement whatever the numbers: an empty list matches nothing)."""
+    member = Subject.Kind.MEMBER
+    # The units below and led are named by subqueries PostgreSQL can index (reviews/facts/sql.py).
+    under = SeasonUnit.objects.filter(InIds("parent_id", below)).values("pk")
+    led = SeasonUnit.objects.filter(InIds("parent__organization_id", headed), season_id=season_id).values(
+        "pk"
+    )
+    around = (
+        (Q(InIds("unit_id", units)) & ~Q(kind=member))
+        | Q(InIds("unit_id", members_of), kind=member)
+        | (Q(InSubquery("unit_id", under)) & ~Q(kind=member))
+        | Q(InIds("member_id", seated))
+        | Q(InSubquery("unit_id", led), kind=Subject.Kind.ORGANIZATION)
+    )
+    return (
+        Subject.objects.filter(around, season_id=season_id)
+        .select_related("unit")
+        .annotate(parent_organization_id=F("unit__parent__organization_id"))
+    )
+
+
+_AROUND = KeptRead(_around_of, int, Ids, Ids, Ids, Ids, Ids)
 
 
 class CollectiveFacts:
@@ -65,28 +94,18 @@ class CollectiveFacts:
         are not read here (`unit_members` reads them when a rule asks): a queue of 50 members
         from 50 cells would read 1,500 members for rules that never look at them. Given members
         are not read again: the cell board gives every member of its cell."""
-        member = Subject.Kind.MEMBER
-        given = {s.member_id: s for s in self.subjects.values() if s.kind == member}
+        given = {s.member_id: s for s in self.subjects.values() if s.kind == Subject.Kind.MEMBER}
         every_member_given = "unit_members" in self._loaded
-        around = Q(unit_id__in=list(self.units)) & ~Q(kind=member)
-        if not every_member_given:
-            around |= Q(kind=member, unit_id__in=self._collective_units)
-        # The units below are named by subqueries each PostgreSQL can index (reviews/facts/sql.py).
-        if self._collective_units and self._weighs_every_child:
-            below = SeasonUnit.objects.filter(parent_id__in=self._collective_units).values("pk")
-            around |= Q(InSubquery("unit_id", below)) & ~Q(kind=member)
-        if seated := self._seated_members - set(given):
-            around |= Q(member_id__in=seated)
-        if self._headed_organizations:
-            led = SeasonUnit.objects.filter(
-                season=self.season, parent__organization_id__in=self._headed_organizations
-            ).values("pk")
-            around |= Q(InSubquery("unit_id", led), kind=Subject.Kind.ORGANIZATION)
         found = {
             s.pk: s
-            for s in Subject.objects.filter(around, season=self.season)
-            .select_related("unit")
-            .annotate(parent_organization_id=F("unit__parent__organization_id"))
+            for s in _AROUND.read(
+                self.season.pk,
+                list(self.units),
+                [] if every_member_given else self._collective_units,
+                self._collective_units if self._weighs_every_child else [],
+                self._seated_members - set(given),
+                self._headed_organizations,
+            )
         }
         collective_units = set(self._collective_units)
         for subject in given.values():

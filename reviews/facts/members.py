@@ -1,15 +1,48 @@
 """What the rules need about the members: discipline, leave, committee seats, the units they lead,
 last season's levels and remediation (a part of reviews.facts.Facts)."""
 
+import datetime
 from collections import defaultdict
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import OuterRef, Q, Subquery
 
+from config.kept_reads import Ids, InIds, KeptRead
 from members.models import CommitteeSeat, DisciplineRecord, LeaveRecord
 from reviews.facts.sql import InSubquery
 from reviews.facts.with_subjects import LEAVE_KINDS, read_with_subjects, seat_rows_read, seat_window
-from reviews.models import SeasonUnit, Subject
+from reviews.models import Season, SeasonUnit, Subject
+
+
+def _disciplines_of(member_ids: Ids, season_id: int):
+    """The discipline records of the members, with the path of the cell where each violation was
+    committed in this season (R-RATE-5)."""
+    in_season = SeasonUnit.objects.filter(season_id=season_id, organization_id=OuterRef("violation_cell_id"))
+    return DisciplineRecord.objects.filter(InIds("member_id", member_ids)).annotate(
+        violation_path=Subquery(in_season.values("path")[:1])
+    )
+
+
+_DISCIPLINES_OF = KeptRead(_disciplines_of, Ids, int)
+
+
+@lru_cache(maxsize=16)
+def _seat_rows_read(year: int, reference_date: datetime.date) -> KeptRead:
+    """The seats of some members and on the committees of some units, in the window of a season
+    of this year and reference date (the window's dates are part of the statement)."""
+    window, said = seat_window(Season(year=year, reference_date=reference_date))
+
+    def build(member_ids: Ids, unit_ids: Ids):
+        committees = SeasonUnit.objects.filter(InIds("pk", unit_ids)).values("organization_id")
+        # The committees are named by a subquery PostgreSQL can index (reviews/facts/sql.py).
+        around = Q(InIds("member_id", member_ids)) | Q(InSubquery("organization_id", committees))
+        return (
+            CommitteeSeat.objects.filter(around, window)
+            .annotate(**said)
+            .values_list("member_id", "organization_id", "position", "active", "in_year")
+        )
+
+    return KeptRead(build, Ids, Ids)
 
 
 class MemberFacts:
@@ -53,16 +86,8 @@ class MemberFacts:
         page read them with its subjects."""
         if "seats" in self._loaded and read_with_subjects(self.subjects.values(), "seats"):
             return seat_rows_read(self.subjects.values())
-        around = Q(member_id__in=self._member_ids)
-        if self._collective_units:
-            committees = SeasonUnit.objects.filter(pk__in=self._collective_units).values("organization_id")
-            around |= Q(InSubquery("organization_id", committees))  # indexable (reviews/facts/sql.py)
-        window, said = seat_window(self.season)
-        return list(
-            CommitteeSeat.objects.filter(around, window)
-            .annotate(**said)
-            .values_list("member_id", "organization_id", "position", "active", "in_year")
-        )
+        read = _seat_rows_read(self.season.year, self.season.reference_date)
+        return read.read(self._member_ids, self._collective_units)
 
     @cached_property
     def seats(self) -> dict[int, list[tuple[int, int]]]:
@@ -89,15 +114,7 @@ class MemberFacts:
             members |= {m for ids in self.leadership_member_ids.values() for m in ids}
         if not members:
             return []
-        # The path of the cell where the violation was committed, in this season (R-RATE-5).
-        in_season = SeasonUnit.objects.filter(
-            season=self.season, organization_id=OuterRef("violation_cell_id")
-        )
-        return list(
-            DisciplineRecord.objects.filter(member_id__in=members).annotate(
-                violation_path=Subquery(in_season.values("path")[:1])
-            )
-        )
+        return _DISCIPLINES_OF.read(members, self.season.pk)
 
     @cached_property
     def units_led_levels(self) -> dict[int, list[str]]:

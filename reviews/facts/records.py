@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS
 
-from config.kept_reads import KeptRead
+from config.kept_reads import Ids, InIds, KeptRead
 from members.models import Pledge, PledgeItem
 from reviews.facts.with_subjects import open_checks_read, read_with_subjects
 from reviews.models import (
@@ -45,9 +45,11 @@ def _pledges_with_items(pledges):
     )
 
 
-_PLEDGE_OF_ONE = KeptRead(
-    lambda member_id, year: _pledges_with_items(Pledge.objects.filter(member_id=member_id, year=year)),
-    int,
+_PLEDGES_OF = KeptRead(
+    lambda member_ids, year: _pledges_with_items(
+        Pledge.objects.filter(InIds("member_id", member_ids), year=year)
+    ),
+    Ids,
     int,
 )
 
@@ -96,10 +98,7 @@ class RecordFacts:
         """The year's pledges of the subjects' members and their items, in one query (a pledge
         joined with each of its items, or alone when it has none)."""
         member_ids = [s.member_id for s in self.subjects.values() if s.member_id]
-        if len(member_ids) == 1:  # a member's own page: the read kept compiled
-            rows = _PLEDGE_OF_ONE.read(member_ids[0], self.season.year)
-        else:
-            rows = _pledges_with_items(Pledge.objects.filter(member_id__in=member_ids, year=self.season.year))
+        rows = _PLEDGES_OF.read(member_ids, self.season.year)
         pledges: dict[int, Pledge] = {}
         items: dict[int, list[PledgeItem]] = defaultdict(list)
         width = len(_PLEDGE_FIELDS)

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from config.kept_reads import KeptRead
+from config.kept_reads import Ids, InIds, KeptRead
 from organizations.access import active_roles_on
 from organizations.models import Organization, Role
 from tests.clock import DAY_UNDER_TEST, ROLES_FROM
@@ -59,6 +59,45 @@ def test_a_kept_read_reads_the_rows_afresh_each_time(tree):
     Organization.objects.filter(code=code).update(name="Chi bộ đổi tên")
     assert kept.read(code) == ["Chi bộ đổi tên"]
     assert kept.first("no-such-code") is None
+
+
+def test_a_kept_read_of_ids_is_one_statement_for_any_number_of_them(tree):
+    builds = []
+
+    def build(ids, kind):
+        builds.append(ids)
+        return (
+            Organization.objects.filter(InIds("pk", ids), kind=kind)
+            .order_by("pk")
+            .values_list("code", flat=True)
+        )
+
+    kept = KeptRead(build, Ids, str)
+    everyone = list(Organization.objects.order_by("pk"))
+    assert len(everyone) >= 4
+    missing = max(o.pk for o in everyone) + 1000
+    for ids in ([], [everyone[0].pk], [o.pk for o in everyone[1:3]], [o.pk for o in everyone], [missing]):
+        for kind in {o.kind for o in everyone}:
+            expected = list(
+                Organization.objects.filter(pk__in=ids, kind=kind)
+                .order_by("pk")
+                .values_list("code", flat=True)
+            )
+            with CaptureQueriesContext(connection) as queries:
+                assert kept.read(ids, kind) == expected, (ids, kind)
+                assert kept.read(set(ids), kind) == expected  # a set or a list is taken as Ids
+            assert len(queries) == 2
+            assert queries[0]["sql"] == queries[1]["sql"]
+    assert len(builds) == 2  # one statement for no id, one, two and all of them
+
+
+def test_ids_are_integers_only():
+    for wrong in (["1"], [True], [1.5], [None]):
+        with pytest.raises(TypeError):
+            Ids(wrong)
+    kept = KeptRead(lambda ids: Organization.objects.filter(InIds("pk", ids)), Ids)
+    with pytest.raises(TypeError):
+        kept.read("1,2")
 
 
 def test_a_kept_read_refuses_what_would_change_its_statement():
