@@ -11,7 +11,7 @@ select_related, annotations, converters). Only the SQL is kept: the rows are rea
 Only for values that are parameters of the statement as given (`pk=`, `season_id=`, `code=`,
 `starts_on__lte=`): a value that changes the SQL itself, or does not come out as a parameter
 unchanged, is refused when the read is first compiled. Lists and None change the SQL, so the
-values are ints, texts and dates, and `Ids`: a tuple of ids that `InIds` writes as one parameter
+values are ints, texts and dates, and `Ids` (or `Keys`, of texts): a tuple of ids that `InIds` writes as one parameter
 (`= ANY(%s)` on PostgreSQL, a JSON list read by json_each on SQLite), so that the cell board's
 thirty members and a queue's fifty are one statement.
 """
@@ -29,11 +29,19 @@ from django.db.models import BooleanField, F, Func, QuerySet
 class Ids(tuple):
     """The ids a kept read filters on, as one value (`InIds` in its build)."""
 
-    def __new__(cls, ids: Iterable[int] = ()):
-        ids = tuple(ids)
-        if any(type(pk) is not int for pk in ids):
-            raise TypeError(f"Ids holds integers only: {ids!r}")
-        return super().__new__(cls, ids)
+    item, array = int, "bigint[]"
+
+    def __new__(cls, values: Iterable = ()):
+        values = tuple(values)
+        if any(type(value) is not cls.item for value in values):
+            raise TypeError(f"{cls.__name__} holds {cls.item.__name__} values only: {values!r}")
+        return super().__new__(cls, values)
+
+
+class Keys(Ids):
+    """The texts a kept read filters on (quota keys, codes), as one value (`InIds` in its build)."""
+
+    item, array = str, "text[]"
 
 
 def ids_parameter(ids: Ids, vendor: str):
@@ -42,19 +50,19 @@ def ids_parameter(ids: Ids, vendor: str):
 
 
 class InIds(Func):
-    """`column IN ids` as one parameter whatever the number of ids (none matches no row)."""
+    """`column IN ids` (Ids or Keys) as one parameter whatever their number (none matches no row)."""
 
     output_field = BooleanField()
 
     def __init__(self, column: str, ids: Ids):
         super().__init__(F(column))
-        self.ids = Ids(ids)
+        self.ids = ids if isinstance(ids, Ids) else Ids(ids)
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.get_source_expressions()[0])
         parameter = ids_parameter(self.ids, connection.vendor)
         if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s::bigint[])", (*params, parameter)
+            return f"{column} = ANY(%s::{self.ids.array})", (*params, parameter)
         return f"{column} IN (SELECT value FROM json_each(%s))", (*params, parameter)
 
 
@@ -71,8 +79,10 @@ def _stand_ins(kinds: tuple[type, ...], variant: int) -> list:
             values.append(f"kept-read-{variant}-{index}")
         elif kind is Ids:
             values.append(Ids(range(30_001 + 100 * variant + index, 30_003 + 101 * variant + index)))
+        elif kind is Keys:
+            values.append(Keys(f"kept-read-{variant}-{index}-{n}" for n in range(2 + variant)))
         else:
-            raise TypeError(f"a kept read binds int, str, datetime.date or Ids values, not {kind.__name__}")
+            raise TypeError(f"a kept read binds int, str, datetime.date, Ids or Keys, not {kind.__name__}")
     return values
 
 
@@ -138,7 +148,8 @@ class _Compiled:
 
 class KeptRead:
     """`build(*values)` gives the queryset (sliced already if one row is wanted); `kinds` are the
-    types of the values: int, str, datetime.date or Ids (given as Ids, a list or a set of ints)."""
+    types of the values: int, str, datetime.date, Ids or Keys (each given as such, or as a list, a
+    set or a tuple of ints or of texts)."""
 
     def __init__(self, build: Callable[..., QuerySet], *kinds: type):
         self.build = build
@@ -159,7 +170,7 @@ class KeptRead:
         if len(values) != len(self.kinds):
             raise TypeError(f"a kept read takes {len(self.kinds)} values, not {len(values)}")
         values = tuple(
-            Ids(value) if kind is Ids and isinstance(value, (list, set, frozenset, tuple)) else value
+            kind(value) if kind in (Ids, Keys) and isinstance(value, (list, set, frozenset, tuple)) else value
             for value, kind in zip(values, self.kinds, strict=True)
         )
         for value, kind in zip(values, self.kinds, strict=True):

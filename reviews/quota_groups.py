@@ -6,7 +6,7 @@ from functools import lru_cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from config.kept_reads import KeptRead
+from config.kept_reads import InIds, KeptRead, Keys
 from reviews.models import QuotaGroup, Season, Subject
 
 
@@ -18,15 +18,15 @@ def _decided_at(season_id: int, level: str):
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
-def _groups(season_id: int, keys: list[str], capped: str, base: str):
-    return QuotaGroup.objects.filter(season_id=season_id, key__in=keys).annotate(
+def _groups(season_id: int, keys: Keys, capped: str, base: str):
+    return QuotaGroup.objects.filter(InIds("key", keys), season_id=season_id).annotate(
         capped_n=_decided_at(season_id, capped), base_n=_decided_at(season_id, base)
     )
 
 
 @lru_cache(maxsize=32)
-def _one_group_read(season_id: int, capped: str, base: str) -> KeptRead:
-    return KeptRead(lambda key: _groups(season_id, [key], capped, base), str)
+def _groups_read(season_id: int, capped: str, base: str) -> KeptRead:
+    return KeptRead(lambda keys: _groups(season_id, keys, capped, base), Keys)
 
 
 def decided_in_groups(season: Season, keys: list[str]) -> tuple[dict[str, QuotaGroup], dict[str, list[str]]]:
@@ -35,11 +35,7 @@ def decided_in_groups(season: Season, keys: list[str]) -> tuple[dict[str, QuotaG
     subject whose scope changed after the opening)."""
     quota = season.rule_set.quota
     capped, base = quota["capped_level"], quota["base_level"]
-    if len(keys) == 1:  # a cell's members, most queues: the read kept compiled
-        found = _one_group_read(season.pk, capped, base).read(keys[0])
-    else:
-        found = _groups(season.pk, keys, capped, base)
-    groups = {g.key: g for g in found}
+    groups = {g.key: g for g in _groups_read(season.pk, capped, base).read(keys)}
     decided = {key: [capped] * g.capped_n + [base] * g.base_n for key, g in groups.items()}
     missing = [key for key in keys if key not in groups]
     if missing:

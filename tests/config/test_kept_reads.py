@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from config.kept_reads import Ids, InIds, KeptRead
+from config.kept_reads import Ids, InIds, KeptRead, Keys
 from organizations.access import active_roles_on
 from organizations.models import Organization, Role
 from tests.clock import DAY_UNDER_TEST, ROLES_FROM
@@ -90,10 +90,21 @@ def test_a_kept_read_of_ids_is_one_statement_for_any_number_of_them(tree):
     assert len(builds) == 2  # one statement for no id, one, two and all of them
 
 
+def test_a_kept_read_of_keys_is_one_statement_for_any_number_of_them(tree):
+    kept = KeptRead(lambda codes: Organization.objects.filter(InIds("code", codes)).order_by("pk"), Keys)
+    codes = list(Organization.objects.order_by("pk").values_list("code", flat=True))
+    for chosen in ([], codes[:1], codes[1:3], codes, ["no-such-code", codes[0]]):
+        expected = list(Organization.objects.filter(code__in=chosen).order_by("pk"))
+        assert kept.read(chosen) == expected, chosen
+    assert kept.read(Keys(codes)) == kept.read(tuple(codes))
+
+
 def test_ids_are_integers_only():
     for wrong in (["1"], [True], [1.5], [None]):
         with pytest.raises(TypeError):
             Ids(wrong)
+    with pytest.raises(TypeError):
+        Keys([1])
     kept = KeptRead(lambda ids: Organization.objects.filter(InIds("pk", ids)), Ids)
     with pytest.raises(TypeError):
         kept.read("1,2")
