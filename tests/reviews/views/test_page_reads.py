@@ -126,6 +126,33 @@ def test_the_queues_rows_joined_in_the_view_escape_what_they_show_and_keep_the_p
     assert "Xem lại &amp; bổ sung" in html and "<strong>HTNV</strong>" in html
 
 
+def test_the_queues_rows_write_each_reason_with_its_own_link():
+    """Reasons said alike are written once a page (queue_rows._Said), but two with the same words
+    that name different places keep each its own link and who acts."""
+    from django.utils import translation
+
+    from reviews.refusals import Reason
+    from reviews.rules import Verdict
+    from reviews.views.staff.queue import QueueRow
+    from reviews.views.staff.queue_rows import rows_html
+
+    unit = SeasonUnit(name="Chi bộ 1")
+    rows = []
+    for pk, url, who in ((1, "/mot/", "Bí thư"), (2, "/hai/", "Bí thư"), (3, "/hai/", "Văn phòng")):
+        subject = Subject(
+            pk=pk, name=f"Đảng viên {pk}", kind=Subject.Kind.MEMBER, state=Subject.State.PROPOSED
+        )
+        subject.unit = unit
+        reason = Reason("Chưa đủ điều kiện.", rule="R366-RATE-2", who=who, url=url)
+        rows.append(QueueRow(subject=subject, verdict=Verdict(blockers=[reason]), flags=[], can_decide=True))
+    with translation.override("vi"):
+        html = str(rows_html(rows, [("HTNV", "")]))
+    cells = html.split("<tr")[1:]
+    assert 'href="/mot/"' in cells[0] and 'href="/hai/"' not in cells[0]
+    assert 'href="/hai/"' in cells[1] and "Bí thư" in cells[1]
+    assert 'href="/hai/"' in cells[2] and "Văn phòng" in cells[2] and "Bí thư" not in cells[2]
+
+
 def test_the_cell_boards_links_reversed_once_equal_each_rows_reverse(world, client):
     """The cell board's member rows carry their links from URLs reversed once a page: each equals
     what `reverse` gives for the row (its review, its form, the pledge's two actions, the return)."""
