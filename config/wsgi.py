@@ -10,4 +10,5 @@ application = get_wsgi_application()
 # frozen out of the collector's reach, so that the collections a request triggers stop walking it
 # again (the province dashboard spent a fifth of its time in them; docs/decisions.md, "The
 # collector skips what the process loaded at start").
+gc.collect()  # what start-up left as garbage is not kept for the process's life
 gc.freeze()

@@ -46,6 +46,7 @@ def _around_of(season_id: int, units: Ids, members_of: Ids, below: Ids, seated: 
         Subject.objects.filter(around, season_id=season_id)
         .select_related("unit")
         .annotate(parent_organization_id=F("unit__parent__organization_id"))
+        .order_by("pk")  # the names a refusal lists come in the same order whatever the plan
     )
 
 

@@ -5,7 +5,7 @@ templates and Django's select each option through one more; on the approval queu
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -29,15 +29,19 @@ def _errors(bound) -> tuple[str, str]:
 def _select(bound) -> str:
     value = bound.value()
     chosen = "" if value is None else str(value)
-    options = "".join(
-        f'<option value="{escape(code)}"{" selected" if str(code) == chosen else ""}>{escape(label)}</option>'
-        for code, label in bound.field.choices
-    )
+    options, marked = [], False
+    for code, label in bound.field.choices:
+        selected = not marked and str(code) == chosen  # the first option of the value, as Django's
+        marked = marked or selected
+        options.append(
+            f'<option value="{escape(code)}"{" selected" if selected else ""}>{conditional_escape(label)}</option>'
+        )
+    options = "".join(options)
     invalid, feedback = _errors(bound)
     css = "select form-select is-invalid" if bound.errors else "select form-select"
     return (
         f'<div id="div_{bound.auto_id}" class="mb-3">'
-        f'<label for="{bound.auto_id}" class="form-label">{escape(bound.label)}</label>'
+        f'<label for="{bound.auto_id}" class="form-label">{conditional_escape(bound.label)}</label>'
         f'<select name="{bound.html_name}" class="{css}"{invalid} id="{bound.auto_id}">{options}</select>'
         f"{feedback}</div>"
     )
@@ -49,20 +53,29 @@ def _tick_box(bound) -> str:
         f'<div class="mb-3"><div id="div_{bound.auto_id}" class="form-check">'
         f'<input type="checkbox" name="{bound.html_name}" class="checkboxinput form-check-input"'
         f' id="{bound.auto_id}"{checked}>'
-        f'<label for="{bound.auto_id}" class="form-check-label">{escape(bound.label)}</label>'
+        f'<label for="{bound.auto_id}" class="form-check-label">{conditional_escape(bound.label)}</label>'
         "</div></div>"
     )
 
 
-def _flat(choices) -> bool:
-    return all(not isinstance(label, (list, tuple)) for _code, label in choices)
+def _plain(bound) -> bool:
+    """A field as the lists' filters have them: optional, enabled, without help text, extra
+    attributes or grouped choices; crispy writes any other (and a tick box with an error)."""
+    field = bound.field
+    return (
+        not field.required
+        and not field.disabled
+        and not field.help_text
+        and not field.widget.attrs
+        and all(not isinstance(label, (list, tuple)) for _code, label in getattr(field, "choices", ()))
+    )
 
 
 @register.filter
 def as_filter_field(bound) -> SafeString:
     widget = bound.field.widget
-    if type(widget) is forms.Select and _flat(bound.field.choices):
+    if _plain(bound) and type(widget) is forms.Select:
         return mark_safe(_select(bound))  # every value is escaped above
-    if type(widget) is forms.CheckboxInput:
+    if _plain(bound) and type(widget) is forms.CheckboxInput and not bound.errors:
         return mark_safe(_tick_box(bound))
     return as_crispy_field(bound)

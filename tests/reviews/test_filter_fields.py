@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.test.html import parse_html
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from reviews.templatetags.filter_fields import as_filter_field
 
@@ -16,8 +17,15 @@ class Filters(forms.Form):
     org = forms.ChoiceField(
         label="Tổ chức <đảng>",
         required=False,
-        choices=[("", "Tất cả"), ("c1", 'Chi bộ "1" & <2>'), ("c2", "Chi bộ 2")],
+        choices=[
+            ("", "Tất cả"),
+            ("c1", 'Chi bộ "1" & <2>'),
+            ("c2", "Chi bộ 2"),
+            ("c2", "Chi bộ 2 (trùng mã)"),  # only the first option of a value is selected
+            ("c3", mark_safe("Chi bộ <b>3</b>")),  # a label marked safe is not escaped twice
+        ],
     )
+    needed = forms.ChoiceField(label="Bắt buộc", help_text="Chọn một", choices=[("a", "A"), ("b", "B")])
     flagged = forms.BooleanField(label="Chỉ các trường hợp cần chú ý", required=False)
     grouped = forms.ChoiceField(
         label="Nhóm", required=False, choices=[("A", [("a1", "Một"), ("a2", "Hai")]), ("b", "Ba")]
@@ -41,12 +49,14 @@ def _bound(**data) -> Filters:
         {"org": "c2", "flagged": "on"},
         {"org": "not-a-choice"},  # refused: the field says why, under it
         {"grouped": "a2", "name": "Nguyễn Văn A"},
+        {"org": "c3", "needed": "b"},
+        {"flagged": "not-a-tick", "needed": "zz"},
     ],
 )
 def test_a_filter_field_is_the_markup_crispy_gave(data):
     form = _bound(**data)
     with translation.override("vi"):
-        for name in ("org", "flagged", "grouped", "name"):
+        for name in ("org", "flagged", "grouped", "name", "needed"):
             assert parse_html(as_filter_field(form[name])) == parse_html(as_crispy_field(form[name])), name
 
 
