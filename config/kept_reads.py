@@ -11,9 +11,9 @@ select_related, annotations, converters). Only the SQL is kept: the rows are rea
 Only for values that are parameters of the statement as given (`pk=`, `season_id=`, `code=`,
 `starts_on__lte=`): a value that changes the SQL itself, or does not come out as a parameter
 unchanged, is refused when the read is first compiled. Lists and None change the SQL, so the
-values are ints, texts and dates, and `Ids` (or `Keys`, of texts): a tuple of ids that `InIds` writes as one parameter
-(`= ANY(%s)` on PostgreSQL, a JSON list read by json_each on SQLite), so that the cell board's
-thirty members and a queue's fifty are one statement.
+values are ints, texts and dates, and `Ids` (or `Keys`, of texts): a tuple of ids that `InIds`
+writes as one parameter (`= ANY(%s)` on PostgreSQL, a JSON list read by json_each on SQLite), so
+that the cell board's thirty members and a queue's fifty are one statement.
 """
 
 import copy

@@ -17,7 +17,7 @@ def _errors(bound) -> tuple[str, str]:
         return "", ""
     described = f"{bound.auto_id}_error"
     messages = "".join(
-        f'<p id="error_{n}_{bound.auto_id}"><strong>{escape(e)}</strong></p>'
+        f'<p id="error_{n}_{bound.auto_id}"><strong>{conditional_escape(e)}</strong></p>'
         for n, e in enumerate(bound.errors, 1)
     )
     return (
