@@ -372,6 +372,32 @@ def test_the_members_of_the_subjects_units_are_read_only_where_a_rule_asks(world
         assert read(loaded) == expected
 
 
+def test_the_cell_board_s_read_around_takes_its_own_members_and_finds_the_same(world):
+    """The cell board gives the Facts every subject of its cell (`loaded=("unit_members",)`): the
+    read around then reads none of its members again, yet finds the same subjects, and the rules'
+    views of them (the seated members, R366-ORDER-2; the head, R366-RATE-9; the units a leader
+    leads, R366-RATE-5; the collectives) are the same as from a read of everything."""
+    w = world
+    board = _cell_subjects(w)
+    loaded = Facts(w.season, board, loaded=("unit_members",))
+    plain = Facts(w.season, _cell_subjects(w))
+    assert {s.pk for s in loaded._around} == {s.pk for s in plain._around}
+    members = [s for s in loaded._around if s.kind == Subject.Kind.MEMBER]
+    assert members and all(any(s is given for given in board) for s in members)  # not read again
+
+    def pks(by_key):
+        return {key: sorted(s.pk for s in subjects) for key, subjects in by_key.items()}
+
+    assert pks(loaded.seated_subjects) == pks(plain.seated_subjects)
+    assert {w.head.pk, w.deputy.pk} <= {s.member_id for s in loaded.seated_subjects[w.cell1.pk]}
+    assert {u: s.pk for u, s in loaded.head_subjects.items()} == {
+        u: s.pk for u, s in plain.head_subjects.items()
+    }
+    assert loaded.head_subjects  # the cell's committee has its head among the members
+    assert dict(loaded.units_led_levels) == dict(plain.units_led_levels)
+    assert {k: s.pk for k, s in loaded.collectives.items()} == {k: s.pk for k, s in plain.collectives.items()}
+
+
 def test_open_checks_and_pending_affiliates_read_with_the_subjects_equal_the_facts_own_reads(
     world, django_assert_num_queries
 ):
