@@ -19,11 +19,13 @@ that the cell board's thirty members and a queue's fifty are one statement.
 import copy
 import datetime
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, F, Func, QuerySet
+from psycopg import sql as psycopg_sql
 
 
 class Ids(tuple):
@@ -133,6 +135,34 @@ class _Compiled:
         missing = set(range(len(kinds))) - {index for _, index in self.positions}
         if missing:
             raise ValueError(f"a kept read's values {sorted(missing)} are not parameters of: {self.sql}")
+        if vendor == "postgresql":
+            self._write_constants(connections[alias])
+
+    def _write_constants(self, connection) -> None:
+        """Write the statement's constants (every parameter that is not one of the read's values)
+        into its SQL, so that the request's values are its only parameters. PostgreSQL plans a
+        prepared statement for its values each time (a custom plan) unless a plan for any values
+        costs no more; with sixty constants as parameters it cannot tell, and the cell board's
+        read of its subjects was planned on every request (about 2.5 ms, for 1 ms of running).
+        The literals are psycopg's own quoting; a `%` in them is doubled like the SQL's."""
+        connection.ensure_connection()
+        kept = sorted(position for position, _ in self.positions)
+        pieces, start, position = [], 0, 0
+        for mark in re.finditer(r"%[%s]", self.sql):
+            if mark.group() == "%%":
+                continue
+            pieces.append(self.sql[start : mark.start()])
+            if position in kept:
+                pieces.append("%s")
+            else:
+                literal = psycopg_sql.Literal(self.params[position]).as_string(connection.connection)
+                pieces.append(literal.replace("%", "%%"))
+            position, start = position + 1, mark.end()
+        if position != len(self.params):
+            raise ValueError(f"a kept read's placeholders do not match its parameters: {self.sql}")
+        self.sql = "".join(pieces) + self.sql[start:]
+        self.params = [self.params[position] for position in kept]
+        self.positions = [(kept.index(position), index) for position, index in self.positions]
 
     def queryset_for(self, values: tuple) -> QuerySet:
         params = list(self.params)

@@ -155,3 +155,27 @@ def test_a_kept_read_compiled_in_one_thread_reads_on_each_thread_s_own_connectio
     thread.join(timeout=30)
     assert not failed, failed
     assert found == [tree["cell_a"].name]
+
+
+
+def test_a_kept_read_s_constants_are_written_into_its_sql_and_only_its_values_are_parameters(tree):
+    """On PostgreSQL the request's values are the statement's only parameters: the build's
+    constants (a name with `%`, a quote and a backslash, a name that reads `%s`, a number) are
+    written as literals, so that a prepared statement keeps one plan (docs/decisions.md,
+    "Constants written into kept reads")."""
+    odd = "Chi bộ 100% \\ 'a'"
+    Organization.objects.filter(pk=tree["cell_a"].pk).update(name=odd)
+    kept = KeptRead(
+        lambda code: Organization.objects.filter(code=code, name__in=[odd, "%s"], depth__gte=2).values_list(
+            "name", flat=True
+        ),
+        str,
+    )
+    assert kept.read(tree["cell_a"].code) == [odd]
+    assert kept.read(tree["cell_b"].code) == []  # its name is neither constant
+    assert kept.read("%s") == []
+    if connection.vendor != "postgresql":
+        return  # SQLite plans each statement as it comes: nothing is written
+    compiled = kept._for("default")
+    assert len(compiled.params) == 1 and compiled.positions == [(0, 0)]  # the code, and only it
+    assert "100%%" in compiled.sql and ">= 2" in compiled.sql  # the `%` doubled like the SQL's own
