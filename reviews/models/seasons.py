@@ -217,7 +217,10 @@ class Subject(models.Model):
         review (bản kiểm điểm)."""
         if collective and state == Subject.State.DRAFT:
             return str(_("Writing the report"))
-        return str(Subject.State(state).label) if state in Subject.State.values else state
+        try:
+            return str(Subject.State(state).label)
+        except ValueError:  # not a state of this version: shown as recorded
+            return state
 
     def get_state_display(self) -> str:
         return Subject.state_text(self.state, collective=self.is_collective)

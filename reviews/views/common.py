@@ -141,12 +141,11 @@ def visible_subjects(request, season: Season, subjects=None):
     """Every subject of the season the user may see (staff and secretaries: their subtree), from
     `subjects` (a queryset of subjects, all of them by default)."""
     scope = season_scope(request.user, season)
+    subjects = (Subject.objects if subjects is None else subjects).filter(season=season)
+    if scope.everything:
+        return subjects  # scope.q() is then an empty Q, and `Q() | own` would be `own` alone
     own = Q(member_id__in=scope.member_ids) if scope.member_ids else Q(pk__in=[])
-    return (
-        (Subject.objects if subjects is None else subjects)
-        .filter(season=season)
-        .filter(scope.q("path") | own)
-    )
+    return subjects.filter(scope.q("path") | own)
 
 
 def run_step(request, step, *, success: str) -> bool:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from config.kept_reads import InIds, KeptRead, Keys
 from organizations.models import Kind
 from reviews import access, rules, workflow
 from reviews.access import season_scope
@@ -65,11 +66,19 @@ def deciding_units(user, season) -> list[SeasonUnit]:
     cells = [p for kind, p in scope.roles if kind in access.CELL_OFFICERS]
     if not committees and not cells:
         return []
-    return list(
-        SeasonUnit.objects.filter(season=season)
-        .filter(Q(path__in=committees) | Q(path__in=cells, kind=Kind.BASE_CELL))
+    return _DECIDING_UNITS.read(season.pk, committees, cells)
+
+
+_DECIDING_UNITS = KeptRead(
+    lambda season_id, committees, cells: (
+        SeasonUnit.objects.filter(season_id=season_id)
+        .filter(InIds("path", committees) | (InIds("path", cells) & Q(kind=Kind.BASE_CELL)))
         .order_by("path")
-    )
+    ),
+    int,
+    Keys,
+    Keys,
+)
 
 
 def has_queue(user, season) -> bool:

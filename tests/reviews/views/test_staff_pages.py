@@ -9,7 +9,7 @@ from django.utils import translation
 
 from organizations.models import Kind
 from reviews.models import Decision, Event, FormerCellComment, Subject, Suggestion
-from tests.factories import make_org
+from tests.factories import UserFactory, make_org
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import complete_form, decide, fresh, propose, review
 
@@ -111,6 +111,21 @@ def test_queue_shows_other_states_only_when_asked(world, client):
     assert {row.subject.state for row in reviewed_only.context["rows"]} == {S.REVIEWED}
     # Nothing but a proposal gets a checkbox.
     assert not any(row.can_decide for row in reviewed_only.context["rows"])
+
+
+def test_a_superuser_s_queue_lists_every_subject_the_committee_s_staff_sees(world, client):
+    """A superuser may see the whole tree (access.SeasonScope.everything): the list is not narrowed
+    to their own member record, which an empty scope condition joined to it would do."""
+    w = world
+    reviewed(w)
+    propose([w.subject(member=m) for m in w.members1], w.secretary)
+    staff = shown(as_user(client, w.base_staff).get(url("queue", w), {"state": "all"}))
+    root = shown(
+        as_user(client, UserFactory(username="root", is_superuser=True)).get(
+            url("queue", w), {"state": "all"}
+        )
+    )
+    assert w.subject(member=w.members1[0]).name in staff and root >= staff
 
 
 def test_queue_filters_by_organization_level_and_rule_flags(world, client):
