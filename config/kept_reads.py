@@ -46,6 +46,11 @@ class Keys(Ids):
     item, array = str, "text[]"
 
 
+class Prefix(str):
+    """A path a kept read matches the start of (`path__startswith=Prefix(path)`): its parameter is
+    the LIKE pattern Django writes for it, the path with `%` after it."""
+
+
 def ids_parameter(ids: Ids, vendor: str):
     """The one parameter that carries the ids: an array on PostgreSQL, JSON text on SQLite."""
     return list(ids) if vendor == "postgresql" else json.dumps(list(ids))
@@ -77,14 +82,16 @@ def _stand_ins(kinds: tuple[type, ...], variant: int) -> list:
             values.append(30_001 + 100 * variant + index)
         elif kind is datetime.date:
             values.append(datetime.date(1901 + variant, 1, 1) + datetime.timedelta(days=index))
-        elif kind is str:
-            values.append(f"kept-read-{variant}-{index}")
+        elif kind in (str, Prefix):
+            values.append(kind(f"kept-read-{variant}-{index}"))
         elif kind is Ids:
             values.append(Ids(range(30_001 + 100 * variant + index, 30_003 + 101 * variant + index)))
         elif kind is Keys:
             values.append(Keys(f"kept-read-{variant}-{index}-{n}" for n in range(2 + variant)))
         else:
-            raise TypeError(f"a kept read binds int, str, datetime.date, Ids or Keys, not {kind.__name__}")
+            raise TypeError(
+                f"a kept read binds int, str, Prefix, datetime.date, Ids or Keys, not {kind.__name__}"
+            )
     return values
 
 
@@ -108,6 +115,8 @@ class _Compiled:
         def adapt(value):
             if isinstance(value, Ids):
                 return ids_parameter(value, vendor)
+            if isinstance(value, Prefix):
+                return f"{ops.prep_for_like_query(value)}%"
             return ops.adapt_datefield_value(value) if isinstance(value, datetime.date) else value
 
         self.adapt = adapt

@@ -61,16 +61,19 @@ class SeasonScope:
     def member_cell_paths(self) -> tuple[str, ...]:
         return tuple(p for kind, p in self.roles if kind == Role.Kind.MEMBER)
 
+    def paths(self, manage: bool = False) -> tuple[str, ...]:
+        """The paths of the subtrees the user sees (or manages), each once, in the roles' order."""
+        kinds = MANAGING if manage else MANAGING | VIEWING
+        return tuple(dict.fromkeys(p for kind, p in self.roles if kind in kinds))
+
     def q(self, path_field: str = "path", manage: bool = False):
         from django.db.models import Q
 
         if self.everything:
             return Q()
-        kinds = MANAGING if manage else MANAGING | VIEWING
         condition = Q(pk__in=[])
-        for kind, p in self.roles:
-            if kind in kinds:
-                condition |= Q(**{f"{path_field}__startswith": p})
+        for p in self.paths(manage):
+            condition |= Q(**{f"{path_field}__startswith": p})
         return condition
 
 

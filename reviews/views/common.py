@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from config.kept_reads import KeptRead
+from config.kept_reads import Ids, InIds, KeptRead, Prefix
 from config.request_memo import in_request, remembered
 from members.models import own_member
 from organizations.access import todays_roles
@@ -141,11 +141,25 @@ def visible_subjects(request, season: Season, subjects=None):
     """Every subject of the season the user may see (staff and secretaries: their subtree), from
     `subjects` (a queryset of subjects, all of them by default)."""
     scope = season_scope(request.user, season)
-    subjects = (Subject.objects if subjects is None else subjects).filter(season=season)
-    if scope.everything:
-        return subjects  # scope.q() is then an empty Q, and `Q() | own` would be `own` alone
-    own = Q(member_id__in=scope.member_ids) if scope.member_ids else Q(pk__in=[])
-    return subjects.filter(scope.q("path") | own)
+    return subjects_seen(
+        Subject.objects if subjects is None else subjects,
+        season.pk,
+        everything=scope.everything,
+        paths=tuple(Prefix(p) for p in scope.paths()),
+        member_ids=Ids(sorted(scope.member_ids)),
+    )
+
+
+def subjects_seen(subjects, season_id: int, *, everything: bool, paths: tuple[str, ...], member_ids: Ids):
+    """The season's subjects in the subtrees at `paths` and the user's own member records; every
+    one for a superuser. From values only, so that a kept read builds it too (the queue's page)."""
+    subjects = subjects.filter(season_id=season_id)
+    if everything:
+        return subjects
+    condition = InIds("member_id", member_ids)
+    for path in paths:
+        condition = condition | Q(path__startswith=path)
+    return subjects.filter(condition)
 
 
 def run_step(request, step, *, success: str) -> bool:

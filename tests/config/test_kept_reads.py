@@ -157,7 +157,6 @@ def test_a_kept_read_compiled_in_one_thread_reads_on_each_thread_s_own_connectio
     assert found == [tree["cell_a"].name]
 
 
-
 def test_a_kept_read_s_constants_are_written_into_its_sql_and_only_its_values_are_parameters(tree):
     """On PostgreSQL the request's values are the statement's only parameters: the build's
     constants (a name with `%`, a quote and a backslash, a name that reads `%s`, a number) are

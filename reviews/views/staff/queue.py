@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,39 +19,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from config.kept_reads import InIds, KeptRead, Keys
+from config.kept_reads import Ids, InIds, KeptRead, Keys
 from organizations.models import Kind
 from reviews import access, rules, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
-from reviews.facts.with_subjects import ANNOTATED, subjects_with_facts
+from reviews.facts.with_subjects import ANNOTATED
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import SUBJECT_ROWS, get_season, level_choices, run_step, visible_subjects
-from reviews.views.paging import counted_page
 from reviews.views.staff.common import STATE_ORDER, flag_labels
+from reviews.views.staff.queue_page import QueueView, in_queue, queue_page
+from reviews.views.staff.queue_page import subjects as queue_page_subjects
 from reviews.views.staff.queue_rows import rows_html
 from reviews.views.staff.quota import quota_meters
 
 S = Subject.State
 PAGE_SIZE = 50
 SELECTION_KEY = "kd_queue_selection"
-KIND_ORDER = [Subject.Kind.ORGANIZATION, Subject.Kind.LEADERSHIP, Subject.Kind.MEMBER]
-
-
-def _state_rank():
-    return Case(
-        *[When(state=s, then=Value(i)) for i, s in enumerate(STATE_ORDER)],
-        default=Value(len(STATE_ORDER)),
-        output_field=IntegerField(),
-    )
-
-
-def _kind_rank():
-    return Case(
-        *[When(kind=k, then=Value(i)) for i, k in enumerate(KIND_ORDER)],
-        default=Value(len(KIND_ORDER)),
-        output_field=IntegerField(),
-    )
 
 
 def _int_list(values) -> list[int]:
@@ -93,12 +77,10 @@ def has_queue(user, season) -> bool:
 def queue_subjects(request, season, units: list[SeasonUnit], subjects=None):
     """In-scope subjects the user may see whose deciding unit (access.deciding_unit) is one of
     `units` (from `subjects`, a queryset of subjects, all of them by default)."""
-    subjects = visible_subjects(request, season, subjects).filter(out_of_scope="").exclude(decider=None)
-    if season_scope(request.user, season).everything:
-        return subjects
-    ids = [u.pk for u in units]
-    rerate = Q(flags__has_key="rerate_case_by_case") & Q(decider__parent_id__isnull=False)
-    return subjects.filter((Q(decider__in=ids) & ~rerate) | (rerate & Q(decider__parent_id__in=ids)))
+    everything = season_scope(request.user, season).everything
+    return in_queue(
+        visible_subjects(request, season, subjects), Ids(u.pk for u in units), everything=everything
+    )
 
 
 def _queue_units_or_404(request, season) -> list[SeasonUnit]:
@@ -259,29 +241,15 @@ def queue(request, season):
     filters = QueueFilter(data, season=season, organizations=_organization_choices(base, chosen))
     filters.is_valid()
     wanted = filters.cleaned_data if filters.is_bound else {}
-    subjects = queue_subjects(request, season, units, subjects_with_facts(season)).select_related(
-        "unit", "decider__parent", "member"
-    )
-    if chosen is not None:
-        subjects = subjects.filter(path__startswith=chosen.path)
-    if wanted.get("state") and wanted["state"] != "all":
-        subjects = subjects.filter(state=wanted["state"])
-    if wanted.get("level"):
-        subjects = subjects.filter(proposed_level=wanted["level"])
-    sort = wanted.get("sort") or "name"
-    order = {
-        "name": ("sort_key", "name", "pk"),
-        "org": ("path", "kind_rank", "position", "sort_key", "pk"),
-        "state": ("state_rank", "path", "sort_key", "pk"),
-    }[sort]
-    subjects = subjects.annotate(state_rank=_state_rank(), kind_rank=_kind_rank()).order_by(*order)
+    view = QueueView.of(request, season, units, chosen, wanted)
     if wanted.get("flagged"):
         # The rules decide what is flagged: evaluate them on the whole filtered set (one Facts).
-        rows = [r for r in _rows(request.user, season, list(subjects)) if r.flagged]
+        found = list(queue_page_subjects(season, view.shape(), *view.values()))
+        rows = [r for r in _rows(request.user, season, found) if r.flagged]
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page_rows = list(page.object_list)
     else:
-        page, shown = counted_page(subjects, request.GET.get("page"), PAGE_SIZE)
+        page, shown = queue_page(season, view, request.GET.get("page"), PAGE_SIZE)
         page_rows = _rows(request.user, season, shown)
     selection = _restore_selection(request, season)
     checked = set(selection.get("subjects", []))

@@ -1,0 +1,87 @@
+"""reviews/views/staff/queue_page.py: the queue's page read through a statement kept per shape of
+the view gives the rows and total the same query gives built afresh, for every filter, sort and
+page; the subtrees' paths are written into its SQL and the ids stay parameters."""
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+
+from reviews.models import Subject
+from reviews.views.paging import counted_rows
+from reviews.views.staff import queue_page as queue_page_module
+from reviews.views.staff.queue import deciding_units
+from reviews.views.staff.queue_page import QueueView, _page_read, queue_page, subjects
+from tests.factories import UserFactory
+from tests.reviews.helpers import propose
+from tests.reviews.views.test_staff_pages import reviewed
+
+pytestmark = pytest.mark.django_db
+S = Subject.State
+
+
+def _view(user, w, chosen=None, **wanted) -> QueueView:
+    request = RequestFactory().get("/")
+    request.user = user
+    return QueueView.of(request, w.season, deciding_units(user, w.season), chosen, wanted)
+
+
+def _afresh(w, view: QueueView, number: int, per_page: int) -> list:
+    return list(counted_rows(subjects(w.season, view.shape(), *view.values()), number, per_page))
+
+
+def test_the_kept_page_read_gives_what_the_query_built_afresh_gives_for_each_view(world):
+    w = world
+    reviewed(w)
+    propose([w.subject(member=m) for m in w.members1], w.secretary)
+    root = UserFactory(username="root", is_superuser=True)
+    views = [
+        _view(w.base_staff, w),
+        _view(w.base_staff, w, state="all", sort="org"),
+        _view(w.base_staff, w, state=S.REVIEWED, sort="state"),
+        _view(w.base_staff, w, state="all", level="HTTNV"),
+        _view(w.base_staff, w, w.subject(unit=w.cell2).unit, state="all"),
+        _view(w.commune_staff, w, state="all"),
+        _view(root, w, state="all"),
+        _view(root, w),
+    ]
+    for view in views:
+        for per_page in (3, 50):
+            for number in (1, 2, 9):
+                expected = [(s.pk, s.total_rows, s.unit.code) for s in _afresh(w, view, number, per_page)]
+                if number > 1 and not expected:  # past the last page: the first
+                    expected = [(s.pk, s.total_rows, s.unit.code) for s in _afresh(w, view, 1, per_page)]
+                page, shown = queue_page(w.season, view, str(number), per_page)
+                assert [(s.pk, s.total_rows, s.unit.code) for s in shown] == expected, (view, number)
+                assert page.paginator.count == (shown[0].total_rows if shown else 0)
+    assert any(queue_page(w.season, views[1], "1", 3)[1])  # the views do show rows
+    assert not queue_page(w.season, _view(w.base_staff, w, state=S.DECIDED), "1", 50)[1]
+
+
+def test_the_paths_are_written_into_the_read_and_the_ids_are_its_parameters(world):
+    w = world
+    view = _view(w.base_staff, w, state="all")
+    read = _page_read(w.season, view, 1, 50)
+    read.read(*view.values())
+    compiled = read._for("default")
+    if connection.vendor == "postgresql":
+        assert all(f"'{path}%%'" in compiled.sql for path in view.paths)
+        # the member records, and the deciding units twice (the decider, or its parent for a re-rating)
+        assert len(compiled.params) == 3
+    assert view.paths and len(view.unit_ids) == 1
+
+
+def test_pages_past_the_kept_ones_are_read_afresh(world, monkeypatch):
+    """A page past KEPT_PAGES is read without a kept statement (each page is its own SQL), and
+    gives the same rows."""
+    w = world
+    reviewed(w)
+    monkeypatch.setattr(queue_page_module, "KEPT_PAGES", 3)
+    view = _view(w.base_staff, w, state="all")
+    assert len(_afresh(w, view, 1, 1_000)) > 4  # one row a page: page 5 is past the kept ones
+    kept_before = set(queue_page_module._PAGE_READS)
+    for number in (3, 5):
+        page, shown = queue_page(w.season, view, str(number), 1)
+        assert [s.pk for s in shown] == [s.pk for s in _afresh(w, view, number, 1)]
+        assert page.number == number
+    added = set(queue_page_module._PAGE_READS) - kept_before
+    assert [key[-2] for key in added] in ([3], [])  # page 3 kept (unless kept already), page 5 not
