@@ -13,7 +13,11 @@ Only for values that are parameters of the statement as given (`pk=`, `season_id
 unchanged, is refused when the read is first compiled. Lists and None change the SQL, so the
 values are ints, texts and dates, and `Ids` (or `Keys`, of texts): a tuple of ids that `InIds`
 writes as one parameter (`= ANY(%s)` on PostgreSQL, a JSON list read by json_each on SQLite), so
-that the cell board's thirty members and a queue's fifty are one statement.
+that the cell board's thirty members and a queue's fifty are one statement; and `Prefix`, a path
+matched by `__startswith` (its parameter is the LIKE pattern).
+
+On PostgreSQL the statement's constants are written into its SQL, and the values are its only
+parameters (`_Compiled._write_constants`).
 """
 
 import copy
@@ -187,8 +191,8 @@ class _Compiled:
 
 class KeptRead:
     """`build(*values)` gives the queryset (sliced already if one row is wanted); `kinds` are the
-    types of the values: int, str, datetime.date, Ids or Keys (each given as such, or as a list, a
-    set or a tuple of ints or of texts)."""
+    types of the values: int, str, Prefix, datetime.date, Ids or Keys (each given as such, or as a
+    list, a set or a tuple of ints or of texts)."""
 
     def __init__(self, build: Callable[..., QuerySet], *kinds: type):
         self.build = build

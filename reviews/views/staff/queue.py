@@ -28,7 +28,13 @@ from reviews.facts.with_subjects import ANNOTATED
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import SUBJECT_ROWS, get_season, level_choices, run_step, visible_subjects
 from reviews.views.staff.common import STATE_ORDER, flag_labels
-from reviews.views.staff.queue_page import QueueView, in_queue, queue_page
+from reviews.views.staff.queue_page import (
+    QueueView,
+    collectives_to_propose,
+    in_queue,
+    organizations_in_queue,
+    queue_page,
+)
 from reviews.views.staff.queue_page import subjects as queue_page_subjects
 from reviews.views.staff.queue_rows import rows_html
 from reviews.views.staff.quota import quota_meters
@@ -117,12 +123,9 @@ def _filter_data(request) -> QueryDict:
     return data
 
 
-def _organization_choices(base, chosen: SeasonUnit | None) -> list[tuple[str, str]]:
+def _organization_choices(season, view: QueueView, chosen: SeasonUnit | None) -> list[tuple[str, str]]:
     """The units that hold subjects of the queue (one query), plus the one chosen by a link."""
-    rows = list(
-        base.order_by("unit__path").values_list("unit__code", "unit__name", "unit__path").distinct()[:500]
-    )
-    choices = [(code, name) for code, name, _path in rows]
+    choices = organizations_in_queue(season, view, 500)
     if chosen is not None and chosen.code not in {c for c, _n in choices}:
         choices.insert(0, (chosen.code, chosen.name))
     return choices
@@ -218,13 +221,10 @@ class AwaitingProposal:
     can_propose: bool
 
 
-def awaiting_proposal(request, season, base, chosen: SeasonUnit | None) -> list[AwaitingProposal]:
+def awaiting_proposal(request, season, view: QueueView) -> list[AwaitingProposal]:
     """The collectives of the queue waiting for their committee's proposal. One query."""
-    subjects = base.filter(state=S.REVIEWED).exclude(kind=Subject.Kind.MEMBER)
-    if chosen is not None:
-        subjects = subjects.filter(path__startswith=chosen.path)
     found = []
-    for subject in subjects.select_related("unit", "decider__parent").order_by("path", "kind")[:PAGE_SIZE]:
+    for subject in collectives_to_propose(season, view, PAGE_SIZE):
         subject.season = season
         found.append(AwaitingProposal(subject, access.may_propose(request.user, subject) is None))
     return found
@@ -235,14 +235,13 @@ def awaiting_proposal(request, season, base, chosen: SeasonUnit | None) -> list[
 def queue(request, season):
     season = get_season(season)
     units = _queue_units_or_404(request, season)
-    base = queue_subjects(request, season, units)
     data = _filter_data(request)
     chosen = _chosen_unit(request, season, data.get("org", ""))
-    filters = QueueFilter(data, season=season, organizations=_organization_choices(base, chosen))
+    view = QueueView.of(request, season, units, chosen)
+    filters = QueueFilter(data, season=season, organizations=_organization_choices(season, view, chosen))
     filters.is_valid()
-    wanted = filters.cleaned_data if filters.is_bound else {}
-    view = QueueView.of(request, season, units, chosen, wanted)
-    if wanted.get("flagged"):
+    view = view.filtered(filters.cleaned_data if filters.is_bound else {})
+    if filters.cleaned_data.get("flagged"):
         # The rules decide what is flagged: evaluate them on the whole filtered set (one Facts).
         found = list(queue_page_subjects(season, view.shape(), *view.values()))
         rows = [r for r in _rows(request.user, season, found) if r.flagged]
@@ -267,7 +266,7 @@ def queue(request, season):
             "season": season,
             "units": units,
             "filters": filters,
-            "to_propose": awaiting_proposal(request, season, base, chosen),
+            "to_propose": awaiting_proposal(request, season, view),
             "page": page,
             "rows": page_rows,
             "rows_html": rows_html(page_rows, choices),

@@ -9,7 +9,7 @@ everything, how many subtrees they see, which filters are set, the sort and the 
 state and level) are its parameters.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.paginator import Page
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -57,23 +57,35 @@ class QueueView:
     unit_ids: Ids
     chosen: Prefix | None
     state: str
-    level: str
-    sort: str
+    state: str = ""
+    level: str = ""
+    sort: str = "name"
 
     @classmethod
-    def of(cls, request, season: Season, units: list[SeasonUnit], chosen: SeasonUnit | None, wanted: dict):
+    def of(cls, request, season: Season, units: list[SeasonUnit], chosen: SeasonUnit | None) -> "QueueView":
+        """The user's queue, in the organization chosen if any, before its filters."""
         scope = season_scope(request.user, season)
-        state = str(wanted.get("state") or "")  # a text, never a State: a kept read's values are texts
         return cls(
             everything=scope.everything,
             paths=scope.paths(),
             member_ids=Ids(sorted(scope.member_ids)),
             unit_ids=Ids(u.pk for u in units),
             chosen=Prefix(chosen.path) if chosen is not None else None,
+        )
+
+    def filtered(self, wanted: dict) -> "QueueView":
+        """The view with the filter form's state, level and sort (texts: a kept read's values)."""
+        state = str(wanted.get("state") or "")
+        return replace(
+            self,
             state="" if state == "all" else state,
             level=str(wanted.get("level") or ""),
             sort=wanted.get("sort") or "name",
         )
+
+    def scope_values(self) -> tuple:
+        """Who sees what, as values: none for a superuser."""
+        return () if self.everything else (self.member_ids, self.unit_ids)
 
     def shape(self) -> tuple:
         """What changes the read's SQL. The subtrees' paths are in it, written into the SQL: with a
@@ -90,10 +102,9 @@ class QueueView:
 
     def values(self) -> tuple:
         """The view's values in the order `subjects` takes them (a superuser's scope has none)."""
-        scoped = () if self.everything else (self.member_ids, self.unit_ids)
         chosen = () if self.chosen is None else (self.chosen,)
         return (
-            *scoped,
+            *self.scope_values(),
             *chosen,
             *((self.state,) if self.state else ()),
             *((self.level,) if self.level else ()),
@@ -115,24 +126,21 @@ def in_queue(subjects, unit_ids: Ids, *, everything: bool):
     )
 
 
+def _seen_in_queue(base, season: Season, everything: bool, paths: tuple[str, ...], given):
+    """The queue's subjects among `base` for a user's scope, its values taken from `given`."""
+    if everything:
+        seen = subjects_seen(base, season.pk, everything=True, paths=(), member_ids=Ids())
+        return in_queue(seen, Ids(), everything=True)
+    member_ids, unit_ids = next(given), next(given)
+    seen = subjects_seen(base, season.pk, everything=False, paths=paths, member_ids=member_ids)
+    return in_queue(seen, unit_ids, everything=False)
+
+
 def subjects(season: Season, shape: tuple, *values):
     """The queue's subjects for a view of that shape with those values, sorted (a queryset)."""
     everything, paths, chosen, state, level, sort = shape
     given = iter(values)
-    found = subjects_with_facts(season)
-    if everything:
-        found = in_queue(
-            subjects_seen(found, season.pk, everything=True, paths=(), member_ids=Ids()),
-            Ids(),
-            everything=True,
-        )
-    else:
-        member_ids, unit_ids = next(given), next(given)
-        found = in_queue(
-            subjects_seen(found, season.pk, everything=False, paths=paths, member_ids=member_ids),
-            unit_ids,
-            everything=False,
-        )
+    found = _seen_in_queue(subjects_with_facts(season), season, everything, paths, given)
     found = found.select_related("unit", "decider__parent", "member")
     if chosen:
         found = found.filter(path__startswith=next(given))
@@ -143,28 +151,64 @@ def subjects(season: Season, shape: tuple, *values):
     return found.annotate(state_rank=_state_rank(), kind_rank=_kind_rank()).order_by(*ORDERS[sort])
 
 
-_PAGE_READS: dict[tuple, KeptRead] = {}
+_READS: dict[tuple, KeptRead] = {}
+
+
+def _kept(key: tuple, build, kinds: tuple[type, ...]) -> KeptRead:
+    """The kept read under `key` (seasons × shapes × pages: at most 256, rebuilt when dropped)."""
+    read = _READS.get(key)
+    if read is None:
+        if len(_READS) >= 256:
+            _READS.clear()
+        read = _READS[key] = KeptRead(build, *kinds)
+    return read
+
+
+def _season_key(season: Season) -> tuple:
+    return (season.pk, season.year, season.reference_date, season.top_organization_id)
 
 
 def _page_read(season: Season, view: QueueView, number: int, per_page: int) -> KeptRead:
-    key = (
-        season.pk,
-        season.year,
-        season.reference_date,
-        season.top_organization_id,
-        view.shape(),
-        number,
-        per_page,
+    shape = view.shape()
+    return _kept(
+        ("page", *_season_key(season), shape, number, per_page),
+        lambda *values: counted_rows(subjects(season, shape, *values), number, per_page),
+        view.kinds(),
     )
-    read = _PAGE_READS.get(key)
-    if read is None:
-        if len(_PAGE_READS) >= 256:  # seasons × shapes × pages: bounded, rebuilt when needed
-            _PAGE_READS.clear()
-        shape = view.shape()
-        read = _PAGE_READS[key] = KeptRead(
-            lambda *values: counted_rows(subjects(season, shape, *values), number, per_page), *view.kinds()
-        )
-    return read
+
+
+def organizations_in_queue(season: Season, view: QueueView, limit: int) -> list[tuple[str, str]]:
+    """The units that hold subjects of the user's queue (code and name, in the tree's order)."""
+    everything, paths = view.everything, view.paths
+    read = _kept(
+        ("organizations", season.pk, everything, paths, limit),
+        lambda *values: (
+            _seen_in_queue(Subject.objects, season, everything, paths, iter(values))
+            .order_by("unit__path")
+            .values_list("unit__code", "unit__name", "unit__path")
+            .distinct()[:limit]
+        ),
+        tuple(type(value) for value in view.scope_values()),
+    )
+    return [(code, name) for code, name, _path in read.read(*view.scope_values())]
+
+
+def collectives_to_propose(season: Season, view: QueueView, limit: int) -> list[Subject]:
+    """The collectives of the queue reviewed at their meeting, whose level their committee
+    proposes next (R-STEP-1), in the organization chosen if any."""
+    everything, paths, chosen = view.everything, view.paths, view.chosen is not None
+
+    def build(*values):
+        given = iter(values)
+        found = _seen_in_queue(Subject.objects, season, everything, paths, given)
+        found = found.filter(state=Subject.State.REVIEWED).exclude(kind=Subject.Kind.MEMBER)
+        if chosen:
+            found = found.filter(path__startswith=next(given))
+        return found.select_related("unit", "decider__parent").order_by("path", "kind")[:limit]
+
+    values = (*view.scope_values(), *((view.chosen,) if chosen else ()))
+    read = _kept(("to_propose", season.pk, everything, paths, chosen, limit), build, tuple(map(type, values)))
+    return read.read(*values)
 
 
 def queue_page(season: Season, view: QueueView, number: str | None, per_page: int) -> tuple[Page, list]:

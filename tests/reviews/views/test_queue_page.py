@@ -6,11 +6,18 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from reviews.models import Subject
+from reviews.models import SeasonUnit, Subject
 from reviews.views.paging import counted_rows
 from reviews.views.staff import queue_page as queue_page_module
 from reviews.views.staff.queue import deciding_units
-from reviews.views.staff.queue_page import QueueView, _page_read, queue_page, subjects
+from reviews.views.staff.queue_page import (
+    QueueView,
+    _page_read,
+    collectives_to_propose,
+    organizations_in_queue,
+    queue_page,
+    subjects,
+)
 from tests.factories import UserFactory
 from tests.reviews.helpers import propose
 from tests.reviews.views.test_staff_pages import reviewed
@@ -22,7 +29,7 @@ S = Subject.State
 def _view(user, w, chosen=None, **wanted) -> QueueView:
     request = RequestFactory().get("/")
     request.user = user
-    return QueueView.of(request, w.season, deciding_units(user, w.season), chosen, wanted)
+    return QueueView.of(request, w.season, deciding_units(user, w.season), chosen).filtered(wanted)
 
 
 def _afresh(w, view: QueueView, number: int, per_page: int) -> list:
@@ -78,10 +85,31 @@ def test_pages_past_the_kept_ones_are_read_afresh(world, monkeypatch):
     monkeypatch.setattr(queue_page_module, "KEPT_PAGES", 3)
     view = _view(w.base_staff, w, state="all")
     assert len(_afresh(w, view, 1, 1_000)) > 4  # one row a page: page 5 is past the kept ones
-    kept_before = set(queue_page_module._PAGE_READS)
+    kept_before = set(queue_page_module._READS)
     for number in (3, 5):
         page, shown = queue_page(w.season, view, str(number), 1)
         assert [s.pk for s in shown] == [s.pk for s in _afresh(w, view, number, 1)]
         assert page.number == number
-    added = set(queue_page_module._PAGE_READS) - kept_before
+    added = set(queue_page_module._READS) - kept_before
     assert [key[-2] for key in added] in ([3], [])  # page 3 kept (unless kept already), page 5 not
+
+
+def test_the_collectives_to_propose_and_the_organizations_follow_the_scope_and_the_chosen_unit(world):
+    w = world
+    reviewed(w)
+    cell2 = w.subject(unit=w.cell2).unit
+    waiting = {s.name for s in collectives_to_propose(w.season, _view(w.base_staff, w), 50)}
+    assert waiting == {"Chi bộ Tổ Toán", "Chi bộ Tổ Văn"}  # reviewed, their committee proposes next
+    in_cell2 = collectives_to_propose(w.season, _view(w.base_staff, w, cell2), 50)
+    assert [s.name for s in in_cell2] == ["Chi bộ Tổ Văn"]
+    assert (
+        collectives_to_propose(w.season, _view(w.base_staff, w), 1)
+        == sorted(
+            collectives_to_propose(w.season, _view(w.base_staff, w), 50), key=lambda s: (s.path, s.kind)
+        )[:1]
+    )
+    codes = [code for code, _name in organizations_in_queue(w.season, _view(w.base_staff, w), 500)]
+    paths = [SeasonUnit.objects.get(season=w.season, code=code).path for code in codes]
+    assert {"CB1", "CB2"} <= set(codes) and paths == sorted(paths)  # in the tree's order
+    root = UserFactory(username="root", is_superuser=True)
+    assert set(codes) <= {c for c, _n in organizations_in_queue(w.season, _view(root, w), 500)}
