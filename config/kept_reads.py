@@ -159,13 +159,13 @@ class _Compiled:
         read of its subjects was planned on every request (about 2.5 ms, for 1 ms of running).
         The literals are psycopg's own quoting; a `%` in them is doubled like the SQL's."""
         connection.ensure_connection()
-        kept = sorted(position for position, _ in self.positions)
+        valued = sorted(position for position, _ in self.positions)
         pieces, start, position = [], 0, 0
         for mark in re.finditer(r"%[%s]", self.sql):
             if mark.group() == "%%":
                 continue
             pieces.append(self.sql[start : mark.start()])
-            if position in kept:
+            if position in valued:
                 pieces.append("%s")
             else:
                 literal = psycopg_sql.Literal(self.params[position]).as_string(connection.connection)
@@ -174,8 +174,8 @@ class _Compiled:
         if position != len(self.params):
             raise ValueError(f"a kept read's placeholders do not match its parameters: {self.sql}")
         self.sql = "".join(pieces) + self.sql[start:]
-        self.params = [self.params[position] for position in kept]
-        self.positions = [(kept.index(position), index) for position, index in self.positions]
+        self.params = [self.params[position] for position in valued]
+        self.positions = [(valued.index(position), index) for position, index in self.positions]
 
     def queryset_for(self, values: tuple) -> QuerySet:
         params = list(self.params)

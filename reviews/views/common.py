@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from config.kept_reads import Ids, InIds, KeptRead, Prefix
+from config.kept_reads import Ids, InIds, KeptRead
 from config.request_memo import in_request, remembered
 from members.models import own_member
 from organizations.access import todays_roles
@@ -145,7 +145,7 @@ def visible_subjects(request, season: Season, subjects=None):
         Subject.objects if subjects is None else subjects,
         season.pk,
         everything=scope.everything,
-        paths=tuple(Prefix(p) for p in scope.paths()),
+        paths=scope.paths(),
         member_ids=Ids(sorted(scope.member_ids)),
     )
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from config.kept_reads import Ids, InIds, KeptRead, Keys
+from config.kept_reads import Ids, InIds, KeptRead, Keys, Prefix
 from organizations.access import active_roles_on
 from organizations.models import Organization, Role
 from tests.clock import DAY_UNDER_TEST, ROLES_FROM
@@ -178,3 +178,22 @@ def test_a_kept_read_s_constants_are_written_into_its_sql_and_only_its_values_ar
     compiled = kept._for("default")
     assert len(compiled.params) == 1 and compiled.positions == [(0, 0)]  # the code, and only it
     assert "100%%" in compiled.sql and ">= 2" in compiled.sql  # the `%` doubled like the SQL's own
+
+
+def test_a_kept_read_of_a_prefix_matches_the_subtree_the_orm_matches(tree):
+    kept = KeptRead(
+        lambda path: (
+            Organization.objects.filter(path__startswith=path).order_by("path").values_list("code", flat=True)
+        ),
+        Prefix,
+    )
+    for unit in (tree["commune"], tree["base"], tree["cell_a"]):
+        expected = list(
+            Organization.objects.filter(path__startswith=unit.path)
+            .order_by("path")
+            .values_list("code", flat=True)
+        )
+        assert kept.read(Prefix(unit.path)) == expected and unit.code in expected
+    assert kept.read(Prefix("ZZZZ")) == []
+    with pytest.raises(TypeError):
+        kept.read(tree["base"].path)  # a plain text is not a prefix
