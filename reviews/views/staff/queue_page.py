@@ -3,10 +3,10 @@ through a statement kept per shape of that view (config/kept_reads.py).
 
 The read is the queue's biggest: the subjects with the Facts' annotations, their unit, decider and
 member, ordered and counted. Django took longer to build and compile it than PostgreSQL to run it
-(bench/README.md, "2026-12-05, night"). Its shape is what changes its SQL: whether the user sees
-everything, how many subtrees they see, which filters are set, the sort and the page. The values
-(the subtrees' paths, the user's member record, the deciding units, the chosen organization, the
-state and level) are its parameters.
+(bench/README.md, "2026-12-05, night (2)"). Its shape is what changes its SQL: whether the user
+sees everything, the subtrees they see (written into the SQL, see `QueueView.shape`), which
+filters are set, the sort and the page. The values (the user's member record, the deciding units,
+the chosen organization, the state and the level) are its parameters.
 """
 
 from dataclasses import dataclass, replace
@@ -56,7 +56,6 @@ class QueueView:
     member_ids: Ids
     unit_ids: Ids
     chosen: Prefix | None
-    state: str
     state: str = ""
     level: str = ""
     sort: str = "name"
