@@ -29,6 +29,8 @@ def test_a_collective_in_draft_is_writing_its_report_a_member_its_review(world):
         assert collective.get_state_display() == COLLECTIVE_DRAFT
         assert member.get_state_display() == MEMBER_DRAFT
         assert Subject.state_text(S.SUBMITTED, collective=True) == Subject.State.SUBMITTED.label
+        assert Subject.state_text("decided") == str(S.DECIDED.label) == "Rating decided"  # its words
+        assert Subject.state_text("archived_state") == "archived_state"  # not a state: as recorded
 
 
 def test_the_cell_board_labels_the_cells_report_as_a_report(world):
