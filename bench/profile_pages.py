@@ -8,7 +8,8 @@ against the trivial signed-in view, on a season shaped as bench_pages.py shapes 
 The database is DATABASE_URL (default kiemdiem_bench_pages_profile); like every bench it is
 emptied and seeded when it does not hold a province of about --members members. `time` prints
 requests per second of each page, one client, no server; `profile` writes a pyinstrument text
-profile of 10 requests of each page to var/profile_<page>.txt. bench/README.md, "Profile of the
+profile of 10 requests of each page to var/profile_<page>.txt (and the time under each
+function, flat, to var/profile_<page>_flat.txt). bench/README.md, "Profile of the
 cell, queue and form pages", says what they showed. `--pages` names other pages of bench_pages.py
 (dashboard, equivalents); the trivial view is always measured.
 """
@@ -73,7 +74,9 @@ def profile(found) -> None:
         target = ROOT / "var" / f"profile_{name}.txt"
         target.parent.mkdir(exist_ok=True)
         target.write_text(profiler.output_text(unicode=False, color=False))
-        print(f"wrote {target}")
+        flat = target.with_name(f"profile_{name}_flat.txt")
+        flat.write_text(profiler.output_text(unicode=False, color=False, flat=True, flat_time="total"))
+        print(f"wrote {target} and {flat.name}")
 
 
 def main() -> None:

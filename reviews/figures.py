@@ -137,9 +137,9 @@ class ChildRow:
 
 def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> list[ChildRow]:
     """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
-    their kept rows summed over the keys the breakdown does not show; with the children, whether
-    each has children of its own (`has_children`), the reviews each must do again (R-SUP-1) and,
-    with `own_points`, the decided points of each child's own organization subject. Two queries."""
+    their kept rows, added up per child here; with the children, whether each has children of its
+    own (`has_children`), the reviews each must do again (R-SUP-1) and, with `own_points`, the
+    decided points of each child's own organization subject. Two queries."""
     from reviews.facts.sql import InSubquery, rows_as_read
     from reviews.supervision.counts import redo_annotations
 
@@ -171,13 +171,13 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
         # The children named by a subquery, not a list of their ids: a province has hundreds of
         # children, and the driver parses a statement that long again on every request; not a join,
         # which PostgreSQL answers with a scan of the season's figures (reviews/facts/sql.py).
+        # Not grouped by the keys below either: the loop adds rows up, and grouping ten thousand
+        # rows cost PostgreSQL more than the rows it saved (bench/README.md, "2026-12-06").
         SeasonFigure.objects.filter(InSubquery("unit_id", below_unit), season=season)
-        .values_list("unit_id", "kind", "level", "out_of_scope", "state")
-        .annotate(count=Sum("n"), points_sum=Sum("points"), scored_n=Sum("scored"))
+        .exclude(n=0)
+        .values_list("unit_id", "kind", "level", "out_of_scope", "state", "n", "points", "scored")
     )
     for unit_id, kind, level, out, state, n, points, scored in rows_as_read(rows):
-        if not n:
-            continue
         row = table[unit_id]
         if kind == MEMBER:
             row.members.add(level, out, state, n)

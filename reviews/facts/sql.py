@@ -43,10 +43,10 @@ class JSONList(Aggregate):
 
 def rows_as_read(queryset) -> list[tuple]:
     """The queryset's rows as the driver returns them, without Django's converters: a province's
-    children have thousands of grouped rows, and the converters' loop over them cost more than the
-    query. Only for values whose database type is already the Python one (sums of integers and
-    of one-decimal numbers, text keys) on PostgreSQL; SQLite sums decimals as floats, so there
-    the converters run."""
+    children have thousands of kept rows, and the converters' loop over them cost more than the
+    query. Only for values whose database type is already the Python one (integers, one-decimal
+    numbers, their sums, text keys) on PostgreSQL; SQLite sums decimals as floats, so there the
+    converters run."""
     if connections[queryset.db].vendor != "postgresql":
         return list(queryset)
     sql, params = queryset.query.sql_with_params()

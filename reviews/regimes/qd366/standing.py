@@ -129,11 +129,11 @@ def record_outcome(subject: Subject, facts: Facts) -> None:
 
 def gap_note(subject: Subject, facts: Facts) -> str:
     """R366-RATE-3: the points reach a level but no level's conditions hold."""
-    result = subject_outcome(subject, facts)
-    if not result.gap:
-        return ""
+    standing = standing_of(subject, facts)
     codes = facts.rules.level_codes()
+    if not outcome(standing, facts.rules.scoring, codes).gap:
+        return ""
     return _(
         "%(points)s points, but the conditions of no level are met; the regulation does not say what "
         "follows, so the deciding level chooses %(passing)s or %(lowest)s, with a reason."
-    ) % {"points": points_text(standing_of(subject, facts).points), "passing": codes[-2], "lowest": codes[-1]}
+    ) % {"points": points_text(standing.points), "passing": codes[-2], "lowest": codes[-1]}

@@ -172,7 +172,7 @@ def _unit_subjects_read(season: Season) -> KeptRead:
             lambda unit_id: (
                 subjects_with_facts(season)
                 .filter(season_id=season.pk, unit_id=unit_id)
-                .select_related("member", "decider", "form", "meeting_entry", "meeting")
+                .select_related("decider", "form", "meeting_entry", "meeting")
                 .order_by("sort_key", "id")
             ),
             int,

@@ -140,7 +140,7 @@ def subjects(season: Season, shape: tuple, *values):
     everything, paths, chosen, state, level, sort = shape
     given = iter(values)
     found = _seen_in_queue(subjects_with_facts(season), season, everything, paths, given)
-    found = found.select_related("unit", "decider__parent", "member")
+    found = found.select_related("unit", "decider__parent")
     if chosen:
         found = found.filter(path__startswith=next(given))
     if state:
