@@ -246,7 +246,7 @@ def child_rows(figures: Figures, season: Season) -> list[dict]:
         # The row's HTML is joined here: hundreds of rows of a dozen cells each took the template
         # most of the page's time (a variable node per cell). The cells are numbers formatted
         # above (digits, separators, a dash): nothing in them for HTML to read, so they are not
-        # escaped one by one (escaping them was two thirds of this function's time).
+        # escaped one by one (that was a fifth of this function's time).
         cells = "".join(f'<td class="num">{cell}</td>' for cell in row["cells"])
         row["html"] = mark_safe(  # the name and the link are escaped, the numbers need not be
             f'<th scope="row" class="fw-normal"><a href="{escape(row["url"])}">{escape(child.unit.name)}</a></th>'
