@@ -71,6 +71,25 @@ def test_board_sees_the_province_with_charts_and_drill_down(client, world):
     assert {row["unit"].code for row in response.context["children"]} == {"CS1", "CS2"}
 
 
+def test_the_childrens_table_escapes_names_and_holds_only_numbers_in_its_cells(client, world):
+    """The children's rows are written in the view, their number cells unescaped (they hold
+    digits, separators and a dash only): a name with markup is still shown as text."""
+    import re
+
+    from reviews.models import SeasonUnit
+
+    w = world
+    rate_cell1(w)
+    SeasonUnit.objects.filter(season=w.season, code="CS1").update(name='Chi bộ <b>1</b> & "2"')
+    client.force_login(w.commune_staff)
+    html = client.get(dashboard_url(w, "XA1")).content.decode()
+    assert "Chi bộ &lt;b&gt;1&lt;/b&gt; &amp; &quot;2&quot;" in html and "<b>1</b>" not in html
+    body = html[html.index('id="children-title"') :]
+    body = body[: body.index("</tbody>")]
+    cells = re.findall(r'<td class="num">(.*?)</td>', body)
+    assert cells and all(re.fullmatch(r"[0-9.,/—]+", cell) for cell in cells), cells
+
+
 def test_breadcrumb_stops_at_the_top_of_the_users_scope(client, world):
     w = world
     client.force_login(w.base_staff)
