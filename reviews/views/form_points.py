@@ -2,6 +2,7 @@
 (R366-SCORE-1, R366-SCORE-4), cleaned as they are autosaved, and the running totals with the level
 they give (reviews/regimes/qd366/) shown beside them."""
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from reviews.facts import Facts
@@ -63,6 +64,19 @@ def clean_points_typed(data, subject: Subject) -> tuple[dict | None, str | None]
     return {"points": typed}, None
 
 
+def item_wording(item) -> dict:
+    """An item's hint and its maximum as the form writes them (here, not in the template: the
+    template's three translations per item were a fifth of part B's time)."""
+    most = floatformat(item.max, "-1")
+    if item.method == "percent":
+        hint = _("Type the percentage achieved; worth up to %(max)s points.") % {"max": most}
+    elif item.method == "checklist":
+        hint = _("Met: %(max)s points; not met: 0.") % {"max": most}
+    else:
+        hint = _("Up to %(max)s points.") % {"max": most}
+    return {"hint": hint, "max_text": most}
+
+
 def part_b(subject: Subject, facts: Facts, answers: dict) -> dict:
     """What part B shows: the task rows (and blank ones to write in), the items with their typed
     points, the totals per group and overall, and the level those points and tasks give."""
@@ -77,12 +91,24 @@ def part_b(subject: Subject, facts: Facts, answers: dict) -> dict:
         )
         if value is not None:
             by_group[item.group] = (by_group[item.group] or 0) + value
-        items.append({"item": item, "typed": typed.get(item.key, ""), "points": value, "error": error})
+        items.append(
+            {
+                "item": item,
+                "typed": typed.get(item.key, ""),
+                "points": value,
+                "error": error,
+                **item_wording(item),
+            }
+        )
     found = form_standing(subject, facts, answers)
     standing, result = found if found else (None, None)
     return {
         "groups": [
-            {**g, "total": points_text(by_group[g["key"]]) if by_group[g["key"]] is not None else "…"}
+            {
+                **g,
+                "total": points_text(by_group[g["key"]]) if by_group[g["key"]] is not None else "…",
+                "entries": [entry for entry in items if entry["item"].group == g["key"]],
+            }
             for g in groups(scoring)
         ],
         "items": items,

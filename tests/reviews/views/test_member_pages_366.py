@@ -2,11 +2,16 @@
 autosaved, the running totals …/30, …/70, …/100 and the level they give (R366-SCORE-1, R366-SCORE-4,
 R366-RATE-1/2), bad points refused with the item named and nothing saved."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reviews import workflow
 from reviews.models import ReviewForm, Subject
+from reviews.scoring import Item
+from reviews.views.form_points import item_wording
 from tests.reviews.helpers import complete_366, fresh, give_pledge
 from tests.reviews.test_qd366 import world366
 
@@ -39,6 +44,34 @@ def test_r366_score_1_part_b_shows_the_groups_the_totals_and_the_form_of_the_pro
     assert "Nhóm tiêu chí chung" in html and "Nhóm tiêu chí về kết quả thực hiện nhiệm vụ" in html
     assert 'name="points-general"' in html and 'name="points-tasks"' in html
     assert 'name="task_text"' in html and "…/100" in html
+
+    # Each item says how it is scored and up to what, beside its field and in its group.
+    assert '<div class="form-text mt-0" id="hint-points-general">Tối đa 30 điểm.</div>' in html
+    assert '<span class="input-group-text">/30</span>' in html
+    assert '<span class="input-group-text">/70</span>' in html
+    general = html.index('name="points-general"')
+    tasks = html.index('name="points-tasks"')
+    assert html.index('<legend class="h6">Nhóm tiêu chí chung') < general
+    assert general < html.index('<legend class="h6">Nhóm tiêu chí về kết quả') < tasks
+
+
+@pytest.mark.parametrize(
+    ("method", "language", "hint", "most"),
+    [
+        ("percent", "vi", "Nhập tỷ lệ phần trăm hoàn thành; tối đa 52,5 điểm.", "52,5"),
+        ("checklist", "vi", "Đạt: 52,5 điểm; không đạt: 0 điểm.", "52,5"),
+        ("points", "vi", "Tối đa 52,5 điểm.", "52,5"),
+        ("percent", "en", "Type the percentage achieved; worth up to 52.5 points.", "52.5"),
+    ],
+)
+def test_r366_score_4_an_item_s_hint_names_its_method_and_maximum_in_the_page_s_language(
+    method, language, hint, most
+):
+    item = Item(
+        group="tasks", key="t1", title="Kết quả nhiệm vụ chuyên môn", max=Decimal("52.5"), method=method
+    )
+    with translation.override(language):
+        assert item_wording(item) == {"hint": hint, "max_text": most}
 
 
 def test_r366_score_4_the_task_list_and_the_points_autosave_and_give_the_level(client):
