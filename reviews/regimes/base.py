@@ -1,6 +1,7 @@
 """The small interface every regime implements (reviews/regimes/qd124.py, qd366/)."""
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 
 from reviews.facts import Facts
 from reviews.models import Subject
@@ -63,6 +64,10 @@ class Regime(ABC):
     def decision_sort_key(self, subject: Subject) -> tuple:
         """The order a batch is checked and decided in, so one batch may hold what the order rules
         ask for (the page's order must not decide it)."""
+
+    def one_verdict(self) -> AbstractContextManager:
+        """What lives for one verdict of `workflow.blockers` (nothing by default)."""
+        return nullcontext()
 
     def record_outcome(self, subject: Subject, facts: Facts) -> None:
         """Keep on the subject what the figures count about its level (nothing by default)."""

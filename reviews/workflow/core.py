@@ -148,6 +148,11 @@ def blockers(
 ) -> rules.Verdict:
     """The reasons a step cannot be taken now, without taking it."""
     facts = facts or Facts(subject.season, [subject])
+    with regime_of(facts.rules).one_verdict():
+        return _verdict(subject, step, actor=actor, level=level, facts=facts)
+
+
+def _verdict(subject: Subject, step: str, *, actor, level: str, facts: Facts) -> rules.Verdict:
     verdict = rules.Verdict()
     if not subject.in_scope:
         verdict.blockers.append(

@@ -10,7 +10,9 @@ from django.utils import translation
 from members.models import CommitteeSeat, DisciplineRecord
 from reviews import workflow
 from reviews.committee import conclude_check, order_check, raise_quota
+from reviews.facts import Facts
 from reviews.models import Event, QuotaGroup, Subject
+from reviews.regimes.qd366 import standing
 from reviews.scope import open_season
 from reviews.workflow import WorkflowError
 from tests.clock import ROLES_FROM
@@ -327,6 +329,31 @@ def test_r366_rate_3_no_level_s_conditions_hold_so_the_decider_chooses_with_a_re
         reason="Một nhiệm vụ bất khả kháng",
     )
     assert fresh(subject).decided_level == "HTNV"
+
+
+def test_r366_rate_3_one_verdict_computes_a_standing_once_and_the_next_one_afresh(monkeypatch):
+    """The gap note (R366-RATE-3) and the level check (R366-RATE-2) of one verdict share the
+    subject's standing; a later verdict sees what changed meanwhile (a KHTNV case ticked)."""
+    w = world366()
+    _cell, members = reviewed_cell(
+        w, points={"general": "25", "tasks": "55"}, tasks=task_rows(9, 0, not_done=1), level="HTNV"
+    )
+    propose_one(members[2], w.secretary, "HTNV")
+    subject = fresh(members[2])
+    facts = Facts(subject.season, [subject])
+    computed = []
+    real = standing._standing
+    monkeypatch.setattr(standing, "_standing", lambda s, f: computed.append(s.pk) or real(s, f))
+    with translation.override("vi"):
+        verdict = workflow.blockers(subject, "decide", actor=w.base_staff, facts=facts)
+        assert verdict.allowed and any("chưa đạt điều kiện của mức nào" in n for n in verdict.warnings)
+        assert computed == [subject.pk]
+        subject.scores = {**subject.scores, "cases": {"degraded": "Kết luận ngày 01/11"}}
+        verdict = workflow.blockers(subject, "decide", actor=w.base_staff, facts=facts)
+    assert computed == [subject.pk, subject.pk]
+    assert not verdict.allowed and any("phải xếp loại KHTNV" in b for b in verdict.blockers)
+    assert standing.standing_of(subject, facts).cases == ("degraded",)  # outside a verdict: afresh
+    assert computed == [subject.pk] * 3
 
 
 def test_r366_order_4_an_open_check_blocks_the_decision_until_concluded():

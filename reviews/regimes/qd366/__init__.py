@@ -33,7 +33,7 @@ from reviews.regimes.base import Regime
 from reviews.regimes.qd366.checks import form_problems, level_problems
 from reviews.regimes.qd366.levels import P
 from reviews.regimes.qd366.order import decision_order_problems, head_above_collective, review_order_problems
-from reviews.regimes.qd366.standing import record_outcome
+from reviews.regimes.qd366.standing import record_outcome, standings_kept
 
 
 class QD366(Regime):
@@ -98,6 +98,10 @@ class QD366(Regime):
 
     def record_outcome(self, subject, facts):
         record_outcome(subject, facts)
+
+    def one_verdict(self):
+        """A subject's standing is computed once per verdict (the gap note and the level check)."""
+        return standings_kept()
 
     def decision_sort_key(self, subject):
         """R366-ORDER-3: leadership collectives, then members, then organizations, lower first."""

@@ -1,6 +1,9 @@
 """The QĐ 366 standing of a subject, read from its record (points at the latest step, task list,
 ticks, KHTNV cases found in the record), and what is kept of its outcome on the subject."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -86,7 +89,33 @@ def remedied_on_record(subject: Subject, facts: Facts) -> bool:
     return done * 100 >= facts.rules.scoring["conditions"].get("remedied_percent", 100) * total
 
 
+# Standings computed within one verdict (standings_kept), by subject: none outside one.
+_KEPT: ContextVar[dict | None] = ContextVar("qd366_standings", default=None)
+
+
+@contextmanager
+def standings_kept():
+    """Within: each subject's standing is computed once. One verdict asks for it in the gap note
+    and again in the level check, and nothing changes the subject between them (the queue's fifty
+    rows computed every standing twice)."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
 def standing_of(subject: Subject, facts: Facts) -> Standing:
+    kept = _KEPT.get()
+    if kept is None:
+        return _standing(subject, facts)
+    key = (id(subject), id(facts))
+    if key not in kept:
+        kept[key] = _standing(subject, facts)
+    return kept[key]
+
+
+def _standing(subject: Subject, facts: Facts) -> Standing:
     scoring = facts.rules.scoring
     step, points = step_points(subject)
     items = criteria_items(scoring, facts.season.criteria, subject.profile)
