@@ -36,7 +36,7 @@ from reviews.views.staff.queue_page import (
     queue_page,
 )
 from reviews.views.staff.queue_page import subjects as queue_page_subjects
-from reviews.views.staff.queue_rows import rows_html
+from reviews.views.staff.queue_rows import rows_html, shown_html
 from reviews.views.staff.quota import quota_meters
 
 S = Subject.State
@@ -270,6 +270,7 @@ def queue(request, season):
             "page": page,
             "rows": page_rows,
             "rows_html": rows_html(page_rows, choices),
+            "shown_html": shown_html(page_rows),
             "meters": meters,
             "raisable": _raisable(season, units, meters),
             "meter_selected": bool(checked & {r.subject.pk for r in page_rows}),

@@ -146,3 +146,12 @@ def rows_html(rows, levels) -> SafeString:
             f"{_reasons_cell(row, t, said)}</tr>"
         )
     return mark_safe("".join(html))  # every value is escaped above
+
+
+def shown_html(rows) -> SafeString:
+    """The proposals shown, as hidden fields: the quota meter counts them when none is ticked."""
+    return mark_safe(  # ids are integers
+        "".join(
+            f'<input type="hidden" name="shown" value="{row.subject.pk:d}">' for row in rows if row.awaiting
+        )
+    )

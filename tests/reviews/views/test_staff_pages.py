@@ -1,6 +1,7 @@
 """Committee staff pages: the approval queue, a subject's page, and who blocks whom."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -87,6 +88,11 @@ def test_queue_lists_the_proposals_this_user_decides(world, client):
     assert not names & {w.subject(member=m).name for m in w.members3}
     assert all(row.subject.state == S.PROPOSED and row.can_decide for row in response.context["rows"])
     assert b'name="subject"' in response.content
+    # The quota meter counts the proposals shown when none is ticked: each is a hidden field.
+    html = response.content.decode()
+    assert re.findall(r'<input type="hidden" name="shown" value="(\d+)">', html) == [
+        str(row.subject.pk) for row in response.context["rows"]
+    ]
 
 
 def test_queue_of_the_commune_holds_its_base_organizations_not_their_members(world, client):
