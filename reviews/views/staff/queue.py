@@ -63,6 +63,7 @@ _DECIDING_UNITS = KeptRead(
     lambda season_id, committees, cells: (
         SeasonUnit.objects.filter(season_id=season_id)
         .filter(InIds("path", committees) | (InIds("path", cells) & Q(kind=Kind.BASE_CELL)))
+        .select_related("parent")  # a case-by-case re-rating is decided a level up (access.deciding_unit)
         .order_by("path")
     ),
     int,
@@ -167,8 +168,21 @@ class QueueRow:
         return self.subject.state == S.PROPOSED
 
 
-def _rows(user, season, subjects: list[Subject]) -> list[QueueRow]:
+def attach_deciders(subjects: list[Subject], units: list[SeasonUnit]) -> None:
+    """Each subject's deciding unit, with its parent: one of the units the user decides for, read
+    once for the page, rather than three units joined to every row (a tenth of the queue's time).
+    The others (a superuser's queue, a re-rating decided a level up) are read in one query."""
+    known = {unit.pk: unit for unit in units}
+    missing = {s.decider_id for s in subjects if s.decider_id not in known}
+    if missing:
+        known |= {u.pk: u for u in SeasonUnit.objects.select_related("parent").filter(pk__in=missing)}
+    for subject in subjects:
+        subject.decider = known[subject.decider_id]
+
+
+def _rows(user, season, subjects: list[Subject], units: list[SeasonUnit]) -> list[QueueRow]:
     """Blockers for deciding each proposal, from one Facts for all of them."""
+    attach_deciders(subjects, units)
     facts = Facts(season, subjects, loaded=ANNOTATED)
     link = reverse("reviews:subject", args=[season.pk, 0]).replace("/0/", "/{}/")  # reversed once
     rows = []
@@ -244,12 +258,12 @@ def queue(request, season):
     if filters.cleaned_data.get("flagged"):
         # The rules decide what is flagged: evaluate them on the whole filtered set (one Facts).
         found = list(queue_page_subjects(season, view.shape(), *view.values()))
-        rows = [r for r in _rows(request.user, season, found) if r.flagged]
+        rows = [r for r in _rows(request.user, season, found, units) if r.flagged]
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page_rows = list(page.object_list)
     else:
         page, shown = queue_page(season, view, request.GET.get("page"), PAGE_SIZE)
-        page_rows = _rows(request.user, season, shown)
+        page_rows = _rows(request.user, season, shown, units)
     selection = _restore_selection(request, season)
     checked = set(selection.get("subjects", []))
     levels = {int(k): v for k, v in selection.get("levels", {}).items()}

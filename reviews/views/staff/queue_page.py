@@ -1,9 +1,10 @@
 """The approval queue's subjects for one view of it (filters, sort, page), and the page read
 through a statement kept per shape of that view (config/kept_reads.py).
 
-The read is the queue's biggest: the subjects with the Facts' annotations, their unit, decider and
-member, ordered and counted. Django took longer to build and compile it than PostgreSQL to run it
-(bench/README.md, "2026-12-05, night (2)"). Its shape is what changes its SQL: whether the user
+The read is the queue's biggest: the subjects with the Facts' annotations and their unit (their
+deciders are the units the user decides for, attached by queue.attach_deciders), ordered and
+counted. Django took longer to build and compile it than PostgreSQL to run it (bench/README.md,
+"2026-12-05, night (2)"). Its shape is what changes its SQL: whether the user
 sees everything, the subtrees they see (written into the SQL, see `QueueView.shape`), which
 filters are set, the sort and the page. The values (the user's member record, the deciding units,
 the chosen organization, the state and the level) are its parameters.
@@ -140,7 +141,7 @@ def subjects(season: Season, shape: tuple, *values):
     everything, paths, chosen, state, level, sort = shape
     given = iter(values)
     found = _seen_in_queue(subjects_with_facts(season), season, everything, paths, given)
-    found = found.select_related("unit", "decider__parent")
+    found = found.select_related("unit")  # the deciders: queue.attach_deciders
     if chosen:
         found = found.filter(path__startswith=next(given))
     if state:

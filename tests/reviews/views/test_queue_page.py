@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from reviews.models import SeasonUnit, Subject
 from reviews.views.paging import counted_rows
 from reviews.views.staff import queue_page as queue_page_module
-from reviews.views.staff.queue import deciding_units
+from reviews.views.staff.queue import attach_deciders, deciding_units
 from reviews.views.staff.queue_page import (
     QueueView,
     _page_read,
@@ -113,3 +113,29 @@ def test_the_collectives_to_propose_and_the_organizations_follow_the_scope_and_t
     assert {"CB1", "CB2"} <= set(codes) and paths == sorted(paths)  # in the tree's order
     root = UserFactory(username="root", is_superuser=True)
     assert set(codes) <= {c for c, _n in organizations_in_queue(w.season, _view(root, w), 500)}
+
+
+def test_the_rows_deciders_come_from_the_units_decided_for_and_the_others_in_one_query(
+    world, django_assert_num_queries
+):
+    """queue.attach_deciders: each row's deciding unit, with its parent (a re-rating decided a
+    level up, access.deciding_unit), is the unit the user decides for; a decider outside them (a
+    superuser's queue) is read with the others missing, in one query."""
+    w = world
+    members = [w.subject(member=m) for m in w.members1 + w.members3]
+    units = deciding_units(w.base_staff, w.season)
+    mine = [
+        s
+        for s in Subject.objects.filter(pk__in=[s.pk for s in members])
+        if s.decider_id in {u.pk for u in units}
+    ]
+    assert mine and len(mine) < len(members)  # the base cell's members are decided by the base cell
+    with django_assert_num_queries(0):
+        attach_deciders(mine, units)
+        assert {s.decider.pk for s in mine} <= {u.pk for u in units}
+        assert all(s.decider.parent.pk == s.decider.parent_id for s in mine)
+    every = list(Subject.objects.filter(pk__in=[s.pk for s in members]))
+    with django_assert_num_queries(1):
+        attach_deciders(every, units)
+        assert all(s.decider.parent.pk == s.decider.parent_id for s in every if s.decider.parent_id)
+    assert all(s.decider == SeasonUnit.objects.get(pk=s.decider_id) for s in every)
