@@ -1,6 +1,6 @@
 """The links of every page's frame (navigation bar, user menu, footer), reversed once per process
-and season rather than on every page: the dozen `{% url %}` of the frame took about a fifth of its
-rendering (bench/README.md, "2026-12-06, morning")."""
+and season rather than on every page: the dozen `{% url %}` of the frame took 0.5 of its 1.2 ms
+(bench/README.md, "2026-12-06, morning")."""
 
 from functools import lru_cache
 

@@ -65,8 +65,9 @@ def clean_points_typed(data, subject: Subject) -> tuple[dict | None, str | None]
 
 
 def item_wording(item) -> dict:
-    """An item's hint and its maximum as the form writes them (here, not in the template: the
-    template's three translations per item were a fifth of part B's time)."""
+    """An item's hint and its maximum as the form writes them (here, not in the template: its
+    three translations per item and its loop over every item for every group were most of part
+    B's time)."""
     most = floatformat(item.max, "-1")
     if item.method == "percent":
         hint = _("Type the percentage achieved; worth up to %(max)s points.") % {"max": most}
