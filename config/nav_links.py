@@ -35,7 +35,7 @@ def frame_links(season_id: int | None) -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _links(root_urlconf, urlconf, prefix: str, season_id: int | None) -> dict[str, str]:
+def _links(root_urlconf: str, urlconf: str | None, prefix: str, season_id: int | None) -> dict[str, str]:
     # Keyed on what reverse() depends on besides the name: the URLconf and the script prefix.
     links = {key: reverse(name) for key, name in _FIXED.items()}
     if season_id is not None:

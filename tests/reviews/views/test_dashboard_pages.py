@@ -1,6 +1,7 @@
 """The season dashboard (R-STAT-1, R-STAT-2, R-STAT-3), notifications and the deadline task."""
 
 import datetime
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import DisciplineRecord
-from reviews.models import Notification, Subject
+from reviews.models import Notification, SeasonUnit, Subject
 from reviews.services import submit_remediation_plan
 from reviews.tasks import notify_deadlines, send_notification_emails
 from reviews.views.dashboard import CellFormat, collect_figures
@@ -74,10 +75,6 @@ def test_board_sees_the_province_with_charts_and_drill_down(client, world):
 def test_the_childrens_table_escapes_names_and_holds_only_numbers_in_its_cells(client, world):
     """The children's rows are written in the view, their number cells unescaped (they hold
     digits, separators and a dash only): a name with markup is still shown as text."""
-    import re
-
-    from reviews.models import SeasonUnit
-
     w = world
     rate_cell1(w)
     SeasonUnit.objects.filter(season=w.season, code="CS1").update(name='Chi bộ <b>1</b> & "2"')
