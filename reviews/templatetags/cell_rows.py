@@ -8,11 +8,12 @@ use the same functions, so the markup has one source. Every value is escaped her
 """
 
 from django import template
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.escaping import escape
 from reviews.templatetags.reasons import reason_html
 
 register = template.Library()
@@ -20,9 +21,10 @@ register = template.Library()
 
 @register.simple_tag
 def state_badge(row) -> SafeString:
-    border = " border" if row.tone == "light" else ""
-    return format_html(
-        '<span class="badge text-bg-{}{}">{}</span>', row.tone, border, row.subject.get_state_display()
+    tone = row.tone
+    border = " border" if tone == "light" else ""
+    return mark_safe(  # escaped here
+        f'<span class="badge text-bg-{escape(tone)}{border}">{escape(row.subject.get_state_display())}</span>'
     )
 
 

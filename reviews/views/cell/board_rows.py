@@ -4,10 +4,11 @@ time on the page (bench/README.md, "2026-12-05"). Every value is escaped here; t
 one the tests and the browser tests rely on (ids `member-<member id>`, `subject-<id>`,
 `reason-<id>`)."""
 
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from config.escaping import escape
 from members.models import Pledge
 from reviews.models import Subject
 from reviews.templatetags.cell_rows import next_step, returned_mark, state_badge
@@ -45,23 +46,23 @@ def _name_cell(row, t) -> str:
     title = s.name + (f" · {position}" if position else "") + f" · {s.form_code}"
     link = row.links.get("subject")
     name = (
-        format_html('<a class="fw-semibold" href="{}">{}</a>', link, s.name)
+        f'<a class="fw-semibold" href="{escape(link)}">{escape(s.name)}</a>'
         if link
-        else format_html('<span class="fw-semibold">{}</span>', s.name)
+        else f'<span class="fw-semibold">{escape(s.name)}</span>'
     )
     flag = (
         f'<span class="badge text-bg-danger" data-flag="second_khtnv">{t["second_khtnv"]}</span>'
         if row.second_khtnv
         else ""
     )
-    where = format_html('<span class="small text-body-secondary">· {}</span>', position) if position else ""
+    where = f'<span class="small text-body-secondary">· {escape(position)}</span>' if position else ""
     return f'<td id="subject-{s.pk}" title="{escape(title)}">{name} {flag} {where}</td>'
 
 
 def _state_cell(row, t) -> str:
     absent = row.subject.absent_reason
-    title = format_html(' title="{}"', absent) if absent else ""
-    reason = format_html(' <span class="small">{}</span>', absent) if absent else ""
+    title = f' title="{escape(absent)}"' if absent else ""
+    reason = f' <span class="small">{escape(absent)}</span>' if absent else ""
     return f'<td{title}><span class="visually-hidden">{t["state"]}:</span> {state_badge(row)}{reason}</td>'
 
 
@@ -92,9 +93,7 @@ def _pledge_cell(row, t, can_manage: bool, csrf: str) -> str:
             f'<span class="visually-hidden"> – {name}</span></button></form>'
         )
     elif pledge is not None:
-        shown = format_html(
-            '<span class="badge text-bg-{}">{}</span>', row.pledge_tone, pledge.get_state_display()
-        )
+        shown = f'<span class="badge text-bg-{escape(row.pledge_tone)}">{escape(pledge.get_state_display())}</span>'
     else:
         shown = f'<span class="badge text-bg-light border">{t["not_started"]}</span>'
     return f'<td><span class="d-sm-none small">{t["pledge"]}:</span> {shown}</td>'

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.kept_reads import KeptRead
 from members.models import Pledge
@@ -51,13 +52,18 @@ PLEDGE_TONES = {
 }
 
 
+_STEP_LABELS = {
+    "submit": gettext_lazy("Submit the review"),
+    "review": gettext_lazy("Review at the meeting"),
+    "propose": gettext_lazy("Propose a rating"),
+    "decide": gettext_lazy("Decide the rating"),
+}
+
+
 def step_label(step: str) -> str:
-    return {
-        "submit": _("Submit the review"),
-        "review": _("Review at the meeting"),
-        "propose": _("Propose a rating"),
-        "decide": _("Decide the rating"),
-    }.get(step, step)
+    """The step's words: only the one asked is translated (each row of the board asks)."""
+    label = _STEP_LABELS.get(step)
+    return str(label) if label is not None else step
 
 
 @dataclass

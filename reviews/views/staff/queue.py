@@ -152,14 +152,6 @@ class QueueRow:
     level: str = ""
 
     @property
-    def decide_label(self) -> str:
-        return _("Decide %(name)s") % {"name": self.subject.name}
-
-    @property
-    def level_label(self) -> str:
-        return _("Level to decide for %(name)s") % {"name": self.subject.name}
-
-    @property
     def flagged(self) -> bool:
         return bool(self.verdict.blockers or self.verdict.warnings or self.flags)
 

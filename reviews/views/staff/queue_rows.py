@@ -6,17 +6,18 @@ script and the browser tests rely on (ids `pick-<id>` and `level-<id>`, `data-bl
 from functools import cache
 
 from django.template.defaultfilters import floatformat
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from config.escaping import escape
 from reviews.models import Subject
 from reviews.templatetags.reasons import reason_html
 
 
 def _labels() -> dict[str, str]:
-    """The words every row repeats, translated once per page."""
-    return {
+    """The words every row repeats, translated and escaped once per page (the `narrow_` ones are
+    a cell's heading, shown on a phone where the table stacks)."""
+    words = {
         "org": _("Organization"),
         "self": _("Self / proposed"),
         "decide_as": _("Decide as"),
@@ -28,11 +29,13 @@ def _labels() -> dict[str, str]:
         "flag": _("Flag"),
         "leader": _("leader or manager"),
     }
-
-
-def _narrow(label: str) -> str:
-    """The cell's heading, shown on a phone where the table stacks."""
-    return f'<span class="d-sm-none text-body-secondary">{escape(label)}: </span>'
+    said = {key: escape(text) for key, text in words.items()}
+    for key in ("org", "self", "decided", "state"):
+        said[f"narrow_{key}"] = f'<span class="d-sm-none text-body-secondary">{said[key]}: </span>'
+    # Translated once; each row puts its name in.
+    said["decide_name"] = _("Decide %(name)s")
+    said["level_name"] = _("Level to decide for %(name)s")
+    return said
 
 
 class _Said:
@@ -75,9 +78,9 @@ def _name_cell(row, t, said: _Said) -> str:
         blocked = ' data-blocked="1"' if row.verdict.blockers else ""
         pick = (
             f'<input class="form-check-input flex-shrink-0 mt-1" type="checkbox" name="subject" value="{s.pk}"'
-            f' id="pick-{s.pk}"{checked}{blocked} aria-label="{escape(row.decide_label)}">'
+            f' id="pick-{s.pk}"{checked}{blocked} aria-label="{escape(t["decide_name"] % {"name": s.name})}">'
         )
-    leader = f" · {escape(t['leader'])}" if s.is_leader else ""
+    leader = f" · {t['leader']}" if s.is_leader else ""
     return (
         f'<td><div class="d-flex align-items-start gap-2">{pick}<div>'
         f'<a href="{escape(row.url)}" class="fw-semibold">{escape(s.name)}</a>'
@@ -91,7 +94,7 @@ def _levels_cell(row, t, said: _Said) -> str:
     text = f"{escape(s.self_level or '–')} / <strong>{escape(s.proposed_level or '–')}</strong>"
     if s.proposed_points is not None:
         text += f'<br><span class="small">{said.points(s.proposed_points)}</span>'
-    return f'<td class="text-nowrap">{_narrow(t["self"])}{text}</td>'
+    return f'<td class="text-nowrap">{t["narrow_self"]}{text}</td>'
 
 
 def _selected(yes: bool) -> str:
@@ -103,13 +106,13 @@ def _decide_cell(row, t, said: _Said) -> str:
     if row.can_decide:
         options = said.options(s.proposed_level, row.level)
         return (
-            f'<td><label class="d-sm-none text-body-secondary" for="level-{s.pk}">{escape(t["decide_as"])}</label>'
+            f'<td><label class="d-sm-none text-body-secondary" for="level-{s.pk}">{t["decide_as"]}</label>'
             f'<select class="form-select form-select-sm" style="min-width: 7rem" name="level-{s.pk}"'
-            f' id="level-{s.pk}" aria-label="{escape(row.level_label)}">'
+            f' id="level-{s.pk}" aria-label="{escape(t["level_name"] % {"name": s.name})}">'
             f'<option value="">{escape(s.proposed_level)}</option>{options}</select></td>'
         )
     if s.decided_level:
-        return f"<td>{_narrow(t['decided'])}<strong>{escape(s.decided_level)}</strong></td>"
+        return f"<td>{t['narrow_decided']}<strong>{escape(s.decided_level)}</strong></td>"
     return "<td></td>"
 
 
@@ -118,16 +121,16 @@ def _reasons_cell(row, t, said: _Said) -> str:
     parts = []
     if blockers:
         items = "".join(f"<li>{said.reason(reason)}</li>" for reason in blockers)
-        parts.append(f'<span class="badge text-bg-danger">{escape(t["blocked"])}</span>')
+        parts.append(f'<span class="badge text-bg-danger">{t["blocked"]}</span>')
         parts.append(f'<ul class="ps-3 mb-0">{items}</ul>')
     elif row.awaiting:
-        parts.append(f'<span class="badge text-bg-success">{escape(t["ready"])}</span>')
+        parts.append(f'<span class="badge text-bg-success">{t["ready"]}</span>')
     if warnings:
         items = "".join(f"<li>{escape(warning)}</li>" for warning in warnings)
-        parts.append(f'<span class="badge text-bg-warning">{escape(t["warning"])}</span>')
+        parts.append(f'<span class="badge text-bg-warning">{t["warning"]}</span>')
         parts.append(f'<ul class="ps-3 mb-0">{items}</ul>')
     for flag in row.flags:
-        parts.append(f'<div><span class="badge text-bg-info">{escape(t["flag"])}</span> {escape(flag)}</div>')
+        parts.append(f'<div><span class="badge text-bg-info">{t["flag"]}</span> {escape(flag)}</div>')
     return f'<td class="small">{"".join(parts)}</td>'
 
 
@@ -140,9 +143,9 @@ def rows_html(rows, levels) -> SafeString:
         warning = ' class="table-warning"' if row.verdict.blockers else ""
         html.append(
             f"<tr{warning}>{_name_cell(row, t, said)}"
-            f"<td>{_narrow(t['org'])}{escape(s.unit.name)}</td>"
+            f"<td>{t['narrow_org']}{escape(s.unit.name)}</td>"
             f"{_levels_cell(row, t, said)}{_decide_cell(row, t, said)}"
-            f"<td>{_narrow(t['state'])}{said.state(s.state, s.is_collective)}</td>"
+            f"<td>{t['narrow_state']}{said.state(s.state, s.is_collective)}</td>"
             f"{_reasons_cell(row, t, said)}</tr>"
         )
     return mark_safe("".join(html))  # every value is escaped above
