@@ -32,9 +32,6 @@ def _labels() -> dict[str, str]:
     said = {key: escape(text) for key, text in words.items()}
     for key in ("org", "self", "decided", "state"):
         said[f"narrow_{key}"] = f'<span class="d-sm-none text-body-secondary">{said[key]}: </span>'
-    # Translated once; each row puts its name in.
-    said["decide_name"] = _("Decide %(name)s")
-    said["level_name"] = _("Level to decide for %(name)s")
     return said
 
 
@@ -54,6 +51,15 @@ class _Said:
             lambda points: escape(_("%(points)s points") % {"points": floatformat(points, "-1")})
         )
         self.options = cache(self._options)
+        self._decide, self._level = _("Decide %(name)s"), _("Level to decide for %(name)s")
+
+    def decide_label(self, name: str) -> str:
+        """The tick box's label for a subject (escaped): the sentence translated once a page."""
+        return escape(self._decide % {"name": name})
+
+    def level_label(self, name: str) -> str:
+        """The level picker's label for a subject (escaped)."""
+        return escape(self._level % {"name": name})
 
     def reason(self, reason) -> str:
         """A reason's HTML; two reasons alike in words may differ in who acts and where."""
@@ -78,7 +84,7 @@ def _name_cell(row, t, said: _Said) -> str:
         blocked = ' data-blocked="1"' if row.verdict.blockers else ""
         pick = (
             f'<input class="form-check-input flex-shrink-0 mt-1" type="checkbox" name="subject" value="{s.pk}"'
-            f' id="pick-{s.pk}"{checked}{blocked} aria-label="{escape(t["decide_name"] % {"name": s.name})}">'
+            f' id="pick-{s.pk}"{checked}{blocked} aria-label="{said.decide_label(s.name)}">'
         )
     leader = f" · {t['leader']}" if s.is_leader else ""
     return (
@@ -108,7 +114,7 @@ def _decide_cell(row, t, said: _Said) -> str:
         return (
             f'<td><label class="d-sm-none text-body-secondary" for="level-{s.pk}">{t["decide_as"]}</label>'
             f'<select class="form-select form-select-sm" style="min-width: 7rem" name="level-{s.pk}"'
-            f' id="level-{s.pk}" aria-label="{escape(t["level_name"] % {"name": s.name})}">'
+            f' id="level-{s.pk}" aria-label="{said.level_label(s.name)}">'
             f'<option value="">{escape(s.proposed_level)}</option>{options}</select></td>'
         )
     if s.decided_level:
