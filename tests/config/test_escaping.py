@@ -1,6 +1,7 @@
 """Issue "Province-scale speed": the rows the queue and the cell board join in Python escape with
 config/escaping.py's `escape`, which must escape exactly as Django's does, lazy translations
-included; and the board's step words translate only the step asked."""
+included; and the board's step words, now kept lazy and translated when asked, still follow the
+language of the request."""
 
 import pytest
 from django.utils import html as django_html
