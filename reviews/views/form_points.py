@@ -116,7 +116,7 @@ def part_b(subject: Subject, facts: Facts, answers: dict) -> dict:
         "total": points_text(standing.points) if standing and standing.points is not None else "…",
         "outcome": result,
         "level_label": rule_set.level_label(result.level) if result and result.level else "",
-        "task_rows": rows + [{}] * BLANK_TASK_ROWS,
+        "task_rows": rows + [{"text": "", "status": "", "products": ""}] * BLANK_TASK_ROWS,
         "task_count": len(rows),
         "statuses": list(task_status_labels().items()),
         "units_led": bool((answers.get("B.I") or {}).get("units_led")),

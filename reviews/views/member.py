@@ -58,10 +58,16 @@ def _reference_lists(ticked: set[int]) -> list[dict]:
     return [lists[code] for code in order if code in lists]
 
 
+# What _item.html asks of every item and answer, present on each: a key Django's templates do not
+# find costs three exceptions (a dictionary key, an attribute, an index), thirty of them a page.
+_ITEM_SHOWN = {"references": False, "criterion": None, "required": None}
+_ANSWER_SHOWN = {"text": "", "grade": "", "level": ""}
+
+
 def _row(item: dict, answers: dict, rule_set) -> dict:
-    answer = answers.get(item["key"]) or {}
+    answer = {**_ANSWER_SHOWN, **(answers.get(item["key"]) or {})}
     return {
-        "item": item,
+        "item": {**_ITEM_SHOWN, **item},
         "key": item["key"],
         "dom": dom_id(item["key"]),
         "type": item["type"],
@@ -111,7 +117,9 @@ def _form_context(request, subject: Subject, loaded: tuple[str, ...] = ()) -> di
             )
     suggestions = facts.suggestions.get(subject.pk, []) if "suggestions" in kinds else []
     ticked = set((answers.get("refs") or {}).get("ticked") or [])
-    references = _reference_lists(ticked) if any(i.get("references") for i in items) else []
+    # A read-only form shows only the ticked items: none ticked, nothing to read.
+    shows_references = (editable or ticked) and any(i.get("references") for i in items)
+    references = _reference_lists(ticked) if shows_references else []
     previous = services.previous_shortcomings(subject) if "remediation" in kinds else {}
 
     sections = []

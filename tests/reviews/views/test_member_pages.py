@@ -253,6 +253,30 @@ def test_reference_items_are_ticked_and_unchecked_ones_are_marked(world, client)
     assert fresh(subject).form.answers["refs"] == {"ticked": []}
 
 
+def test_a_submitted_form_lists_only_the_ticked_reference_items_and_reads_none_when_none_is_ticked(
+    world, client
+):
+    # R-FORM-7: the read-only form shows what was ticked; with nothing ticked it does not read the lists.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+    ticked, bare = w.subject(member=w.deputy), w.subject(member=w.members1[3])
+    picked = sorted(ReferenceItem.objects.values_list("pk", flat=True)[:2])
+    workflow.save_answer(subject=ticked, actor=w.member_user, key="refs", value={"ticked": picked})
+    complete_form(ticked, w.member_user)
+    complete_form(bare, w.secretary)
+    login(client, w.secretary)
+    content = client.get(url("form", w, ticked)).content.decode()
+    assert "data-read-only" in content and 'name="ticked"' not in content
+    for item in ReferenceItem.objects.filter(pk__in=picked):
+        assert f"<li>{item.number}. {escape(item.label)}</li>" in content
+    with CaptureQueriesContext(connection) as reads:
+        content = client.get(url("form", w, bare)).content.decode()
+    assert "data-read-only" in content and "Chưa chọn nội dung nào." in content
+    assert not [q for q in reads.captured_queries if "reviews_referenceitem" in q["sql"]]
+
+
 # -- who may see and act ------------------------------------------------------------------------------------
 
 
