@@ -61,19 +61,30 @@ def ids_parameter(ids: Ids, vendor: str):
 
 
 class InIds(Func):
-    """`column IN ids` (Ids or Keys) as one parameter whatever their number (none matches no row)."""
+    """`column IN ids` (Ids or Keys) as one parameter whatever their number (none matches no row).
+
+    `planned_once`: the ids are given through a sub-select, whose value PostgreSQL does not look at
+    when it plans. A prepared statement's plan then does not depend on them, and PostgreSQL keeps
+    one plan for it instead of planning at every request. Left to see the ids, it planned the
+    queue's reads every time: the estimate of a plan for any ids (ten of each) never came under
+    that of a plan for the request's few. Only where the plan made without the ids is the right
+    one for every user's: the collectives around a cell, planned so, read a whole table."""
 
     output_field = BooleanField()
 
-    def __init__(self, column: str, ids: Ids):
+    def __init__(self, column: str, ids: Ids, *, planned_once: bool = False):
         super().__init__(F(column))
         self.ids = ids if isinstance(ids, Ids) else Ids(ids)
+        self.planned_once = planned_once
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.get_source_expressions()[0])
         parameter = ids_parameter(self.ids, connection.vendor)
         if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s::{self.ids.array})", (*params, parameter)
+            array = self.ids.array
+            if self.planned_once:  # the cast: `= ANY((SELECT …))` would compare with rows, not an array
+                return f"{column} = ANY((SELECT %s::{array})::{array})", (*params, parameter)
+            return f"{column} = ANY(%s::{array})", (*params, parameter)
         return f"{column} IN (SELECT value FROM json_each(%s))", (*params, parameter)
 
 

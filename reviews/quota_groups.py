@@ -19,7 +19,7 @@ def _decided_at(season_id: int, level: str):
 
 
 def _groups(season_id: int, keys: Keys, capped: str, base: str):
-    return QuotaGroup.objects.filter(InIds("key", keys), season_id=season_id).annotate(
+    return QuotaGroup.objects.filter(InIds("key", keys, planned_once=True), season_id=season_id).annotate(
         capped_n=_decided_at(season_id, capped), base_n=_decided_at(season_id, base)
     )
 

@@ -156,7 +156,7 @@ def subjects_seen(subjects, season_id: int, *, everything: bool, paths: tuple[st
     subjects = subjects.filter(season_id=season_id)
     if everything:
         return subjects
-    condition = InIds("member_id", member_ids)
+    condition = InIds("member_id", member_ids, planned_once=True)
     for path in paths:
         condition = condition | Q(path__startswith=path)
     return subjects.filter(condition)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from config.kept_reads import Ids, InIds, KeptRead, Keys, Prefix
 from organizations.access import active_roles_on
-from organizations.models import Organization, Role
+from organizations.models import Kind, Organization, Role
 from tests.clock import DAY_UNDER_TEST, ROLES_FROM
 from tests.factories import make_user_with_role
 
@@ -197,3 +197,37 @@ def test_a_kept_read_of_a_prefix_matches_the_subtree_the_orm_matches(tree):
     assert kept.read(Prefix("ZZZZ")) == []
     with pytest.raises(TypeError):
         kept.read(tree["base"].path)  # a plain text is not a prefix
+
+
+def _plans_of(fragment: str) -> tuple[int, int]:
+    """(generic, custom) plans of this connection's prepared statement holding `fragment`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f"%{fragment}%"],
+        )
+        (found,) = cursor.fetchall()
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans of prepared statements")
+def test_ids_planned_once_let_postgresql_keep_one_plan_for_the_read(tree):
+    # Enough organizations that a plan for one id (an index probe) costs less than one for any ten.
+    Organization.objects.bulk_create(
+        Organization(path=f"9{n:07d}", depth=2, code=f"T{n}", name=f"Tổ {n}", kind=Kind.BASE_CELL)
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE organizations_organization")
+    chosen = [Organization.objects.get(code=code).pk for code in ("T7", "T1500")]
+    seen = KeptRead(lambda ids: Organization.objects.filter(InIds("pk", ids)).order_by("pk"), Ids)
+    hidden = KeptRead(
+        lambda ids: Organization.objects.filter(InIds("pk", ids, planned_once=True)).order_by("pk"), Ids
+    )
+    for ids in ([chosen[0]], chosen) * 6:  # prepared by the driver after five reads
+        assert [o.pk for o in hidden.read(ids)] == [o.pk for o in seen.read(ids)] == sorted(ids)
+    assert hidden.read([]) == [] and hidden.read([max(chosen) + 10_000]) == []
+    generic, custom = _plans_of("(SELECT $1::bigint[])::bigint[]")
+    assert custom == 5 and generic >= 2  # PostgreSQL's five custom plans, then the one it keeps
+    generic, custom = _plans_of('"organizations_organization"."id" = ANY($1::bigint[])')
+    assert generic == 0 and custom >= 7  # planned for the ids at every read

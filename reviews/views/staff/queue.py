@@ -62,7 +62,10 @@ def deciding_units(user, season) -> list[SeasonUnit]:
 _DECIDING_UNITS = KeptRead(
     lambda season_id, committees, cells: (
         SeasonUnit.objects.filter(season_id=season_id)
-        .filter(InIds("path", committees) | (InIds("path", cells) & Q(kind=Kind.BASE_CELL)))
+        .filter(
+            InIds("path", committees, planned_once=True)
+            | (InIds("path", cells, planned_once=True) & Q(kind=Kind.BASE_CELL))
+        )
         .select_related("parent")  # a case-by-case re-rating is decided a level up (access.deciding_unit)
         .order_by("path")
     ),

@@ -122,7 +122,8 @@ def in_queue(subjects, unit_ids: Ids, *, everything: bool):
         return subjects
     rerate = Q(flags__has_key="rerate_case_by_case") & Q(decider__parent_id__isnull=False)
     return subjects.filter(
-        (InIds("decider_id", unit_ids) & ~rerate) | (rerate & InIds("decider__parent_id", unit_ids))
+        (InIds("decider_id", unit_ids, planned_once=True) & ~rerate)
+        | (rerate & InIds("decider__parent_id", unit_ids, planned_once=True))
     )
 
 
