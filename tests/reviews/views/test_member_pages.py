@@ -2,6 +2,8 @@
 suggestions, reference lists, print) and the member's result."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -257,9 +259,6 @@ def test_a_submitted_form_lists_only_the_ticked_reference_items_and_reads_none_w
     world, client
 ):
     # R-FORM-7: the read-only form shows what was ticked; with nothing ticked it does not read the lists.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     w = world
     ticked, bare = w.subject(member=w.deputy), w.subject(member=w.members1[3])
     picked = sorted(ReferenceItem.objects.values_list("pk", flat=True)[:2])
@@ -271,6 +270,8 @@ def test_a_submitted_form_lists_only_the_ticked_reference_items_and_reads_none_w
     assert "data-read-only" in content and 'name="ticked"' not in content
     for item in ReferenceItem.objects.filter(pk__in=picked):
         assert f"<li>{item.number}. {escape(item.label)}</li>" in content
+    for item in ReferenceItem.objects.exclude(pk__in=picked):
+        assert f"<li>{item.number}. {escape(item.label)}</li>" not in content  # only the ticked ones
     with CaptureQueriesContext(connection) as reads:
         content = client.get(url("form", w, bare)).content.decode()
     assert "data-read-only" in content and "Chưa chọn nội dung nào." in content
