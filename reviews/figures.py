@@ -12,8 +12,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, F, Func, IntegerField, JSONField, OuterRef, Subquery, Sum
-from django.db.models.functions import JSONObject
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, JSONObject, Round
 from django.utils import timezone
 
 from members.models import DisciplineRecord
@@ -173,15 +183,18 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
         # which PostgreSQL answers with a scan of the season's figures (reviews/facts/sql.py).
         # Not grouped by the keys below either: the loop adds rows up, and grouping ten thousand
         # rows cost PostgreSQL more than the rows it saved (bench/README.md, "2026-12-06").
+        # The points in tenths, an integer: the driver makes a Decimal of a number at a cost that
+        # was a quarter of the read's (bench/README.md, "2026-12-06, afternoon").
         SeasonFigure.objects.filter(InSubquery("unit_id", below_unit), season=season)
         .exclude(n=0)
-        .values_list("unit_id", "kind", "level", "out_of_scope", "state", "n", "points", "scored")
+        .values_list("unit_id", "kind", "level", "out_of_scope", "state", "n", _tenths("points"), "scored")
     )
+    tenths = defaultdict(int)
     for unit_id, kind, level, out, state, n, points, scored in rows_as_read(rows):
         row = table[unit_id]
         if kind == MEMBER:
             row.members.add(level, out, state, n)
-            row.points_sum += points or 0
+            tenths[unit_id] += points
             row.points_n += scored
         elif kind == ORGANIZATION:
             row.organizations.add(level, out, state, n)
@@ -189,7 +202,14 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
             row.states[state] += n
             if kind == MEMBER:
                 row.member_states[state] += n
+    for unit_id, points in tenths.items():
+        table[unit_id].points_sum = Decimal(points).scaleb(-1)
     return list(table.values())
+
+
+def _tenths(column: str):
+    """A one-decimal number as an integer of tenths (rounded first: SQLite keeps it as a float)."""
+    return Cast(Round(F(column) * 10), BigIntegerField())
 
 
 def average_points_by_child(season: Season, unit: SeasonUnit) -> dict[int, Decimal]:

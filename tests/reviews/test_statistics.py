@@ -245,3 +245,46 @@ def test_a_summary_reads_last_season_and_both_years_discipline_with_fewer_querie
     assert children[w.cell1.pk].own_points == Decimal("91.0")
     assert children[w.cell2.pk].own_points is None
     assert all(row.own_points is None for row in statistics.by_child(season, unit))
+
+
+def _added_up(rows) -> statistics.ChildRow:
+    """What a child's row is, added up from the child's own kept rows one by one."""
+    from collections import defaultdict
+
+    child = statistics.ChildRow(None, statistics.LevelCounts(), statistics.LevelCounts(), defaultdict(int))
+    for r in rows:
+        counts = child.members if r.kind == Subject.Kind.MEMBER else child.organizations
+        counts.add(r.level, r.out_of_scope, r.state, r.n)
+        if not r.out_of_scope:
+            child.states[r.state] += r.n
+            if r.kind == Subject.Kind.MEMBER:
+                child.member_states[r.state] += r.n
+        if r.kind == Subject.Kind.MEMBER:
+            child.points_sum += r.points
+            child.points_n += r.scored
+    return child
+
+
+def test_r_stat_1_by_child_adds_up_each_childs_kept_rows_whatever_the_keys_it_reads_them_by(world):
+    """by_child reads its children's rows added up by the keys a row tells apart; the figures are
+    those of each child's own kept rows, one by one: levels, reasons not rated, absent, pending,
+    states in scope and decided points."""
+    from decimal import Decimal
+
+    w = world
+    run_cells(w, level_for=lambda i: ("HTNV", "HTTNV", "KHTNV")[i % 3])
+    Subject.objects.filter(season=w.season, member=w.members1[0]).update(out_of_scope="exempt")
+    Subject.objects.filter(season=w.season, member=w.members1[1]).update(state=Subject.State.ABSENT)
+    Subject.objects.filter(season=w.season, member__in=w.members2[:3]).update(decided_points=Decimal("72.5"))
+    unit = statistics.unit_for(w.season, w.province)
+    children = statistics.by_child(w.season, unit)
+    assert len(children) >= 1
+    for row in children:
+        expected = _added_up(statistics.kept_rows(w.season, row.unit))
+        assert row.members == expected.members and row.organizations == expected.organizations, row.unit
+        assert dict(row.states) == dict(expected.states), row.unit
+        assert dict(row.member_states) == dict(expected.member_states), row.unit
+        assert (row.points_sum, row.points_n) == (expected.points_sum, expected.points_n), row.unit
+    commune = next(row for row in children if row.unit.organization_id == w.commune.pk)
+    assert commune.members.out_of_scope == {"exempt": 1} and commune.members.absent == 1
+    assert commune.members.levels and commune.points_n == 3 and commune.points_sum == Decimal("217.5")
