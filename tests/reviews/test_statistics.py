@@ -1,6 +1,8 @@
 """R-STAT: season figures for any organization, by path prefix, in a fixed number of queries."""
 
 import datetime
+from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -193,8 +195,6 @@ def test_a_summary_reads_last_season_and_both_years_discipline_with_fewer_querie
     """R-STAT-1 / R-STAT-3: the previous season's copy of a unit comes with its kept rows (equal to
     kept_rows, booleans and points included), follow_ups of both seasons equal a follow_up of each
     in one query, and by_child(own_points=True) carries each child's own decided points."""
-    from decimal import Decimal
-
     from organizations.models import OrganizationDiscipline
 
     w = build_world(open_now=False)
@@ -249,28 +249,25 @@ def test_a_summary_reads_last_season_and_both_years_discipline_with_fewer_querie
 
 def _added_up(rows) -> statistics.ChildRow:
     """What a child's row is, added up from the child's own kept rows one by one."""
-    from collections import defaultdict
-
     child = statistics.ChildRow(None, statistics.LevelCounts(), statistics.LevelCounts(), defaultdict(int))
     for r in rows:
-        counts = child.members if r.kind == Subject.Kind.MEMBER else child.organizations
-        counts.add(r.level, r.out_of_scope, r.state, r.n)
+        if r.kind == Subject.Kind.MEMBER:
+            child.members.add(r.level, r.out_of_scope, r.state, r.n)
+            child.points_sum += r.points
+            child.points_n += r.scored
+        elif r.kind == Subject.Kind.ORGANIZATION:
+            child.organizations.add(r.level, r.out_of_scope, r.state, r.n)
         if not r.out_of_scope:
             child.states[r.state] += r.n
             if r.kind == Subject.Kind.MEMBER:
                 child.member_states[r.state] += r.n
-        if r.kind == Subject.Kind.MEMBER:
-            child.points_sum += r.points
-            child.points_n += r.scored
     return child
 
 
-def test_r_stat_1_by_child_adds_up_each_childs_kept_rows_whatever_the_keys_it_reads_them_by(world):
-    """by_child reads its children's rows added up by the keys a row tells apart; the figures are
-    those of each child's own kept rows, one by one: levels, reasons not rated, absent, pending,
-    states in scope and decided points."""
-    from decimal import Decimal
-
+def test_r_stat_1_by_child_adds_up_each_childs_own_kept_rows_its_points_read_as_tenths(world):
+    """by_child reads the kept rows of all the children at once, their points as integers of
+    tenths; each child's figures are those of its own kept rows added up one by one (levels, reasons
+    not rated, absent, pending, states in scope), and its points the exact one-decimal sum."""
     w = world
     run_cells(w, level_for=lambda i: ("HTNV", "HTTNV", "KHTNV")[i % 3])
     Subject.objects.filter(season=w.season, member=w.members1[0]).update(out_of_scope="exempt")
