@@ -183,8 +183,8 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
         # which PostgreSQL answers with a scan of the season's figures (reviews/facts/sql.py).
         # Not grouped by the keys below either: the loop adds rows up, and grouping ten thousand
         # rows cost PostgreSQL more than the rows it saved (bench/README.md, "2026-12-06").
-        # The points in tenths, an integer: the driver makes a Decimal of a number at a cost that
-        # was a quarter of the read's (bench/README.md, "2026-12-06, afternoon").
+        # The points in tenths, an integer: the driver's Decimal for each row's number cost a third
+        # or more of the read (bench/README.md, "2026-12-06, afternoon").
         SeasonFigure.objects.filter(InSubquery("unit_id", below_unit), season=season)
         .exclude(n=0)
         .values_list("unit_id", "kind", "level", "out_of_scope", "state", "n", _tenths("points"), "scored")
