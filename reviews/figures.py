@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import (
-    BigIntegerField,
     Exists,
     F,
     Func,
@@ -21,15 +20,15 @@ from django.db.models import (
     JSONField,
     OuterRef,
     Subquery,
-    Sum,
 )
-from django.db.models.functions import Cast, JSONObject, Round
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from members.models import DisciplineRecord
 from organizations.models import Organization, OrganizationDiscipline
 from reviews.facts.sql import JSONList
-from reviews.models import Season, SeasonFigure, SeasonUnit, Subject
+from reviews.kept_tallies import SEPARATOR as TALLY_SEPARATOR
+from reviews.models import Season, SeasonFigure, SeasonUnit, Subject, UnitTally
 
 S = Subject.State
 MEMBER, ORGANIZATION = Subject.Kind.MEMBER, Subject.Kind.ORGANIZATION
@@ -147,10 +146,10 @@ class ChildRow:
 
 def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> list[ChildRow]:
     """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
-    their kept rows, added up per child here; with the children, whether each has children of its
+    the kept tally of each (its kept figures added up by the database); with the children, whether each has children of its
     own (`has_children`), the reviews each must do again (R-SUP-1) and, with `own_points`, the
     decided points of each child's own organization subject. Two queries."""
-    from reviews.facts.sql import InSubquery, rows_as_read
+    from reviews.facts.sql import InSubquery
     from reviews.supervision.counts import redo_annotations
 
     below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
@@ -165,7 +164,6 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
     )
     if not children:
         return []
-    below_unit = SeasonUnit.objects.filter(parent=unit).values("pk")
     table = {
         c.pk: ChildRow(
             c,
@@ -177,55 +175,37 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
         )
         for c in children
     }
-    rows = (
-        # The children named by a subquery, not a list of their ids: a province has hundreds of
-        # children, and the driver parses a statement that long again on every request; not a join,
-        # which PostgreSQL answers with a scan of the season's figures (reviews/facts/sql.py).
-        # Not grouped by the keys below either: the loop adds rows up, and grouping ten thousand
-        # rows cost PostgreSQL more than the rows it saved (bench/README.md, "2026-12-06").
-        # The points in tenths, an integer: the driver's Decimal for each row's number cost a third
-        # or more of the read (bench/README.md, "2026-12-06, afternoon").
-        SeasonFigure.objects.filter(InSubquery("unit_id", below_unit), season=season)
-        .exclude(n=0)
-        .values_list("unit_id", "kind", "level", "out_of_scope", "state", "n", _tenths("points"), "scored")
+    below_unit = SeasonUnit.objects.filter(parent=unit).values("pk")
+    # One kept row per child (reviews/kept_tallies.py), not its dozens of kept figures: a province
+    # has hundreds of children (bench/README.md, "2026-12-06, evening"). The children named by a
+    # subquery, not a list of their ids, which the driver would parse again on every request; not
+    # a join, which PostgreSQL answers with a scan of the season's rows (reviews/facts/sql.py).
+    tallies = UnitTally.objects.filter(InSubquery("unit_id", below_unit), season=season).values_list(
+        "unit_id", "counts", "points", "scored"
     )
-    tenths = defaultdict(int)
-    for unit_id, kind, level, out, state, n, points, scored in rows_as_read(rows):
+    for unit_id, counts, points, scored in tallies:
         row = table[unit_id]
-        if kind == MEMBER:
-            row.members.add(level, out, state, n)
-            tenths[unit_id] += points
-            row.points_n += scored
-        elif kind == ORGANIZATION:
-            row.organizations.add(level, out, state, n)
-        if not out:
-            row.states[state] += n
+        row.points_sum, row.points_n = points, scored
+        for key, n in counts.items():
+            kind, state, level, out = key.split(TALLY_SEPARATOR)
             if kind == MEMBER:
-                row.member_states[state] += n
-    for unit_id, points in tenths.items():
-        table[unit_id].points_sum = Decimal(points).scaleb(-1)
+                row.members.add(level, out, state, n)
+            elif kind == ORGANIZATION:
+                row.organizations.add(level, out, state, n)
+            if not out:
+                row.states[state] += n
+                if kind == MEMBER:
+                    row.member_states[state] += n
     return list(table.values())
-
-
-def _tenths(column: str):
-    """A one-decimal number as an integer of tenths (rounded first: SQLite keeps it as a float)."""
-    return Cast(Round(F(column) * 10), BigIntegerField())
 
 
 def average_points_by_child(season: Season, unit: SeasonUnit) -> dict[int, Decimal]:
     """organization id → the average decided points of the members under each organization directly
-    under `unit` (as ChildRow.average_points), for those with any. One query."""
-    rows = (
-        SeasonFigure.objects.filter(season=season, unit__parent=unit, kind=MEMBER)
-        .values_list("unit__organization_id")
-        .annotate(points_sum=Sum("points"), scored_n=Sum("scored"))
-        .order_by()
+    under `unit` (as ChildRow.average_points), for those with any, from their tallies. One query."""
+    rows = UnitTally.objects.filter(season=season, unit__parent=unit, scored__gt=0).values_list(
+        "unit__organization_id", "points", "scored"
     )
-    return {
-        organization_id: (points / n).quantize(Decimal("0.1"))
-        for organization_id, points, n in rows
-        if n and points is not None
-    }
+    return {organization_id: (points / n).quantize(Decimal("0.1")) for organization_id, points, n in rows}
 
 
 def previous_unit(season: Season, unit: SeasonUnit, *, with_rows: bool = False) -> SeasonUnit | None:

@@ -146,11 +146,11 @@ END $$""",
     return statements + statement_triggers("reviews_remediationplan", "reviews_plan_figures")
 
 
-def statement_triggers(table: str, function: str) -> list[str]:
+def statement_triggers(table: str, function: str, name: str = "figures") -> list[str]:
     """PostgreSQL: `function` run once per INSERT, UPDATE and DELETE statement on `table`, with
     the statement's rows as the transition tables new_rows and old_rows."""
     return [
-        f"CREATE TRIGGER {table}_figures_{event.lower()} AFTER {event} ON {table} "
+        f"CREATE TRIGGER {table}_{name}_{event.lower()} AFTER {event} ON {table} "
         f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
         for event, tables in (
             ("INSERT", "NEW TABLE AS new_rows"),
@@ -236,6 +236,17 @@ def recount(cursor, vendor: str, season_id: int) -> None:
     cursor.execute(upsert(vendor, source), [season_id])
 
 
+def recount_with_tallies(cursor, vendor: str, season_id: int) -> None:
+    """Recount the season's figures, then its units' tallies from them (reviews/kept_tallies.py);
+    on PostgreSQL, with the triggers standing aside (DEFERRED) until the end, which turns them on."""
+    from reviews import kept_tallies
+
+    recount(cursor, vendor, season_id)
+    kept_tallies.recount(cursor, vendor, season_id)
+    if vendor == "postgresql":
+        cursor.execute(f"SET LOCAL {DEFERRED} = 'off'")
+
+
 def install_and_count(schema_editor) -> None:
     """The migration's forward step: the triggers (replacing any), then each open season's
     committee reach and figures."""
@@ -263,18 +274,21 @@ def rebuild(season: Season) -> None:
             cursor.execute(
                 "LOCK TABLE reviews_subject, reviews_remediationplan, reviews_quarterlyevaluation IN SHARE MODE"
             )
-        recount(cursor, connection.vendor, season.pk)
+            cursor.execute(f"SET LOCAL {DEFERRED} = 'on'")  # the tallies are counted once, below
+        recount_with_tallies(cursor, connection.vendor, season.pk)
         kept_quarters.recount(cursor, season.pk)
 
 
 def purge_orphans() -> int:
     """Delete the figures of seasons, and of quarters, that no longer exist (a deleted season's
     subjects may go after its figures)."""
+    from reviews import kept_tallies
     from reviews.quarters import kept as kept_quarters
 
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE season_id NOT IN (SELECT id FROM reviews_season)")
-        return cursor.rowcount + kept_quarters.purge_orphans(cursor)
+        purged = cursor.rowcount
+        return purged + kept_tallies.purge_orphans(cursor) + kept_quarters.purge_orphans(cursor)
 
 
 @contextmanager
@@ -287,9 +301,7 @@ def counted_once(season: Season):
         if postgresql:
             cursor.execute(f"SET LOCAL {DEFERRED} = 'on'")
         yield
-        if postgresql:
-            cursor.execute(f"SET LOCAL {DEFERRED} = 'off'")
-        recount(cursor, connection.vendor, season.pk)
+        recount_with_tallies(cursor, connection.vendor, season.pk)
         if postgresql:  # the season's rows are new: without statistics the dashboard's reads scan them all
             cursor.execute(f"ANALYZE {TABLE}")
 

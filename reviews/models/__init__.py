@@ -1,6 +1,6 @@
 from reviews.models.audit import AuditChain, Event
 from reviews.models.criteria import ScoringCriteria
-from reviews.models.figures import QuarterFigure, SeasonFigure
+from reviews.models.figures import QuarterFigure, SeasonFigure, UnitTally
 from reviews.models.forms import ReferenceItem, ReviewForm, Suggestion
 from reviews.models.meetings import AffiliateReview, FormerCellComment, Meeting, MeetingEntry
 from reviews.models.notifications import Notification
@@ -36,6 +36,7 @@ __all__ = [
     "QuarterFigure",
     "SeasonFigure",
     "SeasonUnit",
+    "UnitTally",
     "Subject",
     "Suggestion",
 ]

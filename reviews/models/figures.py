@@ -61,6 +61,29 @@ class SeasonFigure(models.Model):
         return f"{self.unit_id} {self.kind} {self.state} {self.level}: {self.n}"
 
 
+class UnitTally(models.Model):
+    """What a unit's row of the breakdown by child shows, one row per unit: its kept figures added
+    up by kind, state, level and reason not rated, and its members' decided points. Kept by
+    database triggers on the figures, in the same transaction (reviews/kept_tallies.py), so that a
+    province's dashboard reads one row for each of its children, not their thousands of figures."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    unit = models.ForeignKey(SeasonUnit, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    counts = models.JSONField(
+        default=dict, help_text="'kind|state|level|reason not rated' → how many subjects; none at zero."
+    )
+    points = models.DecimalField(
+        max_digits=14, decimal_places=1, default=0, help_text="The decided points of its members, added up."
+    )
+    scored = models.IntegerField(default=0, help_text="How many of its members have decided points.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["season", "unit"], name="unit_tally_key")]
+
+    def __str__(self):
+        return f"{self.season_id} {self.unit_id}: {self.counts}"
+
+
 class QuarterFigure(models.Model):
     """How many quarterly evaluations of one quarter lie under one unit (its own leaders and those
     of every unit below it) at one state and decided level, kept by database triggers on the

@@ -3,6 +3,7 @@ the subjects, the rows the triggers kept equal the rows a rebuild counts from sc
 season's figures are frozen."""
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviews import kept_figures, workflow
-from reviews.models import SeasonFigure, Subject
+from reviews.models import SeasonFigure, Subject, UnitTally
 from reviews.models.figures import KEY_FIELDS
 from reviews.rerating import rerate
 from reviews.services import import_decided_results, submit_remediation_plan
@@ -27,9 +28,10 @@ S = Subject.State
 LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
 
 
-def kept(season) -> list[tuple]:
-    """The season's kept rows that count something, in a stable order."""
-    return sorted(
+def kept(season) -> tuple[list[tuple], list[tuple]]:
+    """The season's kept rows that count something, and its units' tallies that do
+    (reviews/kept_tallies.py), in a stable order."""
+    figures = sorted(
         SeasonFigure.objects.filter(season=season)
         .exclude(n=0, scored=0, points=0)
         .values_list(
@@ -40,6 +42,33 @@ def kept(season) -> list[tuple]:
             "scored",
         )
     )
+    tallies = sorted(
+        (unit_id, sorted(counts.items()), points, scored)
+        for unit_id, counts, points, scored in UnitTally.objects.filter(season=season).values_list(
+            "unit_id", "counts", "points", "scored"
+        )
+        if counts or points or scored
+    )
+    return figures, tallies
+
+
+def figures_added_up(season) -> list[tuple]:
+    """What each unit's tally must hold, added up here from the season's kept figures: counts by
+    kind, state, level and reason not rated; the decided points of members and how many."""
+    counts, points, scored = defaultdict(lambda: defaultdict(int)), defaultdict(Decimal), defaultdict(int)
+    for unit_id, kind, state, level, out, n, p, k in SeasonFigure.objects.filter(season=season).values_list(
+        "unit_id", "kind", "state", "level", "out_of_scope", "n", "points", "scored"
+    ):
+        counts[unit_id][f"{kind}|{state}|{level}|{out}"] += n
+        if kind == "member":
+            points[unit_id] += p
+            scored[unit_id] += k
+    found = []
+    for unit_id in counts.keys() | points.keys():
+        nonzero = sorted((key, n) for key, n in counts[unit_id].items() if n)
+        if nonzero or points[unit_id] or scored[unit_id]:
+            found.append((unit_id, nonzero, points[unit_id], scored[unit_id]))
+    return sorted(found)
 
 
 def _members(w, states):
@@ -214,7 +243,10 @@ def test_rebuild_equals_what_the_triggers_kept_after_any_steps(db, decided_first
         for season in w.seasons:
             kept_figures.rebuild(season)
         assert {season.pk: kept(season) for season in w.seasons} == maintained
-        assert maintained[w.season.pk]
+        assert all(maintained[w.season.pk])
+        assert {pk: tallies for pk, (_, tallies) in maintained.items()} == {
+            season.pk: figures_added_up(season) for season in w.seasons
+        }
         transaction.set_rollback(True)
 
 

@@ -264,10 +264,10 @@ def _added_up(rows) -> statistics.ChildRow:
     return child
 
 
-def test_r_stat_1_by_child_adds_up_each_childs_own_kept_rows_its_points_read_as_tenths(world):
-    """by_child reads the kept rows of all the children at once, their points as integers of
-    tenths; each child's figures are those of its own kept rows added up one by one (levels, reasons
-    not rated, absent, pending, states in scope), and its points the exact one-decimal sum."""
+def test_r_stat_1_by_child_reads_each_childs_tally_which_adds_up_its_own_kept_rows(world):
+    """by_child reads one kept tally per child (reviews/kept_tallies.py); each child's figures are
+    those of its own kept rows added up one by one (levels, reasons not rated, absent, pending,
+    states in scope), and its points the exact one-decimal sum."""
     w = world
     run_cells(w, level_for=lambda i: ("HTNV", "HTTNV", "KHTNV")[i % 3])
     Subject.objects.filter(season=w.season, member=w.members1[0]).update(out_of_scope="exempt")
