@@ -15,6 +15,8 @@ A write of a whole season at once (its opening: half a million subjects inserted
 several UPDATEs) would make the triggers aggregate every row again for each statement; inside
 `counted_once` they stand aside (PostgreSQL: a transaction-local setting) and the season is
 counted once at the end, in the same transaction.
+
+Each unit's tally (reviews/kept_tallies.py) is kept from these figures by triggers of its own.
 """
 
 from contextlib import contextmanager
@@ -261,8 +263,9 @@ def install_and_count(schema_editor) -> None:
 
 
 def rebuild(season: Season) -> None:
-    """Recount one open season's figures from its subjects, and its quarters' from their
-    evaluations (reviews/quarters/kept.py), in one transaction. On PostgreSQL the
+    """Recount one open season's figures from its subjects, its units' tallies from those
+    (reviews/kept_tallies.py), and its quarters' from their evaluations (reviews/quarters/kept.py),
+    in one transaction. On PostgreSQL the
     subjects and plans are locked against writes (SHARE) meanwhile, so no change is lost between
     the delete and the count."""
     if season.status != Season.Status.OPEN:
@@ -280,8 +283,8 @@ def rebuild(season: Season) -> None:
 
 
 def purge_orphans() -> int:
-    """Delete the figures of seasons, and of quarters, that no longer exist (a deleted season's
-    subjects may go after its figures)."""
+    """Delete the figures and tallies of seasons, and the figures of quarters, that no longer exist
+    (a deleted season's subjects may go after its figures)."""
     from reviews import kept_tallies
     from reviews.quarters import kept as kept_quarters
 
@@ -303,7 +306,7 @@ def counted_once(season: Season):
         yield
         recount_with_tallies(cursor, connection.vendor, season.pk)
         if postgresql:  # the season's rows are new: without statistics the dashboard's reads scan them all
-            cursor.execute(f"ANALYZE {TABLE}")
+            cursor.execute(f"ANALYZE {TABLE}, reviews_unittally")
 
 
 # R-STAT-3: a member counts as a committee member in the figures of a unit when they sit, at the

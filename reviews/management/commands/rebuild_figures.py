@@ -6,8 +6,8 @@ from reviews.models import Season
 
 class Command(BaseCommand):
     help = (
-        "Recount the kept figures of every open season (or one) from its subjects, and of its quarters "
-        "from their evaluations. A closed season's "
+        "Recount the kept figures of every open season (or one) from its subjects, each unit's tally "
+        "from those figures, and its quarters' figures from their evaluations. A closed season's "
         "figures are frozen as they stood when it closed and are left alone."
     )
 
