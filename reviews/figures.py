@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import (
+    DecimalField,
     Exists,
     F,
     Func,
@@ -20,6 +21,7 @@ from django.db.models import (
     JSONField,
     OuterRef,
     Subquery,
+    Value,
 )
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -127,9 +129,23 @@ def level_counts(season: Season, unit: SeasonUnit, rows: list[Row] | None = None
     return counts
 
 
+@dataclass(slots=True)
+class ChildUnit:
+    """A directly subordinate organization's unit as the breakdown by child shows it: plain values,
+    not a SeasonUnit (a province has hundreds of children, and their model objects took twice as
+    long as the values: bench/README.md, "2026-12-06, evening")."""
+
+    pk: int
+    code: str
+    name: str
+    organization_id: int
+    kind: str
+    has_children: bool
+
+
 @dataclass
 class ChildRow:
-    unit: SeasonUnit
+    unit: ChildUnit
     members: LevelCounts
     organizations: LevelCounts
     states: dict[str, int]
@@ -146,35 +162,47 @@ class ChildRow:
 
 def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> list[ChildRow]:
     """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
-    the kept tally of each (its kept figures added up by the database); with the children, whether each has children of its
-    own (`has_children`), the reviews each must do again (R-SUP-1) and, with `own_points`, the
-    decided points of each child's own organization subject. Two queries."""
+    the kept tally of each (its kept figures added up by the database); with the children, whether
+    each has children of its own (`has_children`), the reviews each must do again (R-SUP-1) and,
+    with `own_points`, the decided points of each child's own organization subject. Two queries."""
     from reviews.facts.sql import InSubquery
     from reviews.supervision.counts import redo_annotations
 
     below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
-    extra = {}
-    if own_points:
-        own = Subject.objects.filter(unit=OuterRef("pk"), kind=ORGANIZATION).values("decided_points")
-        extra["own_points"] = Subquery(own[:1])
-    children = list(
+    own = Subject.objects.filter(unit=OuterRef("pk"), kind=ORGANIZATION).values("decided_points")
+    children = (
         SeasonUnit.objects.filter(season=season, parent=unit)
-        .annotate(has_children=Exists(below), **redo_annotations(season), **extra)
+        .annotate(
+            has_children=Exists(below),
+            **redo_annotations(season),
+            own_points=Subquery(own[:1]) if own_points else Value(None, output_field=DecimalField()),
+        )
         .order_by("name")
+        .values_list(
+            "pk",
+            "code",
+            "name",
+            "organization_id",
+            "kind",
+            "has_children",
+            "redo_open",
+            "redo_done",
+            "own_points",
+        )
     )
-    if not children:
-        return []
     table = {
-        c.pk: ChildRow(
-            c,
+        pk: ChildRow(
+            ChildUnit(pk, code, name, organization_id, kind, has_children),
             LevelCounts(),
             LevelCounts(),
             defaultdict(int),
-            redo=(c.redo_open, c.redo_done),
-            own_points=getattr(c, "own_points", None),
+            redo=(redo_open, redo_done),
+            own_points=points,
         )
-        for c in children
+        for pk, code, name, organization_id, kind, has_children, redo_open, redo_done, points in children
     }
+    if not table:
+        return []
     below_unit = SeasonUnit.objects.filter(parent=unit).values("pk")
     # One kept row per child (reviews/kept_tallies.py), not its dozens of kept figures: a province
     # has hundreds of children (bench/README.md, "2026-12-06, evening"). The children named by a

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import DisciplineRecord
 from reviews import figures as statistics
-from reviews.models import Subject
+from reviews.models import SeasonUnit, Subject
 from reviews.services import submit_remediation_plan
 from tests.factories import make_member
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
@@ -277,7 +277,22 @@ def test_r_stat_1_by_child_reads_each_childs_tally_which_adds_up_its_own_kept_ro
     children = statistics.by_child(w.season, unit)
     assert len(children) >= 1
     for row in children:
-        expected = _added_up(statistics.kept_rows(w.season, row.unit))
+        season_unit = SeasonUnit.objects.get(pk=row.unit.pk)
+        has_children = SeasonUnit.objects.filter(parent=season_unit).exists()
+        assert (
+            row.unit.code,
+            row.unit.name,
+            row.unit.organization_id,
+            row.unit.kind,
+            row.unit.has_children,
+        ) == (
+            season_unit.code,
+            season_unit.name,
+            season_unit.organization_id,
+            season_unit.kind,
+            has_children,
+        )
+        expected = _added_up(statistics.kept_rows(w.season, season_unit))
         assert row.members == expected.members and row.organizations == expected.organizations, row.unit
         assert dict(row.states) == dict(expected.states), row.unit
         assert dict(row.member_states) == dict(expected.member_states), row.unit

@@ -22,6 +22,7 @@ from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.facts.sql import InSubquery
 from reviews.facts.with_subjects import ANNOTATED, facts_annotations
+from reviews.figures import ChildUnit
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
@@ -34,7 +35,7 @@ S = Subject.State
 
 @dataclass
 class BoardRow:
-    unit: SeasonUnit
+    unit: ChildUnit
     organization: Subject | None
     leadership: Subject | None
     holds: list[str]
@@ -138,7 +139,7 @@ def _row_links(season) -> Callable[[SeasonUnit, Subject | None], dict[str, str]]
     subject = reverse("reviews:subject", args=[season.pk, 0]).replace("/0/", "/{}/")
     queue = reverse("reviews:queue", args=[season.pk])
 
-    def links(unit: SeasonUnit, organization: Subject | None) -> dict[str, str]:
+    def links(unit: ChildUnit, organization: Subject | None) -> dict[str, str]:
         code = quote(unit.code, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes it
         found = {name: url.replace(placeholder, code) for name, url in by_code.items()}
         found["queue"] = f"{queue}?org={quote(unit.code, safe='/')}&state=all"  # as |urlencode quotes it

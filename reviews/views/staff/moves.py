@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from organizations.models import Kind
-from reviews.models import SeasonUnit, Subject
+from reviews.figures import ChildUnit
+from reviews.models import Subject
 
 S = Subject.State
 MEMBERS, UNIT, COMMITTEE, NOBODY = "members", "unit", "committee", "nobody"
@@ -40,7 +41,7 @@ def _committee(subject: Subject) -> str:
 
 
 def whose_moves(
-    unit: SeasonUnit, organization: Subject | None, leadership: Subject | None, states: dict
+    unit: ChildUnit, organization: Subject | None, leadership: Subject | None, states: dict
 ) -> list[Move]:
     """Every party who can act now, in the order of the season (reports, the meeting, proposals,
     decisions); the first is the row's move for sorting. `states` counts the in-scope members
