@@ -13,12 +13,10 @@ and it is frozen with them when the season closes. PostgreSQL aggregates a state
 transaction-local setting) and the season is tallied once from its figures.
 """
 
-from reviews.kept_figures import DEFERRED, statement_triggers
+from reviews.kept_triggers import KeptFrom
 
 TABLE = "reviews_unittally"
 SOURCE_TABLE = "reviews_seasonfigure"
-FUNCTION = "reviews_unit_tally"
-TRIGGERS = [f"{SOURCE_TABLE}_tally_{event}" for event in ("insert", "update", "delete")]
 SEPARATOR = "|"  # between the parts of a count's key: kind, state, level, reason not rated
 
 # A tally's counts: key → how many, the keys whose count fell to zero left out.
@@ -67,63 +65,29 @@ ON CONFLICT (season_id, unit_id) DO UPDATE SET counts = {ADDED[vendor]},
 COLUMNS = ("season_id", "unit_id", "kind", "state", "level", "out_of_scope", "n", "points", "scored")
 
 
-def _rows(ref: str, sign: int, source: str = "") -> str:
-    columns = ", ".join(f"{ref}.{c} AS {c}" for c in COLUMNS)
-    return f"SELECT {columns}, {sign} AS sign {source}"
-
-
-def _postgresql_statements() -> list[str]:
-    pg = "postgresql"
-    new, old = _rows("f", 1, "FROM new_rows f"), _rows("f", -1, "FROM old_rows f")
-    statements = [
-        f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF current_setting('{DEFERRED}', true) = 'on' THEN RETURN NULL; END IF;
-    IF TG_OP = 'INSERT' THEN {upsert(pg, new)};
-    ELSIF TG_OP = 'UPDATE' THEN {upsert(pg, f"{new} UNION ALL {old}")};
-    ELSE {upsert(pg, old)};
-    END IF;
-    RETURN NULL;
-END $$"""
-    ]
-    return statements + statement_triggers(SOURCE_TABLE, FUNCTION, name="tally")
-
-
-def _sqlite_statements() -> list[str]:
-    lite = "sqlite"
-    new, old = _rows("NEW", 1), _rows("OLD", -1)
-    triggers = {
-        "insert": ("INSERT", new),
-        "update": ("UPDATE OF n, points, scored", f"{new} UNION ALL {old}"),
-        "delete": ("DELETE", old),
-    }
-    return [
-        f"CREATE TRIGGER {SOURCE_TABLE}_tally_{name} AFTER {event} ON {SOURCE_TABLE} FOR EACH ROW "
-        f"BEGIN {upsert(lite, source)}; END"
-        for name, (event, source) in triggers.items()
-    ]
+TRIGGERS = KeptFrom(
+    table=SOURCE_TABLE,
+    name="tally",
+    function="reviews_unit_tally",
+    upsert=upsert,
+    columns=COLUMNS,
+    deferrable=True,
+)
 
 
 def install(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    for statement in _postgresql_statements() if vendor == "postgresql" else _sqlite_statements():
-        schema_editor.execute(statement, params=None)
+    TRIGGERS.install(schema_editor)
 
 
 def uninstall(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    for name in TRIGGERS:
-        on = f" ON {SOURCE_TABLE}" if vendor == "postgresql" else ""
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}", params=None)
-    if vendor == "postgresql":
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()", params=None)
+    TRIGGERS.uninstall(schema_editor)
 
 
 def recount(cursor, vendor: str, season_id: int, *, open_only: bool = True) -> None:
     """Tally one open season's units again from their kept figures (`open_only=False`: a closed
     one's too, which only the migration does, once, for seasons never tallied)."""
     cursor.execute(f"DELETE FROM {TABLE} WHERE season_id = %s", [season_id])
-    source = _rows("f", 1, f"FROM {SOURCE_TABLE} f WHERE f.season_id = %s")
+    source = TRIGGERS.rows("f", 1, f"FROM {SOURCE_TABLE} f WHERE f.season_id = %s")
     cursor.execute(upsert(vendor, source, open_only=open_only), [season_id])
 
 

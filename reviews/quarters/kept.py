@@ -9,14 +9,13 @@ step, a bulk decision, `queryset.update`. PostgreSQL aggregates each statement's
 season's quarters are frozen: the triggers skip them and the recount leaves them alone.
 """
 
-from reviews.kept_figures import prefix_lengths, statement_triggers
+from reviews.kept_figures import prefix_lengths
+from reviews.kept_triggers import KeptFrom
 
 TABLE = "reviews_quarterfigure"
 KEYS = "quarter_id, unit_id, state, level"
 SOURCE_TABLE = "reviews_quarterlyevaluation"
 COLUMNS = ("quarter_id", "path", "state", "decided_level")
-TRIGGERS = [f"{SOURCE_TABLE}_figures_{event}" for event in ("insert", "update", "delete")]
-FUNCTION = "reviews_quarter_figures"
 
 
 def upsert(source: str, *, open_only: bool = True) -> str:
@@ -37,53 +36,21 @@ ORDER BY 1, 2, 3, 4
 ON CONFLICT ({KEYS}) DO UPDATE SET n = {TABLE}.n + excluded.n"""
 
 
-def _rows(ref: str, sign: int, source: str = "") -> str:
-    columns = ", ".join(f"{ref}.{c} AS {c}" for c in COLUMNS)
-    return f"SELECT {columns}, {sign} AS sign {source}"
-
-
-def _postgresql_statements() -> list[str]:
-    new, old = _rows("e", 1, "FROM new_rows e"), _rows("e", -1, "FROM old_rows e")
-    statements = [
-        f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN {upsert(new)};
-    ELSIF TG_OP = 'UPDATE' THEN {upsert(f"{new} UNION ALL {old}")};
-    ELSE {upsert(old)};
-    END IF;
-    RETURN NULL;
-END $$"""
-    ]
-    return statements + statement_triggers(SOURCE_TABLE, FUNCTION)
-
-
-def _sqlite_statements() -> list[str]:
-    new, old = _rows("NEW", 1), _rows("OLD", -1)
-    triggers = {
-        "insert": ("INSERT", new),
-        "update": (f"UPDATE OF {', '.join(COLUMNS)}", f"{new} UNION ALL {old}"),
-        "delete": ("DELETE", old),
-    }
-    return [
-        f"CREATE TRIGGER {SOURCE_TABLE}_figures_{name} AFTER {event} ON {SOURCE_TABLE} FOR EACH ROW "
-        f"BEGIN {upsert(source)}; END"
-        for name, (event, source) in triggers.items()
-    ]
+TRIGGERS = KeptFrom(
+    table=SOURCE_TABLE,
+    name="figures",
+    function="reviews_quarter_figures",
+    upsert=lambda vendor, source: upsert(source),
+    columns=COLUMNS,
+)
 
 
 def install(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    for statement in _postgresql_statements() if vendor == "postgresql" else _sqlite_statements():
-        schema_editor.execute(statement, params=None)
+    TRIGGERS.install(schema_editor)
 
 
 def uninstall(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    for name in TRIGGERS:
-        on = f" ON {SOURCE_TABLE}" if vendor == "postgresql" else ""
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}", params=None)
-    if vendor == "postgresql":
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()", params=None)
+    TRIGGERS.uninstall(schema_editor)
 
 
 def recount(cursor, season_id: int, *, open_only: bool = True) -> None:
@@ -91,7 +58,7 @@ def recount(cursor, season_id: int, *, open_only: bool = True) -> None:
     a closed one too, which only the migration does, once, for quarters never counted)."""
     quarters = "SELECT id FROM reviews_quarter WHERE season_id = %s"
     cursor.execute(f"DELETE FROM {TABLE} WHERE quarter_id IN ({quarters})", [season_id])
-    source = _rows("e", 1, f"FROM {SOURCE_TABLE} e WHERE e.quarter_id IN ({quarters})")
+    source = TRIGGERS.rows("e", 1, f"FROM {SOURCE_TABLE} e WHERE e.quarter_id IN ({quarters})")
     cursor.execute(upsert(source, open_only=open_only), [season_id])
 
 
