@@ -102,10 +102,14 @@ if env_bool("DATABASE_POOLED", False) and DATABASES["default"]["ENGINE"].endswit
 # it: the pages' reads of a subject with its unit, member and decider cost more to plan than to
 # run (docs/decisions.md, "Prepared statements"). Not behind PgBouncer in transaction pooling,
 # where the next transaction may run on a server connection that never prepared it; 0 turns it off.
-elif DATABASES["default"]["ENGINE"].endswith("postgresql") and (
-    _prepare_after := env_int("DATABASE_PREPARE_AFTER", 5, minimum=0)
-):
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": _prepare_after}
+# JIT is off on the application's own connections: PostgreSQL compiles a statement whose estimated
+# cost passes jit_above_cost, which takes 0.2–0.4 s, far longer than any page's statement runs, and
+# a table whose statistics were reset (a flush, a restore) makes the estimates that high
+# (docs/decisions.md, "JIT off"). Behind PgBouncer, set it in postgresql.conf (docs/operations.md).
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+    if _prepare_after := env_int("DATABASE_PREPARE_AFTER", 5, minimum=0):
+        DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": _prepare_after}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in and sessions.

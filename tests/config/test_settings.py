@@ -122,12 +122,12 @@ def test_audit_keys_are_read_strictly():
 @pytest.mark.parametrize(
     ("pooled", "prepare_after", "expected"),
     [
-        ("false", "", "{'server_side_binding': True, 'prepare_threshold': 5}"),
-        ("false", "0", "{}"),
+        ("false", "", "{'options': '-c jit=off', 'server_side_binding': True, 'prepare_threshold': 5}"),
+        ("false", "0", "{'options': '-c jit=off'}"),
         ("true", "", "{}"),  # PgBouncer in transaction pooling: the next server connection never prepared it
     ],
 )
-def test_statements_are_prepared_only_on_a_direct_connection(pooled, prepare_after, expected):
+def test_statements_are_prepared_and_jit_is_off_only_on_a_direct_connection(pooled, prepare_after, expected):
     said = _database_setting(
         "get('OPTIONS', {})",
         DATABASE_URL="postgres://kd@db:5432/kd",
@@ -153,3 +153,16 @@ def test_a_statement_run_again_is_prepared_on_the_connection():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "organizations_organization"' in sql and "$1" in sql for sql in prepared), prepared
+
+
+@pytest.mark.django_db
+def test_the_application_connection_runs_without_jit():
+    """A statement whose estimate passes jit_above_cost is not compiled: on a direct connection the
+    setting is off for the whole session (the suite connects directly)."""
+    from django.db import connection
+
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        pytest.skip("the suite runs behind a pooler: JIT is then set in postgresql.conf")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
