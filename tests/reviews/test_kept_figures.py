@@ -269,6 +269,7 @@ def test_the_command_recounts_a_season_whose_figures_were_lost(db):
     complete_form(w.subject(member=w.head), w.secretary)
     expected = kept(w.season)
     SeasonFigure.objects.filter(season=w.season).delete()
+    UnitTally.objects.filter(season=w.season).delete()
     call_command("rebuild_figures", season=w.season.pk)
     assert kept(w.season) == expected
 
