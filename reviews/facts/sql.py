@@ -6,11 +6,9 @@ through (a hashed SubPlan), which turned the reads of the subjects around a cell
 the season's 46,000 collectives at the 500,000-member province (41 ms). `x = ANY(ARRAY(SELECT …))`
 is computed once (an InitPlan) and is then an index condition like a literal list.
 
-Also: `rows_as_read`, a grouped read's rows without Django's per-row converters (PostgreSQL only),
-and `CompiledOnce`, an annotation that keeps its SQL for the next query of the same shape.
+Also: `CompiledOnce`, an annotation that keeps its SQL for the next query of the same shape.
 """
 
-from django.db import connections
 from django.db.models import Aggregate, BooleanField, Expression, F, Func, JSONField, QuerySet, Subquery
 
 
@@ -39,20 +37,6 @@ class JSONList(Aggregate):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
-
-
-def rows_as_read(queryset) -> list[tuple]:
-    """The queryset's rows as the driver returns them, without Django's converters: a province's
-    children have thousands of kept rows, and the converters' loop over them cost more than the
-    query. Only for values whose database type is already the Python one (integers, one-decimal
-    numbers, their sums, text keys) on PostgreSQL; SQLite sums decimals as floats, so there the
-    converters run."""
-    if connections[queryset.db].vendor != "postgresql":
-        return list(queryset)
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 class CompiledOnce(Expression):
