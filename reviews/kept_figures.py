@@ -296,8 +296,8 @@ def purge_orphans() -> int:
 
 @contextmanager
 def counted_once(season: Season):
-    """Write most of `season` inside; its figures are counted once at the end, in the same
-    transaction. Only this season's subjects and plans may be written inside (PostgreSQL's
+    """Write most of `season` inside; its figures, then its units' tallies, are counted once at the
+    end, in the same transaction. Only this season's subjects and plans may be written inside (PostgreSQL's
     triggers stand aside for every season meanwhile; SQLite's run, and the count replaces theirs)."""
     with transaction.atomic(), connection.cursor() as cursor:
         postgresql = connection.vendor == "postgresql"
