@@ -1,7 +1,7 @@
 """Pages at province scale, served by gunicorn (2 workers) as in production: the province dashboard,
-the staff queue, a cell board, a self-review form and the province's equivalent positions (its cell
-secretaries side by side), each against a trivial signed-in view measured
-in the same run — first byte with 1 client, then throughput and latency with 8 clients. Every
+the staff queue, a cell board, a self-review form its author is still writing and the province's
+equivalent positions (its cell secretaries side by side), each against a trivial signed-in view
+measured in the same run — first byte with 1 client, then throughput and latency with 8 clients. Every
 page is requested before any is measured, and the trivial view is measured first and last.
 
     uv run python bench/bench_pages.py [--members 500000] [--seconds 15]
@@ -65,6 +65,11 @@ def shaped_season(top):
         Subject.objects.filter(pk__in=chosen).update(
             state="proposed", self_level="HTTNV", proposed_level="HTTNV", self_points=87, proposed_points=87
         )
+    # The form measured is one its author is still writing: editable, with its tick boxes and task
+    # rows, the page half a million members have open in a season (a decided one before 2026-12-06).
+    Subject.objects.filter(season=season, member__user__username="dangvien").exclude(state="draft").update(
+        state="draft", decided_level="", proposed_level="", decided_points=None, proposed_points=None
+    )
     return season
 
 
