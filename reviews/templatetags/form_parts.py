@@ -1,14 +1,19 @@
 """The self-review form's long repeated parts, built in Python: the reference lists' tick boxes
-(`{% reference_boxes references %}`, 46 items) and the rows of the task list
-(`{% task_rows part_b %}`, with the blank row the page's script copies to add a task).
+(`{% reference_boxes references %}`, 46 items), the rows of the task list (`{% task_rows part_b %}`,
+with the blank row the page's script copies to add a task) and the answer of a written item
+(`{% answer_fields row %}`: its text, self-assessed grade or self-rated level, as a form that saves
+itself or as read).
 
-As template loops they were most of an editable form's rendering: the tick boxes about 2 ms and
-the task rows 0.6 ms of 5 ms (bench/README.md, "2026-12-06, night"). The markup is the one
-static/js/member.js and the browser tests rely on (`#refs-form` boxes named `ticked`,
-`[data-task-row]` with `task_text`, `task_status`, `task_products`). Every value is escaped here.
+As template loops they were most of an editable form's rendering: the tick boxes about 2 ms, the
+task rows 0.6 ms and the written items 1.3 ms of 5 ms (bench/README.md, "2026-12-06, night"). The
+markup is the one static/js/member.js and the browser tests rely on (`#refs-form` boxes named
+`ticked`, `[data-task-row]` with `task_text`, `task_status`, `task_products`, `[data-autosave]`
+forms with their `.save-status`). Every value is escaped here.
 """
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -80,3 +85,83 @@ def task_rows(part_b: dict) -> SafeString:
         f'<ol class="list-unstyled mb-2" data-task-rows>\n{rows}\n</ol>\n'
         f'<template id="task-row-template">{blank}</template>'
     )
+
+
+def _choices(row: dict, name: str, options: list[dict], chosen: str, *, inline: bool, level: bool) -> str:
+    dom, boxes = row["dom"], []
+    for option in options:
+        code = escape(option["code"])
+        label = f"<strong>{code}</strong> – {escape(option['label'])}" if level else escape(option["label"])
+        boxes.append(
+            f'<div class="form-check{" form-check-inline" if inline else ""}">\n'
+            f'<input class="form-check-input" type="radio" name="{name}" value="{code}" id="f-{dom}-{code}"'
+            f"{' checked' if chosen == option['code'] else ''}>\n"
+            f'<label class="form-check-label" for="f-{dom}-{code}">{label}</label>\n</div>'
+        )
+    return "\n".join(boxes)
+
+
+def _editable_answer(context, row: dict) -> str:
+    dom, item, answer = row["dom"], row["item"], row["answer"]
+    url = escape(context["save_url"])
+    parts = [
+        f'<form method="post" action="{url}"\ndata-hx-post="{url}"\n'
+        f'data-hx-trigger="input changed delay:800ms, change" data-hx-target="find .save-status" '
+        f'data-hx-swap="innerHTML"\ndata-hx-sync="this:queue last" data-autosave>\n'
+        f'{CsrfTokenNode().render(context)}<input type="hidden" name="key" value="{escape(row["key"])}">'
+    ]
+    optional = item["required"] is False
+    words = {
+        "optional": _("Optional: write only if it applies."),
+        "grade": _("Self-assessed grade"),
+        "save": _("Save this item"),
+    }
+    if row["type"] != "self_rating":
+        described = f' aria-describedby="opt-{dom}"' if optional else ""
+        parts.append(
+            f'<textarea class="form-control" name="text" id="f-{dom}-text" rows="5" '
+            f'aria-labelledby="h-{dom}"{described}>{escape(answer["text"] or "")}</textarea>'
+        )
+        if optional:
+            parts.append(f'<p class="form-text" id="opt-{dom}">{escape(words["optional"])}</p>')
+    if item["criterion"]:
+        grades = _choices(row, "grade", context["grades"], answer["grade"], inline=True, level=False)
+        parts.append(
+            f'<fieldset class="mt-2">\n<legend class="small fw-semibold mb-1">'
+            f"{escape(words['grade'])}</legend>\n{grades}\n</fieldset>"
+        )
+    if row["type"] == "self_rating":
+        levels = _choices(row, "level", context["levels"], answer["level"], inline=False, level=True)
+        parts.append(f'<fieldset aria-labelledby="h-{dom}">\n{levels}\n</fieldset>')
+    parts.append(
+        f'<div class="save-status small mt-1" aria-live="polite"></div>\n'
+        f'<noscript><button type="submit" class="btn btn-sm btn-outline-primary mt-1">'
+        f"{escape(words['save'])}</button></noscript>\n</form>"
+    )
+    return "\n".join(parts)
+
+
+def _read_answer(row: dict) -> str:
+    item, answer, parts = row["item"], row["answer"], []
+    said_grade = _("Self-assessed grade:")
+    if row["type"] != "self_rating":
+        text = answer["text"]
+        shown = linebreaks(text, autoescape=True) if text else '<p class="text-body-secondary">—</p>'
+        parts.append(f'<div class="answer-text">{shown}</div>')
+    if item["criterion"]:
+        grade = escape(row["grade_label"] or "—")
+        parts.append(f'<p class="small mb-0">{escape(said_grade)} <strong>{grade}</strong></p>')
+    if row["type"] == "self_rating":
+        level = answer["level"]
+        said = f"<strong>{escape(level)}</strong> – {escape(row['level_label'])}" if level else "—"
+        parts.append(f'<p class="mb-0">{said}</p>')
+    return "\n".join(parts)
+
+
+@register.simple_tag(takes_context=True)
+def answer_fields(context, row: dict) -> SafeString:
+    """A written item's answer (text, grade, level): a form saved as the author types on an editable
+    form (its `save_url`, the rule set's `grades` and `levels`), else what was saved."""
+    return mark_safe(
+        _editable_answer(context, row) if context["editable"] else _read_answer(row)
+    )  # escaped here

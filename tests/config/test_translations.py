@@ -132,3 +132,23 @@ def test_no_ui_string_is_missing_from_the_catalogue(tmp_path):
         if new:
             missing[str(original.relative_to(ROOT))] = new
     assert missing == {}, "run `make messages` and translate these"
+
+
+APPS = ("accounts", "config", "members", "organizations", "reports", "reviews")
+GETTEXT_CALL = re.compile(r"\b(?:_|gettext|ngettext|pgettext)\(")
+
+
+def test_no_text_to_translate_hides_inside_an_f_string():
+    """xgettext does not read inside an f-string's braces: `f"{_('Save')}"` is translated only while
+    another file happens to hold the same text, and `make messages` never adds it to the catalogue."""
+    import tokenize
+
+    hidden = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            with path.open("rb") as source:
+                for token in tokenize.tokenize(source.readline):
+                    prefix = token.string[:2].lower()
+                    if token.type == tokenize.STRING and "f" in prefix and GETTEXT_CALL.search(token.string):
+                        hidden.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert hidden == []

@@ -69,3 +69,64 @@ def test_reference_boxes_tick_what_was_saved_and_mark_the_unchecked_summaries():
     assert unchecked.startswith("2. Nói không đi đôi với làm <span") and "(tóm tắt)</span>" in unchecked
     assert 'title="bản tóm tắt, chưa đối chiếu với văn bản chính thức"' in unchecked
     assert "tóm tắt" not in page.split('for="ref-8">', 1)[0]
+
+
+GRADES = [{"code": "T", "label": "Tốt"}, {"code": "K", "label": "Khá <nhì>"}]
+LEVELS = [{"code": "HTXSNV", "label": "Hoàn thành xuất sắc"}, {"code": "HTTNV", "label": "Hoàn thành tốt"}]
+
+
+def _row(kind="text", *, text=TYPED, grade="K", level="", criterion=True, required=None):
+    return {
+        "key": "A.1",
+        "dom": "A-1",
+        "type": kind,
+        "item": {"criterion": criterion, "required": required, "references": False},
+        "answer": {"text": text, "grade": grade, "level": level},
+        "grade_label": "Khá <nhì>" if grade else "",
+        "level_label": "Hoàn thành tốt" if level else "",
+    }
+
+
+def _answer(row, *, editable=True) -> str:
+    return _render(
+        "{% answer_fields row %}",
+        row=row,
+        editable=editable,
+        save_url="/luu/?a=1&b=2",
+        grades=GRADES,
+        levels=LEVELS,
+        csrf_token="tok123",
+    )
+
+
+def test_an_editable_answer_saves_itself_and_keeps_what_was_typed():
+    page = _answer(_row(required=False))
+    assert 'action="/luu/?a=1&amp;b=2"' in page and 'data-hx-post="/luu/?a=1&amp;b=2"' in page
+    assert 'name="csrfmiddlewaretoken" value="tok123"' in page and 'name="key" value="A.1"' in page
+    assert _textareas(page, "text") == [TYPED] and "<script>" not in page
+    assert (
+        'aria-describedby="opt-A-1"' in page and 'id="opt-A-1">Không bắt buộc: chỉ viết nếu có.</p>' in page
+    )
+    assert 'name="grade" value="K" id="f-A-1-K" checked>' in page and 'value="T" id="f-A-1-T">' in page
+    assert "Khá &lt;nhì&gt;" in page and 'name="level"' not in page
+    assert (
+        page.count("data-autosave") == 1 and '<div class="save-status small mt-1" aria-live="polite">' in page
+    )
+
+
+def test_a_self_rating_offers_the_levels_and_no_text():
+    page = _answer(_row("self_rating", text="", grade="", level="HTTNV", criterion=False))
+    assert "<textarea" not in page and 'name="grade"' not in page
+    assert 'name="level" value="HTTNV" id="f-A-1-HTTNV" checked>' in page
+    assert "<strong>HTXSNV</strong> – Hoàn thành xuất sắc</label>" in page
+
+
+def test_a_read_only_answer_shows_what_was_saved():
+    page = _answer(_row(text="Đoạn <một>\n\nĐoạn hai"), editable=False)
+    assert "<form" not in page and "<textarea" not in page
+    assert '<div class="answer-text"><p>Đoạn &lt;một&gt;</p>\n\n<p>Đoạn hai</p></div>' in page
+    assert "<strong>Khá &lt;nhì&gt;</strong>" in page
+    empty = _answer(_row(text="", grade="", criterion=True), editable=False)
+    assert '<p class="text-body-secondary">—</p>' in empty and "<strong>—</strong>" in empty
+    level = _answer(_row("self_rating", text="", level="HTTNV", criterion=False), editable=False)
+    assert '<p class="mb-0"><strong>HTTNV</strong> – Hoàn thành tốt</p>' in level
