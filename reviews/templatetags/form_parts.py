@@ -101,7 +101,7 @@ def _choices(row: dict, name: str, options: list[dict], chosen: str, *, inline: 
     return "\n".join(boxes)
 
 
-def _editable_answer(context, row: dict) -> str:
+def editable_answer(context, row: dict) -> str:
     dom, item, answer = row["dom"], row["item"], row["answer"]
     url = escape(context["save_url"])
     parts = [
@@ -141,7 +141,7 @@ def _editable_answer(context, row: dict) -> str:
     return "\n".join(parts)
 
 
-def _read_answer(row: dict) -> str:
+def read_answer(row: dict) -> str:
     item, answer, parts = row["item"], row["answer"], []
     said_grade = _("Self-assessed grade:")
     if row["type"] != "self_rating":
@@ -163,5 +163,5 @@ def answer_fields(context, row: dict) -> SafeString:
     """A written item's answer (text, grade, level): a form saved as the author types on an editable
     form (its `save_url`, the rule set's `grades` and `levels`), else what was saved."""
     return mark_safe(
-        _editable_answer(context, row) if context["editable"] else _read_answer(row)
+        editable_answer(context, row) if context["editable"] else read_answer(row)
     )  # escaped here
