@@ -60,7 +60,7 @@ def _task_row(task: dict | None, n: int, options: list[tuple[str, str]], words: 
         f'<li class="border rounded p-2 mb-2" data-task-row>\n<div class="row g-2">\n'
         f'<div class="col-12 col-md-6">\n'
         f'<label class="form-label small mb-0" for="f-task-{n}-text">{escape(words["task"] % {"n": n})}</label>\n'
-        f'<textarea class="form-control" name="task_text" id="f-task-{n}-text" rows="2">'
+        f'<textarea class="form-control" name="task_text" id="f-task-{n}-text" rows="2">\n'
         f"{escape(task.get('text') or '')}</textarea>\n</div>\n"
         f'<div class="col-12 col-sm-5 col-md-3">\n'
         f'<label class="form-label small mb-0" for="f-task-{n}-status">{words["ended"]}</label>\n'
@@ -68,7 +68,7 @@ def _task_row(task: dict | None, n: int, options: list[tuple[str, str]], words: 
         f'<option value="">—</option>\n{chosen}\n</select>\n</div>\n'
         f'<div class="col-12 col-sm-7 col-md-3">\n'
         f'<label class="form-label small mb-0" for="f-task-{n}-products">{words["products"]}</label>\n'
-        f'<textarea class="form-control" name="task_products" id="f-task-{n}-products" rows="2">'
+        f'<textarea class="form-control" name="task_products" id="f-task-{n}-products" rows="2">\n'
         f"{escape(task.get('products') or '')}</textarea>\n</div>\n</div>\n</li>"
     )
 
@@ -120,7 +120,7 @@ def editable_answer(context, row: dict) -> str:
         described = f' aria-describedby="opt-{dom}"' if optional else ""
         parts.append(
             f'<textarea class="form-control" name="text" id="f-{dom}-text" rows="5" '
-            f'aria-labelledby="h-{dom}"{described}>{escape(answer["text"] or "")}</textarea>'
+            f'aria-labelledby="h-{dom}"{described}>\n{escape(answer["text"] or "")}</textarea>'
         )
         if optional:
             parts.append(f'<p class="form-text" id="opt-{dom}">{escape(words["optional"])}</p>')

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.template import Context, Template
 from django.utils import translation
 
-TYPED = "Việc <script>alert(\"x\")</script> & 'trích'\nDòng hai"
+TYPED = "\nViệc <script>alert(\"x\")</script> & 'trích'\nDòng hai"  # its first line left blank
 STATUSES = [("on_time", "Hoàn thành <đúng hạn>"), ("late", "Chậm")]
 
 
@@ -19,10 +19,10 @@ def _render(source: str, **context) -> str:
 
 
 def _textareas(page: str, name: str) -> list[str]:
-    return [
-        html.unescape(v)
-        for v in re.findall(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
-    ]
+    """The text of each textarea `name` as a browser reads it: a newline right after the start tag
+    is not part of it (HTML, "textarea" element), so a text that begins with one needs two."""
+    found = re.findall(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    return [html.unescape(v.removeprefix("\n")) for v in found]
 
 
 def test_task_rows_give_back_what_was_typed_escaped_and_numbered():

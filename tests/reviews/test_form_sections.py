@@ -70,7 +70,7 @@ def test_an_editable_form_shows_one_pane_per_section_with_its_steps():
     # a written item, built here: its card, its key (unless it is the section's own) and its answer
     assert '<h3 class="h6" id="h-I-1"><span class="text-body-secondary">I.1.</span> Tiêu đề</h3>' in page
     assert '<h3 class="h6" id="h-I">Chung</h3>' in page
-    assert ">Đã viết &lt;b&gt;</textarea>" in page and page.count("data-autosave") == 2
+    assert ">\nĐã viết &lt;b&gt;</textarea>" in page and page.count("data-autosave") == 2
     # any other item, from reviews/member/_item.html
     assert '<div class="card mb-3 form-item" id="item-IV">' in page
     assert "Không có gợi ý kiểm điểm; không cần giải trình ở mục này." in page
