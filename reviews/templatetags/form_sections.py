@@ -1,13 +1,10 @@
 """The self-review form's sections, built in Python: the tabs that step through them
 (`{% form_tabs sections %}`) and each section with its items (`{% form_sections sections %}`).
 
-Nine tabs and nine sections of a dozen template nodes each, and a written item's card, cost the
-template engine about 1 ms of an editable form (bench/README.md, "2026-12-06, night"). A written
-item with no reference list (text, grade, self-rated level) is built here, its answer by
-`form_parts`; the other items (the pledge, the remediation, the suggestions, part B, the reference
-lists) are rendered by reviews/member/_item.html, which shows every kind of item. The ids are the
-ones static/js/member.js and the browser tests rely on (`tab-`, `sec-`, `item-`, `h-`). Every value
-is escaped here.
+Nine tabs and nine sections of a dozen template nodes each cost the template engine about 1 ms of
+an editable form (bench/README.md, "2026-12-06, night"); each item's card is built by
+`form_cards`. The ids are the ones static/js/member.js and the browser tests rely on (`tab-`,
+`sec-`, `item-`, `h-`). Every value is escaped here.
 """
 
 from django import template
@@ -16,12 +13,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from config.escaping import escape
-from reviews.templatetags.form_parts import editable_answer, read_answer
+from reviews.templatetags.form_cards import item_card
+from reviews.templatetags.form_part_b import POINTS_SUMMARY_TEMPLATE
 
 register = template.Library()
-
-ITEM_TEMPLATE = "reviews/member/_item.html"
-WRITTEN = {"text", "self_rating"}  # the items built here, unless they carry the reference lists
 
 
 @register.simple_tag
@@ -43,33 +38,12 @@ def form_tabs(sections: list[dict]) -> SafeString:
     return mark_safe("\n".join(tabs))  # escaped here
 
 
-def _written_item(context, row: dict, section: dict) -> str:
-    dom = escape(row["dom"])
-    key = (
-        f'<span class="text-body-secondary">{escape(row["key"])}.</span> '
-        if row["key"] != section["key"]
-        else ""
-    )
-    answer = editable_answer(context, row) if context["editable"] else read_answer(row)
-    return (
-        f'<div class="card mb-3 form-item" id="item-{dom}">\n<div class="card-body">\n'
-        f'<h3 class="h6" id="h-{dom}">{key}{escape(row["item"].get("title", ""))}</h3>\n{answer}\n</div>\n</div>'
-    )
-
-
-def _item(context, row: dict, section: dict, other) -> str:
-    if row["type"] in WRITTEN and not row["item"]["references"]:
-        return _written_item(context, row, section)
-    with context.push(row=row, section=section):
-        return other.render(context)
-
-
 @register.simple_tag(takes_context=True)
 def form_sections(context, sections: list[dict]) -> SafeString:
     """Each section with its title and items; on an editable form a tab pane, the first shown,
     with the buttons to the previous and next section (the page's script shows them)."""
     editable = context["editable"]
-    other = context.template.engine.get_template(ITEM_TEMPLATE)
+    summary = context.template.engine.get_template(POINTS_SUMMARY_TEMPLATE)
     previous, following = escape(_("Previous section")), escape(_("Next section"))
     parts = []
     for n, section in enumerate(sections):
@@ -83,7 +57,7 @@ def form_sections(context, sections: list[dict]) -> SafeString:
             f'<section class="{shape}" id="sec-{dom}"\n{labelled}>\n'
             f'<h2 class="h5 mb-3" id="title-{dom}">{escape(section["key"])}. {escape(section["title"])}</h2>'
         )
-        parts.append("".join(_item(context, row, section, other) for row in section["rows"]))
+        parts.append("".join(item_card(context, row, section, summary) for row in section["rows"]))
         if editable:
             back = (
                 f'<button type="button" class="btn btn-outline-secondary" data-kd-prev hidden>{previous}</button>'

@@ -58,9 +58,8 @@ def _reference_lists(ticked: set[int]) -> list[dict]:
     return [lists[code] for code in order if code in lists]
 
 
-# What _item.html asks of every item and answer, present on each: a key Django's templates do not
-# find costs three exceptions (a dictionary key, an attribute, an index), thirty of them a page. The
-# form's tags (reviews/templatetags/form_parts.py, form_sections.py) index these keys directly.
+# What the form's tags (reviews/templatetags/form_cards.py, form_parts.py) read of every item and
+# answer, present on each: they index these keys directly.
 _ITEM_SHOWN = {"references": False, "criterion": None, "required": None}
 _ANSWER_SHOWN = {"text": "", "grade": "", "level": ""}
 

@@ -1,6 +1,6 @@
 """The self-review form's tabs and sections, built in Python (reviews/templatetags/form_sections.py):
-the first tab chosen, one pane per section, a written item's card built here and every other kind
-of item rendered by reviews/member/_item.html."""
+the first tab chosen, one pane per section, each with its items' cards (reviews/templatetags/form_cards.py,
+tested in test_form_cards.py)."""
 
 import re
 
@@ -67,11 +67,11 @@ def test_an_editable_form_shows_one_pane_per_section_with_its_steps():
     first, second = page.split('id="sec-IV"')
     assert "data-kd-prev" not in first and "<span></span>" in first and "Mục sau" in first
     assert "Mục trước" in second and "data-kd-next" in second
-    # a written item, built here: its card, its key (unless it is the section's own) and its answer
+    # a written item: its card, its key (unless it is the section's own) and its answer
     assert '<h3 class="h6" id="h-I-1"><span class="text-body-secondary">I.1.</span> Tiêu đề</h3>' in page
     assert '<h3 class="h6" id="h-I">Chung</h3>' in page
     assert ">\nĐã viết &lt;b&gt;</textarea>" in page and page.count("data-autosave") == 2
-    # any other item, from reviews/member/_item.html
+    # the suggestions item
     assert '<div class="card mb-3 form-item" id="item-IV">' in page
     assert "Không có gợi ý kiểm điểm; không cần giải trình ở mục này." in page
 
@@ -83,7 +83,7 @@ def test_a_read_only_form_shows_every_section_labelled_by_its_title():
     assert '<div class="answer-text"><p>Đã viết &lt;b&gt;</p></div>' in page
 
 
-def test_the_reference_lists_stay_with_the_template():
+def test_an_item_with_the_reference_lists_carries_them_in_its_card():
     sections = [{"key": "I", "dom": "I", "title": "Tư tưởng", "rows": [_row("I.1", references=True)]}]
     context = Context(
         {"sections": sections, "editable": False, "references": [], "ticked_count": 0, "csrf_token": "tok"}
