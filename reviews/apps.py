@@ -8,3 +8,4 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from reviews import checks  # noqa: F401  (registers the deploy checks)
+        from reviews.views import form_references  # noqa: F401  (forgets the kept reference items on a change)

@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.kept_reads import KeptRead
 from members.models import Member
 from reviews import access, services, workflow
 from reviews.facts import Facts
-from reviews.models import Decision, Event, ReferenceItem, Subject, Suggestion
+from reviews.models import Decision, Event, Subject, Suggestion
 from reviews.notifications import published_results
 from reviews.quarters.results import year_panel
 from reviews.regimes import regime_of
@@ -26,6 +25,7 @@ from reviews.rules import form_items
 from reviews.views import form_points
 from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step
 from reviews.views.form_answers import ASSESSMENTS, applies, clean_answer, clean_text, dom_id
+from reviews.views.form_references import reference_lists
 from reviews.views.form_wording import form_wording
 
 
@@ -35,27 +35,6 @@ def _deadline(season) -> datetime.date | None:
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-_REFERENCE_ITEMS = KeptRead(lambda: ReferenceItem.objects.order_by("list", "number"))
-
-
-def _reference_lists(ticked: set[int]) -> list[dict]:
-    """The 27 manifestations and 19 prohibitions, grouped as in the source texts."""
-    labels = dict(ReferenceItem.List.choices)
-    lists: dict[str, dict] = {}
-    for ref in _REFERENCE_ITEMS.read():
-        current = lists.setdefault(
-            ref.list, {"code": ref.list, "label": labels.get(ref.list, ref.list), "groups": [], "ticked": []}
-        )
-        if not current["groups"] or current["groups"][-1]["name"] != ref.group:
-            current["groups"].append({"name": ref.group, "items": []})
-        ref.is_ticked = ref.pk in ticked
-        current["groups"][-1]["items"].append(ref)
-        if ref.is_ticked:
-            current["ticked"].append(ref)
-    order = [ReferenceItem.List.MANIFESTATION, ReferenceItem.List.PROHIBITION]
-    return [lists[code] for code in order if code in lists]
 
 
 # What the form's tags (reviews/templatetags/form_cards.py, form_parts.py) read of every item and
@@ -119,7 +98,7 @@ def _form_context(request, subject: Subject, loaded: tuple[str, ...] = ()) -> di
     ticked = set((answers.get("refs") or {}).get("ticked") or [])
     # A read-only form shows only the ticked items: none ticked, nothing to read.
     shows_references = (editable or ticked) and any(i.get("references") for i in items)
-    references = _reference_lists(ticked) if shows_references else []
+    references = reference_lists(ticked) if shows_references else []
     previous = services.previous_shortcomings(subject) if "remediation" in kinds else {}
 
     sections = []

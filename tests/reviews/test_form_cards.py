@@ -198,20 +198,21 @@ def test_r_form_7_a_read_only_form_lists_what_was_ticked():
     assert none.startswith('<details class="mt-3 references">') and "Chưa chọn nội dung nào." in none
 
 
-def test_a_card_numbers_its_item_and_renders_part_b_with_its_template():
-    part_b = SimpleNamespace(render=lambda context: f"PART-B of {context['row']['key']}")
+def test_a_card_numbers_its_item_and_shows_part_b_after_its_summary():
+    summary = SimpleNamespace(render=lambda context: f"SUMMARY {context['part_b']['total']}/100")
     row = {
-        "key": "B.1",
-        "dom": "B-1",
-        "type": "tasks",
-        "item": {"title": "Nhiệm vụ <năm>", "references": False},
+        "key": "B.II",
+        "dom": "B-II",
+        "type": "scores",
+        "item": {"title": "Điểm <tự chấm>", "references": False},
     }
-    page = _vi(form_cards.item_card, _context(editable=True), row, {"key": "B"}, part_b)
-    assert page.startswith('<div class="card mb-3 form-item" id="item-B-1">\n<div class="card-body">')
+    context = _context(editable=False, part_b={"groups": [], "total": "71"})
+    page = _vi(form_cards.item_card, context, row, {"key": "B"}, summary)
+    assert page.startswith('<div class="card mb-3 form-item" id="item-B-II">\n<div class="card-body">')
     assert (
-        '<h3 class="h6" id="h-B-1"><span class="text-body-secondary">B.1.</span> Nhiệm vụ &lt;năm&gt;</h3>'
+        '<h3 class="h6" id="h-B-II"><span class="text-body-secondary">B.II.</span> Điểm &lt;tự chấm&gt;</h3>'
         in page
     )
-    assert "PART-B of B.1\n</div>\n</div>" in page
-    alone = _vi(form_cards.item_card, _context(editable=True), {**row, "key": "B"}, {"key": "B"}, part_b)
-    assert '<h3 class="h6" id="h-B-1">Nhiệm vụ &lt;năm&gt;</h3>' in alone
+    assert "</h3>\nSUMMARY 71/100\n" in page and page.endswith("</div>\n</div>")
+    alone = _vi(form_cards.item_card, context, {**row, "key": "B"}, {"key": "B"}, summary)
+    assert '<h3 class="h6" id="h-B-II">Điểm &lt;tự chấm&gt;</h3>' in alone
