@@ -1,6 +1,8 @@
 """Drive subjects through the workflow in tests, the way the pages do."""
 
 import datetime
+import html
+import re
 
 from members.models import Pledge, PledgeItem
 from reviews import workflow
@@ -159,3 +161,10 @@ def complete_366(
                 continue
             workflow.save_answer(subject=subject, actor=actor, key=item["key"], value={"level": level})
     return workflow.submit_form(subject=subject, actor=actor) if submit else fresh(subject)
+
+
+def textareas(page: str, name: str) -> list[str]:
+    """The text of each textarea `name` as a browser reads it: a newline right after the start tag
+    is not part of it (HTML, "textarea" element), so a text that begins with one needs two."""
+    found = re.findall(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    return [html.unescape(v.removeprefix("\n")) for v in found]

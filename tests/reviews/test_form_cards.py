@@ -4,14 +4,13 @@ assess (R-FORM-5) and the reference lists (R-FORM-7); every value escaped, dates
 Vietnam's time, the words the catalogue's."""
 
 import datetime
-import html
-import re
 from types import SimpleNamespace
 
 from django.template import Context
 from django.utils import translation
 
 from reviews.templatetags import form_cards
+from tests.reviews.helpers import textareas
 
 TYPED = "\nGiải trình <script>alert(\"x\")</script> & 'một'\nDòng hai"  # its first line left blank
 SEASON, SUBJECT = SimpleNamespace(pk=3, year=2026), SimpleNamespace(pk=41)
@@ -26,12 +25,6 @@ def _context(**values) -> Context:
 def _vi(build, *args):
     with translation.override("vi"):
         return build(*args)
-
-
-def _textareas(page: str, name: str) -> list[str]:
-    """Each textarea's text as a browser reads it (a newline right after the start tag is dropped)."""
-    found = re.findall(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
-    return [html.unescape(v.removeprefix("\n")) for v in found]
 
 
 def _plan_item(text, *, due_on=None, note=""):
@@ -94,7 +87,7 @@ def test_r_form_4_each_suggestion_asks_for_an_explanation_saved_as_typed():
         'action="/ky-kiem-diem/3/phieu/41/goi-y/5/"' in page
         and 'data-hx-post="/ky-kiem-diem/3/phieu/41/goi-y/6/"' in page
     )
-    assert _textareas(page, "answer") == [TYPED, ""] and "<script>" not in page
+    assert textareas(page, "answer") == [TYPED, ""] and "<script>" not in page
     assert page.count("data-autosave") == 2 and page.count('name="csrfmiddlewaretoken" value="tok"') == 2
 
 
@@ -145,7 +138,7 @@ def test_r_form_5_each_commitment_is_assessed_on_an_editable_form():
         in page
     )
     assert "Đạt &lt;100%&gt;</p>" in page and page.count("Chỉ tiêu") == 1
-    assert _textareas(page, "fulfilment") == [TYPED, ""] and 'name="key" value="pledge:2"' in page
+    assert textareas(page, "fulfilment") == [TYPED, ""] and 'name="key" value="pledge:2"' in page
     assert page.count(" checked>") == 1 and 'value="partly" id="f-pledge-1-partly" checked>' in page
     assert "Hoàn thành &lt;một phần&gt;</label>" in page and page.count("data-autosave") == 2
 

@@ -2,7 +2,6 @@
 (R366-SCORE-4: each task with its status and products) and the points of each criterion (R366-SCORE-1), editable or as saved; every value
 escaped, the words the catalogue's."""
 
-import html
 import re
 from decimal import Decimal
 from types import SimpleNamespace
@@ -12,6 +11,7 @@ from django.utils import translation
 
 from reviews.templatetags import form_part_b
 from reviews.templatetags.form_cards import autosave_form
+from tests.reviews.helpers import textareas
 
 TYPED = "\nViệc <script>alert(\"x\")</script> & 'một'\nDòng hai"  # its first line left blank
 STATUSES = [("on_time", "Đúng <hạn>"), ("late", "Chậm")]
@@ -45,8 +45,7 @@ def test_r366_score_4_the_task_list_is_written_in_rows_that_save_themselves():
     page = _vi(form_part_b.task_list, _context(_part_b(), editable=True), ROW, autosave_form)
     assert page.startswith('<form method="post" action="/luu/"') and "data-autosave data-task-list>" in page
     assert 'name="key" value="B.I"' in page and 'name="csrfmiddlewaretoken" value="tok"' in page
-    texts = re.findall(r'<textarea[^>]*name="task_text"[^>]*>(.*?)</textarea>', page, re.S)
-    assert html.unescape(texts[0].removeprefix("\n")) == TYPED and "<script>" not in page
+    assert textareas(page, "task_text")[0] == TYPED and "<script>" not in page
     assert "data-task-add hidden>Thêm nhiệm vụ</button>" in page and "Lưu danh sách nhiệm vụ" in page
     assert "units_led" not in page  # only a leader says how the units they lead did
     leader = _vi(

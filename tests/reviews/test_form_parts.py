@@ -2,12 +2,13 @@
 what the member typed comes back whole and escaped, what was saved is shown chosen, and the words
 are the catalogue's."""
 
-import html
 import re
 from types import SimpleNamespace
 
 from django.template import Context, Template
 from django.utils import translation
+
+from tests.reviews.helpers import textareas
 
 TYPED = "\nViệc <script>alert(\"x\")</script> & 'trích'\nDòng hai"  # its first line left blank
 STATUSES = [("on_time", "Hoàn thành <đúng hạn>"), ("late", "Chậm")]
@@ -18,13 +19,6 @@ def _render(source: str, **context) -> str:
         return Template("{% load form_parts %}" + source).render(Context(context))
 
 
-def _textareas(page: str, name: str) -> list[str]:
-    """The text of each textarea `name` as a browser reads it: a newline right after the start tag
-    is not part of it (HTML, "textarea" element), so a text that begins with one needs two."""
-    found = re.findall(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
-    return [html.unescape(v.removeprefix("\n")) for v in found]
-
-
 def test_task_rows_give_back_what_was_typed_escaped_and_numbered():
     tasks = [
         {"text": TYPED, "status": "late", "products": "Báo cáo <số 1>"},
@@ -32,8 +26,8 @@ def test_task_rows_give_back_what_was_typed_escaped_and_numbered():
     ]
     page = _render("{% task_rows part_b %}", part_b={"task_rows": tasks, "statuses": STATUSES})
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert _textareas(page, "task_text") == [TYPED, "", ""]  # the rows, then the blank template row
-    assert _textareas(page, "task_products") == ["Báo cáo <số 1>", "", ""]
+    assert textareas(page, "task_text") == [TYPED, "", ""]  # the rows, then the blank template row
+    assert textareas(page, "task_products") == ["Báo cáo <số 1>", "", ""]
     assert re.findall(r'id="f-task-(\d+)-text"', page) == ["1", "2", "0"]
     assert page.count("<li ") == 3 and page.count("data-task-row>") == 3
     assert page.count(" selected>") == 1 and '<option value="late" selected>Chậm</option>' in page
@@ -103,7 +97,7 @@ def test_an_editable_answer_saves_itself_and_keeps_what_was_typed():
     page = _answer(_row(required=False))
     assert 'action="/luu/?a=1&amp;b=2"' in page and 'data-hx-post="/luu/?a=1&amp;b=2"' in page
     assert 'name="csrfmiddlewaretoken" value="tok123"' in page and 'name="key" value="A.1"' in page
-    assert _textareas(page, "text") == [TYPED] and "<script>" not in page
+    assert textareas(page, "text") == [TYPED] and "<script>" not in page
     assert (
         'aria-describedby="opt-A-1"' in page and 'id="opt-A-1">Không bắt buộc: chỉ viết nếu có.</p>' in page
     )
