@@ -12,7 +12,6 @@ and the browser tests rely on (`item-`, `h-`, `[data-autosave]` forms with their
 """
 
 from django.template.defaultfilters import linebreaksbr
-from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import template_localtime
@@ -20,25 +19,7 @@ from django.utils.translation import gettext as _
 
 from config.escaping import escape
 from reviews.templatetags.form_part_b import points, task_list
-from reviews.templatetags.form_parts import editable_answer, read_answer, reference_boxes
-
-AS_TYPED = "input changed delay:800ms, change"
-
-
-def autosave_form(
-    context, url: str, body: str, save: str, *, trigger=AS_TYPED, attributes="", status="small mt-1"
-):
-    """A form that posts itself as its fields change (`trigger`), with where it says it saved and,
-    without JavaScript, its `save` button; `attributes` (written as given) mark it for the script."""
-    url, save = escape(url), escape(save)
-    return (
-        f'<form method="post" action="{url}"\ndata-hx-post="{url}"\n'
-        f'data-hx-trigger="{trigger}" data-hx-target="find .save-status" data-hx-swap="innerHTML"\n'
-        f'data-hx-sync="this:queue last" data-autosave{attributes}>\n{CsrfTokenNode().render(context)}{body}\n'
-        f'<div class="save-status {status}" aria-live="polite"></div>\n'
-        f'<noscript><button type="submit" class="btn btn-sm btn-outline-primary mt-1">{save}</button></noscript>\n'
-        f"</form>"
-    )
+from reviews.templatetags.form_parts import autosave_form, editable_answer, read_answer, reference_boxes
 
 
 def _lines(text) -> str:
@@ -51,8 +32,8 @@ def _short_date(value) -> str:
 
 
 def _found_last_year(previous: dict) -> list[str]:
-    said = _("What the %(year)s review found") % {"year": previous["year"]}
-    parts = [escape(said)]
+    """Last year's decided level, shortcomings and remediation plan, or that none was recorded."""
+    parts = []
     if level := previous.get("level"):
         label, decided = previous.get("level_label"), escape(_("Rating decided:"))
         shown = f"<strong>{escape(label or level)}</strong>" + (f" ({escape(level)})" if label else "")
@@ -85,8 +66,8 @@ def previous_review(row: dict, previous: dict) -> str:
     """What last year's review found, which the remediation item starts from (R-FORM-6)."""
     dom = escape(row["dom"])
     if previous.get("year"):
-        said, *rest = _found_last_year(previous)
-        found = "\n".join((f'<h4 class="h6" id="prev-{dom}">{said}</h4>', *rest))
+        said = escape(_("What the %(year)s review found") % {"year": previous["year"]})
+        found = "\n".join((f'<h4 class="h6" id="prev-{dom}">{said}</h4>', *_found_last_year(previous)))
     else:
         nothing = escape(_("No earlier review is on record to start from."))
         found = f'<p class="small mb-0" id="prev-{dom}">{nothing}</p>'
@@ -243,9 +224,9 @@ def _body(context, row: dict, summary) -> str:
     if kind == "suggestions":
         return suggestion_answers(context)
     if kind == "tasks":
-        return task_list(context, row, autosave_form)
+        return task_list(context, row)
     if kind == "scores":
-        return points(context, row, summary, autosave_form)
+        return points(context, row, summary)
     if kind == "pledge":
         return pledge_assessment(context)
     answer = editable_answer(context, row) if context["editable"] else read_answer(row)

@@ -13,12 +13,12 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from config.escaping import escape
-from reviews.templatetags.form_parts import task_rows
+from reviews.templatetags.form_parts import autosave_form, task_rows
 
 POINTS_SUMMARY_TEMPLATE = "reviews/member/_points_summary.html"
 
 
-def task_list(context, row: dict, autosave_form) -> str:
+def task_list(context, row: dict) -> str:
     """The year's tasks as typed: rows to write in on an editable form, else a table of the tasks
     written (numbered by their row)."""
     part_b = context["part_b"]
@@ -93,7 +93,7 @@ def _criterion(entry: dict, editable: bool) -> str:
     )
 
 
-def points(context, row: dict, summary, autosave_form) -> str:
+def points(context, row: dict, summary) -> str:
     """The summary (`summary`, its template), then each group of criteria with the points typed:
     fields that save themselves on an editable form, else the points as saved."""
     part_b, editable = context["part_b"], context["editable"]

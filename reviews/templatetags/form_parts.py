@@ -2,7 +2,8 @@
 (`{% reference_boxes references %}`, 46 items), the rows of the task list (`{% task_rows part_b %}`,
 with the blank row the page's script copies to add a task) and the answer of a written item
 (`{% answer_fields row %}`: its text, self-assessed grade or self-rated level, as a form that saves
-itself or as read).
+itself or as read). Every form on the page that saves itself as its author types is written by
+`autosave_form`.
 
 As template loops they were most of an editable form's rendering: the tick boxes about 2 ms, the
 task rows 0.6 ms and the written items 1.3 ms of 5 ms (bench/README.md, "2026-12-06, night"). The
@@ -20,6 +21,25 @@ from django.utils.translation import gettext as _
 from config.escaping import escape
 
 register = template.Library()
+
+
+AS_TYPED = "input changed delay:800ms, change"
+
+
+def autosave_form(
+    context, url: str, body: str, save: str, *, trigger=AS_TYPED, attributes="", status="small mt-1"
+):
+    """A form that posts itself as its fields change (`trigger`), with where it says it saved and,
+    without JavaScript, its `save` button; `attributes` (written as given) mark it for the script."""
+    url, save = escape(url), escape(save)
+    return (
+        f'<form method="post" action="{url}"\ndata-hx-post="{url}"\n'
+        f'data-hx-trigger="{trigger}" data-hx-target="find .save-status" data-hx-swap="innerHTML"\n'
+        f'data-hx-sync="this:queue last" data-autosave{attributes}>\n{CsrfTokenNode().render(context)}{body}\n'
+        f'<div class="save-status {status}" aria-live="polite"></div>\n'
+        f'<noscript><button type="submit" class="btn btn-sm btn-outline-primary mt-1">{save}</button></noscript>\n'
+        f"</form>"
+    )
 
 
 @register.simple_tag
@@ -103,13 +123,7 @@ def _choices(row: dict, name: str, options: list[dict], chosen: str, *, inline: 
 
 def editable_answer(context, row: dict) -> str:
     dom, item, answer = row["dom"], row["item"], row["answer"]
-    url = escape(context["save_url"])
-    parts = [
-        f'<form method="post" action="{url}"\ndata-hx-post="{url}"\n'
-        f'data-hx-trigger="input changed delay:800ms, change" data-hx-target="find .save-status" '
-        f'data-hx-swap="innerHTML"\ndata-hx-sync="this:queue last" data-autosave>\n'
-        f'{CsrfTokenNode().render(context)}<input type="hidden" name="key" value="{escape(row["key"])}">'
-    ]
+    parts = [f'<input type="hidden" name="key" value="{escape(row["key"])}">']
     optional = item["required"] is False
     words = {
         "optional": _("Optional: write only if it applies."),
@@ -133,12 +147,7 @@ def editable_answer(context, row: dict) -> str:
     if row["type"] == "self_rating":
         levels = _choices(row, "level", context["levels"], answer["level"], inline=False, level=True)
         parts.append(f'<fieldset aria-labelledby="h-{dom}">\n{levels}\n</fieldset>')
-    parts.append(
-        f'<div class="save-status small mt-1" aria-live="polite"></div>\n'
-        f'<noscript><button type="submit" class="btn btn-sm btn-outline-primary mt-1">'
-        f"{escape(words['save'])}</button></noscript>\n</form>"
-    )
-    return "\n".join(parts)
+    return autosave_form(context, context["save_url"], "\n".join(parts), words["save"])
 
 
 def read_answer(row: dict) -> str:

@@ -10,7 +10,6 @@ from django.template import Context
 from django.utils import translation
 
 from reviews.templatetags import form_part_b
-from reviews.templatetags.form_cards import autosave_form
 from tests.reviews.helpers import textareas
 
 TYPED = "\nViệc <script>alert(\"x\")</script> & 'một'\nDòng hai"  # its first line left blank
@@ -42,7 +41,7 @@ def _context(part_b: dict, *, editable: bool) -> Context:
 
 
 def test_r366_score_4_the_task_list_is_written_in_rows_that_save_themselves():
-    page = _vi(form_part_b.task_list, _context(_part_b(), editable=True), ROW, autosave_form)
+    page = _vi(form_part_b.task_list, _context(_part_b(), editable=True), ROW)
     assert page.startswith('<form method="post" action="/luu/"') and "data-autosave data-task-list>" in page
     assert 'name="key" value="B.I"' in page and 'name="csrfmiddlewaretoken" value="tok"' in page
     assert textareas(page, "task_text")[0] == TYPED and "<script>" not in page
@@ -52,20 +51,19 @@ def test_r366_score_4_the_task_list_is_written_in_rows_that_save_themselves():
         form_part_b.task_list,
         _context(_part_b(is_leader=True, units_led=True), editable=True),
         ROW,
-        autosave_form,
     )
     assert 'name="units_led" id="f-units-led" checked>' in leader and "ít nhất 30% vượt kế hoạch." in leader
 
 
 def test_r366_score_4_a_read_only_task_list_is_a_table_of_the_tasks_written():
-    page = _vi(form_part_b.task_list, _context(_part_b(), editable=False), ROW, autosave_form)
+    page = _vi(form_part_b.task_list, _context(_part_b(), editable=False), ROW)
     assert "<form" not in page and "<textarea" not in page
     assert '<th scope="col">Nhiệm vụ</th>' in page
     rows = re.findall(r"<tr><td>(\d+)</td>", page)
     assert rows == ["1", "3"]  # the blank second row is not shown; the rows keep their numbers
     assert "<td><br>Việc &lt;script&gt;" in page and "<td>Chậm</td>" in page
     assert "<td>Báo cáo &lt;1&gt;<br>Báo cáo 2</td>" in page
-    empty = _vi(form_part_b.task_list, _context(_part_b(task_rows=[]), editable=False), ROW, autosave_form)
+    empty = _vi(form_part_b.task_list, _context(_part_b(task_rows=[]), editable=False), ROW)
     assert '<tr><td colspan="4">—</td></tr>' in empty
 
 
@@ -86,7 +84,7 @@ def _points(*, editable: bool) -> str:
         }
     ]
     context = _context({"groups": groups, "total": "8,5"}, editable=editable)
-    return _vi(form_part_b.points, context, {"key": "B.II"}, SUMMARY, autosave_form)
+    return _vi(form_part_b.points, context, {"key": "B.II"}, SUMMARY)
 
 
 def test_r366_score_1_each_criterion_takes_its_points_in_a_field_that_saves_itself():
