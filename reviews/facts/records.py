@@ -74,7 +74,7 @@ class RecordFacts:
 
     @cached_property
     def suggestions(self) -> dict[int, list[Suggestion]]:
-        """subject id → the suggestions issued to it (R-ORDER-5), with who issued them."""
+        """subject id → the suggestions issued to it (R-FORM-4), with who issued them."""
         if len(self.subjects) == 1:  # a subject's own page: the read kept compiled
             return by_subject(_SUGGESTIONS_OF_ONE.read(*self.subjects))
         return by_subject(_suggestions(self.subjects))

@@ -207,7 +207,7 @@ def _annotations(season: Season) -> dict:
         meeting_days=Max("meeting_min_days"),
     )
     return {
-        # R-ORDER-5 / R366-SCOPE-8: the suggestions issued, not yet answered, and the longest meeting
+        # R-FORM-4 / R366-SCOPE-8: the suggestions issued, not yet answered, and the longest meeting
         # one asks for (None when there are none).
         "suggestion_summary": Subquery(
             suggestions.annotate(summary=summary).values("summary"), output_field=JSONField()
