@@ -1,4 +1,5 @@
-"""Pages at province scale, served by gunicorn (2 workers) as in production: the province dashboard,
+"""Pages at province scale, served by gunicorn as in production (`2 × cores` sync workers,
+docs/operations.md; `--workers` to change it): the province dashboard,
 the staff queue, a cell board, a self-review form its author is still writing and the province's
 equivalent positions (its cell secretaries side by side), each against a trivial signed-in view
 measured in the same run — first byte with 1 client, then throughput and latency with 8 clients. Every
@@ -133,7 +134,7 @@ def query_counts(pages, cookies) -> dict[str, int]:
     return counts
 
 
-def serve(database_url: str):
+def serve(database_url: str, workers: int):
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
@@ -149,7 +150,7 @@ def serve(database_url: str):
         # The sessions are made by force_login, which gives no second factor; the pages are measured.
         OTP_REQUIRED="false",
     )
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2"]
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{PORT}", "--pythonpath", str(HERE), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     for _attempt in range(100):
@@ -177,7 +178,7 @@ def get(url: str, cookie: str) -> tuple[float, float]:
 
 
 def one_client(url, cookie, requests: int = 15) -> list[float]:
-    for _worker in range(4):  # warm both workers' caches
+    for _worker in range(4):  # warm the workers' caches
         get(url, cookie)
     return sorted(get(url, cookie)[0] for _n in range(requests))
 
@@ -212,6 +213,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=500_000)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     args = parser.parse_args()
     # The sessions made here must be readable by gunicorn's processes: one key for both.
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
@@ -221,9 +223,9 @@ def main() -> None:
     pages = page_urls(season, top)
     cookies = session_cookies({login for login, _url in pages.values()})
     counts = query_counts(pages, cookies)
-    server = serve(os.environ["DATABASE_URL"])
+    server = serve(os.environ["DATABASE_URL"], args.workers)
     try:
-        # Every page once through both workers with 8 clients before any is measured: a worker's
+        # Every page once through every worker with 8 clients before any is measured: a worker's
         # first requests fill its caches (templates, URL patterns, compiled reads, prepared
         # statements), and the page measured first would pay for all of them.
         for login, url in pages.values():
@@ -241,7 +243,10 @@ def main() -> None:
         server.terminate()
         server.wait()
     trivial_rate = (results["trivial"][1] + trivial_again) / 2
-    print(f"load average {os.getloadavg()[0]:.1f}; {args.clients} clients for {args.seconds:.0f} s each")
+    print(
+        f"load average {os.getloadavg()[0]:.1f}; {args.workers} workers; "
+        f"{args.clients} clients for {args.seconds:.0f} s each"
+    )
     print(
         f"trivial view: {results['trivial'][1]:.1f} req/s first, {trivial_again:.1f} req/s last; "
         f"ratios to their mean, {trivial_rate:.1f}"
