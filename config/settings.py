@@ -86,6 +86,7 @@ TEMPLATES = [
                 "organizations.context_processors.navigation",
                 "config.context_processors.season",
             ],
+            "libraries": {"frame": "config.frame"},
         },
     },
 ]
