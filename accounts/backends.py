@@ -1,12 +1,16 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField
+from django.db.models.expressions import RawSQL
 
 from config.kept_reads import KeptRead
+from config.request_memo import note
 
 
 def _signed_in_user(user_id: int):
     from reviews.models import MeetingAttendance, Notification
+    from reviews.open_seasons import STAMP_SQL
 
     unread = (
         Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
@@ -15,12 +19,14 @@ def _signed_in_user(user_id: int):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    stamp = {"kd_seasons": RawSQL(STAMP_SQL, (), TextField())} if connection.vendor == "postgresql" else {}
     return (
         get_user_model()
         ._default_manager.select_related("member__cell")
         .annotate(
             kd_unread=Subquery(unread),
             kd_attends=Exists(MeetingAttendance.objects.filter(member__user=OuterRef("pk"))),
+            **stamp,
         )
         .filter(Q(pk=user_id))
         .order_by()[:1]
@@ -35,13 +41,18 @@ _SIGNED_IN = KeptRead(_signed_in_user, int)
 class SignedInUserBackend(ModelBackend):
     """Django's model backend, whose per-request read of the signed-in user also brings what every
     page's navigation needs: their member record with its cell and their unread notifications (one
-    query in place of three; issue "Province-scale speed"), and whether they attend any review meeting
-    for the level above (reviews/access.py asks which only then)."""
+    query in place of three; issue "Province-scale speed"), whether they attend any review meeting
+    for the level above (reviews/access.py asks which only then), and on PostgreSQL the stamp of the
+    open seasons' rows (reviews/open_seasons.py), noted for the request."""
 
     def get_user(self, user_id):
+        from reviews.open_seasons import STAMP_KEY
+
         try:
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
         user = _SIGNED_IN.first(user_id)
+        if user is not None:
+            note(STAMP_KEY, getattr(user, "kd_seasons", None))
         return user if user is not None and self.user_can_authenticate(user) else None

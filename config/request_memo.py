@@ -26,6 +26,19 @@ def remembered(key: str, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
+def note(key: str, value) -> None:
+    """Keep `value` under `key` for the rest of this request (nothing outside a request)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[key] = value
+
+
+def noted(key: str):
+    """What `note` kept under `key` in this request; None when nothing was."""
+    memo = _memo.get()
+    return None if memo is None else memo.get(key)
+
+
 def forget(key: str) -> None:
     """After a write that changes what `key` holds (a season opened or closed in this request)."""
     memo = _memo.get()

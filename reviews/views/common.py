@@ -8,31 +8,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from config.kept_reads import Ids, InIds, KeptRead
-from config.request_memo import in_request, remembered
+from config.request_memo import in_request
 from members.models import own_member
 from organizations.access import todays_roles
 from reviews import workflow
 from reviews.access import season_scope
 from reviews.models import Season, SeasonUnit, Subject
+from reviews.open_seasons import SEASON_RELATED, open_seasons
 
 SUBJECT_ROWS = ("unit", "decider", "member")  # for many rows of one season, given the season
-# A season is read with its rule set, its top organization and its quarter choices (the Facts').
-SEASON_RELATED = ("rule_set", "top_organization", "quarter_setup")
 SUBJECT_RELATED = (*(f"season__{name}" for name in SEASON_RELATED), *SUBJECT_ROWS)
-
-
-_OPEN_SEASONS = KeptRead(
-    lambda: (
-        Season.objects.filter(status=Season.Status.OPEN)
-        .select_related(*SEASON_RELATED)
-        .order_by("-year", "-pk")
-    )
-)
-
-
-def open_seasons() -> list[Season]:
-    """The open seasons, newest first: read once per request (config/request_memo.py)."""
-    return remembered("open_seasons", _OPEN_SEASONS.read)
 
 
 def current_season(user) -> Season | None:
