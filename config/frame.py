@@ -2,8 +2,8 @@
 scripts), rendered once per process for each combination of what it shows, then filled in with the
 request's own user name, CSRF token and path.
 
-Rendering base.html's frame took about 2.5 ms of every page on the bench's machine, more than the
-whole trivial signed-in view (bench/README.md, "2026-12-06, night (2)"). The parts are templates
+Rendering base.html took 1.0–1.2 ms of every page on the bench's machine, half the whole trivial
+signed-in view (bench/README.md, "2026-12-06, night (2)"); with the parts kept, 0.4 ms. The parts are templates
 (templates/includes/frame/), each rendered with a context of ONLY the values of its key, so that
 what a part shows cannot depend on anything the key leaves out. The user's name, the token and the
 path change with every user or request: the parts are rendered with a mark in their place, and the
