@@ -11,6 +11,7 @@ from reports.excel import dashboard_workbook, filename
 from reports.quarter_excel import quarter_workbook
 from reviews.access import season_scope
 from reviews.models import Quarter
+from reviews.supervision.equivalents import joined
 from reviews.views.common import get_season, get_unit
 from reviews.views.dashboard import collect_figures
 from reviews.views.staff.equivalents import comparison, get_comparable_unit
@@ -55,7 +56,9 @@ def equivalents_xlsx(request, season, code):
     filters, wanted, _sort, subjects = comparison(request, season, unit)
     label = dict(filters.fields["post"].choices).get(wanted["post"], "")
     today = timezone.localdate()
-    response = HttpResponse(equivalents_workbook(season, unit, label, subjects, today), content_type=XLSX)
+    response = HttpResponse(
+        equivalents_workbook(season, unit, label, joined(subjects, season), today), content_type=XLSX
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="tuong-duong-{unit.code}-{season.year}-{today:%Y%m%d}.xlsx"'
     )

@@ -239,6 +239,22 @@ def test_r_sup_2_a_highlighted_subject_on_another_page_is_shown_above(world, mon
     assert _shown(page)[0] == last.pk and "page=2" in page
 
 
+def test_r_sup_2_a_highlighted_subject_outside_the_group_is_not_shown(world):
+    """The page's rows are read by their ids once the group is filtered and paged: a highlighted
+    subject of another group, or filtered out, is not added above the table."""
+    w = world
+    _proposed_cell1(w, {w.members1[2]: "HTXSNV"})
+    client = _client(w.base_staff)
+    deputy = w.subject(member=w.deputy)  # a deputy secretary, not among the secretaries
+    assert _shown(client.get(_url(w, post="seat-0-cell", subject=deputy.pk)).content.decode()) == sorted(
+        [w.subject(member=w.head).pk, w.subject(member=w.secretary_cb2).pk],
+        key=lambda pk: Subject.objects.get(pk=pk).sort_key,
+    )
+    plain = w.subject(member=w.members1[3])
+    shown = _shown(client.get(_url(w, post="members", level="HTXSNV", subject=plain.pk)).content.decode())
+    assert shown == [w.subject(member=w.members1[2]).pk]
+
+
 _counts: dict[int, int] = {}
 
 
