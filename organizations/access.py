@@ -102,12 +102,17 @@ _TODAYS_ROLES = KeptRead(active_roles_on, int, datetime.date)
 
 
 def todays_roles(user, read: Callable[[], list[Role]] | None = None) -> list[Role]:
-    """The user's active roles today, read once per user object (so once per request). The first
-    caller may read them its own way (`read`: reviews/access.py reads them with the paths of their
-    organizations in a season); later callers check that the roles carry what they need."""
+    """The user's active roles today, read once per user object (so once per request): as the
+    signed-in user's read brought them (reviews/signed_in_roles.py), or else by the first caller,
+    its own way (`read`: reviews/access.py reads them with the paths of their organizations in a
+    season); later callers check that the roles carry what they need."""
     cached = user.__dict__.get("_kd_roles")
     if cached is None:
-        roles = read() if read else _TODAYS_ROLES.read(user.pk, timezone.localdate())
+        given = getattr(user, "_kd_roles_given", None)
+        if given is not None:
+            roles = given()
+        else:
+            roles = read() if read else _TODAYS_ROLES.read(user.pk, timezone.localdate())
         cached = user.__dict__["_kd_roles"] = roles
     return cached
 

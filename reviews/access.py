@@ -20,6 +20,7 @@ from members.models import own_member
 from organizations.access import active_roles_on, todays_roles
 from organizations.models import Kind, Organization, Role
 from reviews.models import Season, SeasonUnit, Subject
+from reviews.signed_in_roles import season_path_attribute
 
 STAFF = frozenset({Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD})
 CELL_OFFICERS = frozenset({Role.Kind.CELL_SECRETARY, Role.Kind.CELL_DEPUTY})
@@ -105,7 +106,7 @@ _ROLES_IN_SEASON = KeptRead(_roles_in_season, int, datetime.date, int)
 def _roles_with_season_paths(user, season: Season) -> tuple[list, dict[int, str]]:
     """Today's roles and, by organization, the path of its copy in the season: read with the roles
     when they are first read in the request (one query), or else on their own."""
-    name = f"season_{season.pk}_path"
+    name = season_path_attribute(season.pk)
 
     def read_with_paths() -> list:
         roles = _ROLES_IN_SEASON.read(user.pk, timezone.localdate(), season.pk)

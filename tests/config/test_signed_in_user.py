@@ -11,9 +11,10 @@ from tests.reviews.views.test_dashboard_pages import note
 def test_the_users_read_is_built_once_a_process_and_reads_each_user_afresh(world, monkeypatch):  # noqa: F811
     w = world
     built = []
-    build = backends._SIGNED_IN.build
-    monkeypatch.setattr(backends._SIGNED_IN, "build", lambda user_id: built.append(user_id) or build(user_id))
-    monkeypatch.setattr(backends._SIGNED_IN, "_compiled", {})
+    read = backends._SIGNED_IN_POSTGRESQL  # the suite runs on PostgreSQL
+    build = read.build
+    monkeypatch.setattr(read, "build", lambda *values: built.append(values) or build(*values))
+    monkeypatch.setattr(read, "_compiled", {})
     backend = SignedInUserBackend()
 
     member = backend.get_user(w.member_user.pk)
