@@ -108,8 +108,8 @@ def holders(season: Season, unit: SeasonUnit, post: str) -> QuerySet[Subject] | 
 
 
 def _seated(season: Season, where: Q) -> InSubquery:
-    """The subjects of the members seated by `where` at the reference date. The seats are read
-    first and the subjects found by their (season, member) index: as `member_id IN (seats)`,
+    """A condition on subjects: their member holds a seat `where` says at the reference date. The
+    seats are read first and the subjects found by their (season, member) index: as `member_id IN (seats)`,
     PostgreSQL scanned the province's 495,000 member subjects for the 10,217 cell secretaries
     (bench/README.md, "2026-12-07")."""
     seats = CommitteeSeat.objects.active_on(season.reference_date).filter(where).order_by()
