@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from config.kept_reads import KeptRead
 from members.models import DisciplineRecord
 from organizations.models import Organization, OrganizationDiscipline
 from reviews.facts.sql import JSONList
@@ -160,21 +161,16 @@ class ChildRow:
         return (self.points_sum / self.points_n).quantize(Decimal("0.1")) if self.points_n else None
 
 
-def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> list[ChildRow]:
-    """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
-    the kept tally of each (its kept figures added up by the database); with the children, whether
-    each has children of its own (`has_children`), the reviews each must do again (R-SUP-1) and,
-    with `own_points`, the decided points of each child's own organization subject. Two queries."""
-    from reviews.facts.sql import InSubquery
+def _children_of(season_id: int, unit_id: int, *, own_points: bool):
     from reviews.supervision.counts import redo_annotations
 
     below = SeasonUnit.objects.filter(parent=OuterRef("pk"))
     own = Subject.objects.filter(unit=OuterRef("pk"), kind=ORGANIZATION).values("decided_points")
-    children = (
-        SeasonUnit.objects.filter(season=season, parent=unit)
+    return (
+        SeasonUnit.objects.filter(season_id=season_id, parent_id=unit_id)
         .annotate(
             has_children=Exists(below),
-            **redo_annotations(season),
+            **redo_annotations(season_id),
             own_points=Subquery(own[:1]) if own_points else Value(None, output_field=DecimalField()),
         )
         .order_by("name")
@@ -190,6 +186,47 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
             "own_points",
         )
     )
+
+
+def _tallies_of_children(season_id: int, unit_id: int):
+    from reviews.facts.sql import InSubquery
+
+    # One kept row per child (reviews/kept_tallies.py), not its dozens of kept figures: a province
+    # has hundreds of children (bench/README.md, "2026-12-06, evening"). The children named by a
+    # subquery, not a list of their ids, which the driver would parse again on every request; not
+    # a join, which PostgreSQL answers with a scan of the season's rows (reviews/facts/sql.py).
+    below_unit = SeasonUnit.objects.filter(parent_id=unit_id).values("pk")
+    return UnitTally.objects.filter(InSubquery("unit_id", below_unit), season_id=season_id).values_list(
+        "unit_id", "counts", "points", "scored"
+    )
+
+
+# Compiled once per process: building and compiling them took a third of the province's breakdown
+# (bench/README.md, "2026-12-07, the dashboard's breakdown by child").
+_CHILDREN = {
+    own_points: KeptRead(
+        lambda s, u, own_points=own_points: _children_of(s, u, own_points=own_points), int, int
+    )
+    for own_points in (False, True)
+}
+_TALLIES_OF_CHILDREN = KeptRead(_tallies_of_children, int, int)
+_TALLY_KEYS: dict[str, tuple[str, str, str, str]] = {}  # a tally's key, split (a few dozen keys)
+
+
+def _tally_key(key: str) -> tuple[str, str, str, str]:
+    found = _TALLY_KEYS.get(key)
+    if found is None:
+        if len(_TALLY_KEYS) > 10_000:  # never in practice: kinds × states × levels × reasons
+            _TALLY_KEYS.clear()
+        found = _TALLY_KEYS[key] = tuple(key.split(TALLY_SEPARATOR))
+    return found
+
+
+def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> list[ChildRow]:
+    """R-STAT-1 and R-STAT-2 broken down by directly subordinate organization: the children, then
+    the kept tally of each (its kept figures added up by the database); with the children, whether
+    each has children of its own (`has_children`), the reviews each must do again (R-SUP-1) and,
+    with `own_points`, the decided points of each child's own organization subject. Two queries."""
     table = {
         pk: ChildRow(
             ChildUnit(pk, code, name, organization_id, kind, has_children),
@@ -199,23 +236,17 @@ def by_child(season: Season, unit: SeasonUnit, *, own_points: bool = False) -> l
             redo=(redo_open, redo_done),
             own_points=points,
         )
-        for pk, code, name, organization_id, kind, has_children, redo_open, redo_done, points in children
+        for pk, code, name, organization_id, kind, has_children, redo_open, redo_done, points in _CHILDREN[
+            own_points
+        ].read(season.pk, unit.pk)
     }
     if not table:
         return []
-    below_unit = SeasonUnit.objects.filter(parent=unit).values("pk")
-    # One kept row per child (reviews/kept_tallies.py), not its dozens of kept figures: a province
-    # has hundreds of children (bench/README.md, "2026-12-06, evening"). The children named by a
-    # subquery, not a list of their ids, which the driver would parse again on every request; not
-    # a join, which PostgreSQL answers with a scan of the season's rows (reviews/facts/sql.py).
-    tallies = UnitTally.objects.filter(InSubquery("unit_id", below_unit), season=season).values_list(
-        "unit_id", "counts", "points", "scored"
-    )
-    for unit_id, counts, points, scored in tallies:
+    for unit_id, counts, points, scored in _TALLIES_OF_CHILDREN.read(season.pk, unit.pk):
         row = table[unit_id]
         row.points_sum, row.points_n = points, scored
         for key, n in counts.items():
-            kind, state, level, out = key.split(TALLY_SEPARATOR)
+            kind, state, level, out = _tally_key(key)
             if kind == MEMBER:
                 row.members.add(level, out, state, n)
             elif kind == ORGANIZATION:
