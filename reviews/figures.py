@@ -201,8 +201,8 @@ def _tallies_of_children(season_id: int, unit_id: int):
     )
 
 
-# Compiled once per process: building and compiling them took a third of the province's breakdown
-# (bench/README.md, "2026-12-07, the dashboard's breakdown by child").
+# Compiled once per process: building and compiling them took about a quarter of the province's
+# breakdown (bench/README.md, "2026-12-07, later").
 _CHILDREN = {
     own_points: KeptRead(
         lambda s, u, own_points=own_points: _children_of(s, u, own_points=own_points), int, int
