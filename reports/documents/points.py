@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from reports.documents.base import MEMBER, ORGANIZATION, num
 from reviews import figures as statistics
+from reviews.figures_children import ChildRow, average_points_by_child
 from reviews.models import Season, SeasonUnit
 from reviews.regimes import regime_of
 from reviews.scoring import points_text
@@ -36,7 +37,7 @@ def _bin_label(lower: int, upper: int) -> str:
 def summary_points(
     season: Season,
     unit: SeasonUnit,
-    children: list[statistics.ChildRow],
+    children: list[ChildRow],
     earlier_season: Season | None,
     earlier_unit: SeasonUnit | None,
     *,
@@ -98,16 +99,16 @@ def summary_points(
 
 
 def _children(
-    children: list[statistics.ChildRow],
+    children: list[ChildRow],
     earlier_season: Season | None,
     earlier_unit: SeasonUnit | None,
 ) -> list[dict]:
     """Per directly subordinate organization: its members' average decided points (beside last
     year's where both years have points) and its own decided points (read with the children:
-    statistics.by_child(own_points=True))."""
+    figures_children.by_child(own_points=True))."""
     if not children:
         return []
-    before = statistics.average_points_by_child(earlier_season, earlier_unit) if earlier_season else {}
+    before = average_points_by_child(earlier_season, earlier_unit) if earlier_season else {}
     return [
         {
             "number": n,

@@ -31,6 +31,7 @@ from reports.documents.base import (
 )
 from reports.documents.points import average_text, points_text_or_blank, summary_points, uses_points
 from reviews import figures as statistics
+from reviews.figures_children import by_child
 from reviews.models import Season, SeasonUnit, Subject
 
 
@@ -90,7 +91,7 @@ def summary(season: Season, unit: SeasonUnit, subject) -> Document:
     counts = statistics.level_counts(season, unit, rows)
     # R-STAT-1: beside the previous season's counts (frozen when it closed), where it kept any.
     previous = statistics.level_counts(earlier_season, earlier_unit, earlier_rows) if earlier_rows else None
-    children = statistics.by_child(season, unit, own_points=True)
+    children = by_child(season, unit, own_points=True)
     if earlier_unit:
         follow, follow_before = statistics.follow_ups(
             [(season, unit, rows), (earlier_season, earlier_unit, earlier_rows)]

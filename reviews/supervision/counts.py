@@ -1,5 +1,5 @@
 """Redo demands (R-SUP-1) counted open and done per organization, for the blockers board and the
-dashboard: two correlated counts on the query that reads the organizations (figures.by_child), so
+dashboard: two correlated counts on the query that reads the organizations (figures_children.by_child), so
 neither page reads anything more for them."""
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
@@ -24,7 +24,7 @@ def redo_annotations(season) -> dict:
 
 
 def redo_table(children) -> dict:
-    """For the dashboard: the children (figures.ChildRow) with a redo demand, in their order, each
+    """For the dashboard: the children (figures_children.ChildRow) with a redo demand, in their order, each
     (unit, open, done), and the totals. No query."""
     rows = [(child.unit, *child.redo) for child in children if any(child.redo)]
     return {"rows": rows, "open": sum(r[1] for r in rows), "done": sum(r[2] for r in rows)}

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from organizations.models import Organization
 from reviews import figures as statistics
 from reviews.access import MANAGING, VIEWING, season_scope
-from reviews.figures import ChildRow, LevelCounts
+from reviews.figures import LevelCounts
+from reviews.figures_children import ChildRow, by_child
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.quarters.dashboard import dashboard_quarters
 from reviews.supervision.counts import redo_table
@@ -96,7 +97,7 @@ def collect_figures(season: Season, unit: SeasonUnit, today: datetime.date | Non
         today=today,
         levels=statistics.level_counts(season, unit, rows),
         previous=statistics.compare_with_previous(season, unit),
-        children=statistics.by_child(season, unit),
+        children=by_child(season, unit),
         progress=statistics.progress(season, unit, rows),
         overdue=statistics.overdue(season, unit, today=today, rows=rows),
         follow_up=statistics.follow_up(season, unit, rows),

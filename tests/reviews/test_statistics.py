@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import DisciplineRecord
 from reviews import figures as statistics
+from reviews.figures_children import ChildRow, by_child
 from reviews.models import SeasonUnit, Subject
 from reviews.services import submit_remediation_plan
 from tests.factories import make_member
@@ -42,7 +43,7 @@ def test_r_stat_1_levels_by_organization_and_member_with_breakdown(world):
     assert members.pending == 2  # the base cell's members are not decided yet
     assert members.percent("HTTNV") == 80.0
     assert organizations.levels == {"HTTNV": 2} and organizations.pending == 2
-    rows = {row.unit.code: row for row in statistics.by_child(w.season, unit)}
+    rows = {row.unit.code: row for row in by_child(w.season, unit)}
     assert set(rows) == {"CS1", "CS2"}
     assert rows["CS1"].members.levels == {"HTTNV": 8, "HTNV": 2}
     assert rows["CS2"].members.pending == 2
@@ -108,7 +109,7 @@ def test_r_stat_queries_do_not_grow_with_the_subtree(db):
     def all_figures(season, organization):
         unit = statistics.unit_for(season, organization)
         statistics.level_counts(season, unit)
-        list(statistics.by_child(season, unit))
+        list(by_child(season, unit))
         statistics.progress(season, unit)
         statistics.overdue(season, unit, today=datetime.date(2026, 12, 31))
         statistics.follow_up(season, unit)
@@ -241,15 +242,15 @@ def test_a_summary_reads_last_season_and_both_years_discipline_with_fewer_querie
     assert (both[0]["disciplined_members"], both[1]["disciplined_members"]) == (1, 1)
     assert both[0]["disciplined_organizations"] == 1 and both[1]["second_khtnv"] == 1
 
-    children = {row.unit.organization_id: row for row in statistics.by_child(season, unit, own_points=True)}
+    children = {row.unit.organization_id: row for row in by_child(season, unit, own_points=True)}
     assert children[w.cell1.pk].own_points == Decimal("91.0")
     assert children[w.cell2.pk].own_points is None
-    assert all(row.own_points is None for row in statistics.by_child(season, unit))
+    assert all(row.own_points is None for row in by_child(season, unit))
 
 
-def _added_up(rows) -> statistics.ChildRow:
+def _added_up(rows) -> ChildRow:
     """What a child's row is, added up from the child's own kept rows one by one."""
-    child = statistics.ChildRow(None, statistics.LevelCounts(), statistics.LevelCounts(), defaultdict(int))
+    child = ChildRow(None, statistics.LevelCounts(), statistics.LevelCounts(), defaultdict(int))
     for r in rows:
         if r.kind == Subject.Kind.MEMBER:
             child.members.add(r.level, r.out_of_scope, r.state, r.n)
@@ -274,7 +275,7 @@ def test_r_stat_1_by_child_reads_each_childs_tally_which_adds_up_its_own_kept_ro
     Subject.objects.filter(season=w.season, member=w.members1[1]).update(state=Subject.State.ABSENT)
     Subject.objects.filter(season=w.season, member__in=w.members2[:3]).update(decided_points=Decimal("72.5"))
     unit = statistics.unit_for(w.season, w.province)
-    children = statistics.by_child(w.season, unit)
+    children = by_child(w.season, unit)
     assert len(children) >= 1
     for row in children:
         season_unit = SeasonUnit.objects.get(pk=row.unit.pk)

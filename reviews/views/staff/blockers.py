@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from organizations.models import Organization
-from reviews import figures as statistics
 from reviews import rules, workflow
 from reviews.access import season_scope
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.facts.sql import InSubquery
 from reviews.facts.with_subjects import ANNOTATED, facts_annotations
-from reviews.figures import ChildUnit
+from reviews.figures_children import ChildUnit, by_child
 from reviews.models import SeasonUnit, Subject
 from reviews.views.common import get_season, get_unit
 from reviews.views.staff.common import NEXT_STEPS, STATE_ORDER, flag_labels
@@ -157,7 +156,7 @@ def blockers_board(request, season, code):
     state. A fixed number of queries whatever the number of organizations."""
     season = get_season(season)
     unit = get_unit(request, season, code, related=ANCESTORS)
-    children = statistics.by_child(season, unit)
+    children = by_child(season, unit)
     # Named by a subquery, not a list of ids: a province has hundreds of children (reviews/facts/sql.py).
     unit_and_children = SeasonUnit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).values("pk")
     collectives = {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from organizations.models import Kind
-from reviews.figures import ChildUnit
+from reviews.figures_children import ChildUnit
 from reviews.models import Subject
 
 S = Subject.State
