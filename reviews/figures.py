@@ -252,10 +252,9 @@ def follow_ups(wanted: list[tuple[Season, SeasonUnit, list[Row] | None]]) -> lis
                 figures["committee_plans"] += r.n if r.plan else 0
             figures["second_khtnv"] += r.n if r.second_khtnv else 0
         found.append(figures)
-        counts |= {
-            f"{name}_{n}": count
-            for name, count in _discipline_counts(*_discipline_values(season, unit)).items()
-        }
+        if len(wanted) > 1:
+            discipline = _discipline_counts(*_discipline_values(season, unit))
+            counts |= {f"{name}_{n}": count for name, count in discipline.items()}
     if len(wanted) == 1:  # the dashboard's: compiled once per process
         read = _DISCIPLINE_OF_ONE.first(*_discipline_values(*wanted[0][:2]))
     else:

@@ -97,6 +97,21 @@ def test_r_stat_3_follow_up_figures(world):
     assert figures["committee_plans"] == 1 and figures["committee_members"] == 2
     assert figures["disciplined_members"] == 1 and figures["second_khtnv"] == 1
     assert figures["disciplined_organizations"] == 0
+    # The season year's first and last days count; the days around it do not.
+    for member, day in zip(
+        (w.members1[5], w.members1[6], w.members1[2], w.members1[3]),
+        (
+            datetime.date(2026, 1, 1),
+            datetime.date(2026, 12, 31),
+            datetime.date(2025, 12, 31),
+            datetime.date(2027, 1, 1),
+        ),
+        strict=True,
+    ):
+        DisciplineRecord.objects.create(
+            member=member, decided_on=day, form="reprimand", decided_by="Đảng ủy", violation_year=day.year
+        )
+    assert statistics.follow_up(w.season, statistics.unit_for(w.season, w.base))["disciplined_members"] == 3
 
 
 def _queries(fn) -> int:
