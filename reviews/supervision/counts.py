@@ -1,6 +1,6 @@
 """Redo demands (R-SUP-1) counted open and done per organization, for the blockers board and the
-dashboard: two correlated counts on the query that reads the organizations (figures_children.by_child), so
-neither page reads anything more for them."""
+dashboard: two correlated counts on the query that reads the organizations
+(figures_children.by_child), so neither page reads anything more for them."""
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -24,7 +24,7 @@ def redo_annotations(season) -> dict:
 
 
 def redo_table(children) -> dict:
-    """For the dashboard: the children (figures_children.ChildRow) with a redo demand, in their order, each
-    (unit, open, done), and the totals. No query."""
+    """For the dashboard: the children (figures_children.ChildRow) with a redo demand, in their
+    order, each (unit, open, done), and the totals. No query."""
     rows = [(child.unit, *child.redo) for child in children if any(child.redo)]
     return {"rows": rows, "open": sum(r[1] for r in rows), "done": sum(r[2] for r in rows)}
