@@ -4,8 +4,8 @@ Every figure of a subtree is a sum over the kept rows of one unit (reviews.model
 maintained by triggers: reviews/kept_figures.py), so a function reads the rows of the units it
 shows, never the season's subjects; the breakdown by directly subordinate organization
 (reviews/figures_children.py) reads the tally kept for each child. Functions that take `rows`
-compute from rows already read, without a query. The dashboard's reads are compiled once per
-process (config/kept_reads.py).
+compute from rows already read, without a query. The kept rows and one unit's discipline counts
+are read by statements compiled once per process (config/kept_reads.py), as the breakdown's are.
 """
 
 import datetime
