@@ -9,9 +9,11 @@ page is requested before any is measured, and the trivial view is measured first
 
 Uses the bench database of bench_seed.py (kiemdiem_bench_seed) and the QĐ 366 season of
 bench_points.py (2097), seeding/opening them first when missing. The season is brought once to the
-issue's shape: 40 % of the subjects decided, and 191 members waiting in the queue of the demo's
-base organization (login "dangu"). The trivial view (`/bench/trivial/`) exists only in the bench's
-URL configuration (bench/pages_urls.py): it signs the user in and answers "ok".
+issue's shape: 40 % of the subjects decided; up to 191 members waiting in the queue of the demo's
+base organization (login "dangu": its undecided members, 74 in the 500,000-member province); the
+measured subjects given the forms their authors would have written (bench/written_forms.py). The
+trivial view (`/bench/trivial/`) exists only in the bench's URL configuration (bench/pages_urls.py):
+it signs the user in and answers "ok".
 """
 
 import argparse
@@ -37,6 +39,7 @@ def shaped_season(top):
     """The bench_points season, with 40 % decided and QUEUE_SIZE members proposed to "dangu"'s base."""
     from bench_points import prepared_season
     from django.db import connection
+    from written_forms import write_forms
 
     from organizations.models import Role
     from reviews.models import SeasonUnit, Subject
@@ -71,6 +74,15 @@ def shaped_season(top):
     Subject.objects.filter(season=season, member__user__username="dangvien").exclude(state="draft").update(
         state="draft", decided_level="", proposed_level="", decided_points=None, proposed_points=None
     )
+    cell_org = (
+        Role.objects.filter(user__username="bithu", kind=Role.Kind.CELL_SECRETARY).get().organization_id
+    )
+    measured = Subject.objects.filter(season=season, unit__organization_id=cell_org).values_list(
+        "pk", flat=True
+    )
+    given = write_forms(season, [*measured, *waiting.values_list("pk", flat=True)])
+    if given:
+        print(f"gave {given} measured subjects the forms their authors would have written", flush=True)
     return season
 
 
