@@ -77,9 +77,9 @@ def shaped_season(top):
     cell_org = (
         Role.objects.filter(user__username="bithu", kind=Role.Kind.CELL_SECRETARY).get().organization_id
     )
-    measured = Subject.objects.filter(season=season, unit__organization_id=cell_org).values_list(
-        "pk", flat=True
-    )
+    measured = Subject.objects.filter(
+        season=season, unit__organization_id=cell_org, out_of_scope=""
+    ).values_list("pk", flat=True)
     given = write_forms(season, [*measured, *waiting.values_list("pk", flat=True)])
     if given:
         print(f"gave {given} measured subjects the forms their authors would have written", flush=True)
