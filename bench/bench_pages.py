@@ -11,10 +11,10 @@ Uses the bench database of bench_seed.py (kiemdiem_bench_seed) and the QĐ 366 s
 bench_points.py (2097), seeding/opening them first when missing. The season is brought once to the
 issue's shape: 40 % of the subjects decided; up to 191 members waiting in the queue of the demo's
 base organization (login "dangu": its undecided members, 74 in the 500,000-member province); the
-measured subjects given the forms their authors would have written (bench/written_forms.py) and
-the meeting entries that reviewed them (bench/recorded_meetings.py). The trivial view
-(`/bench/trivial/`) exists only in the bench's URL configuration (bench/pages_urls.py): it signs
-the user in and answers "ok".
+measured subjects given the pledges and forms their authors would have written
+(bench/written_forms.py) and the meeting entries that reviewed them (bench/recorded_meetings.py).
+The trivial view (`/bench/trivial/`) exists only in the bench's URL configuration
+(bench/pages_urls.py): it signs the user in and answers "ok".
 """
 
 import argparse
@@ -41,7 +41,7 @@ def shaped_season(top):
     from bench_points import prepared_season
     from django.db import connection
     from recorded_meetings import record_meetings
-    from written_forms import write_forms
+    from written_forms import write_forms, write_pledges
 
     from organizations.models import Role
     from reviews.models import SeasonUnit, Subject
@@ -83,6 +83,8 @@ def shaped_season(top):
         season=season, unit__organization_id=cell_org, out_of_scope=""
     ).values_list("pk", flat=True)
     measured = [*measured, *waiting.values_list("pk", flat=True)]
+    if given := write_pledges(season, measured):
+        print(f"gave {given} measured members the pledges they would have written", flush=True)
     if given := write_forms(season, measured):
         print(f"gave {given} measured subjects the forms their authors would have written", flush=True)
     if given := record_meetings(season, measured):

@@ -2,10 +2,13 @@
 decided by SQL, so until 2026-12-07 none of its subjects had a form or self-scores, and the pages
 were measured without the answers and scores they read in a real season.
 
-One subject of each form code is written and submitted through the workflow, as the demo's authors
-write theirs (reviews/demo_points.py), in a transaction that is rolled back; its answers and scores
-are then given to the measured subjects of that code. Drafts get the first two parts, as a member
-half-way through; the others the whole form, submitted, with their self-scores.
+Each measured member first gets the year's pledge the demo's members write (reviews/demo/forms.py),
+through the pledge's own steps: acknowledged by the secretary, or only submitted for members still
+writing their form. Then one subject of each form code is written and submitted through the
+workflow, as the demo's authors write theirs (reviews/demo_points.py), in a transaction that is
+rolled back; its answers and scores are given to the measured subjects of that code, with an
+answer for each item of their own pledge. Drafts get the first two parts, as a member half-way
+through; the others the whole form, submitted, with their self-scores.
 """
 
 import random
@@ -29,6 +32,7 @@ def _written(season, form_code: str, actor) -> dict | None:
 
     subject = (
         Subject.objects.filter(season=season, form_code=form_code, state="draft", out_of_scope="")
+        .exclude(member__pledges__year=season.year)  # its pledge is written below
         .select_related("season__rule_set", "unit", "member")
         .order_by("pk")
         .first()
@@ -55,6 +59,40 @@ def _written(season, form_code: str, actor) -> dict | None:
     return found
 
 
+def write_pledges(season, subject_ids: list[int]) -> int:
+    """Give the member of each of `subject_ids` without a pledge for the season's year the demo's
+    pledge; the number given."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from members.models import Pledge
+    from reviews.demo.forms import _pledge
+    from reviews.models import Subject
+
+    subjects = (
+        Subject.objects.filter(pk__in=subject_ids, kind="member")
+        .exclude(member__pledges__year=season.year)
+        .select_related("member")
+    )
+    actor = get_user_model().objects.get(username="tinhuy")  # may acknowledge every pledge
+    given = 0
+    with transaction.atomic():
+        for subject in subjects:
+            state = Pledge.State.SUBMITTED if subject.state == "draft" else Pledge.State.ACKNOWLEDGED
+            _pledge(subject.member, season.year, state=state, secretary=actor)
+            given += 1
+    return given
+
+
+def _pledge_answers(member_id: int, year: int) -> dict:
+    from members.models import PledgeItem
+
+    items = PledgeItem.objects.filter(pledge__member_id=member_id, pledge__year=year).values_list(
+        "pk", flat=True
+    )
+    return {f"pledge:{pk}": {"fulfilment": "Đã thực hiện đầy đủ", "assessment": "done"} for pk in items}
+
+
 def write_forms(season, subject_ids: list[int]) -> int:
     """Give each of `subject_ids` without a form the form written for its code; the number given."""
     from django.contrib.auth import get_user_model
@@ -78,6 +116,8 @@ def write_forms(season, subject_ids: list[int]) -> int:
         answers = found["answers"]
         if draft:
             answers = {key: value for key, value in answers.items() if key.split(".")[0] in DRAFT_PARTS}
+        elif subject.member_id:
+            answers = {**answers, **_pledge_answers(subject.member_id, season.year)}
         forms.append(
             ReviewForm(
                 subject=subject,
