@@ -36,6 +36,8 @@ def _labels() -> dict[str, str]:
             "return_with_reason": _("Return with reason"),
             "rework": _("What must be reworked"),
             "return_review": _("Return the review"),
+            # a pledge's state, as get_state_display gives it (which hashes its lazy labels each time)
+            **{f"pledge_{value}": label for value, label in Pledge.State.choices},
         }.items()
     }
 
@@ -81,9 +83,10 @@ def _level_cell(row, t) -> str:
 
 def _pledge_cell(row, t, can_manage: bool, csrf: str) -> str:
     pledge, name = row.pledge, escape(row.subject.name)
+    state = (t.get(f"pledge_{pledge.state}") or escape(pledge.state)) if pledge is not None else ""
     if pledge is not None and pledge.state == Pledge.State.SUBMITTED and can_manage:
         shown = (
-            f'<span class="visually-hidden">{escape(pledge.get_state_display())}</span> '
+            f'<span class="visually-hidden">{state}</span> '
             f'<form class="d-inline" method="post" action="{escape(row.links["acknowledge_pledge"])}">{csrf}'
             f'<button type="submit" class="btn btn-sm btn-success py-0">{t["acknowledge"]}'
             f'<span class="visually-hidden"> – {name}</span></button></form> '
@@ -93,7 +96,7 @@ def _pledge_cell(row, t, can_manage: bool, csrf: str) -> str:
             f'<span class="visually-hidden"> – {name}</span></button></form>'
         )
     elif pledge is not None:
-        shown = f'<span class="badge text-bg-{escape(row.pledge_tone)}">{escape(pledge.get_state_display())}</span>'
+        shown = f'<span class="badge text-bg-{escape(row.pledge_tone)}">{state}</span>'
     else:
         shown = f'<span class="badge text-bg-light border">{t["not_started"]}</span>'
     return f'<td><span class="d-sm-none small">{t["pledge"]}:</span> {shown}</td>'

@@ -266,3 +266,9 @@ def test_the_cell_boards_rows_joined_in_the_view_escape_what_they_show():
     with translation.override("vi"):
         followed = str(member_rows_html(rows, can_manage=False, csrf_token="tok"))
     assert "csrfmiddlewaretoken" not in followed and 'id="reason-6"' not in followed
+    with translation.override("vi"):
+        said = str(Pledge.State.SUBMITTED.label)  # the pledge's state, in the page's language
+    with translation.override("en"):
+        assert str(Pledge.State.SUBMITTED.label) != said
+    assert f'<span class="visually-hidden">{said}</span> <form' in html
+    assert f'<span class="badge text-bg-info">{said}</span>' in followed
