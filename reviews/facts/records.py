@@ -105,20 +105,17 @@ class RecordFacts:
         }
 
     @cached_property
-    def _pledges_and_items(self) -> tuple[dict[int, Pledge], dict[int, list[PledgeItem]]]:
-        """The year's pledges of the subjects' members and their items, in one query (a pledge
-        joined with each of its items, or alone when it has none)."""
+    def _pledges_and_items(self) -> tuple[dict[int, Pledge], dict[int, list[dict]]]:
+        """The year's pledges of the subjects' members, and the values of their items, in one
+        query. The items are made into objects only when asked for (pledge_items): the cell board
+        asks for the items of its drafts only."""
         member_ids = [s.member_id for s in self.subjects.values() if s.member_id]
         pledges: dict[int, Pledge] = {}
-        items: dict[int, list[PledgeItem]] = {}
+        items: dict[int, list[dict]] = {}
         for *pledge_values, item_rows in _PLEDGES_OF.read(member_ids, self.season.year):
             pledge = Pledge.from_db(DEFAULT_DB_ALIAS, _PLEDGE_FIELDS, pledge_values)
             pledges[pledge.member_id] = pledge
-            ordered = sorted(item_rows or (), key=lambda item: (item["order"], item["id"]))
-            items[pledge.pk] = [
-                PledgeItem.from_db(DEFAULT_DB_ALIAS, _ITEM_FIELDS, [item[name] for name in _ITEM_FIELDS])
-                for item in ordered
-            ]
+            items[pledge.pk] = item_rows or []
         return pledges, items
 
     @cached_property
@@ -128,7 +125,19 @@ class RecordFacts:
 
     def pledge_items(self, pledge: Pledge | None) -> list[PledgeItem]:
         """The items of a pledge from self.pledges, in their order."""
-        return self._pledges_and_items[1].get(pledge.pk, []) if pledge else []
+        if pledge is None:
+            return []
+        if pledge.pk not in self._pledge_items:
+            rows = sorted(self._pledges_and_items[1].get(pledge.pk, []), key=lambda r: (r["order"], r["id"]))
+            self._pledge_items[pledge.pk] = [
+                PledgeItem.from_db(DEFAULT_DB_ALIAS, _ITEM_FIELDS, [row[name] for name in _ITEM_FIELDS])
+                for row in rows
+            ]
+        return self._pledge_items[pledge.pk]
+
+    @cached_property
+    def _pledge_items(self) -> dict[int, list[PledgeItem]]:
+        return {}
 
     @cached_property
     def open_checks(self) -> dict:
