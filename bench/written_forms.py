@@ -22,7 +22,8 @@ class _RolledBack(Exception):
 
 
 def _written(season, form_code: str, actor) -> dict | None:
-    """form code → the answers, scores and self-points of one subject written and submitted."""
+    """The answers, scores and self-points of one draft subject of `form_code` once written and
+    submitted (None when no draft of that code is left); nothing of it is kept."""
     from django.db import transaction
 
     from reviews import workflow
@@ -84,13 +85,18 @@ def write_pledges(season, subject_ids: list[int]) -> int:
     return given
 
 
-def _pledge_answers(member_id: int, year: int) -> dict:
+def _pledge_answers(member_ids: list[int], year: int) -> dict[int, dict]:
+    """member id → an answer for each commitment of the member's pledge for `year` (one query)."""
     from members.models import PledgeItem
 
-    items = PledgeItem.objects.filter(pledge__member_id=member_id, pledge__year=year).values_list(
-        "pk", flat=True
-    )
-    return {f"pledge:{pk}": {"fulfilment": "Đã thực hiện đầy đủ", "assessment": "done"} for pk in items}
+    found: dict[int, dict] = {}
+    items = PledgeItem.objects.filter(pledge__member_id__in=member_ids, pledge__year=year)
+    for member_id, pk in items.values_list("pledge__member_id", "pk"):
+        found.setdefault(member_id, {})[f"pledge:{pk}"] = {
+            "fulfilment": "Đã thực hiện đầy đủ",
+            "assessment": "done",
+        }
+    return found
 
 
 def write_forms(season, subject_ids: list[int]) -> int:
@@ -106,6 +112,7 @@ def write_forms(season, subject_ids: list[int]) -> int:
         return 0
     actor = get_user_model().objects.get(username="tinhuy")  # may write every form of the province
     written = {code: _written(season, code, actor) for code in {s.form_code for s in subjects}}
+    pledged = _pledge_answers([s.member_id for s in subjects if s.member_id], season.year)
     now = timezone.now()
     forms, scored = [], []
     for subject in subjects:
@@ -116,8 +123,8 @@ def write_forms(season, subject_ids: list[int]) -> int:
         answers = found["answers"]
         if draft:
             answers = {key: value for key, value in answers.items() if key.split(".")[0] in DRAFT_PARTS}
-        elif subject.member_id:
-            answers = {**answers, **_pledge_answers(subject.member_id, season.year)}
+        else:
+            answers = {**answers, **pledged.get(subject.member_id, {})}
         forms.append(
             ReviewForm(
                 subject=subject,
