@@ -72,7 +72,7 @@ def database_from_url(url: str, *, base_dir) -> dict:
         if not parsed.path.strip("/"):
             raise ImproperlyConfigured(f"DATABASE_URL has no database name: {url!r}")
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "config.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

@@ -27,7 +27,7 @@ def test_bad_values_stop_the_process(monkeypatch):
 def test_urls_become_database_settings():
     pg = database_from_url("postgres://kd:secret@db:5433/kiemdiem", base_dir=ROOT)
     assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
-        "django.db.backends.postgresql",
+        "config.postgresql",
         "kiemdiem",
         "kd",
         "secret",
