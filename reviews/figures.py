@@ -22,13 +22,12 @@ from django.db.models import (
     OuterRef,
     Subquery,
 )
-from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from config.kept_reads import KeptRead, Prefix
 from members.models import DisciplineRecord
 from organizations.models import Organization, OrganizationDiscipline
-from reviews.facts.sql import JSONList
+from reviews.facts.sql import JSONList, JSONRow
 from reviews.models import Season, SeasonFigure, SeasonUnit, Subject
 
 S = Subject.State
@@ -146,7 +145,7 @@ def previous_unit(season: Season, unit: SeasonUnit, *, with_rows: bool = False) 
     ).select_related("season__rule_set")
     if with_rows:
         rows = SeasonFigure.objects.filter(unit=OuterRef("pk")).exclude(n=0).order_by().values("unit")
-        listed = rows.annotate(listed=JSONList(JSONObject(**{f: f for f in Row._fields}))).values("listed")
+        listed = rows.annotate(listed=JSONList(JSONRow(**{f: f for f in Row._fields}))).values("listed")
         found = found.annotate(kept=Subquery(listed, output_field=JSONField()))
     earlier = found.first()
     if earlier is not None and with_rows:

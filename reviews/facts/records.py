@@ -6,11 +6,10 @@ from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import JSONField, OuterRef, Subquery
-from django.db.models.functions import JSONObject
 
 from config.kept_reads import Ids, InIds, KeptRead
 from members.models import Pledge, PledgeItem
-from reviews.facts.sql import JSONList
+from reviews.facts.sql import JSONList, JSONRow
 from reviews.facts.with_subjects import open_checks_read, read_with_subjects
 from reviews.models import (
     FormerCellComment,
@@ -50,7 +49,7 @@ def _pledges_with_items(pledges):
         PledgeItem.objects.filter(pledge_id=OuterRef("pk"))
         .order_by()
         .values("pledge_id")
-        .annotate(listed=JSONList(JSONObject(**{name: name for name in _ITEM_FIELDS})))
+        .annotate(listed=JSONList(JSONRow(**{name: name for name in _ITEM_FIELDS})))
         .values("listed")
     )
     return pledges.order_by("pk").values_list(*_PLEDGE_FIELDS, Subquery(items, output_field=JSONField()))

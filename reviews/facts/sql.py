@@ -6,10 +6,22 @@ through (a hashed SubPlan), which turned the reads of the subjects around a cell
 the season's 46,000 collectives at the 500,000-member province (41 ms). `x = ANY(ARRAY(SELECT …))`
 is computed once (an InitPlan) and is then an index condition like a literal list.
 
-Also: `CompiledOnce`, an annotation that keeps its SQL for the next query of the same shape.
+Also: `JSONList` and `JSONRow`, a group's rows as one JSON list; `CompiledOnce`, an annotation
+that keeps its SQL for the next query of the same shape.
 """
 
-from django.db.models import Aggregate, BooleanField, Expression, F, Func, JSONField, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Expression,
+    F,
+    Func,
+    JSONField,
+    QuerySet,
+    Subquery,
+    TextField,
+)
+from django.db.models.functions import Cast, JSONObject
 
 
 class InSubquery(Func):
@@ -28,15 +40,36 @@ class InSubquery(Func):
 
 
 class JSONList(Aggregate):
-    """The rows of a group as one JSON array (of values or of JSONObject), decoded to a list:
-    jsonb_agg on PostgreSQL (jsonb, which Django reads as text and decodes like a JSONField's),
-    json_group_array on SQLite."""
+    """The rows of a group as one JSON array (of values or of JSONRow), decoded to a list:
+    json_agg on PostgreSQL, read as text and decoded like a JSONField's (psycopg would decode
+    `json` itself, and the field again), json_group_array on SQLite.
 
-    function = "JSONB_AGG"
+    `json`, not `jsonb`: PostgreSQL builds a jsonb object about twice as slowly, and the list is
+    only read, never queried (a cell's 29 pledges of five items: 0.8 ms → 0.4 ms)."""
+
+    function = "JSON_AGG"
     output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"({sql})::text", params
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+class JSONRow(JSONObject):
+    """A JSONObject for the rows of a JSONList: `json_build_object` on PostgreSQL (Django's
+    JSONObject builds jsonb there). Its keys are cast to text, which PostgreSQL cannot infer for
+    a parameter of a function that takes any type. Only inside a JSONList: alone, psycopg would
+    decode the `json` before the field does."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        keyed = self.copy()
+        keyed.set_source_expressions(
+            [Cast(e, TextField()) if i % 2 == 0 else e for i, e in enumerate(self.get_source_expressions())]
+        )
+        return Func.as_sql(keyed, compiler, connection, function="JSON_BUILD_OBJECT", **extra_context)
 
 
 class CompiledOnce(Expression):

@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_datetime
 
 from members.models import CommitteeSeat, LeaveRecord, seat_active_on
 from organizations.models import AffiliatedCollective
-from reviews.facts.sql import CompiledOnce, JSONList
+from reviews.facts.sql import CompiledOnce, JSONList, JSONRow
 from reviews.models import (
     AffiliateReview,
     CheckFlag,
@@ -89,7 +89,7 @@ class Named(NamedTuple):
     name: str
 
 
-NAMED = JSONObject(pk="id", name="name")
+NAMED = JSONRow(pk="id", name="name")
 
 
 def waiting_children_rows(season: Season, parents: list[int] | None = None) -> QuerySet:
@@ -134,7 +134,7 @@ def _seats(season: Season) -> Case:
     collective subject's committee, as one JSON list (None when there are none)."""
     window, said = seat_window(season)
     seats = CommitteeSeat.objects.filter(window)
-    row = JSONObject(
+    row = JSONRow(
         id="id", member_id="member_id", organization_id="organization_id", position="position", **said
     )
     return Case(
@@ -216,7 +216,7 @@ def _annotations(season: Season) -> dict:
         "open_check_list": _listed(
             open_checks,
             "subject_id",
-            JSONObject(id="id", kind="kind", reason="reason", opened_at="opened_at"),
+            JSONRow(id="id", kind="kind", reason="reason", opened_at="opened_at"),
         ),
         # R-ORDER-4: the names of the unit's collectives not yet marked reviewed (None when none).
         "pending_affiliate_names": Case(
