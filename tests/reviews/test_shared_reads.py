@@ -237,6 +237,28 @@ def test_a_pledge_and_its_items_are_read_in_one_query(world, django_assert_num_q
     assert pledges[w.head.pk].state == full.state and pledges[w.head.pk]._state.db == "default"
 
 
+def test_a_pledges_items_come_back_from_the_json_list_as_they_were_written(world):
+    """The items travel as one JSON list built by the database (reviews/facts/sql.py, JSONRow):
+    quotes, backslashes, line breaks, Vietnamese letters and an empty target come back unchanged."""
+    from members.models import Pledge, PledgeItem
+
+    w = world
+    pledge = Pledge.objects.create(member=w.head, year=2026)
+    texts = ['Học tập "Nghị quyết" số 57\\NQ-TW', "Rèn luyện đạo đức,\nlối sống; tự phê bình", "{}[]: ,"]
+    for order, text in enumerate(texts):
+        PledgeItem.objects.create(
+            pledge=pledge, category="ethics", text=text, target="" if order else "100 %", order=order
+        )
+    facts = Facts(w.season, _cell_subjects(w))
+    items = facts.pledge_items(facts.pledges[w.head.pk])
+    written = list(PledgeItem.objects.filter(pledge=pledge).order_by("order", "id"))
+    fields = [f.attname for f in PledgeItem._meta.concrete_fields]
+    assert [[getattr(i, f) for f in fields] for i in items] == [
+        [getattr(i, f) for f in fields] for i in written
+    ]
+    assert [i.text for i in items] == texts
+
+
 def test_remediation_and_leave_read_with_the_subjects_equal_the_facts_own_reads(
     db, django_assert_num_queries
 ):
