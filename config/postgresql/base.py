@@ -35,7 +35,7 @@ class UTCTimestampLoader:
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
-        if self.timezone == datetime.UTC and self.timezone_name == "UTC":
+        if self.timezone == datetime.UTC:  # USE_TZ on, no other database time zone
             loaders = connection.adapters
             if loaders.get_loader(TIMESTAMPTZ_OID, Format.TEXT) is not UTCTimestampLoader:
                 loaders.register_loader(TIMESTAMPTZ_OID, UTCTimestampLoader)
