@@ -3,7 +3,7 @@ gettext) naming what blocks a step, never a bare boolean. Values come from the s
 (`facts.rules`), never from settings. Every function names the rule it enforces.
 
 How a level is derived and checked, and in which order subjects are rated, differs between
-regimes: reviews/regimes/qd124.py and qd366/; the functions at the end of this module ask the
+regimes: reviews/regimes/qd124/ and qd366/; the functions at the end of this module ask the
 season's regime.
 """
 

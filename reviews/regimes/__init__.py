@@ -1,6 +1,6 @@
 """What differs between the rule regimes, one module each, chosen by the season's rule set:
 
-- `qd124.py`: Regulation 124-QĐ/TW with HD 25 — a level from per-criterion grades; a cell is
+- `qd124/`: Regulation 124-QĐ/TW with HD 25 — a level from per-criterion grades; a cell is
   rated before its members.
 - `qd366/`: Regulation 366-QĐ/TW with HD 43 — a level from points out of 100 plus conditions;
   a cell is rated after all its members.

@@ -1,4 +1,4 @@
-"""The small interface every regime implements (reviews/regimes/qd124.py, qd366/)."""
+"""The small interface every regime implements (reviews/regimes/qd124/, qd366/)."""
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext

@@ -19,7 +19,7 @@ import reviews
 from members.models import CommitteeSeat
 from reviews import workflow
 from reviews.models import Decision, Event, RuleSet, Subject
-from reviews.regimes.qd124 import highest_level_for_grades
+from reviews.regimes.qd124.grades import highest_level_for_grades
 from reviews.rules import form_items
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
 from tests.reviews.helpers import MEETING_DAY, fresh, give_pledge

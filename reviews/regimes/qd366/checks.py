@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from reviews.facts import Facts
 from reviews.models import Subject
-from reviews.regimes.qd124 import threshold_problems
+from reviews.regimes.qd124.checks import threshold_problems
 from reviews.regimes.qd366.levels import Outcome, Standing, outcome
 from reviews.regimes.qd366.quarter_rules import quarter_rule_problems
 from reviews.regimes.qd366.standing import found_cases, remedied_on_record, standing_of
