@@ -15,9 +15,8 @@ from django.utils import translation
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
-from members import roster
 from members.models import CellPeriod, Gender, Member, Status, StatusPeriod
-from members.roster import COLUMNS, import_roster
+from members.roster import COLUMNS, database, import_roster, reading
 from organizations.models import Kind, Role
 from tests.factories import make_member, make_org, make_user_with_role
 
@@ -412,12 +411,12 @@ _NO_TITLE = "Ô này có dữ liệu nhưng cột của nó không có tiêu đ�
 def reader(request, monkeypatch):
     """Runs a test with the fast .xlsx reader, then with openpyxl, which it must agree with."""
     if request.param == "openpyxl":
-        monkeypatch.setattr(roster, "_calamine_rows", lambda data: None)
+        monkeypatch.setattr(reading, "_calamine_rows", lambda data: None)
     return request.param
 
 
 def read_by(reader: str, data: bytes) -> bytes:
-    assert (roster._calamine_rows(data) is not None) == (reader == "calamine")
+    assert (reading._calamine_rows(data) is not None) == (reader == "calamine")
     return data
 
 
@@ -499,7 +498,7 @@ def test_typed_xlsx_cells_import_alike_with_either_reader(tree, reader):
 )
 def test_sheets_the_fast_reader_could_misread_go_to_openpyxl(tree, rows, options, errors):
     data = excel_bytes(rows, **options)
-    assert roster._calamine_rows(data) is None
+    assert reading._calamine_rows(data) is None
 
     result = run(data, filename="roster.xlsx")
 
@@ -659,8 +658,8 @@ def test_a_card_number_taken_during_the_import_leaves_nothing_half_saved(tree, m
     make_member(tree["cell_b"], card_number="33334444")
     # Someone else adds the card between the check and the insert; one row per batch, so that
     # the first rows are already written when the third fails.
-    monkeypatch.setattr(roster, "_taken_cards", lambda cards: set())
-    monkeypatch.setattr(roster, "INSERT_BATCH", 1)
+    monkeypatch.setattr(database, "_taken_cards", lambda cards: set())
+    monkeypatch.setattr(database, "INSERT_BATCH", 1)
 
     result = run(csv_bytes(rows))
 

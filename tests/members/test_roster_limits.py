@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from members import roster, unpacking
+from members import unpacking
 from members.models import Member
-from members.roster import import_roster
+from members.roster import import_roster, reading
 from organizations.models import Role
 from tests.factories import make_user_with_role
 
@@ -153,7 +153,7 @@ def test_the_sheet_scan_cuts_a_long_stretch_without_tags_once():
             reads.append(size)
             return super().read(size)
 
-    pieces = list(roster._xml_pieces(Stream(text), size=MB))
+    pieces = list(reading._xml_pieces(Stream(text), size=MB))
     assert b"".join(pieces) == text
     assert all(piece.startswith(b"<") for piece in pieces)
     assert len(reads) == 7  # five full reads and a short one, then the end: each byte read once
