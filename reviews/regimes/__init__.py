@@ -1,4 +1,4 @@
-"""What differs between the rule regimes, one module each, chosen by the season's rule set:
+"""What differs between the rule regimes, one package each, chosen by the season's rule set (R-SET-2):
 
 - `qd124/`: Regulation 124-QĐ/TW with HD 25 — a level from per-criterion grades; a cell is
   rated before its members.

@@ -50,9 +50,13 @@ def test_r_form_2_the_02a_form_and_its_two_self_ratings(world):
 
 
 def test_r_form_3_the_02b_form_has_six_items_and_is_chosen_per_member(world):
+    """R-FORM-3: section I of 02B holds six items, the last the annual pledge. Leaders write 02B;
+    for anyone else the secretary chooses it per member (here a cell secretary with no post)."""
     template = world.season.rule_set.template("02B")
     assert keys(template)[:6] == ["I.1", "I.2", "I.3", "I.4", "I.5", "I.6"]
+    assert [i["type"] for i in template["sections"][0]["items"]] == ["graded_text"] * 5 + ["pledge"]
     w = world
+    assert w.subject(member=w.head).form_code == "02B"
     secretary_without_post = w.subject(member=w.members1[2])
     assert secretary_without_post.form_code == "02A"
     workflow.choose_form(subject=secretary_without_post, actor=w.secretary, form_code="02B")

@@ -29,6 +29,8 @@ def run_cell1(w):
 
 
 def test_r_rec_1_the_decision_reaches_the_member_and_the_cells_officers(world):
+    """R-REC-1: the decided level is notified to the member and to the cell's officers, and the
+    cell's decided results are published."""
     w = world
     run_cell1(w)
     deputy = w.subject(member=w.deputy)

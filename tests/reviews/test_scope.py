@@ -10,12 +10,13 @@ from members.services import change_member_status, transfer_member
 from organizations.models import Kind
 from organizations.services import move_organization, rename_organization
 from reviews import workflow
-from reviews.defaults import rule_set_for_year
+from reviews.defaults import rule_set_for_year, shipped_rule_set
 from reviews.models import Decision, Meeting, RuleSet, Subject
 from reviews.scope import open_season
+from reviews.scope.units import months_before
 from tests.clock import DAY_UNDER_TEST
 from tests.factories import make_member, make_org
-from tests.reviews.conftest import REFERENCE, open_season_124
+from tests.reviews.conftest import QD366, REFERENCE, open_season_124
 from tests.reviews.helpers import complete_form, decide, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,34 @@ def test_r366_set_1_the_season_of_2025_on_opens_under_366_and_earlier_ones_under
     assert set(earlier.subjects.filter(kind="member").values_list("form_code", flat=True)) <= {"02A", "02B"}
 
 
+def test_r_set_2_the_successor_regulation_is_a_second_rule_set_of_the_same_model(db):
+    """R-SET-2: QĐ 366 / HD 43 is a second row of the same RuleSet model, not a redesign. Seasons
+    under either open on one tree into the same tables, and each subject writes a form of its own
+    rule set: the regime is read from the rule set, never assumed to be QĐ 124."""
+    from tests.reviews.conftest import build_world
+
+    w = build_world(open_now=False)
+    earlier = open_season_124(
+        top_organization=w.province, year=REFERENCE.year - 1, reference_date=months_before(REFERENCE, 12)
+    )
+    later = open_season(
+        top_organization=w.province,
+        year=REFERENCE.year,
+        reference_date=REFERENCE,
+        rule_set=shipped_rule_set(QD366),
+    )
+    assert (earlier.rule_set.regime, later.rule_set.regime) == ("qd124", "qd366")
+    assert earlier.rule_set.scoring is None and later.rule_set.scoring["bands"]["HTXSNV"] == 90
+    for season in (earlier, later):
+        forms = set(season.subjects.values_list("form_code", flat=True))
+        assert forms and forms <= set(season.rule_set.form_templates)
+        for code in forms:
+            assert season.rule_set.template(code)["form_number"].startswith(f"Mẫu {code}-")
+    # One member, one table, a form of each regulation.
+    head = Subject.objects.filter(member=w.head).order_by("season__year")
+    assert [(s.season_id, s.form_code) for s in head] == [(earlier.pk, "02B"), (later.pk, "2A")]
+
+
 def test_opening_is_idempotent(world):
     before = Subject.objects.filter(season=world.season).count()
     again = open_season_124(top_organization=world.province, year=2026, reference_date=REFERENCE)
@@ -98,6 +127,8 @@ def test_opening_creates_one_subject_per_collective_and_member(world):
 
 
 def test_r_scope_1_later_tree_changes_do_not_move_subjects(world):
+    """R-SCOPE-1: moving, renaming or adding to the live tree after opening leaves the season's
+    subjects where the snapshot put them."""
     w = world
     before = w.subject(member=w.members1[3])
     path_before = before.path
@@ -115,6 +146,7 @@ def test_r_scope_1_later_tree_changes_do_not_move_subjects(world):
 
 
 def test_r_scope_1_membership_is_taken_at_the_reference_date(db):
+    """R-SCOPE-1: a member's cell is the one they belonged to at the reference date."""
     from tests.reviews.conftest import build_world
 
     w = build_world(open_now=False)
@@ -151,6 +183,8 @@ def test_r_scope_2_exempt_suspended_and_new_members_are_listed_not_reviewed(db):
 
 
 def test_r_scope_3_probationary_members_of_six_months_are_reviewed(db):
+    """R-SCOPE-3: a probationary member admitted 6 months or more before the reference date is
+    reviewed like a full member."""
     from tests.reviews.conftest import build_world
 
     w = build_world(open_now=False)
@@ -225,6 +259,8 @@ def test_r_scope_4_temporary_registration_is_rated_at_the_official_cell(db):
 
 
 def test_r_scope_5_young_organizations_are_not_rated(db):
+    """R-SCOPE-5: an organization founded less than 6 months before the reference date is listed,
+    not rated (and one founded after it is not in the season at all, R-SCOPE-1)."""
     from tests.reviews.conftest import build_world
 
     w = build_world(open_now=False)
