@@ -36,8 +36,9 @@ def save_answer(*, subject: Subject, actor, key: str, value: dict) -> ReviewForm
     allow(access.may_edit_form(actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(_state_problem(subject, EDITABLE, _("editing")))
-    form = get_form(subject)
-    form = ReviewForm.objects.select_for_update().get(pk=form.pk)
+    # One read locks the form; the first save of a form creates it (the subject's lock keeps a
+    # second save of the same form waiting meanwhile).
+    form = ReviewForm.objects.select_for_update().filter(subject=subject).first() or get_form(subject)
     current = dict(form.answers.get(key) or {})
     current.update(value)
     form.answers[key] = current

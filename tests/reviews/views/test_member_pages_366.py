@@ -160,3 +160,23 @@ def test_the_366_form_page_runs_a_fixed_number_of_queries(client, django_assert_
     with django_assert_max_num_queries(22):
         response = client.get(url("form", w, subject))
     assert response.content.decode().count('name="task_text"') == 60 + 3 + 1  # rows, blanks, template
+
+
+def test_an_autosave_runs_the_same_queries_for_a_short_and_a_long_form(client, django_assert_num_queries):
+    """The request a season sends most (issue "Province-scale speed", bench/autosaves.py): the
+    session, the user, the season, the subject, then in one transaction (a savepoint here) the
+    subject locked, the form locked and written: nine, whatever the form already holds."""
+    w = world366()
+    subject = w.subject(member=w.deputy)
+    client.force_login(w.member_user)
+    save = url("form-save", w, subject)
+    client.post(save, {"key": "I.1", "text": "Bản nháp"}, headers=HTMX)  # the first save creates the form
+    with django_assert_num_queries(9):
+        assert (
+            client.post(save, {"key": "I.1", "text": "Giữ vững lập trường"}, headers=HTMX).status_code == 200
+        )
+    rows = [{"text": f"Việc {n}", "status": "on_time", "products": ""} for n in range(60)]
+    workflow.save_answer(subject=subject, actor=w.member_user, key="B.I", value={"tasks": rows})
+    with django_assert_num_queries(9):
+        assert client.post(save, {"key": "II.1", "text": "Hạn chế"}, headers=HTMX).status_code == 200
+    assert fresh(subject).form.answers["I.1"] == {"text": "Giữ vững lập trường"}
