@@ -1,4 +1,4 @@
-"""The demo province of `manage.py seed_demo` (members/demo.py)."""
+"""The demo province of `manage.py seed_demo` (members/demo/)."""
 
 import datetime
 import hashlib
