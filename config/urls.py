@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config import views
-from reports.verify_views import verify
+from reports.verify_views import verify, verify_lookup
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("dang-vien/", include("members.urls")),
     path("ky-kiem-diem/", include("reviews.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("xac-thuc/", verify_lookup, name="verify-lookup"),
     path("xac-thuc/<str:code>", verify, name="verify"),
     path("quan-tri/", admin.site.urls),
 ]

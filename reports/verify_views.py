@@ -1,12 +1,13 @@
 """The public verification page: what a document is, who signed it and when, its SHA-256, and a
 check that an uploaded file is exactly that document. No login; rate limited; nothing else about
-anyone is shown."""
+anyone is shown. A code nobody issued, or none at all, gets a page to type it again: a code is
+read off paper, and a mistyped one is the likeliest way to arrive without a document."""
 
 import hashlib
 
 from django import forms
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,15 +41,33 @@ def _too_many(request) -> HttpResponse:
     return HttpResponse(body, status=429, headers={"Retry-After": "60"})
 
 
+def typed_code(text: str) -> str:
+    """A code as people type it, in the form it is issued: any case, spaces or no hyphen."""
+    kept = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{kept[:5]}-{kept[5:]}" if len(kept) == 10 else text.strip().upper()
+
+
+def _lookup_page(request, typed: str = "", status: int = 200) -> HttpResponse:
+    return render(request, "reports/web/verify_lookup.html", {"typed": typed}, status=status)
+
+
+@require_http_methods(["GET"])
+def verify_lookup(request):
+    """The code typed by hand (`?ma=`): sent to its page; without one, the form to type it."""
+    typed = typed_code(request.GET.get("ma", ""))[:40]
+    kept = "".join(ch for ch in typed if ch.isalnum() or ch == "-")
+    return redirect("verify", code=kept) if kept else _lookup_page(request)
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str):
     if not allow(request, "verify", limit=30) or (
         request.method == "POST" and not allow(request, "verify-upload", limit=10)
     ):
         return _too_many(request)
-    job = ReportJob.objects.filter(verification_code=code.upper(), status=ReportJob.Status.DONE).first()
+    job = ReportJob.objects.filter(verification_code=typed_code(code), status=ReportJob.Status.DONE).first()
     if job is None:
-        raise Http404
+        return _lookup_page(request, typed=code[:40], status=404)
     form = CheckForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

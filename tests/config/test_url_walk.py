@@ -85,6 +85,7 @@ PAGES = [
     Page("otp_enrol", redirect=EVERYONE, redirect_to="/"),
     Page("otp_recovery_codes", redirect=EVERYONE, redirect_to="/"),
     Page("verify", "verification", ok=EVERYONE, anonymous=200),
+    Page("verify-lookup", ok=EVERYONE, anonymous=200),
     Page(
         "admin:index",
         ok=frozenset({"quantri"}),

@@ -109,7 +109,7 @@ def test_the_verification_page_is_rate_limited(decided, client, settings, time_m
     assert codes[:30] == [200] * 30 and codes[-1] == 429
 
 
-def test_an_unknown_code_is_404(db, client):
+def test_an_unknown_code_is_404(db, client):  # and says so: tests/reports/test_verify_lookup.py
     assert client.get(reverse("verify", args=["AAAAA-BBBBB"])).status_code == 404
 
 
