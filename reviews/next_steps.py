@@ -24,7 +24,9 @@ from reviews.rules import names as all_names
 
 S = Subject.State
 K = Subject.Kind
-DONE, WAITING, BLOCKED = "done", "waiting", "blocked"
+# A step is done, waits for someone's move, or comes later: it waits for an earlier step (not a
+# blocker: nothing is wrong with it, its turn has not come).
+DONE, WAITING, LATER = "done", "waiting", "later"
 WRITING = (S.DRAFT, S.RETURNED)
 RATED = (S.PROPOSED, S.DECIDED)
 
@@ -100,7 +102,7 @@ class _Builder:
         """Add a step; if `after` is not done yet, the step waits for it (and says so)."""
         earlier = self.steps.get(after)
         if not step.is_done and earlier is not None and not earlier.is_done:
-            step.state = BLOCKED
+            step.state = LATER
             step.moves = [_("Waits for the step “%(step)s”.") % {"step": earlier.label}, *step.independent]
         self.steps[step.key] = step
         return step
@@ -218,7 +220,7 @@ class _Builder:
             )
         elif step.done < step.total:
             step.moves.append(_("Waits for the members' reviews at the meeting."))
-        step.state = WAITING if ready else (DONE if step.done == step.total else BLOCKED)
+        step.state = WAITING if ready else (DONE if step.done == step.total else LATER)
         return step
 
     def collective_rating_step(self, subject: Subject) -> Step:
@@ -243,7 +245,7 @@ class _Builder:
                 % {"committee": committee, "name": subject.name}
             )
         else:
-            step.state = BLOCKED
+            step.state = LATER
             step.moves.append(_("Waits for its review at the meeting."))
         return step
 
@@ -267,7 +269,7 @@ class _Builder:
             )
         elif step.done < step.total:
             step.moves.append(_("Waits for the proposals."))
-        step.state = WAITING if proposed else (DONE if step.done == step.total else BLOCKED)
+        step.state = WAITING if proposed else (DONE if step.done == step.total else LATER)
         return step
 
     # -- the whole list ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ enforces (for code, tests and logs, never shown), who must act and the page wher
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from reviews.models import Subject
+from reviews.models import SeasonUnit, Subject
 
 
 class Reason(str):
@@ -86,6 +86,21 @@ def state_reason(subject: Subject, step: str, label: str) -> Reason:
         _("It is at “%(state)s”; %(step)s is not possible now.")
         % {"state": subject.get_state_display(), "step": label}
     )
+
+
+def order_reason(unit: SeasonUnit, names: str) -> Reason:
+    """R-ORDER-3: the members of a unit are reviewed head first, then deputies, then the others,
+    in a cell named by their posts (a cell is headed by its secretary)."""
+    if unit.is_cell:
+        text = _(
+            "Review the cell secretary first, then the deputy secretary, then the other members; still "
+            "to review: %(names)s."
+        )
+    else:
+        text = _(
+            "Review the head first, then the deputies, then the other members; still to review: %(names)s."
+        )
+    return Reason(text % {"names": names}, rule="R-ORDER-3")
 
 
 def _form_url(subject: Subject) -> str:

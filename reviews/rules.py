@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from members.models import LeaveRecord
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import Subject
-from reviews.refusals import Reason, tagged
+from reviews.refusals import Reason, order_reason, tagged
 
 S = Subject.State
 
@@ -170,16 +170,8 @@ def review_order_problems(
         ]
         earlier = [m for m in colleagues if m.position < subject.position and not done(m)]
         if earlier:
-            problems.append(
-                Reason(
-                    _(
-                        "Review the head first, then the deputies, then the other members; still to review: "
-                        "%(names)s."
-                    )
-                    % {"names": names(sorted(earlier, key=lambda m: m.position))},
-                    rule="R-ORDER-3",
-                )
-            )
+            still = names(sorted(earlier, key=lambda m: m.position))
+            problems.append(order_reason(facts.units[subject.unit_id], still))
     else:
         problems += affiliate_problems(subject, facts)
     return problems + _regime(facts).review_order_problems(subject, facts, reviewed_now)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
-from organizations.models import Organization
+from organizations.models import CELL_KINDS, Organization
 from reviews.models.rulesets import RuleSet
 
 
@@ -95,6 +95,11 @@ class SeasonUnit(models.Model):
 
     def scope_path(self) -> str:
         return self.path
+
+    @property
+    def is_cell(self) -> bool:
+        """A party cell (chi bộ), headed by its secretary: the unit its members sit in."""
+        return self.kind in CELL_KINDS
 
 
 class Subject(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.escaping import escape
+from reviews.models import Subject
 from reviews.templatetags.reasons import reason_html
 
 register = template.Library()
@@ -30,27 +31,25 @@ def state_badge(row) -> SafeString:
 
 @register.simple_tag
 def returned_mark(row, inline: bool = False) -> SafeString:
-    """A proposal the deciding level sent back, until it is proposed again; `inline`: one line,
-    the reason in full on hover (the cell board's rows)."""
+    """A proposal the deciding level sent back, until it is proposed again, with its reason in
+    full; `inline`: no space above (the cell board's rows)."""
     returned = row.subject.returned_proposal
     if not returned:
         return mark_safe("")
     reason = returned.get("reason", "")
-    shape = " text-truncate" if inline else " mt-1"
-    title = format_html(' title="{}"', reason) if inline else ""
+    shape = "" if inline else " mt-1"
     said = _("Proposal returned by the deciding level: %(reason)s") % {"reason": reason}
     return format_html(
-        '<div class="small js-returned{}"{}><span class="badge text-bg-warning">{}</span> {}</div>',
+        '<div class="small js-returned{}"><span class="badge text-bg-warning">{}</span> {}</div>',
         shape,
-        title,
         _("Returned"),
         said,
     )
 
 
-def _list(items, tone: str, *, reasons: bool) -> str:
+def _list(items, tone: str, *, reasons: bool, here: str = "") -> str:
     shown = "".join(
-        f"<li>{reason_html(item) if reasons else conditional_escape(item)}</li>" for item in items
+        f"<li>{reason_html(item, here) if reasons else conditional_escape(item)}</li>" for item in items
     )
     return f'\n<ul class="mb-0 ps-3 text-{tone}-emphasis">{shown}</ul>'
 
@@ -59,8 +58,18 @@ def _waits(step: str) -> str:
     return escape(_("%(step)s — waits (see above)") % {"step": step})
 
 
-def _ready(step: str) -> str:
-    return "✓ " + escape(_("Ready: %(step)s") % {"step": step})
+def _ready(row) -> str:
+    """Nothing blocks the next step. A returned review is not ready for anyone but its author:
+    it waits for them to correct it and submit it again."""
+    if row.subject.state == Subject.State.RETURNED:
+        if row.subject.is_member:
+            return escape(_("Waiting for the member to correct and resubmit the review"))
+        return escape(_("Waiting for the report to be corrected and resubmitted"))
+    return "✓ " + escape(_("Ready: %(step)s") % {"step": row.step_label})
+
+
+def _ready_tone(row) -> str:
+    return "" if row.subject.state == Subject.State.RETURNED else " text-success-emphasis fw-semibold"
 
 
 def _folded_on_one_line(row, blockers, warnings) -> str:
@@ -69,14 +78,14 @@ def _folded_on_one_line(row, blockers, warnings) -> str:
     if not (blockers or warnings):
         if row.shared_blockers:
             return f'<span class="small">{_waits(step)}</span>'
-        return f'<span class="small text-success-emphasis fw-semibold">{_ready(step)}</span>'
+        return f'<span class="small{_ready_tone(row)}">{_ready(row)}</span>'
     if blockers:
         summary = escape(
             ngettext("%(step)s — %(n)s thing blocks it", "%(step)s — %(n)s things block it", len(blockers))
             % {"step": step, "n": len(blockers)}
         )
     else:
-        summary = _waits(step) if row.shared_blockers else _ready(step)
+        summary = _waits(step) if row.shared_blockers else _ready(row)
     if warnings:
         counted = ngettext("%(n)s warning", "%(n)s warnings", len(warnings)) % {"n": len(warnings)}
         summary += " · " + escape(counted)
@@ -86,7 +95,7 @@ def _folded_on_one_line(row, blockers, warnings) -> str:
     return f'<details class="small board-step"><summary>{summary}</summary>{shown}</details>'
 
 
-def _said_in_full(row, blockers, warnings, fold_submit: bool) -> str:
+def _said_in_full(row, blockers, warnings, fold_submit: bool, here: str) -> str:
     step = row.step_label
     if blockers and fold_submit and row.step == "submit":
         summary = ngettext(
@@ -94,31 +103,34 @@ def _said_in_full(row, blockers, warnings, fold_submit: bool) -> str:
             "Next: %(step)s — not possible yet (%(n)s reasons)",
             len(blockers),
         ) % {"step": step, "n": len(blockers)}
-        said = f"<details><summary>{escape(summary)}</summary>{_list(blockers, 'danger', reasons=True)}</details>"
+        said = f"<details><summary>{escape(summary)}</summary>{_list(blockers, 'danger', reasons=True, here=here)}</details>"
     elif blockers:
         heading = escape(_("Next: %(step)s — blocked by:") % {"step": step})
-        said = f'<span class="fw-semibold">{heading}</span>{_list(blockers, "danger", reasons=True)}'
+        said = (
+            f'<span class="fw-semibold">{heading}</span>{_list(blockers, "danger", reasons=True, here=here)}'
+        )
     elif row.shared_blockers:
         said = f"<span>{_waits(step)}</span>"
     else:
-        said = f'<span class="text-success-emphasis fw-semibold">{_ready(step)}</span>'
+        said = f'<span class="{_ready_tone(row).strip()}">{_ready(row)}</span>'
     if warnings:
         said += _list(warnings, "warning", reasons=False)
     return f'<div class="small">{said}</div>'
 
 
 @register.simple_tag
-def next_step(row, fold_all: bool = False, fold_submit: bool = False) -> SafeString:
+def next_step(row, fold_all: bool = False, fold_submit: bool = False, here: str = "") -> SafeString:
     """What blocks the subject's next step, as the engine says it. `fold_all`: one line, every
     step's reasons and warnings folded (the cell board, where reasons shared by several rows are
     said once above the table); `fold_submit`: the reasons of an unsubmitted form folded, on pages
-    where they are not the work at hand (the meeting page)."""
+    where they are not the work at hand (the meeting page); `here`: the page's own address, which
+    a reason does not link to (the meeting page's rows)."""
     if row.step:
         blockers = row.verdict.blockers if row.verdict else []
         warnings = row.verdict.warnings if row.verdict else []
         if fold_all:
             return mark_safe(_folded_on_one_line(row, blockers, warnings))
-        return mark_safe(_said_in_full(row, blockers, warnings, fold_submit))
+        return mark_safe(_said_in_full(row, blockers, warnings, fold_submit, here))
     if row.subject.state == "decided":
         decided = _("Decided: %(level)s") % {"level": row.subject.decided_level}
         return format_html('<div class="small text-success-emphasis">{}</div>', decided)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.escaping import escape
+from reviews.quota_groups import has_no_place, no_place_sentence
 
 register = template.Library()
 
@@ -78,6 +79,9 @@ def _queue_state(meter) -> str:
             f'<p class="small text-danger fw-semibold mb-0"><span class="badge text-bg-danger">{badge}</span>'
             f"\n{escape(then)}\n</p>"
         )
+    if has_no_place(planned):
+        badge, said = escape(_("No place for now")), escape(no_place_sentence(planned))
+        return f'<p class="small mb-0"><span class="badge text-bg-secondary">{badge}</span> {said}</p>'
     if planned.capped == planned.limit:
         badge, said = escape(_("At the limit")), escape(_("No room for another."))
         return f'<p class="small mb-0"><span class="badge text-bg-warning">{badge}</span> {said}</p>'

@@ -120,7 +120,7 @@ def test_secretary_acknowledges_records_the_meeting_and_proposes_in_order(fresh_
     row(page, first_other["pk"]).locator("select.js-outcome").select_option("reviewed")
     save_row(page, first_other["pk"])
     refusal = row(page, first_other["pk"]).locator(".js-refused")
-    expect(refusal).to_contain_text("Kiểm điểm người đứng đầu trước")  # R-ORDER-3
+    expect(refusal).to_contain_text("Kiểm điểm bí thư chi bộ trước")  # R-ORDER-3
     expect(refusal).not_to_contain_text("(R-")
     expect(refusal).to_contain_text(head["name"])
     audit(page, "meeting-order-refused")

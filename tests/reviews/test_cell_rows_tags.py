@@ -5,6 +5,7 @@ board, its collectives, the meeting page and its rows all show these."""
 from django.utils import translation
 
 from reviews.models import Subject
+from reviews.refusals import Reason
 from reviews.rules import Verdict
 from reviews.templatetags.cell_rows import next_step, returned_mark, state_badge
 from reviews.views.cell.common import Row
@@ -70,5 +71,29 @@ def test_the_state_badge_and_the_returned_mark():
         inline = str(returned_mark(returned, inline=True))
         block = str(returned_mark(returned))
         assert not str(returned_mark(_row(S.PROPOSED, flags=returned.subject.flags)))  # proposed again
-    assert 'text-truncate" title="Thiếu &lt;minh chứng&gt;"' in inline and "Bị trả lại" in inline
+    # The board's rows wrap: the reason in full, never cut short.
+    assert "text-truncate" not in inline and "title=" not in inline and "Bị trả lại" in inline
+    assert "Thiếu &lt;minh chứng&gt;" in inline
     assert "mt-1" in block and "title=" not in block and "Thiếu &lt;minh chứng&gt;" in block
+
+
+def test_a_returned_review_waits_for_its_author_not_ready():
+    member = _said(_row(S.RETURNED), fold_all=True)
+    assert "Chờ đảng viên sửa và nộp lại bản kiểm điểm" in member and "Sẵn sàng" not in member
+    assert "✓" not in member and "text-success-emphasis" not in member
+    in_full = _said(_row(S.RETURNED))
+    assert "Chờ đảng viên sửa và nộp lại bản kiểm điểm" in in_full and "Sẵn sàng" not in in_full
+    report = Row(subject=Subject(pk=4, kind=Subject.Kind.ORGANIZATION, state=S.RETURNED), verdict=Verdict())
+    assert "Chờ sửa và nộp lại báo cáo" in _said(report, fold_all=True)
+    assert "✓ Sẵn sàng: Nộp bản kiểm điểm" in _said(_row(S.DRAFT), fold_all=True)  # a draft is ready
+
+
+def test_a_reason_does_not_link_to_the_page_it_is_shown_on():
+    here = "/ky-kiem-diem/1/chi-bo/CB1/hop/"
+    reason = Reason("Ghi tập thể trước.", rule="R-ORDER-2", url=here, link="Mở trang hội nghị")
+    elsewhere = Reason("Nộp bản kiểm điểm.", rule="R-ORDER-1", url="/ky-kiem-diem/1/phieu/3/", link="Mở")
+    row = _row(S.SUBMITTED, [reason, elsewhere])
+    on_meeting_page = _said(row, fold_submit=True, here=here)
+    assert "Ghi tập thể trước." in on_meeting_page and f'href="{here}"' not in on_meeting_page
+    assert 'href="/ky-kiem-diem/1/phieu/3/"' in on_meeting_page  # other pages are still linked
+    assert f'href="{here}"' in _said(row)  # on another page the link stays

@@ -11,7 +11,7 @@ from django.utils import translation
 from config.home import _cell_checklist
 from members.models import Pledge
 from reviews.models import SeasonUnit, Subject
-from reviews.next_steps import BLOCKED, DONE, WAITING
+from reviews.next_steps import DONE, LATER, WAITING
 from tests.reviews.conftest import build_world
 from tests.reviews.test_qd366 import world366
 
@@ -56,7 +56,7 @@ def test_r_order_6_under_124_the_cell_is_rated_before_its_members(db):
     assert steps["rating_organization"].moves == [
         "Đảng bộ Trường An Bình decides the level of Chi bộ Tổ Toán."
     ]
-    assert steps["rating_member"].state == BLOCKED
+    assert steps["rating_member"].state == LATER
     assert steps["rating_member"].moves == ["Waits for the step “Rating of the cell”."]
 
 
@@ -76,7 +76,7 @@ def test_r366_order_3_under_366_the_cell_is_rated_after_all_its_members(db):
         "The decision waits for the step “The members' ratings”.",
     ]
     set_cell(w, S.PROPOSED, proposed_level="HTTNV")
-    assert steps_by_key(w)["rating_organization"].state == BLOCKED
+    assert steps_by_key(w)["rating_organization"].state == LATER
 
 
 def test_whose_move_names_the_person_in_vietnamese_order_and_groups_a_shared_blocker(db):
@@ -87,8 +87,8 @@ def test_whose_move_names_the_person_in_vietnamese_order_and_groups_a_shared_blo
     assert steps["report"].moves == ["The cell secretary writes and submits the cell's report."]
     assert steps["secretary_form"].moves == ["Waiting for comrade Lê Văn Hùng to submit the review."]
     # The meeting waits for the report; the reviews wait for the meeting: said as a step, once.
-    assert steps["meeting"].state == BLOCKED
-    assert steps["head"].state == BLOCKED and steps["others"].state == BLOCKED
+    assert steps["meeting"].state == LATER
+    assert steps["head"].state == LATER and steps["others"].state == LATER
     set_cell(w, S.REVIEWED)
     set_states(w, S.SUBMITTED, members=[w.head, w.deputy])
     steps = steps_by_key(w)
@@ -96,7 +96,7 @@ def test_whose_move_names_the_person_in_vietnamese_order_and_groups_a_shared_blo
     # Five members have not submitted: one sentence with their names, on one step only.
     # R-ORDER-3: their reviews wait for the deputy's; their own move is said all the same.
     others = steps["others"]
-    assert others.state == BLOCKED and others.done == 0 and others.total == 5
+    assert others.state == LATER and others.done == 0 and others.total == 5
     assert others.moves == [
         "Waits for the step “Reviews of the deputies”.",
         "5 members have not submitted the review: Nguyễn Văn An, Nguyễn Văn Bình, Nguyễn Văn Cường, "

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from reviews import rules
-from reviews.next_steps import Checklist, Step
+from reviews.next_steps import LATER, Checklist, Step
 from reviews.templatetags.checklists import checklist_html
 from reviews.templatetags.quota_meters import cell_quota_meter, queue_quota_meter
 from reviews.views.cell.quota import QuotaMeter as CellMeter
@@ -31,11 +31,11 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def test_checklist_says_each_state_escapes_and_folds_a_blocked_step_on_one_line():
+def test_checklist_says_each_state_escapes_and_wraps_every_step():
     steps = [
         Step("pledges", "Cam kết", state="done", url="/a/?x=1&y=2", done=1200, total=1500),
         Step("forms", "Bản <kiểm điểm>", state="waiting", url="/b/", moves=["Đảng viên <A> nộp"]),
-        Step("meeting", "Họp chi bộ", state="blocked", url="/c/", moves=["Chờ bước 2", "Bí thư ghi"]),
+        Step("meeting", "Họp chi bộ", state=LATER, url="/c/", moves=["Chờ bước 2", "Bí thư ghi"]),
     ]
     with translation.override("vi"):
         compact = checklist_html(Checklist(steps), "next-<x>", True)
@@ -43,10 +43,14 @@ def test_checklist_says_each_state_escapes_and_folds_a_blocked_step_on_one_line(
     assert 'aria-labelledby="next-&lt;x&gt;"' in compact and "checklist-compact" in compact
     assert 'href="/a/?x=1&amp;y=2"' in compact and "· 1200/1500" in compact  # as the template wrote them
     assert "Bản &lt;kiểm điểm&gt;" in compact and "Đảng viên &lt;A&gt; nộp" in compact
-    assert "✓ Xong" in compact and "Đang chờ" in compact and "Vướng mắc" in compact
-    # Only a blocked step of the compact list is one line, with what it waits for on hover.
-    assert compact.count("checklist-one-line") == 1 and 'title="Chờ bước 2 Bí thư ghi"' in compact
-    assert "checklist-one-line" not in full and "checklist-compact" not in full
+    assert "✓ Xong" in compact and "Đang chờ" in compact
+    # A step whose turn has not come is not a blocker: a neutral badge, and what it waits for in
+    # full (no line cut short, on the board or the home page).
+    assert "Chờ bước trước" in compact and "Vướng mắc" not in compact + full
+    assert "Chờ bước 2" in _text(compact) and "Bí thư ghi" in _text(compact)
+    for html in (compact, full):
+        assert "checklist-one-line" not in html and "text-truncate" not in html and "title=" not in html
+    assert "checklist-compact" not in full
 
 
 def test_checklist_tag_in_a_template_matches_the_function():
@@ -96,3 +100,31 @@ def test_r_rate_2_queue_meter_says_over_at_and_within_the_quota():
     assert "bg-success" in within and 'style="width: 75%"' in within
     assert "tối đa = 20% × 20 HTTNV" in within and "Tỷ lệ đã dùng: Nhóm &lt;A&gt;" in within
     assert _text(none) == "Các đối tượng đang hiển thị không thuộc nhóm tính tỷ lệ nào."
+
+
+def test_r_rate_2_a_quota_that_rounds_to_no_place_says_so_not_at_the_limit():
+    """20% of 2 HTTNV is 0.4, rounded down to 0: nothing was decided, so the group is not "at the
+    limit"; it has no place for now, and the page says why (both meters)."""
+    zero = _count(0, 2, 0)
+    with translation.override("vi"):
+        card = queue_quota_meter(
+            [QueueMeter("k", decided=zero, planned=zero, adding=0, exceed_with_reason=False)], False, 0
+        )
+        cell = CellMeter("m:7:other", zero, 0)
+        line = cell_quota_meter([cell])
+        said = (cell.tone, cell.badge, cell.status)
+    sentence = "Nhóm này hiện chưa có chỉ tiêu HTXSNV: 20% × 2 HTTNV = 0,4, làm tròn thành 0."
+    assert "Chưa có chỉ tiêu" in card and sentence in _text(card)
+    assert "Đã đủ tỷ lệ" not in card and "Không còn chỉ tiêu" not in card and "bg-warning" not in card
+    assert said == ("secondary", "Chưa có chỉ tiêu", sentence) and sentence in _text(line)
+    assert "Trong tỷ lệ" not in line and "Không còn chỉ tiêu" not in line
+    # A place taken in a group without one is over the quota, as before.
+    assert CellMeter("m:7:other", _count(1, 2, 0), 1).tone == "danger"
+
+
+def test_r_rate_2_a_cell_meter_names_its_group_without_the_committee():
+    with translation.override("vi"):
+        names = [CellMeter(key, _count(0, 5, 1), 0).name for key in ("m:7:lead", "m:7:other", "m:7")]
+        other = CellMeter("o:7:cell", _count(0, 5, 1), 0).name
+    assert names == ["Lãnh đạo, quản lý", "Đảng viên khác", "Đảng viên"]
+    assert other == "Nhóm <A>"  # any other group by its label

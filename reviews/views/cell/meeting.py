@@ -105,6 +105,7 @@ def _meeting_context(
         "collective_row": cell.row(organization) if organization else None,
         "meters": quota_meters(season, cell.members, pending),
         "meter_url": reverse("reviews:quota_meter", args=[season.pk, unit.code]),
+        "meeting_url": reverse("reviews:meeting", args=[season.pk, unit.code]),  # no link to itself
         "circulation_warning": _circulation_text(
             season, values.get("held_on"), values.get("draft_circulated_on"), cell.meeting
         ),
@@ -323,6 +324,7 @@ def meeting_row(request, season: int, code: str, pk: int):
             "others": others,
             "meters": quota_meters(season, cell.members, pending),
             "meter_url": reverse("reviews:quota_meter", args=[season.pk, unit.code]),
+            "meeting_url": reverse("reviews:meeting", args=[season.pk, unit.code]),
             "can_manage": True,
         },
     )

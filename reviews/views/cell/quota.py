@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from reviews import rules
 from reviews.models import Season, Subject
-from reviews.quota_groups import decided_in_groups
+from reviews.quota_groups import decided_in_groups, group_name, has_no_place, no_place_sentence
 
 S = Subject.State
 
@@ -37,10 +37,20 @@ class QuotaMeter:
         return self.count.base == 0 and self.count.capped == 0
 
     @property
+    def no_place(self) -> bool:
+        """Members are rated at the base level, but too few for one place at the capped level."""
+        return not self.nothing_to_count and has_no_place(self.count)
+
+    @property
+    def name(self) -> str:
+        """The group's short name (the cell's groups share their deciding committee)."""
+        return group_name(self.key, self.count.label)
+
+    @property
     def tone(self) -> str:
         if self.count.exceeded:
             return "danger"
-        if self.nothing_to_count:
+        if self.nothing_to_count or self.no_place:
             return "secondary"
         if self.count.capped and self.left <= 1:
             return "warning"  # the last place is taken, or taking the next one fills the quota
@@ -53,6 +63,8 @@ class QuotaMeter:
             return _("Over the quota")
         if self.nothing_to_count:
             return _("Nothing counted yet")
+        if self.no_place:
+            return _("No place for now")
         if self.count.capped and self.left == 0:
             return _("At the limit")
         if self.count.capped and self.left == 1:
@@ -65,10 +77,8 @@ class QuotaMeter:
             return ngettext("Over the quota by %(n)d case.", "Over the quota by %(n)d cases.", self.over) % {
                 "n": self.over
             }
-        if self.nothing_to_count:
-            return _("The quota is counted once members are rated %(base_level)s.") % {
-                "base_level": self.count.base_level
-            }
+        if self.nothing_to_count or self.no_place:
+            return no_place_sentence(self.count)
         if self.left == 0:
             return _("No place left.")
         return ngettext("%(n)d place left.", "%(n)d places left.", self.left) % {"n": self.left}

@@ -262,6 +262,12 @@ def test_r_rate_2_the_meter_says_what_its_numbers_say():
     empty = meter(0, 0)  # nothing decided yet: no "0/0, at the limit"
     assert (empty.tone, empty.badge) == ("secondary", "Nothing counted yet")
     assert "0 /" not in empty.headline and "limit" not in empty.status
+    few = meter(0, 2)  # 20% × 2 = 0.4, rounded down: no place, though nothing is decided
+    assert (few.tone, few.badge, few.status) == (
+        "secondary",
+        "No place for now",
+        "This group has no HTXSNV place for now: 20% × 2 HTTNV = 0.4, rounded to 0.",
+    )
     near = meter(1, 10)  # 1 of 2
     assert (near.tone, near.badge, near.status) == ("warning", "Near the limit", "1 place left.")
     full = meter(2, 10)

@@ -1,0 +1,101 @@
+"""What the cell board and the meeting page say, as the secretary reads them: nothing cut short on
+the board, the quota summary naming its groups, a step whose turn has not come not called a
+blocker, a returned review waiting on its author, the order of review named by the cell's posts
+(R-ORDER-3) and no link from the meeting page to itself."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from reviews.models import Subject
+from tests.reviews.helpers import complete_form
+
+pytestmark = pytest.mark.django_db
+S = Subject.State
+CSS = Path(settings.BASE_DIR) / "static/css/app.css"
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def board(w) -> str:
+    return client_for(w.secretary).get(reverse("reviews:cell", args=[w.season.pk, "CB1"])).content.decode()
+
+
+def section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_board_cuts_no_cell_short(world):
+    """The level, the next step, the name and the checklist's steps wrap: no ellipsis hides them."""
+    w = world
+    complete_form(w.subject(member=w.members1[2]), w.secretary)
+    html = board(w)
+    members = section(html, "members-title")
+    checklist = section(html, "next-title")
+    for part in (members, checklist):
+        assert "text-truncate" not in part and "checklist-one-line" not in part
+    assert "self-rated" in members  # the level's words and the level itself, in the same cell
+    # The stylesheet no longer keeps the board's cells (or the checklist's steps) on one line.
+    css = CSS.read_text()
+    rules = dict(re.findall(r"([^{}]+)\{([^{}]*)\}", css))
+    cells = next(body for selector, body in rules.items() if ".cell-table > tbody > tr > td" in selector)
+    assert "nowrap" not in cells and "ellipsis" not in cells
+    assert ".checklist-one-line" not in css and ".cell-table summary" not in css
+
+
+def test_the_quota_summary_names_each_group(world):
+    html = board(world)
+    summary = section(html, "quota-title")
+    summary = summary[: summary.index("</summary>")]
+    groups = re.findall(r'<span class="js-quota-group text-nowrap">([^<]+): <span class="badge', summary)
+    assert groups == ["Leaders and managers", "Other members"]
+
+
+def test_a_step_waiting_for_an_earlier_one_is_not_called_a_blocker(world):
+    w = world
+    checklist = section(board(w), "next-title")
+    assert 'data-step="meeting" data-state="later"' in checklist
+    assert "Waits for an earlier step" in checklist and "Blocked" not in checklist
+    home = client_for(w.secretary).get(reverse("home")).content.decode()
+    assert "Waits for an earlier step" in home and ">Blocked<" not in home
+
+
+def test_a_returned_review_waits_for_the_member_not_ready(world):
+    w = world
+    subject = w.subject(member=w.members1[3])
+    complete_form(subject, w.secretary)  # a complete form, returned: nothing blocks resubmitting it
+    Subject.objects.filter(pk=subject.pk).update(state=S.RETURNED)
+    row = re.search(rf'<tr id="member-{w.members1[3].pk}">.*?</tr>', board(w), re.S).group(0)
+    assert "Returned for rework" in row
+    assert "Waiting for the member to correct and resubmit the review" in row
+    assert "Ready:" not in row
+
+
+def test_the_meeting_page_names_the_cells_posts_and_does_not_link_to_itself(world):
+    """A member submitted before the cell's own review is recorded: the reasons say to record the
+    cell first (R-ORDER-2), on this very page (no link to it), and the head and deputy first
+    (R-ORDER-3), named as the cell's secretary and deputy secretary."""
+    w = world
+    complete_form(w.subject(member=w.members1[2]), w.secretary)
+    meeting = reverse("reviews:meeting", args=[w.season.pk, "CB1"])
+    response = client_for(w.secretary).get(meeting)
+    html = response.content.decode()
+    row = next(r for r in response.context["rows"] if r.subject.member_id == w.members1[2].pk)
+    reasons = {getattr(reason, "rule", ""): reason for reason in row.verdict.blockers}
+    assert reasons["R-ORDER-2"].url == meeting  # the engine says where: here
+    assert f'href="{meeting}"' not in html
+    assert "Review the cell secretary first, then the deputy secretary, then the other members" in html
+    assert "The cell secretary first, then the deputy secretary, then the other members." in html
+    assert "Review the head first" not in html
+    # The cell board, another page, still links to the meeting page.
+    assert f'href="{meeting}"' in board(w)
