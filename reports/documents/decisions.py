@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from organizations.models import CELL_KINDS
 from reports.documents.base import (
     Document,
     DocumentUnavailable,
@@ -34,11 +35,28 @@ from reports.documents.forms import load_subject
 from reports.documents.points import average_text, points_text_or_blank
 from reviews.models import Decision, Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
+from reviews.scope.units import decides_ratings
+
+
+def refuse_not_deciding(season: Season, unit: SeasonUnit) -> None:
+    """R-STEP-2, R366-STEP-1: the decision recognizing the ratings is issued by the level that
+    decides them. A cell or a partial committee only proposes (its members and itself are decided
+    by the base committee), so it issues none: asking for one is refused, saying who does."""
+    if decides_ratings(season.rule_set, unit.kind):
+        return
+    what = "chi bộ" if unit.kind in CELL_KINDS else "đảng bộ bộ phận"
+    above = committee(unit.base_unit.name) if unit.base_unit_id else "cấp ủy cấp trên"
+    raise DocumentUnavailable(
+        f"{issuer(unit)} không ban hành quyết định công nhận kết quả xếp loại: xếp loại {what} và "
+        f"đảng viên của {what} do {above} quyết định, và {above} ban hành quyết định đó."
+    )
 
 
 def refuse_empty_decisions(season: Season, unit: SeasonUnit) -> None:
     """A decision list that names no organization and no member is not issued: a signed decision
-    with nothing decided in it would be an empty official paper."""
+    with nothing decided in it would be an empty official paper. Nor is one of a unit that decides
+    nothing (`refuse_not_deciding`)."""
+    refuse_not_deciding(season, unit)
     if Subject.objects.filter(season=season, decider=unit, state=Subject.State.DECIDED).exists():
         return
     raise DocumentUnavailable(

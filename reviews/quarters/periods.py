@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 # R366-QTR-3: Q1–Q3 are evaluated on their own; Q4 is folded into the year-end rating.
 NUMBERS = (1, 2, 3)
-# R366-QTR-5: results are reported upward before the 15th of the quarter's last month.
+# R366-QTR-5: results are reported upward before the 15th of the quarter's last month, so the
+# default deadline lies inside the quarter (Q3: 15/09, the quarter ends 30/09) on purpose.
 DEADLINE_DAY = 15
 
 

@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import F, Q
 
-from organizations.models import BASE_KINDS, Organization
+from organizations.models import ALLOWED_CHILDREN, BASE_KINDS, Organization
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
 
@@ -29,6 +29,16 @@ def _decider(unit: SeasonUnit, by_path: dict[str, SeasonUnit], authority: str) -
     if authority == "parent":
         return by_path.get(unit.path[: -Organization.steplen])
     return None  # "above": decided outside the province
+
+
+def decides_ratings(rules, kind: str) -> bool:
+    """Whether a unit of `kind` decides any rating under the rule set's authority table, as
+    `_decider` and the members' subjects assign them (R-STEP-2, R366-STEP-1): a base organization
+    decides its members'; a unit decides a child's whose authority is "parent". A cell or a partial
+    committee only proposes: the decision, and the paper that records it, are the level above's."""
+    if kind in BASE_KINDS:
+        return True
+    return any(rules.authority.get(child, "parent") == "parent" for child in ALLOWED_CHILDREN.get(kind, ()))
 
 
 def _snapshot_units(season: Season) -> list[SeasonUnit]:

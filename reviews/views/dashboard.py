@@ -28,6 +28,7 @@ from reviews.figures import LevelCounts
 from reviews.figures_children import ChildRow, by_child
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.quarters.dashboard import dashboard_quarters
+from reviews.scope.units import decides_ratings
 from reviews.supervision.counts import redo_table
 from reviews.views.common import get_season, get_unit, state_label
 from reviews.views.dashboard_charts import Chart, bar_chart
@@ -328,6 +329,8 @@ def dashboard(request, season, code):
         "unit": unit,
         "figures": figures,
         "can_number": season_scope(request.user, season).can_manage_path(unit.path),
+        # R366-STEP-1: only the deciding level issues the decision (reports refuses the others).
+        "issues_decisions": decides_ratings(season.rule_set, unit.kind),
         "crumbs": breadcrumbs(request, season, unit),
         "members": members,
         "organizations": organizations,

@@ -1,9 +1,7 @@
 """Pages: the quarters of a QĐ 366 season (R366-QTR-1..5). The leader's Mẫu 05, saved field by
-field as they type; the managing body's list to decide or return; the progress of Q1–Q3 in the
-reader's part of the season, where the board chooses who is evaluated and opens a quarter. Thin:
+field as they type; the managing body's list to decide or return. The progress of Q1–Q3, where the
+board chooses who is evaluated and opens a quarter, is reviews/views/quarter_progress.py. Thin:
 every step is a service of reviews/quarters/, which re-checks access and guards."""
-
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,15 +16,11 @@ from django.views.decorators.http import require_POST
 
 from organizations.models import Kind
 from reviews.access import CELL_OFFICERS, STAFF, season_scope
-from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit
+from reviews.models import Quarter, QuarterlyEvaluation, Season
 from reviews.quarters import guards, services
 from reviews.quarters.bulk import decide_quarters
-from reviews.quarters.periods import NUMBERS, default_period
-from reviews.quarters.reminders import remind_quarter
-from reviews.quarters.results import quarter_progress, reassignment_flags
-from reviews.quarters.setup import save_quarter_setup, setup_of
-from reviews.regimes import regime_of
 from reviews.scoring import points_text
+from reviews.views import quarter_progress
 from reviews.views.common import get_season, get_subject, level_choices, run_step
 from reviews.workflow import NotAllowed, WorkflowError
 
@@ -249,123 +243,10 @@ def _list_url(evaluation: QuarterlyEvaluation) -> str:
     )
 
 
-# -- progress, who is evaluated, opening ---------------------------------------------------------------
-
-
-@login_required
-def quarters(request, season: int):
-    """Q1–Q3 in the reader's part of the season: a quarter not run says so (R366-QTR-5)."""
-    season = get_season(season)
-    scope = season_scope(request.user, season)
-    if not scope.roles and not scope.everything and not scope.member_ids:
-        raise Http404
-    board = guards.may_open_quarter(request.user, season) is None
-    staff = scope.everything or any(kind in STAFF for kind, _p in scope.roles)
-    progress = quarter_progress(season, scope.q())
-    setup = setup_of(season)
-    rows = [
-        {
-            "number": n,
-            "progress": progress[n],
-            "period": default_period(season.year, n),
-            "levels": season.rule_set.levels,
-        }
-        for n in NUMBERS
-    ]
-    context = {
-        "season": season,
-        "table_unit": _table_unit(season, scope),
-        "uses_points": regime_of(season.rule_set).uses_points,
-        "rows": rows,
-        "board": board,
-        "staff": staff,
-        "setup": setup,
-        "flags": reassignment_flags(season, scope.q(), setup),  # R366-QTR-4, off by default
-        "profiles": [p for p in (season.rule_set.scoring or {}).get("profiles", {}) if p != "TT"],
-        "own": QuarterlyEvaluation.objects.filter(quarter__season=season, subject__member__user=request.user)
-        .select_related("quarter")
-        .order_by("quarter__number"),
-    }
-    return render(request, "reviews/quarters/progress.html", context)
-
-
-def _table_unit(season: Season, scope) -> SeasonUnit | None:
-    """The unit whose quarter summary table the reader may ask for as a signed PDF: the highest of
-    their staff roles (the whole province for the board); None for a leader without one."""
-    if scope.everything:
-        return guards.top_unit(season)
-    paths = [p for kind, p in scope.roles if kind in STAFF]
-    return (
-        SeasonUnit.objects.filter(season=season, path__in=paths).order_by("path").first() if paths else None
-    )
-
-
-@login_required
-@require_POST
-def quarter_open(request, season: int):
-    season = get_season(season)
-    number = request.POST.get("number", "")
-    run_step(
-        request,
-        lambda: services.open_quarter(
-            season=season,
-            actor=request.user,
-            number=int(number) if number.isdigit() else 0,
-            deadline=_date(request.POST.get("deadline", "")),
-        ),
-        success=_("Quarter %(n)s opened.") % {"n": number},
-    )
-    return redirect("reviews:quarters", season=season.pk)
-
-
-@login_required
-@require_POST
-def quarter_setup(request, season: int):
-    season = get_season(season)
-    post = request.POST
-    run_step(
-        request,
-        lambda: save_quarter_setup(
-            season=season,
-            actor=request.user,
-            profiles=post.getlist("profiles"),
-            quota=bool(post.get("quota")),
-            khtnv_quarter_bars_excellent=bool(post.get("khtnv_quarter_bars_excellent")),
-            flag_two_khtnv_quarters=bool(post.get("flag_two_khtnv_quarters")),
-        ),
-        success=_("Saved."),
-    )
-    return redirect("reviews:quarters", season=season.pk)
-
-
-@login_required
-@require_POST
-def quarter_remind(request, season: int, number: int):
-    """Remind the leaders of the reader's part of the season who have not self-assessed."""
-    season = get_season(season)
-    quarter = get_object_or_404(Quarter.objects.select_related("season"), season=season, number=number)
-    run_step(
-        request,
-        lambda: remind_quarter(quarter=quarter, actor=request.user),
-        success=_("Reminder sent."),
-    )
-    return redirect("reviews:quarters", season=season.pk)
-
-
-def _date(text: str):
-    try:
-        return datetime.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 urlpatterns = [
-    path("quy/", quarters, name="quarters"),
-    path("quy/mo/", quarter_open, name="quarter-open"),
-    path("quy/cai-dat/", quarter_setup, name="quarter-setup"),
+    *quarter_progress.urlpatterns,
     path("quy/<int:number>/phieu/", my_quarter, name="my-quarter"),
     path("quy/<int:number>/xet/", quarter_decide_list, name="quarter-decide-list"),
-    path("quy/<int:number>/nhac/", quarter_remind, name="quarter-remind"),
     path("quy/<int:number>/xet-nhieu/", quarter_decide_bulk, name="quarter-decide-bulk"),
     path("quy/danh-gia/<int:evaluation>/", quarter_form, name="quarter-form"),
     path("quy/danh-gia/<int:evaluation>/luu/", quarter_save, name="quarter-save"),

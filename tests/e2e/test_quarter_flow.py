@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import audit, page_check_tests, press, settle
 from tests.e2e.review_form import save
+from tests.e2e.test_cell_board import OVERFLOWING
 
 pytestmark = pytest.mark.e2e
 FIELDS = [
@@ -69,6 +70,31 @@ def test_a_leader_writes_form_05_and_the_base_committee_evaluates_it(fresh_serve
     expect(staff.locator("tr[data-quarter='3'] [data-not-run]")).to_have_count(0)
     audit(staff, "quarter-progress")
 
+    # The board's page on a phone: one card per quarter, nothing off the screen; the deadline is
+    # typed day first, and a bad one opens nothing and says why under the field.
+    board = open_as(fresh_server, "tinhuy")
+    board.set_viewport_size({"width": 375, "height": 812})
+    board.goto(f"{fresh_server.base_url}/ky-kiem-diem/{season}/quy/")
+    settle(board)
+    overflow = board.evaluate(OVERFLOWING)
+    assert overflow == {"page": 0, "elements": [], "scrollers": 0}, overflow
+    expect(board.locator("label[for=p-LD]")).to_have_text("Cán bộ lãnh đạo, quản lý (LĐ)")
+    deadline = board.locator("tr[data-quarter='1'] input[name=deadline]")
+    expect(deadline).to_have_attribute("type", "text")
+    expect(deadline).to_have_value(re.compile(r"^15/03/\d{4}$"))
+    deadline.fill("03/15/2026")
+    press(board, board.locator("form[data-open-quarter='1'] button[type=submit]"))
+    expect(board.locator("[data-deadline-error]")).to_contain_text("dd/mm/yyyy")
+    expect(board.locator("tr[data-quarter='1'] [data-not-run]")).to_have_count(1)
+    audit(board, "quarter-progress-board")
 
-PAGES = ["quarter-form", "quarter-form-saved", "quarter-form-submitted", "quarter-decide", "quarter-progress"]
+
+PAGES = [
+    "quarter-form",
+    "quarter-form-saved",
+    "quarter-form-submitted",
+    "quarter-decide",
+    "quarter-progress",
+    "quarter-progress-board",
+]
 test_page_has_no_serious_accessibility_violation, test_page_is_valid_html = page_check_tests(PAGES)

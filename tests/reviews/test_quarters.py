@@ -63,7 +63,8 @@ def self_assess(w, member, actor, general="25", tasks="60", level="HTTNV", numbe
 
 
 def test_r366_qtr_5_default_deadline_is_the_15th_of_the_quarters_last_month():
-    """R366-QTR-5: results reported before the 15th of each quarter's last month."""
+    """R366-QTR-5: results reported before the 15th of each quarter's last month, so the default
+    deadline lies inside its quarter (Q3: 15/09 for 01/07–30/09): the rule, not a slip."""
     assert default_period(2026, 1).deadline == datetime.date(2026, 3, 15)
     q2 = default_period(2026, 2)
     assert (q2.starts_on, q2.ends_on, q2.deadline) == (
@@ -73,6 +74,9 @@ def test_r366_qtr_5_default_deadline_is_the_15th_of_the_quarters_last_month():
     )
     q3 = default_period(2026, 3)
     assert (q3.ends_on, q3.deadline) == (datetime.date(2026, 9, 30), datetime.date(2026, 9, 15))
+    for period in map(default_period, (2026,) * 3, (1, 2, 3)):
+        assert period.starts_on < period.deadline < period.ends_on
+        assert (period.deadline.month, period.deadline.day) == (period.ends_on.month, 15)
 
 
 def test_r366_qtr_1_opening_a_quarter_lists_leaders_and_managers_only(qw):

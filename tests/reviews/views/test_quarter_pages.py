@@ -244,3 +244,61 @@ def test_r366_qtr_1_quarter_pages_do_not_grow_their_queries_with_the_leaders(db,
     large = queries(reverse("reviews:quarter-decide-list", args=[w.season.pk, 3]))
     assert small == large, (small, large)
     assert queries(reverse("reviews:quarters", args=[w.season.pk])) <= small + 2
+
+
+def test_r366_qtr_1_the_board_chooses_the_profiles_by_their_names_not_their_codes(qw, client):
+    """R366-QTR-1: the profiles evaluated each quarter are named as the season's opening page names
+    them (Subject.Profile, through reviews.scoring.profile_label); no bare code is a label."""
+    from reviews.models import Subject
+
+    client.force_login(qw.board)
+    page = client.get(reverse("reviews:quarters", args=[qw.season.pk])).content.decode()
+    for profile in (Subject.Profile.CENTRAL_LEADER, Subject.Profile.LEADER, Subject.Profile.MEMBER):
+        assert f'for="p-{profile.value}">{profile.label}</label>' in page
+        assert f">{profile.value}</label>" not in page
+    assert "Cán bộ lãnh đạo, quản lý (LĐ)" in page
+    assert 'value="TT"' not in page  # a collective is never evaluated each quarter
+
+
+def test_r366_qtr_5_the_deadline_is_typed_day_first_and_a_bad_one_opens_nothing(qw, client):
+    """R366-QTR-5: the quarter's deadline is the app's dd/mm/yyyy text field (never the browser's
+    date picker, month first in an English browser), showing the default; a deadline that is not a
+    date opens nothing and says so in Vietnamese under the field, the typed text kept."""
+    w = qw
+    client.force_login(w.board)
+    url = reverse("reviews:quarters", args=[w.season.pk])
+    page = client.get(url).content.decode()
+    assert 'type="date"' not in page
+    assert 'name="deadline" value="15/09/2026"' in page and 'placeholder="dd/mm/yyyy"' in page
+    opening = reverse("reviews:quarter-open", args=[w.season.pk])
+    for bad in ("09/15/2026", "31/02/2026", "15.9"):
+        answer = client.post(opening, {"number": "3", "deadline": bad})
+        assert answer.status_code == 200
+        html = answer.content.decode()
+        assert "Nhập hạn là một ngày theo dạng dd/mm/yyyy, ví dụ 15/09/2026." in html
+        assert f'value="{bad}"' in html and 'aria-invalid="true"' in html
+        assert not Quarter.objects.filter(season=w.season, number=3).exists()
+    client.post(opening, {"number": "3", "deadline": "10/09/2026"})
+    assert Quarter.objects.get(season=w.season, number=3).deadline.isoformat() == "2026-09-10"
+
+
+def test_r366_qtr_5_a_bad_deadline_from_someone_who_may_not_open_is_still_refused(qw, client):
+    client.force_login(qw.commune_staff)
+    opening = reverse("reviews:quarter-open", args=[qw.season.pk])
+    assert client.post(opening, {"number": "3", "deadline": "x"}).status_code == 403
+    assert not Quarter.objects.filter(season=qw.season, number=3).exists()
+
+
+def test_r366_qtr_5_the_progress_table_stacks_on_a_phone_and_names_the_levels(qw, client):
+    """The table becomes one card per quarter under 576 px (every count keeps its name), and each
+    level code carries the level's name."""
+    w = qw
+    self_assess(w, w.deputy, w.member_user)
+    services.decide_quarter(
+        evaluation=evaluation(w, w.deputy), actor=w.base_staff, general="25", tasks="60", level="HTTNV"
+    )
+    client.force_login(w.board)
+    page = client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+    assert "table-responsive-stack quarter-table" in page
+    assert '<abbr title="Hoàn thành tốt nhiệm vụ">HTTNV</abbr>: 1' in page
+    assert page.count('<span class="d-sm-none text-body-secondary">') >= 4
