@@ -31,17 +31,19 @@ def state_badge(row) -> SafeString:
 
 @register.simple_tag
 def returned_mark(row, inline: bool = False) -> SafeString:
-    """A proposal the deciding level sent back, until it is proposed again, with its reason in
-    full; `inline`: no space above (the cell board's rows)."""
+    """A proposal the deciding level sent back, until it is proposed again; `inline`: one line,
+    the reason in full on hover (the cell board's rows)."""
     returned = row.subject.returned_proposal
     if not returned:
         return mark_safe("")
     reason = returned.get("reason", "")
-    shape = "" if inline else " mt-1"
+    shape = " text-truncate" if inline else " mt-1"
+    title = format_html(' title="{}"', reason) if inline else ""
     said = _("Proposal returned by the deciding level: %(reason)s") % {"reason": reason}
     return format_html(
-        '<div class="small js-returned{}"><span class="badge text-bg-warning">{}</span> {}</div>',
+        '<div class="small js-returned{}"{}><span class="badge text-bg-warning">{}</span> {}</div>',
         shape,
+        title,
         _("Returned"),
         said,
     )

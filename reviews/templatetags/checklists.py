@@ -4,9 +4,9 @@ while it waits, whose move it is.
 
 As an included template it took 1.3 ms of each cell board (eleven steps), built here 0.24 ms
 (bench/README.md, "2026-12-07, later"); the home page's panels show it too.
-`compact`: smaller type (the cell board, beside the progress). A step whose turn has not come
-(it waits for an earlier one) carries a neutral badge: it is not a blocker. Every value is escaped
-here.
+`compact`: smaller type, and a step whose turn has not come on one line from 992 px, what it
+waits for in full on hover (the cell board). Such a step carries a neutral badge: it is not a
+blocker. Every value is escaped here.
 """
 
 from django import template
@@ -28,7 +28,10 @@ def _badge(state: str) -> str:
     return '<span class="badge text-bg-light border">' + escape(_("Waits for an earlier step")) + "</span>"
 
 
-def _step(step) -> str:
+def _step(step, compact: bool) -> str:
+    one_line = compact and step.state == LATER
+    shape = " checklist-one-line" if one_line else ""
+    title = f' title="{escape(" ".join(str(m) for m in step.moves))}"' if one_line else ""
     link_class = "link-secondary" if step.state == DONE else "fw-semibold"
     count = (
         f'<span class="small text-body-secondary text-nowrap">· {escape(localize(step.done))}/'
@@ -44,7 +47,7 @@ def _step(step) -> str:
     return (
         f'<li class="list-group-item d-flex gap-2 align-items-start py-1 checklist-{escape(step.state)}"'
         f' data-step="{escape(step.key)}" data-state="{escape(step.state)}">\n'
-        '<div class="flex-grow-1">\n'
+        f'<div class="flex-grow-1{shape}"{title}>\n'
         f'<a class="{link_class}" href="{escape(step.url)}">{escape(step.label)}</a>\n'
         f"{count}\n{moves}\n</div>\n{_badge(step.state)}\n</li>"
     )
@@ -53,7 +56,7 @@ def _step(step) -> str:
 @register.simple_tag
 def checklist_html(checklist, heading_id: str, compact: bool = False) -> SafeString:
     shape = " checklist-compact" if compact else ""
-    steps = "\n".join(_step(step) for step in checklist.steps)
+    steps = "\n".join(_step(step, compact) for step in checklist.steps)
     return mark_safe(  # escaped here
         f'<ol class="list-group list-group-numbered checklist{shape} mb-0"'
         f' aria-labelledby="{escape(heading_id)}">\n{steps}\n</ol>'

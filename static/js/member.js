@@ -75,8 +75,12 @@
     var show = function (index) {
       if (index < 0 || index >= tabs.length || !window.bootstrap) { return; }
       window.bootstrap.Tab.getOrCreateInstance(tabs[index]).show();
-      tabs[index].focus();
-      root.scrollIntoView({ behavior: "smooth", block: "start" });
+      tabs[index].focus({ preventScroll: true });
+      // On a wide screen the steps stand beside the section: the form's top shows both. On a
+      // phone they stand above it, a screen high: the section's own top is what comes next.
+      var pane = document.querySelector(tabs[index].getAttribute("data-bs-target"));
+      var wide = window.matchMedia("(min-width: 992px)").matches;
+      (wide || !pane ? root : pane).scrollIntoView({ behavior: "smooth", block: "start" });
     };
     var current = function () { return tabs.findIndex(function (tab) { return tab.classList.contains("active"); }); };
     root.querySelectorAll("[data-kd-next], [data-kd-prev]").forEach(function (button) {

@@ -31,7 +31,7 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def test_checklist_says_each_state_escapes_and_wraps_every_step():
+def test_checklist_says_each_state_escapes_and_folds_a_later_step_on_one_line():
     steps = [
         Step("pledges", "Cam kết", state="done", url="/a/?x=1&y=2", done=1200, total=1500),
         Step("forms", "Bản <kiểm điểm>", state="waiting", url="/b/", moves=["Đảng viên <A> nộp"]),
@@ -44,12 +44,11 @@ def test_checklist_says_each_state_escapes_and_wraps_every_step():
     assert 'href="/a/?x=1&amp;y=2"' in compact and "· 1200/1500" in compact  # as the template wrote them
     assert "Bản &lt;kiểm điểm&gt;" in compact and "Đảng viên &lt;A&gt; nộp" in compact
     assert "✓ Xong" in compact and "Đang chờ" in compact
-    # A step whose turn has not come is not a blocker: a neutral badge, and what it waits for in
-    # full (no line cut short, on the board or the home page).
+    # A step whose turn has not come is not a blocker: a neutral badge. On the board (compact) it
+    # is one line, what it waits for in full on hover; the home page's list says it in full.
     assert "Chờ bước trước" in compact and "Vướng mắc" not in compact + full
-    assert "Chờ bước 2" in _text(compact) and "Bí thư ghi" in _text(compact)
-    for html in (compact, full):
-        assert "checklist-one-line" not in html and "text-truncate" not in html and "title=" not in html
+    assert compact.count("checklist-one-line") == 1 and 'title="Chờ bước 2 Bí thư ghi"' in compact
+    assert "Chờ bước 2" in _text(full) and "checklist-one-line" not in full and "title=" not in full
     assert "checklist-compact" not in full
 
 

@@ -69,16 +69,19 @@ def _state_cell(row, t) -> str:
 
 
 def _level_cell(row, t) -> str:
+    """The level first, then what it is (proposed, self-rated): the board's line may cut the
+    words short, never the level; the cell's title says both in full."""
     s = row.subject
+    title = ""
     if s.decided_level:
         level = f"<strong>{escape(s.decided_level)}</strong>"
-    elif s.proposed_level:
-        level = f'<span class="small text-body-secondary">{t["proposed"]}</span> {escape(s.proposed_level)}'
-    elif s.self_level:
-        level = f'<span class="small text-body-secondary">{t["self_rated"]}</span> {escape(s.self_level)}'
+    elif level_code := s.proposed_level or s.self_level:
+        said = t["proposed"] if s.proposed_level else t["self_rated"]
+        level = f'{escape(level_code)} <span class="small text-body-secondary">({said})</span>'
+        title = f' title="{escape(level_code)} ({said})"'
     else:
         level = f'<span class="text-body-secondary" aria-hidden="true">—</span><span class="visually-hidden">{t["none_yet"]}</span>'
-    return f'<td><span class="visually-hidden">{t["level"]}:</span> {level}</td>'
+    return f'<td{title}><span class="visually-hidden">{t["level"]}:</span> {level}</td>'
 
 
 def _pledge_cell(row, t, can_manage: bool, csrf: str) -> str:
