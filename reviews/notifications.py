@@ -49,6 +49,8 @@ def act_url(kind: str, subject: Subject, *, own: bool) -> str:
     (a collective's proposal: its page), the cell's officers its board at the subject's row. No
     query: the subject comes with its unit."""
     season_id = subject.season_id
+    if kind in (K.RETURNED, K.SUGGESTION) and subject.is_member and not own:
+        return subject_url(subject)  # the member acts; the officers follow it there
     if kind in (K.RETURNED, K.SUGGESTION) or (own and kind == K.DEADLINE):
         return reverse("reviews:form", args=[season_id, subject.pk])
     if kind == K.DECIDED and own:
@@ -58,6 +60,28 @@ def act_url(kind: str, subject: Subject, *, own: bool) -> str:
             return meeting_url(season_id, subject.unit.code)
         return reverse("reviews:subject", args=[season_id, subject.pk])
     return board_url(season_id, subject.unit.code, f"subject-{subject.pk}")
+
+
+def subject_url(subject: Subject) -> str:
+    return reverse("reviews:subject", args=[subject.season_id, subject.pk])
+
+
+def shown_link(note: Notification, member_id: int | None) -> tuple[str, str]:
+    """The link of a notice as its reader (whose member record is `member_id`) follows it: its
+    label and address. A member's review returned, or a suggestion to answer, takes the member to
+    their form to act; anyone else told of it (the cell's officers) is not offered the member's
+    part but their review's page (notices written before kept the form's address). Needs the
+    notice's subject read with it."""
+    subject = note.subject if note.subject_id else None
+    if (
+        subject is not None
+        and note.kind in (K.RETURNED, K.SUGGESTION)
+        and subject.is_member
+        and subject.member_id != member_id
+    ):
+        label = _("See the review of comrade %(name)s") % {"name": subject.name}
+        return label, subject_url(subject)
+    return note.link_label, note.link
 
 
 class Digest:

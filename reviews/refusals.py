@@ -10,25 +10,83 @@ from reviews.models import SeasonUnit, Subject
 class Reason(str):
     """A refusal sentence that also keeps, for code and tests, the rule it enforces (`rule`), and,
     when known, who must act (`who`) and where it is done (`url`, with the link text `link`).
-    It is a str, so every place that shows or joins sentences keeps working."""
+    A sentence that lists things (`listing`) keeps them too: each name with the place where it is
+    put right (`items`), the words around the list (`lead`, `tail`), and whether the names are
+    long enough to go one under another (`as_list`). It is a str, so every place that shows or
+    joins sentences keeps working."""
 
     rule: str
     who: str
     url: str
     link: str
+    items: tuple[tuple[str, str], ...]
+    lead: str
+    tail: str
+    as_list: bool
 
-    def __new__(cls, text: str, *, rule: str = "", who: str = "", url: str = "", link: str = ""):
+    def __new__(
+        cls,
+        text: str,
+        *,
+        rule: str = "",
+        who: str = "",
+        url: str = "",
+        link: str = "",
+        items: tuple[tuple[str, str], ...] = (),
+        lead: str = "",
+        tail: str = "",
+        as_list: bool = False,
+    ):
         reason = super().__new__(cls, text)
         reason.rule, reason.who, reason.url, reason.link = rule, who, url, link
+        reason.items, reason.lead, reason.tail, reason.as_list = tuple(items), lead, tail, as_list
         return reason
 
+    def _with(self, text: str | None = None, **changes) -> "Reason":
+        kept = {name: getattr(self, name) for name in _KEPT}
+        return Reason(str(self) if text is None else text, **{**kept, **changes})
+
     def prefixed(self, prefix: str) -> "Reason":
-        return Reason(f"{prefix}{self}", rule=self.rule, who=self.who, url=self.url, link=self.link)
+        return self._with(f"{prefix}{self}", lead=f"{prefix}{self.lead}" if self.items else "")
+
+    def with_rule(self, rule: str) -> "Reason":
+        return self._with(rule=rule)
+
+
+_KEPT = ("rule", "who", "url", "link", "items", "lead", "tail", "as_list")
+
+
+def listing(
+    sentence: str, items: list[tuple[str, str]], *, separator: str = ", ", as_list: bool = False
+) -> Reason:
+    """A sentence naming things, `sentence` (translated) with `%(items)s` where their names go:
+    the names joined by `separator` in the text, each kept with the place where it is put right
+    (its url, or "" for none) for pages that link them."""
+    text = sentence % {"items": separator.join(name for name, _url in items)}
+    lead, _mark, tail = (sentence % {"items": "\x00"}).partition("\x00")
+    return Reason(text, items=tuple(items), lead=lead, tail=tail, as_list=as_list)
+
+
+def as_reason(reason: str, rule: str = "") -> Reason:
+    """`reason` as a Reason keeping what it carries, with `rule` unless it names its own."""
+    if isinstance(reason, Reason):
+        return reason if reason.rule or not rule else reason.with_rule(rule)
+    return Reason(reason, rule=rule)
 
 
 def tagged(reasons: list[str], rule: str) -> list[str]:
     """The reasons, each carrying `rule` unless it names its own."""
-    return [r if getattr(r, "rule", "") else Reason(r, rule=rule) for r in reasons]
+    return [as_reason(r, rule) for r in reasons]
+
+
+def form_place(subject: Subject, fragment: str) -> str:
+    """The place on the subject's form where something is put right: its url and the id there."""
+    return f"{_form_url(subject)}#{fragment}"
+
+
+def item_fragment(key: str) -> str:
+    """The id of a form item's card ("VI" → "item-VI", "I.1" → "item-I-1")."""
+    return "item-" + "".join(c if c.isalnum() else "-" for c in key)
 
 
 def state_reason(subject: Subject, step: str, label: str) -> Reason:
@@ -101,6 +159,40 @@ def order_reason(unit: SeasonUnit, names: str) -> Reason:
             "Review the head first, then the deputies, then the other members; still to review: %(names)s."
         )
     return Reason(text % {"names": names}, rule="R-ORDER-3")
+
+
+def whose_move(subject: Subject, step: str) -> Reason | None:
+    """Who takes `step` (a key of workflow.STEP_LABELS) next for the subject, and where: the author
+    writes and submits (a member; for a collective's report the secretary or the committee staff),
+    the meeting's secretary records the meeting or returns a review, the cell committee (a member)
+    or the deciding committee's staff (a collective) proposes, the deciding level decides."""
+    if step == "submit":
+        if subject.is_member:
+            return Reason(
+                _("Write and submit the review."),
+                who=_("the member"),
+                url=_form_url(subject),
+                link=_("Open the review"),
+            )
+        return Reason(
+            _("Write and submit the report."),
+            who=_("the secretary or the committee staff"),
+            url=_form_url(subject),
+            link=_("Open the report"),
+        )
+    if step in ("review", "return"):
+        return Reason(
+            _("Review it at the meeting, or return it for rework."),
+            who=_("the secretary of the meeting"),
+            url=_meeting_url(subject),
+            link=_("Open the meeting page"),
+        )
+    if step == "propose":
+        who = _("the cell committee or the committee staff") if subject.is_member else _("the deciding level")
+        return Reason(_("Propose a level."), who=who)
+    if step == "decide":
+        return Reason(_("Decide the level."), who=_("the deciding level"))
+    return None
 
 
 def _form_url(subject: Subject) -> str:

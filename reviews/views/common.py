@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from config.kept_reads import Ids, InIds, KeptRead
 from config.request_memo import in_request
@@ -147,18 +148,27 @@ def subjects_seen(subjects, season_id: int, *, everything: bool, paths: tuple[st
     return subjects.filter(condition)
 
 
-def run_step(request, step, *, success: str) -> bool:
+def run_step(request, step, *, success: str, refused: str = "") -> bool:
     """Run a workflow step; on refusal show its reasons (403 if the role does not allow it)."""
     try:
         step()
     except workflow.NotAllowed as refusal:
         raise PermissionDenied("; ".join(refusal.reasons)) from refusal
     except workflow.WorkflowError as refusal:
-        for reason in refusal.reasons:
-            messages.error(request, reason)
+        show_refusal(request, refusal.reasons, refused)
         return False
     messages.success(request, success)
     return True
+
+
+def show_refusal(request, reasons: list[str], lead: str = "") -> None:
+    """The reasons of a refusal in one alert: a single reason as it is, several as a list under
+    `lead` (templates/includes/_messages.html), never one alert per reason."""
+    if len(reasons) == 1:
+        messages.error(request, reasons[0])
+    elif reasons:
+        lines = [lead or _("This was not done:"), *(" ".join(str(r).split()) for r in reasons)]
+        messages.error(request, "\n".join(lines), extra_tags="reasons")
 
 
 def level_choices(season: Season) -> list[tuple[str, str]]:

@@ -188,12 +188,21 @@ def print_form(request, season: int, subject: int):
 @login_required
 @require_GET
 def form_blockers(request, season: int, subject: int):
-    """What still keeps the form from being submitted (refreshed when the submit step opens)."""
+    """What still keeps the form from being submitted, with the submit button offered only when
+    nothing does (refreshed when the submit step opens, and after a save while it is open)."""
     subject = get_subject(request, get_season(season), subject)
     if not request.htmx:
         return redirect(_form_url(subject) + "#sec-submit")
-    blockers = workflow.blockers(subject, "submit", actor=request.user).blockers
-    return render(request, "reviews/member/_blockers.html", {"subject": subject, "blockers": blockers})
+    facts = Facts(subject.season, [subject])
+    context = {
+        **form_wording(subject, facts),
+        "season": subject.season,
+        "subject": subject,
+        "on_behalf": subject.is_member and not access.is_own(request.user, subject),
+        "blockers": workflow.blockers(subject, "submit", actor=request.user, facts=facts).blockers,
+        "oob": True,  # the count on the step's tab too
+    }
+    return render(request, "reviews/member/_blockers.html", context)
 
 
 def _saved(request, subject: Subject, *, dom: str, saved_at=None, error: str | None = None, summary=None):
@@ -264,6 +273,7 @@ def submit(request, season: int, subject: int):
         request,
         lambda: workflow.submit_form(subject=subject, actor=request.user),
         success=_("The review has been submitted to the cell."),
+        refused=_("Not submitted, because:"),
     )
     return redirect(_form_url(subject) if done else _form_url(subject) + "#sec-submit")
 

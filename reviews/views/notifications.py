@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.models import own_member
 from reviews.models import Notification
+from reviews.notifications import shown_link
 from reviews.views.common import get_season
 
 NOTIFICATIONS_PER_PAGE = 50
@@ -23,8 +25,22 @@ def unread_count(user) -> int:
 
 
 def _notifications_page(request):
-    notes = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
-    return Paginator(notes, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    notes = (
+        Notification.objects.filter(user=request.user)
+        .select_related("subject")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(notes, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    for note in page.object_list:
+        _with_link(request, note)
+    return page
+
+
+def _with_link(request, note: Notification) -> Notification:
+    """The link as this reader follows it (reviews.notifications.shown_link)."""
+    member = own_member(request.user)
+    note.shown_label, note.shown_link = shown_link(note, member.pk if member else None)
+    return note
 
 
 @login_required
@@ -41,7 +57,9 @@ def notification_list(request, season):
 def notification_read(request, season, pk):
     """Mark one of the user's notifications read (404 for anyone else's)."""
     season = get_season(season)
-    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    note = _with_link(
+        request, get_object_or_404(Notification.objects.select_related("subject"), pk=pk, user=request.user)
+    )
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])

@@ -20,7 +20,7 @@ from reviews import access, rules, scoring
 from reviews.audit import append_event
 from reviews.facts import Facts
 from reviews.models import Season, Subject
-from reviews.refusals import Reason, state_reason
+from reviews.refusals import as_reason, state_reason
 from reviews.regimes import regime_of
 
 S = Subject.State
@@ -106,7 +106,7 @@ def _state_problem(subject: Subject, allowed: tuple, step: str) -> list[str]:
 
 
 def _with_name(subject: Subject, reasons: list[str]) -> list[str]:
-    return [Reason(r, rule=getattr(r, "rule", "")).prefixed(f"{subject.name}: ") for r in reasons]
+    return [as_reason(r).prefixed(f"{subject.name}: ") for r in reasons]
 
 
 # -- what blocks a step (for the UI and the engine) ---------------------------------------------

@@ -44,6 +44,13 @@
         status(form).replaceChildren(message);
       } else {
         form.dataset.failed = refused ? "1" : "0";
+        // Saved while the submit step is open (the step opened as the item lost focus): what
+        // still blocks, and the button, are read again once the save is in.
+        var blockers = document.getElementById("blockers");
+        var submitPane = document.getElementById("sec-submit");
+        if (blockers && submitPane && submitPane.classList.contains("active") && window.htmx) {
+          window.htmx.trigger(blockers, "kd:refresh");
+        }
       }
     });
     // The count of ticked reference items beside the list's title.
@@ -59,17 +66,16 @@
         event.returnValue = "";
       }
     });
-    // Do not submit while an item is still on its way to the server.
-    var submitForm = document.querySelector("form[data-kd-submit]");
-    if (submitForm) {
-      submitForm.addEventListener("submit", function (event) {
-        if (document.querySelector("form[data-autosave][data-dirty='1'], form[data-autosave][data-pending='1']")) {
-          event.preventDefault();
-          event.stopImmediatePropagation();
-          window.alert(root.dataset.msgWait);
-        }
-      }, true);
-    }
+    // Do not submit while an item is still on its way to the server. Listened to on the document:
+    // the submit form is replaced whenever the submit step's list is read again.
+    document.addEventListener("submit", function (event) {
+      if (!(event.target.matches && event.target.matches("form[data-kd-submit]"))) { return; }
+      if (document.querySelector("form[data-autosave][data-dirty='1'], form[data-autosave][data-pending='1']")) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        window.alert(root.dataset.msgWait);
+      }
+    }, true);
     // Previous / next section buttons step through the tabs.
     var tabs = Array.prototype.slice.call(root.querySelectorAll(".form-steps [data-bs-toggle='pill']"));
     var show = function (index) {
@@ -89,14 +95,26 @@
         show(current() + (button.hasAttribute("data-kd-next") ? 1 : -1));
       });
     });
-    // A link to an item or a section (#item-II-1, #sec-submit) opens the section holding it.
-    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
-    var pane = target && target.closest(".tab-pane");
-    if (pane && window.bootstrap) {
+    // A link to an item or a section (#item-II-1, #sec-submit), from another page or from the
+    // submit step's list of what is missing, opens the section holding it.
+    var openHash = function () {
+      var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+      var pane = target && target.closest(".tab-pane");
+      if (!pane || !window.bootstrap) { return; }
       var tab = root.querySelector("[data-bs-target='#" + pane.id + "']");
       if (tab) { window.bootstrap.Tab.getOrCreateInstance(tab).show(); }
       target.scrollIntoView({ block: "start" });
-    }
+      if (target.matches("input, textarea, select")) { target.focus({ preventScroll: true }); }
+    };
+    openHash();
+    window.addEventListener("hashchange", openHash);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href*='#']");
+      if (link && link.pathname === window.location.pathname && link.hash && link.hash === window.location.hash) {
+        event.preventDefault(); // the same place again: no hashchange, so open it here
+        openHash();
+      }
+    });
   }
 
   // -- part B (QĐ 366): add a task row from the template, numbered after the last one -------------

@@ -158,20 +158,34 @@ def test_a_member_finishes_the_self_review_without_losing_text_and_submits_it(fr
     open_section(page, "IV")
     save(page, suggestion, lambda: suggestion.locator("textarea[name=answer]").fill(ANSWER))
 
-    # Submitting with items missing: the submit step lists them, and the engine refuses.
+    # Items missing: the submit step lists them, and its button waits, saying how many are left.
     open_section(page, "submit")
     settle(page)
     blockers = page.locator("#blockers [data-blockers]")
-    assert int(blockers.get_attribute("data-blockers")) >= 3
+    missing = int(blockers.get_attribute("data-blockers"))
+    assert missing >= 3
     expect(blockers).to_contain_text("VI")  # the directions are not written
     expect(blockers).to_contain_text("nhiệm vụ")  # no task of the year listed (part B)
     expect(blockers).to_contain_text("Chưa chấm điểm")  # no points yet (part B)
     expect(blockers).not_to_contain_text("IV")  # the suggestion is answered
+    button = page.locator("form[data-kd-submit] button[type=submit]")
+    expect(button).to_be_disabled()
+    expect(page.locator("[data-submit-waits]")).to_contain_text(f"Còn {missing} mục cần hoàn thành")
     audit(page, "self-review-missing")
-    submit_review(page)
+    # Each missing item links to its place: the section opens there.
+    blockers.locator("[data-listed] a[href$='#item-VI']").click()
+    expect(page.locator("#tab-VI")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#item-VI")).to_be_in_viewport()
+    audit(page, "self-review-link-opened")
+    # A page left open on an older list may still post: the engine refuses, its reasons in one alert.
+    open_section(page, "submit")
+    settle(page)  # the step's list read again, its button with it
+    page.locator("form[data-kd-submit]").evaluate("f => { f.querySelector('button').disabled = false; }")
+    press(page, button)
     refused = page.locator(".messages .alert-danger")
-    expect(refused.first).to_be_visible()
-    expect(page.locator(".messages")).to_contain_text("Chưa chấm điểm")
+    expect(refused).to_have_count(1)
+    expect(refused.locator("[data-reasons] > li")).to_have_count(missing)
+    expect(refused).to_contain_text("Chưa chấm điểm")
     expect(page.locator("[data-state]")).to_have_attribute("data-state", "draft")
     audit(page, "self-review-refused", shot=True)
 
@@ -193,6 +207,7 @@ def test_a_member_finishes_the_self_review_without_losing_text_and_submits_it(fr
     open_section(page, "submit")
     settle(page)
     expect(page.locator("#blockers [data-blockers]")).to_have_attribute("data-blockers", "0")
+    expect(page.locator("form[data-kd-submit] button[type=submit]")).to_be_enabled()  # back at once
     submit_review(page)
     expect(page.locator(".messages .alert-success")).to_be_visible()
     expect(page.locator("[data-state]")).to_have_attribute("data-state", "submitted")
@@ -218,8 +233,12 @@ def test_a_saved_choice_leaves_nothing_marked_unsaved(fresh_server, open_as):
         "an item saved is marked unsaved"
     )
     open_section(page, "submit")
-    press(page, page.locator("form[data-kd-submit] button[type=submit]"))
-    # The only dialog is the confirmation of the submission, not "items are still being saved".
+    settle(page)
+    # The form has items missing, so its button waits; submitting it all the same (the way a
+    # button that came back would), the only dialog may be the confirmation of the submission,
+    # not "items are still being saved".
+    with page.expect_navigation(wait_until="load"):
+        page.locator("form[data-kd-submit]").evaluate("f => f.requestSubmit()")
     assert all("Sau khi nộp" in said for said in page.dialogs), f"the submit button said: {page.dialogs}"
 
 
@@ -233,6 +252,7 @@ PAGES = [
     "self-review",
     "self-review-saved",
     "self-review-missing",
+    "self-review-link-opened",
     "self-review-points",
     "self-review-refused",
     "self-review-submitted",
@@ -242,6 +262,7 @@ FORM_PAGES = [
     "self-review",
     "self-review-saved",
     "self-review-missing",
+    "self-review-link-opened",
     "self-review-points",
     "self-review-refused",
     "self-review-submitted",

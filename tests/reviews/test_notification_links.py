@@ -1,7 +1,8 @@
 """Every notice carries a link to the page where its reader acts, the notification list shows it,
 and the reader may open it: the returned review → the form, a returned proposal → the meeting page,
-a suggestion → the form, a decision → the member's result (the officers: the cell's board), a
-deadline or an overdue notice → the form, the board or the meeting page (issue 11)."""
+a suggestion → the form (the cell's officers told of either: the review's page), a decision → the
+member's result (the officers: the cell's board), a deadline or an overdue notice → the form, the
+board or the meeting page (issue 11)."""
 
 import pytest
 from django.test import Client
@@ -48,8 +49,16 @@ def test_a_suggestion_links_to_the_form_where_it_is_answered(world):
     head = w.subject(member=w.head)
     complete_form(head, w.secretary)
     issue_suggestion(subject=fresh(head), actor=w.base_staff, text="Làm rõ mục II")
-    for note in opened_by_their_readers(K.SUGGESTION):
-        assert note.link == reverse("reviews:form", args=[w.season.pk, head.pk])
+    notes = opened_by_their_readers(K.SUGGESTION)
+    assert w.head.user_id is None  # the head has no login here: the cell's officers are told
+    # The cell's officers are told, not sent into the member's form: the review's page.
+    assert all(n.link == reverse("reviews:subject", args=[w.season.pk, head.pk]) for n in notes)
+    # The author answers it in their form.
+    deputy = w.subject(member=w.deputy)
+    complete_form(deputy, w.member_user)
+    issue_suggestion(subject=fresh(deputy), actor=w.base_staff, text="Làm rõ mục II")
+    own = Notification.objects.get(kind=K.SUGGESTION, user=w.member_user)
+    assert own.link == reverse("reviews:form", args=[w.season.pk, deputy.pk])
 
 
 def test_a_returned_proposal_links_the_secretary_to_the_meeting_page(world):
@@ -112,3 +121,34 @@ def test_the_notification_list_shows_the_link(world):
     client.force_login(w.member_user)
     page = client.get(reverse("reviews:notifications", args=[w.season.pk])).content.decode()
     assert f'href="{reverse("reviews:form", args=[w.season.pk, deputy.pk])}"' in page
+
+
+def test_the_officers_are_offered_the_members_review_not_the_members_part(world):
+    w = world
+    deputy = w.subject(member=w.deputy)
+    complete_form(deputy, w.member_user)
+    return_form(subject=fresh(deputy), actor=w.secretary, reason="Bổ sung mục III")
+    # A notice written before the officers' link changed still names the member's form.
+    Notification.objects.filter(kind=K.RETURNED).exclude(user=w.member_user).update(
+        link=reverse("reviews:form", args=[w.season.pk, deputy.pk])
+    )
+    page_url = reverse("reviews:notifications", args=[w.season.pk])
+    officers = set(
+        Notification.objects.filter(kind=K.RETURNED)
+        .exclude(user=w.member_user)
+        .values_list("user", flat=True)
+    )
+    assert officers
+    for officer in officers:
+        client = Client()
+        client.force_login(Notification.objects.filter(user_id=officer).first().user)
+        page = client.get(page_url).content.decode()
+        assert f"Xem bản kiểm điểm của đồng chí {deputy.name}" in page
+        assert f'href="{reverse("reviews:subject", args=[w.season.pk, deputy.pk])}"' in page
+        assert "Sửa và nộp lại" not in page
+    client = Client()
+    client.force_login(w.member_user)
+    page = client.get(page_url).content.decode()
+    assert "Sửa và nộp lại" in page and "Xem bản kiểm điểm của đồng chí" not in page
+    # Unread is marked calmly: not with the red of an error.
+    assert "data-unread" in page and "border-danger" not in page and "text-bg-danger" not in page

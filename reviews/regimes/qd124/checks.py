@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from members.models import DisciplineRecord
 from reviews.facts import Facts
 from reviews.models import Subject
-from reviews.refusals import Reason
+from reviews.refusals import Reason, form_place, item_fragment, listing
 from reviews.regimes.qd124.grades import grade_problems, own_grades
 from reviews.rules import (
     civil_service_problems,
@@ -32,9 +32,9 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
         kind = item["type"]
         needs_text = kind in ("text", "graded_text", "remediation") and item.get("required", True)
         if needs_text and not str(answer.get("text", "")).strip():
-            missing_text.append(item["key"])
+            missing_text.append((item["key"], form_place(subject, item_fragment(item["key"]))))
         if item.get("criterion") and not answer.get("grade"):
-            missing_grade.append(item["key"])
+            missing_grade.append((item["key"], form_place(subject, item_fragment(item["key"]))))
         if kind == "self_rating":
             if item.get("only_for") == "civil_servant" and not subject.is_civil_servant:
                 continue
@@ -43,9 +43,9 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
         if kind == "pledge":
             problems.extend(pledge_problems(subject, facts, answers))
     if missing_text:
-        problems.insert(0, _("These items are empty: %(items)s.") % {"items": ", ".join(missing_text)})
+        problems.insert(0, listing(_("These items are empty: %(items)s."), missing_text))
     if missing_grade:
-        problems.insert(0, _("These items have no grade: %(items)s.") % {"items": ", ".join(missing_grade)})
+        problems.insert(0, listing(_("These items have no grade: %(items)s."), missing_grade))
     unanswered = facts.unanswered_suggestions.get(subject.pk, 0)
     if unanswered:  # R-FORM-4
         problems.append(

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from reviews.facts import Facts
 from reviews.models import Subject
+from reviews.refusals import form_place, item_fragment, listing
 from reviews.regimes.qd124.checks import threshold_problems
 from reviews.regimes.qd366.levels import Outcome, Standing, outcome
 from reviews.regimes.qd366.quarter_rules import quarter_rule_problems
@@ -80,7 +81,7 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
             and item.get("required", True)
             and not str(answer.get("text", "")).strip()
         ):
-            empty.append(item["key"])
+            empty.append((item["key"], form_place(subject, item_fragment(item["key"]))))
         elif kind == "pledge":
             problems += pledge_problems(subject, facts, answers)
         elif kind == "tasks":
@@ -88,9 +89,15 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
         elif kind == "scores":
             items = criteria_items(rules.scoring, facts.season.criteria, subject.profile)
             typed = answer.get("points") or {}
-            missing = [i.title for i in items if not str(typed.get(i.key, "")).strip()]
-            if missing:
-                problems.append(_("Give points for: %(items)s.") % {"items": "; ".join(missing)})
+            missing = [
+                (i.title, form_place(subject, f"f-points-{i.key}"))
+                for i in items
+                if not str(typed.get(i.key, "")).strip()
+            ]
+            if missing:  # the criteria's names are long and may hold "," or ";": one under another
+                problems.append(
+                    listing(_("Give points for: %(items)s."), missing, separator="; ", as_list=True)
+                )
             else:
                 problems += clean_scores(typed, items, rules.scoring)[1]
         elif kind == "self_rating":
@@ -105,7 +112,7 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
             elif item.get("scope") == "party" and not problems:
                 problems += _self_rating_problems(subject, facts, answers, answer["level"])
     if empty:
-        problems.insert(0, _("These items are empty: %(items)s.") % {"items": ", ".join(empty)})
+        problems.insert(0, listing(_("These items are empty: %(items)s."), empty))
     unanswered = facts.unanswered_suggestions.get(subject.pk, 0)
     if unanswered:
         problems.append(

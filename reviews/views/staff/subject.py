@@ -2,7 +2,6 @@
 its history, and the actions their role allows (propose, return, reopen, cancel, suggest,
 attach a former cell's comments)."""
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
@@ -16,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from config.widgets import DateInput
-from reviews import access, rules, services, workflow
+from organizations.models import CELL_KINDS
+from reviews import access, services, workflow
 from reviews.access import season_scope
 from reviews.facts import Facts
 from reviews.facts.with_subjects import ANNOTATED, facts_annotations
@@ -31,17 +31,11 @@ from reviews.quarters.results import year_panel
 from reviews.regimes import regime_of
 from reviews.views.common import get_season, get_subject, level_choices, run_step, state_label
 from reviews.views.staff import points
-from reviews.views.staff.common import NEXT_STEPS, flag_labels
+from reviews.views.staff.common import flag_labels
 from reviews.views.staff.equivalents import link_for as equivalents_link
+from reviews.views.staff.subject_next import next_steps, write_action
 
 S = Subject.State
-STEP_NAMES = {
-    "submit": gettext_lazy("Submit the review"),
-    "review": gettext_lazy("Record the review meeting"),
-    "return": gettext_lazy("Return the review for rework"),
-    "propose": gettext_lazy("Propose a rating"),
-    "decide": gettext_lazy("Decide the rating"),
-}
 ACTION_LABELS = {
     "choose_form": gettext_lazy("Form chosen"),
     "submit": gettext_lazy("Review submitted"),
@@ -126,23 +120,6 @@ class OutsideCommentForm(forms.Form):
             self.fields["source"].choices = [c for c in FormerCellComment.Source.choices if c[0] in sources]
 
 
-@dataclass
-class NextStep:
-    step: str
-    label: str
-    verdict: rules.Verdict
-
-
-def _next_steps(subject: Subject, facts: Facts) -> list[NextStep]:
-    """What the rules say about each step the subject can take next (the role is not asked here:
-    the actions below are offered only to those whose role allows them)."""
-    steps = []
-    for step in NEXT_STEPS.get(subject.state, []):
-        verdict = workflow.blockers(subject, step, facts=facts)
-        steps.append(NextStep(step, STEP_NAMES[step], verdict))
-    return steps
-
-
 def _outside_sources(subject: Subject) -> list[str]:
     sources = []
     if subject.is_member and subject.season.rule_set.switches.get("residence_comment", "off") != "off":
@@ -158,6 +135,8 @@ def _subject_actions(user, subject: Subject) -> dict:
     """The actions this user's role allows on this subject in its state, each with its form."""
     season = subject.season
     actions = {}
+    if write := write_action(user, subject):
+        actions["write"] = write
     if subject.state == S.REVIEWED and subject.is_collective and access.may_propose(user, subject) is None:
         actions["propose"] = ProposeForm(prefix="propose", season=season)
     if subject.state == S.PROPOSED and access.may_decide(user, subject) is None:
@@ -195,6 +174,12 @@ SUBJECT_PAGE_RELATED = (
 )
 
 
+def _unit_url(subject: Subject) -> str:
+    """The page of the subject's organization: a cell's board, another's progress."""
+    name = "reviews:cell" if subject.unit.kind in CELL_KINDS else "reviews:blockers"
+    return reverse(name, args=[subject.season_id, subject.unit.code])
+
+
 def _subject_url(subject: Subject) -> str:
     return reverse("reviews:subject", args=[subject.season_id, subject.pk])
 
@@ -227,8 +212,9 @@ def subject_page(request, season, subject):
     plan = getattr(subject, "remediation_plan", None)
     outside = list(subject.outside_comments.select_related("recorded_by").order_by("received_on", "id"))
     have = {c.source for c in outside}
+    scope = season_scope(request.user, season)
     parent = subject.unit.parent
-    if parent is not None and not season_scope(request.user, season).can_view_path(parent.path):
+    if parent is not None and not scope.can_view_path(parent.path):
         parent = None
     return render(
         request,
@@ -239,9 +225,10 @@ def subject_page(request, season, subject):
             "rule_set": season.rule_set,
             "decided_label": season.rule_set.level_label(subject.decided_level),
             "board_unit": parent,
+            "unit_url": _unit_url(subject) if scope.can_view_path(subject.unit.path) else "",
             "deciding_unit": access.deciding_unit(subject),
             "quota_label": subject.quota_label or "",
-            "next_steps": _next_steps(subject, facts) if subject.in_scope else [],
+            "next_steps": next_steps(subject, facts) if subject.in_scope else [],
             "quarters": year_panel(subject),
             "flags": flag_labels(subject),
             "events": events,

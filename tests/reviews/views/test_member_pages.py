@@ -160,23 +160,56 @@ def test_a_save_on_a_submitted_form_shows_the_engines_reason(world, client):
 # -- submit --------------------------------------------------------------------------------------------------
 
 
+def shown_parts(reason) -> list[str]:
+    """What of a reason the page must show: the sentence; for one that lists things, the words
+    before the list and each thing's name, linked to its place on the form."""
+    if not getattr(reason, "items", ()):
+        return [escape(reason)]
+    return [escape(reason.lead.rstrip())] + [f'href="{escape(u)}">{escape(n)}</a>' for n, u in reason.items]
+
+
 def test_submitting_with_items_missing_is_refused_with_the_reasons(world, client):
     w = world
     subject = w.subject(member=w.deputy)
     login(client, w.member_user)
     client.post(url("form-save", w, subject), {"key": "II.1", "text": "Một hạn chế"}, headers=HTMX)
     reasons = workflow.blockers(fresh(subject), "submit", actor=w.member_user).blockers
-    assert reasons
+    assert len(reasons) > 1
     page = client.get(url("form", w, subject)).content.decode()
     for reason in reasons:  # shown before pressing
-        assert escape(reason) in page
+        for part in shown_parts(reason):
+            assert part in page
     partial = client.get(url("form-blockers", w, subject), headers=HTMX).content.decode()
     assert f'data-blockers="{len(reasons)}"' in partial
+    # The button does not invite a submission the engine would refuse: it says what is left.
+    assert 'disabled aria-describedby="submit-waits"' in partial and "data-confirm" not in partial
+    assert f"Còn {len(reasons)} mục cần hoàn thành trước khi nộp." in partial
+    assert 'id="submit-missing" data-hx-swap-oob="true"' in partial  # the tab's count, refreshed too
+    # A submission posted anyway (a page left open) is refused: the reasons once, in one alert.
     response = client.post(url("form-submit", w, subject), follow=True)
     content = response.content.decode()
+    alert = content[
+        content.index('<div class="messages"') : content.index("</ul>", content.index("data-reasons"))
+    ]
+    assert alert.count("alert-danger") == 1 and "Chưa nộp được, vì:" in alert
     for reason in reasons:
-        assert escape(reason) in content
+        assert escape(" ".join(reason.split())) in alert
+    assert alert.count("<li>") == len(reasons)
     assert fresh(subject).state == S.DRAFT
+
+
+def test_the_missing_items_link_to_their_place_on_the_form(world, client):
+    w = world
+    subject = w.subject(member=w.deputy)
+    login(client, w.member_user)
+    partial = client.get(url("form-blockers", w, subject), headers=HTMX).content.decode()
+    form = url("form", w, subject)
+    page = client.get(form).content.decode()
+    (empty,) = [r for r in workflow.blockers(fresh(subject), "submit").blockers if "II.1" in r]
+    assert ("II.1", f"{form}#item-II-1") in empty.items
+    for _name, place in empty.items:
+        assert f'href="{place}"' in partial
+        assert f'id="{place.split("#")[1]}"' in page  # the card the link opens
 
 
 def test_a_complete_form_is_submitted_and_then_read_only(world, client):
@@ -185,7 +218,10 @@ def test_a_complete_form_is_submitted_and_then_read_only(world, client):
     login(client, w.member_user)
     fill_through_the_page(client, w, subject)
     assert workflow.blockers(fresh(subject), "submit", actor=w.member_user).blockers == []
-    assert 'data-blockers="0"' in client.get(url("form-blockers", w, subject), headers=HTMX).content.decode()
+    partial = client.get(url("form-blockers", w, subject), headers=HTMX).content.decode()
+    assert 'data-blockers="0"' in partial
+    # Nothing left: the button is back, and asks before the step that cannot be undone.
+    assert "disabled" not in partial and "data-confirm=" in partial and "data-submit-waits" not in partial
     response = client.post(url("form-submit", w, subject))
     assert response.status_code == 302
     subject = fresh(subject)

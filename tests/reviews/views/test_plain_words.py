@@ -53,3 +53,13 @@ def test_a_member_reads_the_full_names_of_their_levels(world, client):
     assert result.count("Hoàn thành tốt nhiệm vụ") >= 4
     home = client.get(reverse("home")).content.decode()
     assert re.search(r"Hoàn thành tốt nhiệm vụ\s*</strong>", home)
+
+
+def test_the_home_pages_result_button_is_named_for_the_page_it_opens(world, client):
+    w = world
+    login(client, w.member_user)
+    home = client.get(reverse("home")).content.decode()
+    button = re.search(rf'href="{re.escape(url("my-result", w))}">([^<]*)</a>', home)
+    assert button and button.group(1) == "Kết quả của tôi"
+    assert "Kết quả của chi bộ" not in home
+    assert "<title>Kết quả của tôi" in client.get(url("my-result", w)).content.decode()
