@@ -1,7 +1,8 @@
 """Pages at province scale, served by gunicorn as in production (`2 × cores` sync workers,
 docs/operations.md; `--workers` to change it): the province dashboard,
-the staff queue, a cell board, a self-review form its author is still writing and the province's
-equivalent positions (its cell secretaries side by side), each against a trivial signed-in view
+the staff queue, a cell board, a self-review form its author is still writing, the province's
+equivalent positions (its cell secretaries side by side) and members' autosaves of their forms
+(bench/autosaves.py: one member per client, each saving their own form), each against a trivial signed-in view
 measured in the same run — first byte with 1 client, then throughput and latency with 8 clients. Every
 page is requested before any is measured, and the trivial view is measured first and last.
 
@@ -76,11 +77,8 @@ def shaped_season(top):
     Subject.objects.filter(season=season, member__user__username="dangvien").exclude(state="draft").update(
         state="draft", decided_level="", proposed_level="", decided_points=None, proposed_points=None
     )
-    cell_org = (
-        Role.objects.filter(user__username="bithu", kind=Role.Kind.CELL_SECRETARY).get().organization_id
-    )
     measured = Subject.objects.filter(
-        season=season, unit__organization_id=cell_org, out_of_scope=""
+        season=season, unit__organization_id=measured_cell_id(), out_of_scope=""
     ).values_list("pk", flat=True)
     measured = [*measured, *waiting.values_list("pk", flat=True)]
     if given := write_pledges(season, measured):
@@ -92,19 +90,24 @@ def shaped_season(top):
     return season
 
 
+def measured_cell_id() -> int:
+    """The cell whose board is measured: the demo secretary's ("bithu")."""
+    from organizations.models import Role
+
+    return Role.objects.filter(user__username="bithu", kind=Role.Kind.CELL_SECRETARY).get().organization_id
+
+
 def page_urls(season, top) -> dict[str, tuple[str, str]]:
     """name → (login, url) of the pages measured."""
     from django.urls import reverse
 
     from members.models import Member
-    from organizations.models import Role
     from reviews.models import SeasonUnit, Subject
 
     top_unit = SeasonUnit.objects.get(season=season, organization=top)
-    cell = Role.objects.filter(user__username="bithu", kind=Role.Kind.CELL_SECRETARY).get().organization
-    cell_unit = SeasonUnit.objects.get(season=season, organization=cell)
+    cell_unit = SeasonUnit.objects.get(season=season, organization_id=measured_cell_id())
     member = Member.objects.get(user__username="dangvien")
-    form = Subject.objects.get(season=season, member=member, kind="member", unit__organization=cell)
+    form = Subject.objects.get(season=season, member=member, kind="member", unit=cell_unit)
     return {
         "trivial": ("dangvien", "/bench/trivial/"),
         "dashboard": ("tinhuy", reverse("reviews:dashboard", args=[season.pk, top_unit.code])),
@@ -131,25 +134,33 @@ def session_cookies(logins) -> dict[str, str]:
     return cookies
 
 
-def query_counts(pages, cookies) -> dict[str, int]:
-    """Queries each page runs, counted in this process with Django's test client on a second
-    request, as tests/config/test_query_budget.py counts them (the first fills the process's caches)."""
+def query_counts(targets) -> dict[str, int]:
+    """Queries each page (or autosave) runs, counted in this process with Django's test client on a
+    second request, as tests/config/test_query_budget.py counts them (the first fills the process's
+    caches)."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
     counts = {}
-    for name, (login, url) in pages.items():
+    for name, [(url, cookie, body), *_others] in targets.items():
         client = Client(HTTP_HOST="127.0.0.1")
-        client.cookies[settings.SESSION_COOKIE_NAME] = cookies[login].split("=", 1)[1]
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie.split("=", 1)[1]
+
         with override_settings(ROOT_URLCONF="pages_urls"):
-            client.get(url)
+            _test_request(client, url, body)
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
+                response = _test_request(client, url, body)
         assert response.status_code == 200, (name, response.status_code)
         counts[name] = len(queries)
     return counts
+
+
+def _test_request(client, url: str, body: bytes | None):
+    if body is None:
+        return client.get(url)
+    return client.post(url, body, content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true")
 
 
 def serve(database_url: str, workers: int):
@@ -181,11 +192,24 @@ def serve(database_url: str, workers: int):
     sys.exit("gunicorn did not start")
 
 
-def get(url: str, cookie: str) -> tuple[float, float]:
-    """(first byte, whole response) seconds of one GET; fails unless it answers 200."""
+# An autosave's CSRF token: Django takes an unmasked secret of 32 letters, in the header and the cookie.
+CSRF = "benchautosavecsrftoken0123456789"
+
+
+def get(url: str, cookie: str, body: bytes | None = None) -> tuple[float, float]:
+    """(first byte, whole response) seconds of one GET, or of one htmx POST of `body` (an
+    autosave); fails unless it answers 200."""
+    headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+    if body is not None:
+        headers |= {
+            "Cookie": f"{cookie}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "HX-Request": "true",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
-    connection.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    connection.request("GET" if body is None else "POST", url, body=body, headers=headers)
     response = connection.getresponse()
     first_byte = time.perf_counter() - started
     response.read()
@@ -195,26 +219,28 @@ def get(url: str, cookie: str) -> tuple[float, float]:
     return first_byte, time.perf_counter() - started
 
 
-def one_client(url, cookie, requests: int = 15) -> list[float]:
+def one_client(targets, requests: int = 15) -> list[float]:
+    url, cookie, body = targets[0]
     for _worker in range(4):  # warm the workers' caches
-        get(url, cookie)
-    return sorted(get(url, cookie)[0] for _n in range(requests))
+        get(url, cookie, body)
+    return sorted(get(url, cookie, body)[0] for _n in range(requests))
 
 
-def many_clients(url, cookie, clients: int, seconds: float) -> tuple[float, list[float]]:
-    """Requests per second and sorted latencies of `clients` clients looping for `seconds`."""
+def many_clients(targets, clients: int, seconds: float) -> tuple[float, list[float]]:
+    """Requests per second and sorted latencies of `clients` clients looping for `seconds`, client
+    i on target i (modulo their number): (url, cookie, body)."""
     latencies: list[float] = []
     lock = threading.Lock()
     until = time.perf_counter() + seconds
 
-    def loop():
+    def loop(url, cookie, body):
         while time.perf_counter() < until:
-            took = get(url, cookie)[1]
+            took = get(url, cookie, body)[1]
             with lock:
                 latencies.append(took)
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=loop) for _n in range(clients)]
+    threads = [threading.Thread(target=loop, args=targets[n % len(targets)]) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -236,27 +262,31 @@ def main() -> None:
     # The sessions made here must be readable by gunicorn's processes: one key for both.
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     setup("kiemdiem_bench_seed")
+    from autosaves import autosave_body, autosave_targets
+
     top = province_of(args.members)
     season = shaped_season(top)
     pages = page_urls(season, top)
-    cookies = session_cookies({login for login, _url in pages.values()})
-    counts = query_counts(pages, cookies)
+    saves = autosave_targets(season, args.clients, measured_cell_id())
+    cookies = session_cookies({login for login, _url in [*pages.values(), *saves]})
+    targets = {name: [(url, cookies[login], None)] for name, (login, url) in pages.items()}
+    targets["autosave"] = [(url, cookies[login], autosave_body()) for login, url in saves]
+    counts = query_counts(targets)
     server = serve(os.environ["DATABASE_URL"], args.workers)
     try:
         # Every page once through every worker with 8 clients before any is measured: a worker's
         # first requests fill its caches (templates, URL patterns, compiled reads, prepared
         # statements), and the page measured first would pay for all of them.
-        for login, url in pages.values():
-            many_clients(url, cookies[login], args.clients, 1.0)
+        for chosen in targets.values():
+            many_clients(chosen, args.clients, 1.0)
         results = {}
-        for name, (login, url) in pages.items():
-            single = one_client(url, cookies[login])
-            rate, latencies = many_clients(url, cookies[login], args.clients, args.seconds)
+        for name, chosen in targets.items():
+            single = one_client(chosen)
+            rate, latencies = many_clients(chosen, args.clients, args.seconds)
             results[name] = (single, rate, latencies)
             print(f"  measured {name}", flush=True)
         # The trivial view again at the end: the ratios are to the mean of both runs.
-        login, url = pages["trivial"]
-        trivial_again = many_clients(url, cookies[login], args.clients, args.seconds)[0]
+        trivial_again = many_clients(targets["trivial"], args.clients, args.seconds)[0]
     finally:
         server.terminate()
         server.wait()
