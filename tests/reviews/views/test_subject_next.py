@@ -24,7 +24,7 @@ def test_the_secretary_is_offered_the_cells_report_to_write(world, client):
     page = client.get(url("subject", w, cell.pk)).content.decode()
     form = url("form", w, cell.pk)
     assert f'id="write-form" href="{form}"' in page and "Viết và nộp báo cáo kiểm điểm" in page
-    assert "vai trò của bạn không có thao tác nào" not in page
+    assert "vai trò của đồng chí không có thao tác nào" not in page
     # The next step says who takes it, and where.
     who = page[page.index("data-who-acts") :]
     assert "bí thư chi bộ hoặc cán bộ cơ quan tham mưu của cấp ủy" in who[:600]
