@@ -70,7 +70,7 @@ def test_secretary_acknowledges_records_the_meeting_and_proposes_in_order(fresh_
     # -- the cell's own report (form 01), then the secretary's own review ----------------------------
     report = page.locator("#collective-title ~ .list-group > li").first
     expect(report).to_contain_text(cell["name"])
-    press(page, report.locator("a[href*='/phieu/']"))
+    press(page, report.locator("a.btn[href*='/phieu/']"))  # its button: its reasons link into the form too
     expect(page.locator("main header")).to_contain_text(cell["name"])
     audit(page, "cell-report")
     complete_review_form(page)
