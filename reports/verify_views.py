@@ -65,9 +65,10 @@ def verify(request, code: str):
         request.method == "POST" and not allow(request, "verify-upload", limit=10)
     ):
         return _too_many(request)
-    job = ReportJob.objects.filter(verification_code=typed_code(code), status=ReportJob.Status.DONE).first()
+    code = typed_code(code)[:40]
+    job = ReportJob.objects.filter(verification_code=code, status=ReportJob.Status.DONE).first()
     if job is None:
-        return _lookup_page(request, typed=code[:40], status=404)
+        return _lookup_page(request, typed=code, status=404)
     form = CheckForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -54,7 +54,7 @@ def test_a_code_typed_in_lower_case_without_its_hyphen_finds_its_document(signed
 
 
 def test_an_unknown_code_says_so_and_offers_the_form_again(signed_job, client):
-    response = client.get(reverse("verify", args=["AAAAA-BBBBB"]))
+    response = client.get(reverse("verify", args=["aaaaa bbbbb"]))  # shown as it was read
     assert response.status_code == 404
     html = response.content.decode()
     assert "data-unknown-code" in html and "AAAAA-BBBBB" in html
