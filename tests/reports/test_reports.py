@@ -261,9 +261,13 @@ def test_render_report_command_writes_the_file(decided, tmp_path):
     assert individual.stat().st_size > 1000
 
 
-def test_a_user_without_a_role_sees_no_reports(db, client):
+def test_a_user_without_a_role_sees_no_reports_and_where_they_are_made(db, client):
+    """Nothing requested yet: the page says where a signed document is made, not only that none is."""
     client.force_login(UserFactory(username="nobody"))
-    assert client.get(reverse("reports:jobs")).status_code == 200
+    response = client.get(reverse("reports:jobs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-where-made" in html and "Số liệu thống kê" in html
 
 
 def test_the_jobs_the_workers_do_not_have_are_the_ones_sent_again(decided, settings):
