@@ -436,3 +436,19 @@ def test_r366_scope_4_concurrent_posts_are_reviewed_at_the_main_place_and_part_t
         m.pk for m in (w.head, w.deputy, w.members1[2], w.members1[3], w.members2[1])
     }
     assert any(w.cell1.name in label for label in flag_labels(elsewhere))
+
+
+def test_r_form_4_on_a_366_season_suggestions_are_answered_before_submission():
+    """R-FORM-4 holds under QĐ 366 as under QĐ 124: a review suggestion of the upper level is
+    answered in section IV before the form can be submitted again."""
+    w = world366()
+    subject = w.subject(member=w.deputy)
+    complete_366(subject, w.member_user)
+    suggestion = issue_suggestion(subject=fresh(subject), actor=w.base_staff, text="Làm rõ việc chậm nộp")
+    assert fresh(subject).state == S.RETURNED
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.submit_form(subject=fresh(subject), actor=w.member_user)
+    assert refused.value.reasons == ["Còn 1 gợi ý kiểm điểm chưa được giải trình tại mục IV."]
+    answer_suggestion(suggestion=suggestion, actor=w.member_user, answer="Do đi công tác; đã nộp đủ.")
+    workflow.submit_form(subject=fresh(subject), actor=w.member_user)
+    assert fresh(subject).state == S.SUBMITTED

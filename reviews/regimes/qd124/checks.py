@@ -46,16 +46,7 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
         problems.insert(0, listing(_("These items are empty: %(items)s."), missing_text))
     if missing_grade:
         problems.insert(0, listing(_("These items have no grade: %(items)s."), missing_grade))
-    unanswered = facts.unanswered_suggestions.get(subject.pk, 0)
-    if unanswered:  # R-FORM-4
-        problems.append(
-            ngettext(
-                "%(n)d review suggestion is not answered in section IV.",
-                "%(n)d review suggestions are not answered in section IV.",
-                unanswered,
-            )
-            % {"n": unanswered}
-        )
+    problems.extend(suggestion_problems(subject, facts))
     self_level = next(
         (
             (answers.get(i["key"]) or {}).get("level")
@@ -233,3 +224,18 @@ def level_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
         problems += collective_discipline_problems(subject, level, facts)
         problems += threshold_problems(subject, level, facts)
     return problems
+
+
+def suggestion_problems(subject: Subject, facts: Facts) -> list[str]:
+    """The review suggestions still unanswered in section IV of the form (R-FORM-4; both regimes)."""
+    unanswered = facts.unanswered_suggestions.get(subject.pk, 0)
+    if not unanswered:
+        return []
+    return [
+        ngettext(
+            "%(n)d review suggestion is not answered in section IV.",
+            "%(n)d review suggestions are not answered in section IV.",
+            unanswered,
+        )
+        % {"n": unanswered}
+    ]

@@ -2,12 +2,11 @@
 and the KHTNV cases, and what keeps a form from being submitted."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from reviews.facts import Facts
 from reviews.models import Subject
 from reviews.refusals import form_place, item_fragment, listing
-from reviews.regimes.qd124.checks import threshold_problems
+from reviews.regimes.qd124.checks import suggestion_problems, threshold_problems
 from reviews.regimes.qd366.levels import Outcome, Standing, outcome
 from reviews.regimes.qd366.quarter_rules import quarter_rule_problems
 from reviews.regimes.qd366.standing import found_cases, remedied_on_record, standing_of
@@ -113,16 +112,7 @@ def form_problems(subject: Subject, facts: Facts) -> list[str]:
                 problems += _self_rating_problems(subject, facts, answers, answer["level"])
     if empty:
         problems.insert(0, listing(_("These items are empty: %(items)s."), empty))
-    unanswered = facts.unanswered_suggestions.get(subject.pk, 0)
-    if unanswered:
-        problems.append(
-            ngettext(
-                "%(n)d review suggestion is not answered in section IV.",
-                "%(n)d review suggestions are not answered in section IV.",
-                unanswered,
-            )
-            % {"n": unanswered}
-        )
+    problems += suggestion_problems(subject, facts)  # R-FORM-4
     return problems
 
 
