@@ -121,8 +121,8 @@ class Subject(models.Model):
         EXCLUDED = "excluded", _("Not reviewed this season")
 
     class Position(models.IntegerChoices):
-        HEAD = 0, _("Head")
-        DEPUTY = 1, _("Deputy")
+        HEAD = 0, _("Secretary")  # the seat in the unit's party committee: its head is its secretary
+        DEPUTY = 1, _("Deputy secretary")
         MEMBER = 2, _("Member")
 
     class Profile(models.TextChoices):

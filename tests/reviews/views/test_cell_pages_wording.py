@@ -1,7 +1,8 @@
 """What the cell board and the meeting page say, as the secretary reads them: no level cut short on
 the board, the quota summary naming its groups, a step whose turn has not come not called a
 blocker, a returned review waiting on its author, the order of review named by the cell's posts
-(R-ORDER-3) and no link from the meeting page to itself."""
+(R-ORDER-3), the secretary and deputy named by their posts, and no link from the meeting page to
+itself."""
 
 import re
 from pathlib import Path
@@ -99,3 +100,22 @@ def test_the_meeting_page_names_the_cells_posts_and_does_not_link_to_itself(worl
     assert "Review the head first" not in html
     # The cell board, another page, still links to the meeting page.
     assert f'href="{meeting}"' in board(w)
+
+
+def test_the_board_and_the_meeting_name_the_secretary_and_deputy_by_their_posts(world):
+    """A member subject's head and deputy posts are seats in a party committee: the board and the
+    meeting page call them "Bí thư" and "Phó Bí thư", as the cell does, not the general "head"."""
+    w = world
+    by_post = {
+        s.position: s for s in Subject.objects.filter(season=w.season, unit__code="CB1", kind="member")
+    }
+    head, deputy = by_post[Subject.Position.HEAD], by_post[Subject.Position.DEPUTY]
+    client = client_for(w.secretary)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = client.get(reverse("reviews:cell", args=[w.season.pk, "CB1"])).content.decode()
+    assert re.search(rf'<tr id="member-{head.member_id}">.*?· Bí thư ·', html, re.S)
+    assert re.search(rf'<tr id="member-{deputy.member_id}">.*?· Phó Bí thư ·', html, re.S)
+    assert "Người đứng đầu" not in html and "Cấp phó" not in html
+    meeting = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    assert '<span class="badge text-bg-dark">Bí thư</span>' in meeting
+    assert '<span class="badge text-bg-dark">Phó Bí thư</span>' in meeting
