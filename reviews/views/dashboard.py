@@ -112,6 +112,13 @@ def reviewed_count(counts: LevelCounts) -> int:
     return counts.rated + counts.absent + counts.pending
 
 
+def has_organizations(figures: Figures) -> bool:
+    """Whether any party organization under the unit is counted, this season or the last (a cell
+    has none: the unit itself is not counted among its own organizations, reviews/figures.py)."""
+    previous = (figures.previous or {}).get(ORGANIZATION)
+    return bool(figures.levels[ORGANIZATION].total or (previous and previous.total))
+
+
 def ratio(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
@@ -375,6 +382,7 @@ def dashboard(request, season, code):
         "in_scope_members": reviewed_count(members),
         "decided_organizations": organizations.rated,
         "in_scope_organizations": reviewed_count(organizations),
+        "has_organizations": has_organizations(figures),
         "decided_members_percent": ratio(members.rated, reviewed_count(members)),
         "decided_organizations_percent": ratio(organizations.rated, reviewed_count(organizations)),
         "quarters": dashboard_quarters(season, unit),  # issue 14, R366-QTR-5

@@ -121,6 +121,24 @@ def test_a_leader_and_a_secretary_see_their_own_subtree(client, world):
     assert client.get(dashboard_url(w, "CB1")).status_code == 200
 
 
+def test_a_cells_figures_say_it_has_no_organizations_to_rate_not_0_of_0(client, world):
+    """R-STAT-1 counts the organizations under a unit, not the unit itself: a cell has none, and its
+    page says so and who rates the cell, instead of "0/0" and an empty chart."""
+    w = world
+    client.force_login(w.secretary)
+    html = client.get(dashboard_url(w, "CB1")).content.decode()
+    card = html[
+        html.index("data-organizations-card") : html.index("</div>", html.index("data-organizations-card"))
+    ]
+    assert "do cấp trên quyết định" in card and "/0" not in card
+    assert "data-no-organizations" in html and 'id="chart-organizations-title"' not in html
+    # A unit with organizations under it keeps its figures and chart.
+    client.force_login(w.commune_staff)
+    html = client.get(dashboard_url(w, "XA1")).content.decode()
+    assert "data-no-organizations" not in html and 'id="chart-organizations-title"' in html
+    assert "do cấp trên quyết định" not in html
+
+
 def test_unknown_season_is_404_and_anonymous_users_sign_in(client, world):
     client.force_login(world.board)
     assert client.get(reverse("reviews:dashboard", args=[99999, "TINH"])).status_code == 404
