@@ -10,6 +10,7 @@ BENCHES = [
     "bench_seed.py",
     "bench_open_season.py",
     "bench_quarters.py",
+    "bench_quarter_dashboard.py",
     "bench_points.py",
     "bench_decide.py",
     "bench_figures.py",

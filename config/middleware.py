@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -49,6 +51,32 @@ class VietnameseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SignInAgainMiddleware:
+    """An htmx request (an item of a form saving itself, a row of the meeting saved in place) whose
+    session has ended is answered 401, not sent to the sign-in page. The browser would follow that
+    redirect and htmx would put the sign-in page where the save's answer goes, and the page would
+    count the item as saved while nothing was (what was typed then lost when the page is left).
+    On a 401 the pages keep what was typed and say to sign in again (static/js/app.js). Runs
+    outside the middleware and views that send a visitor to sign in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") == "true" and _to_sign_in(response):
+            said = _("Your session has ended: this was not saved. Sign in again, then save it.")
+            return HttpResponse(said, status=401, content_type="text/plain; charset=utf-8")
+        return response
+
+
+def _to_sign_in(response) -> bool:
+    """A redirect to the sign-in pages (the password, or the second factor beside it)."""
+    if response.status_code not in (301, 302, 303, 307, 308) or "Location" not in response:
+        return False
+    return urlsplit(response["Location"]).path.startswith(resolve_url(settings.LOGIN_URL))
 
 
 class RequestSizeLimitMiddleware:

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "config.middleware.RefuseNulBytesMiddleware",
+    "config.middleware.SignInAgainMiddleware",
     "config.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -40,7 +40,8 @@
         var message = document.createElement("span");
         message.className = "text-danger";
         message.setAttribute("role", "alert");
-        message.textContent = root.dataset.msgFailed;
+        var ended = xhr && xhr.status === 401; // signed out: app.js says what to do, above the page
+        message.textContent = ended ? root.dataset.msgSignedOut || root.dataset.msgFailed : root.dataset.msgFailed;
         status(form).replaceChildren(message);
       } else {
         form.dataset.failed = refused ? "1" : "0";

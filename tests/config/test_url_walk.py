@@ -56,13 +56,15 @@ class Page:
     ok: frozenset = frozenset()  # users answered 200
     redirect: frozenset = frozenset()  # users answered 302 (to `redirect_to`)
     redirect_to: str = ""  # a prefix of the redirect's path
-    anonymous: int = 302  # 302 to the login page, or 200 for public pages
+    anonymous: int = 302  # 302 to the login page (401 for an htmx partial), or 200 for public pages
     login: str = LOGIN  # where an anonymous visitor is sent
     htmx: bool = False  # an htmx partial: asked with HX-Request
     label: str = ""  # tells apart two cases of one URL name
     expected: dict = field(init=False)
 
     def __post_init__(self):
+        if self.htmx and self.anonymous == 302:
+            self.anonymous = 401  # never the sign-in page inside another (config/middleware.py)
         self.expected = {
             user: 200 if user in self.ok else 302 if user in self.redirect else 404 for user in USERS
         }
