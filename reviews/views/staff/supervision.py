@@ -1,6 +1,7 @@
 """Supervising the review (issue 15): require a review done again (R-SUP-1), from the subject's page."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,12 +16,16 @@ from reviews.views.common import get_season, run_step
 @require_POST
 def subject_require_redo(request, season, subject):
     """R-SUP-1: committee staff above the unit, or a committee member assigned to its meeting,
-    require the review done again with a reason (403 for anyone else)."""
+    require the review done again with a reason (403 for others who see the subject, 404 for
+    anyone else)."""
     season = get_season(season)
     subject = get_object_or_404(
         Subject.objects.select_related("unit", "member", "season__rule_set"), season=season, pk=subject
     )
-    access.require(workflow.may_require_redo(request.user, subject))
+    refusal = workflow.may_require_redo(request.user, subject)
+    if refusal and not access.can_view_subject(request.user, subject):
+        raise Http404  # outside the user's part of the tree: not even that it exists
+    access.require(refusal)
     reason = request.POST.get("redo-reason", "")
     run_step(
         request,

@@ -1,0 +1,155 @@
+"""Access-control audit: every page and action checks that the user may see or do it, scoped to
+their part of the organization tree. Outsiders get 404 (they must not learn that an object
+exists, organizations/access.py); users who may see an object but not change it get 403. Each
+test asserts the refusal and that nothing was changed."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import Pledge
+from reviews import workflow
+from reviews.models import Notification, RedoDemand, Subject
+from tests.reviews.conftest import build_world
+from tests.reviews.helpers import complete_form, fresh, give_pledge, review
+
+pytestmark = pytest.mark.django_db
+S = Subject.State
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def season_url(name, w, *args):
+    return reverse(f"reviews:{name}", args=[w.season.pk, *args])
+
+
+def reviewed_cell1(w):
+    """CB1 and its members submitted and reviewed at the cell's meeting (QĐ 124 world)."""
+    collective = w.subject(unit=w.cell1)
+    complete_form(collective, w.secretary)
+    members = [w.subject(member=m) for m in w.members1]
+    for subject in members:
+        complete_form(subject, w.secretary)
+    review(fresh(collective), w.secretary, [fresh(m) for m in members])
+    return [fresh(m) for m in members]
+
+
+# -- supervision: requiring a review again (R-SUP-1) -----------------------------------------------
+
+
+def test_redo_by_someone_outside_the_subjects_tree_is_404_and_changes_nothing(client):
+    w = build_world()
+    subject = reviewed_cell1(w)[2]
+    assert subject.state == S.REVIEWED
+    for user in (w.outsider, w.secretary2, w.member_user):
+        response = as_user(client, user).post(
+            season_url("subject_require_redo", w, subject.pk), {"redo-reason": "Chưa sâu"}
+        )
+        assert response.status_code == 404, user.username
+    assert fresh(subject).state == S.REVIEWED
+    assert not RedoDemand.objects.exists()
+
+
+def test_redo_by_a_viewer_without_the_right_is_403(client):
+    w = build_world()
+    subject = reviewed_cell1(w)[2]
+    # The cell's secretary sees the subject but is not above the cell: refused, not hidden.
+    response = as_user(client, w.secretary).post(
+        season_url("subject_require_redo", w, subject.pk), {"redo-reason": "Chưa sâu"}
+    )
+    assert response.status_code == 403
+    assert not RedoDemand.objects.exists()
+
+
+# -- the cell secretary's actions on another cell ------------------------------------------------------
+
+
+def test_a_secretary_cannot_acknowledge_or_return_another_cells_pledge(client):
+    w = build_world()
+    pledge = give_pledge(w.members1[3], acknowledged=False)
+    client = as_user(client, w.secretary2)
+    for name in ("cell_acknowledge_pledge", "cell_return_pledge"):
+        # Through their own cell's URL: the pledge is not of that cell.
+        assert client.post(season_url(name, w, "CB2", pledge.pk)).status_code == 404
+        # Through the pledge's cell: not theirs.
+        assert client.post(season_url(name, w, "CB1", pledge.pk)).status_code == 404
+    pledge.refresh_from_db()
+    assert pledge.state == Pledge.State.SUBMITTED
+
+
+def test_a_secretary_cannot_return_another_cells_review_through_their_own_cell(client):
+    w = build_world()
+    subject = w.subject(member=w.members1[3])
+    complete_form(subject, w.secretary)
+    response = as_user(client, w.secretary2).post(
+        season_url("cell_return_form", w, "CB2", subject.pk), {"reason": "Viết lại"}
+    )
+    assert response.status_code == 404
+    assert fresh(subject).state == S.SUBMITTED
+
+
+def test_a_secretary_cannot_save_a_meeting_row_of_another_cells_member(client):
+    w = build_world()
+    subject = reviewed_cell1(w)[3]
+    response = as_user(client, w.secretary2).post(
+        season_url("meeting_row", w, "CB2", subject.pk), {f"{subject.pk}-level": "HTXSNV"}
+    )
+    assert response.status_code == 404
+    assert fresh(subject).state == S.REVIEWED and not fresh(subject).proposed_level
+
+
+def test_save_all_rows_ignores_posted_rows_of_another_cell(client):
+    w = build_world()
+    other = reviewed_cell1(w)[3]
+    as_user(client, w.secretary2).post(season_url("meeting_rows", w, "CB2"), {f"{other.pk}-level": "HTXSNV"})
+    assert fresh(other).state == S.REVIEWED and not fresh(other).proposed_level
+
+
+# -- the member's own pages --------------------------------------------------------------------------
+
+
+def test_a_member_cannot_write_or_submit_another_members_form(client):
+    w = build_world()
+    other = w.subject(member=w.members1[3])
+    client = as_user(client, w.member_user)
+    response = client.post(season_url("form-save", w, other.pk), {"key": "I.1", "text": "Giả mạo"})
+    assert response.status_code == 404
+    assert client.post(season_url("form-submit", w, other.pk)).status_code == 404
+    assert client.get(season_url("form", w, other.pk)).status_code == 404
+    assert fresh(other).state == S.DRAFT
+    assert not hasattr(fresh(other), "form") or not (fresh(other).form.answers or {}).get("I.1")
+
+
+def test_a_member_cannot_see_another_members_record_or_pledge(client):
+    w = build_world()
+    other = w.members1[3]
+    give_pledge(other)
+    client = as_user(client, w.member_user)
+    assert client.get(reverse("members:detail", args=[other.uid])).status_code == 404
+    assert client.get(reverse("members:pledge-detail", args=[other.uid, 2026])).status_code == 404
+
+
+def test_notifications_of_another_user_are_not_marked_read(client):
+    w = build_world()
+    note = Notification.objects.create(user=w.secretary, kind=Notification.Kind.DEADLINE, text="Hạn")
+    response = as_user(client, w.member_user).post(season_url("notification-read", w, note.pk))
+    assert response.status_code == 404
+    note.refresh_from_db()
+    assert note.read_at is None
+
+
+# -- committee staff deciding outside their subtree -----------------------------------------------
+
+
+def test_a_base_cell_secretary_cannot_decide_another_committees_proposals_in_bulk(client):
+    w = build_world()
+    members = reviewed_cell1(w)
+    workflow.propose(proposals=[workflow.ProposalInput(subject=members[3], level="HTTNV")], actor=w.secretary)
+    assert fresh(members[3]).state == S.PROPOSED
+    response = as_user(client, w.base_cell_secretary).post(
+        season_url("queue_decide", w), {"subject": [members[3].pk], f"level-{members[3].pk}": "HTTNV"}
+    )
+    assert response.status_code == 404
+    assert fresh(members[3]).state == S.PROPOSED
