@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from members.models import Pledge
 from reviews import workflow
-from reviews.models import Notification, RedoDemand, Subject
+from reviews.models import Notification, QuotaGroup, RedoDemand, Subject
 from tests.reviews.conftest import build_world
 from tests.reviews.helpers import complete_form, fresh, give_pledge, review
+from tests.reviews.test_qd366 import reviewed_cell, world366
 
 pytestmark = pytest.mark.django_db
 S = Subject.State
@@ -61,6 +62,35 @@ def test_redo_by_a_viewer_without_the_right_is_403(client):
     )
     assert response.status_code == 403
     assert not RedoDemand.objects.exists()
+
+
+# -- a quota group's rate (R366-RATE-10) ---------------------------------------------------------------
+
+
+def test_raising_a_quota_group_outside_ones_tree_is_404_and_changes_nothing(client):
+    w = world366()
+    reviewed_cell(w)
+    group = QuotaGroup.objects.filter(season=w.season, decider__organization=w.base).first()
+    before = group.raised_percent
+    for user in (w.outsider, w.secretary2, w.base_cell_secretary, w.member_user):
+        response = as_user(client, user).post(
+            season_url("queue_raise_quota", w, group.pk), {"percent": "30", "reason": "x"}
+        )
+        assert response.status_code == 404, user.username
+    group.refresh_from_db()
+    assert group.raised_percent == before
+
+
+def test_raise_quota_next_never_leaves_the_site(client):
+    w = world366()
+    reviewed_cell(w)
+    group = QuotaGroup.objects.filter(season=w.season, decider__organization=w.base).first()
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "https:evil.example"):
+        response = as_user(client, w.base_staff).post(
+            season_url("queue_raise_quota", w, group.pk), {"percent": "20", "reason": "x", "next": target}
+        )
+        assert response.status_code == 302
+        assert "evil.example" not in response["Location"], target
 
 
 # -- the cell secretary's actions on another cell ------------------------------------------------------

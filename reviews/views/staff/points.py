@@ -6,6 +6,7 @@ profile (R366-FORM-LETTERS) — plus raising a quota group's rate from the queue
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -214,7 +215,10 @@ def queue_raise_quota(request, season, group):
     chosen = get_object_or_404(
         QuotaGroup.objects.select_related("season", "decider"), pk=group, season=season
     )
-    access.require(access.may_raise_quota(request.user, chosen))
+    refusal = access.may_raise_quota(request.user, chosen)
+    if refusal and not access.season_scope(request.user, season).can_view_path(chosen.decider.path):
+        raise Http404  # a group outside the user's part of the tree: not even that it exists
+    access.require(refusal)
     try:
         percent = int(request.POST.get("percent", ""))
     except ValueError:
