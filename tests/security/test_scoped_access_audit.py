@@ -7,11 +7,25 @@ import pytest
 from django.urls import reverse
 
 from members.models import Pledge
+from organizations.models import AffiliatedCollective
+from reports.models import ReportJob
 from reviews import workflow
-from reviews.models import Notification, QuotaGroup, RedoDemand, Subject
+from reviews.models import (
+    AffiliateReview,
+    Notification,
+    QuarterlyEvaluation,
+    QuotaGroup,
+    RedoDemand,
+    RemediationItem,
+    RemediationPlan,
+    Subject,
+    Suggestion,
+)
+from reviews.quarters import services
 from tests.reviews.conftest import build_world
 from tests.reviews.helpers import complete_form, fresh, give_pledge, review
 from tests.reviews.test_qd366 import reviewed_cell, world366
+from tests.reviews.test_quarters import evaluation, quarter_world, self_assess
 
 pytestmark = pytest.mark.django_db
 S = Subject.State
@@ -183,3 +197,110 @@ def test_a_base_cell_secretary_cannot_decide_another_committees_proposals_in_bul
     )
     assert response.status_code == 404
     assert fresh(members[3]).state == S.PROPOSED
+
+
+# -- ids of another subject's records posted through one's own subject ---------------------------
+
+
+def test_a_member_cannot_update_another_subjects_remediation_item_through_their_own(client):
+    w = build_world()
+    own, other = w.subject(member=w.deputy), w.subject(member=w.members1[3])
+    plan = RemediationPlan.objects.create(subject=other)
+    item = RemediationItem.objects.create(plan=plan, text="Khắc phục")
+    as_user(client, w.member_user).post(
+        season_url("remediation-item", w, own.pk, item.pk), {"status": "done", "note": "Giả"}
+    )
+    item.refresh_from_db()
+    assert (item.status, item.status_note) == (RemediationItem.Status.OPEN, "")
+
+
+def test_a_member_cannot_answer_another_subjects_suggestion_through_their_own(client):
+    w = build_world()
+    own, other = w.subject(member=w.deputy), w.subject(member=w.members1[3])
+    suggestion = Suggestion.objects.create(
+        subject=other, issued_by_unit=other.decider, issued_by=w.base_staff, text="Làm rõ"
+    )
+    response = as_user(client, w.member_user).post(
+        season_url("form-answer", w, own.pk, suggestion.pk), {"answer": "Giả"}
+    )
+    assert response.status_code == 404
+    suggestion.refresh_from_db()
+    assert suggestion.answer == ""
+
+
+def test_quarters_decided_in_bulk_are_only_those_the_user_decides(client):
+    w = quarter_world()
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    self_assess(w, w.deputy, w.member_user)
+    mine = evaluation(w, w.deputy)
+    for user in (w.commune_staff, w.secretary2, w.base_cell_secretary):
+        as_user(client, user).post(season_url("quarter-decide-bulk", w, 2), {"evaluation": [mine.pk]})
+        assert evaluation(w, w.deputy).state == QuarterlyEvaluation.State.SUBMITTED, user.username
+
+
+# -- documents ----------------------------------------------------------------------------------------
+
+
+def test_documents_of_another_cell_or_member_are_not_requested_or_seen(client):
+    w = build_world()
+    other = w.subject(member=w.members1[3])
+    client = as_user(client, w.member_user)
+    request = reverse("reports:request", args=[w.season.pk, "individual"])
+    assert client.post(request, {"subject": other.pk}).status_code == 404
+    client = as_user(client, w.secretary2)
+    assert client.post(request, {"subject": other.pk}).status_code == 404
+    minutes = reverse("reports:request", args=[w.season.pk, "minutes"])
+    assert client.post(minutes, {"code": "CB1"}).status_code == 404
+    assert not ReportJob.objects.exists()
+    job = ReportJob.objects.create(
+        kind=ReportJob.Kind.INDIVIDUAL,
+        season=w.season,
+        unit=other.unit,
+        subject=other,
+        requested_by=w.secretary,
+    )
+    for user in (w.secretary2, w.member_user, w.outsider, w.base_cell_secretary):
+        client = as_user(client, user)
+        assert client.get(reverse("reports:job", args=[job.uid])).status_code == 404, user.username
+        assert client.get(reverse("reports:download", args=[job.uid])).status_code == 404, user.username
+    for code in ("CB1", "CS1"):
+        xlsx = reverse("reports:dashboard-xlsx", args=[w.season.pk, code])
+        assert as_user(client, w.secretary2).get(xlsx).status_code == 404
+
+
+# -- pages of another part of the tree ------------------------------------------------------------------
+
+
+def test_unit_pages_of_another_cell_are_404(client):
+    w = build_world()
+    client = as_user(client, w.secretary2)
+    for name in ("cell", "meeting", "quota_meter", "meeting_circulation", "merit", "affiliates", "dashboard"):
+        assert client.get(season_url(name, w, "CB1")).status_code == 404, name
+    for name in ("blockers", "attendance", "equivalents"):
+        assert client.get(season_url(name, w, "CS1")).status_code == 404, name
+
+
+def test_a_viewer_may_not_mark_a_prerequisite_collective_reviewed(client):
+    w = build_world()
+    collective = AffiliatedCollective.objects.create(organization=w.base, name="Công đoàn trường")
+    response = as_user(client, w.leader).post(
+        season_url("affiliates", w, "CS1"), {"affiliate": collective.pk, "done_on": "2026-11-10"}
+    )
+    assert response.status_code == 403
+    assert not AffiliateReview.objects.exists()
+
+
+def test_the_equivalents_page_pins_no_subject_outside_its_group(client):
+    w = build_world()
+    outside = w.subject(member=w.members3[0])  # CS2, a base cell under the commune
+    page = as_user(client, w.base_staff).get(season_url("equivalents", w, "CS1"), {"subject": outside.pk})
+    assert page.status_code == 200
+    assert outside.name not in page.content.decode()
+
+
+def test_the_second_factor_pages_never_send_off_the_site(client):
+    w = build_world()
+    client = as_user(client, w.member_user)
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "https:evil.example"):
+        response = client.get(reverse("otp_verify"), {"next": target})
+        assert response.status_code == 302 and "evil.example" not in response["Location"], target
