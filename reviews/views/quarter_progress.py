@@ -73,8 +73,8 @@ def quarters(request, season: int):
 
 def _page(request, season: Season, posted: OpenQuarterForm | None = None):
     scope = season_scope(request.user, season)
-    if not scope.roles and not scope.everything and not scope.member_ids:
-        raise Http404
+    if not scope.roles and not scope.everything and not _has_subject(season, scope.member_ids):
+        raise Http404  # a season of another part of the tree (another province's, for a member)
     board = guards.may_open_quarter(request.user, season) is None
     staff = scope.everything or any(kind in STAFF for kind, _p in scope.roles)
     progress = quarter_progress(season, scope.q())
@@ -121,6 +121,11 @@ def _page(request, season: Season, posted: OpenQuarterForm | None = None):
         .order_by("quarter__number"),
     }
     return render(request, "reviews/quarters/progress.html", context)
+
+
+def _has_subject(season: Season, member_ids) -> bool:
+    """Whether the user's member record is reviewed in the season (a member without a role in it)."""
+    return bool(member_ids) and Subject.objects.filter(season=season, member_id__in=member_ids).exists()
 
 
 def _table_unit(season: Season, scope) -> SeasonUnit | None:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Pledge
-from organizations.models import AffiliatedCollective
+from organizations.models import AffiliatedCollective, Kind, Role
 from reports.models import ReportJob
 from reviews import workflow
 from reviews.models import (
@@ -22,6 +22,8 @@ from reviews.models import (
     Suggestion,
 )
 from reviews.quarters import services
+from tests.clock import ROLES_FROM
+from tests.factories import UserFactory, make_member, make_org
 from tests.reviews.conftest import build_world
 from tests.reviews.helpers import complete_form, fresh, give_pledge, review
 from tests.reviews.test_qd366 import reviewed_cell, world366
@@ -304,3 +306,30 @@ def test_the_second_factor_pages_never_send_off_the_site(client):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "https:evil.example"):
         response = client.get(reverse("otp_verify"), {"next": target})
         assert response.status_code == 302 and "evil.example" not in response["Location"], target
+
+
+# -- a season of another province ------------------------------------------------------------------------
+
+
+def member_of_another_province():
+    province = make_org(Kind.PROVINCIAL_COMMITTEE, name="Tỉnh ủy Khác", code="TINH2")
+    cell = make_org(Kind.BASE_CELL, province, name="Chi bộ Khác", code="CBK")
+    member = make_member(cell, "Hồ", "Văn", "Khác")
+    member.user = UserFactory(username="khac")
+    member.save()
+    Role.objects.create(user=member.user, organization=cell, kind=Role.Kind.MEMBER, starts_on=ROLES_FROM)
+    return member.user
+
+
+def test_a_member_of_another_province_does_not_see_the_seasons_quarters(client):
+    w = quarter_world()
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    client = as_user(client, member_of_another_province())
+    assert client.get(season_url("quarters", w)).status_code == 404
+    for name in ("my-quarter", "quarter-decide-list"):
+        assert client.get(season_url(name, w, 2)).status_code == 404, name
+    for name in ("my-form", "my-result", "dashboard-start", "queue"):
+        assert client.get(season_url(name, w)).status_code == 404, name
+    assert client.get(reverse("reports:quarter-xlsx", args=[w.season.pk, 2])).status_code == 404
+    # Still open to a member of the season's own province, for their own Mẫu 05.
+    assert as_user(client, w.member_user).get(season_url("quarters", w)).status_code == 200
