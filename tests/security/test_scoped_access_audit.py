@@ -282,6 +282,16 @@ def test_unit_pages_of_another_cell_are_404(client):
         assert client.get(season_url(name, w, "CS1")).status_code == 404, name
 
 
+def test_exports_and_tree_pages_of_another_subtree_are_404(client):
+    w = build_world()
+    client = as_user(client, w.secretary2)
+    assert client.get(reverse("reports:equivalents-xlsx", args=[w.season.pk, "CS1"])).status_code == 404
+    client = as_user(client, w.member_user)
+    assert client.get(reverse("organizations:detail", args=["CB1"])).status_code == 404
+    assert client.get(reverse("members:list", args=["CB1"])).status_code == 404
+    assert client.get(reverse("reports:quarter-xlsx", args=[w.season.pk, 2])).status_code == 404
+
+
 def test_a_viewer_may_not_mark_a_prerequisite_collective_reviewed(client):
     w = build_world()
     collective = AffiliatedCollective.objects.create(organization=w.base, name="Công đoàn trường")
