@@ -233,11 +233,12 @@ def may_reopen(user, subject: Subject) -> str | None:
 
 
 def may_cancel(user, subject: Subject) -> str | None:
-    """R-STEP-3: the committee directly above the deciding level."""
+    """R-STEP-3: the committee directly above the deciding level (the provincial board only where
+    that committee is the province), as for a re-rating (may_rerate); no level higher up."""
     decider = subject.decider
     if decider is not None and decider.parent_id is not None:
         parent_path = decider.path[: -Organization.steplen]
-        if _scope(user, subject).is_staff_for(parent_path):
+        if _scope(user, subject).is_staff_at(parent_path):
             return None
     return _("Only the committee directly above the deciding level may cancel a decided rating.")
 

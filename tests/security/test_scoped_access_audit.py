@@ -9,7 +9,7 @@ from django.urls import reverse
 from members.models import Pledge
 from organizations.models import AffiliatedCollective, Kind, Role
 from reports.models import ReportJob
-from reviews import workflow
+from reviews import access, workflow
 from reviews.models import (
     AffiliateReview,
     Notification,
@@ -25,7 +25,13 @@ from reviews.quarters import services
 from tests.clock import ROLES_FROM
 from tests.factories import UserFactory, make_member, make_org
 from tests.reviews.conftest import build_world
-from tests.reviews.helpers import complete_form, fresh, give_pledge, review
+from tests.reviews.helpers import (
+    complete_form,
+    decide_everything_below_the_commune,
+    fresh,
+    give_pledge,
+    review,
+)
 from tests.reviews.test_qd366 import reviewed_cell, world366
 from tests.reviews.test_quarters import evaluation, quarter_world, self_assess
 
@@ -343,3 +349,21 @@ def test_a_member_of_another_province_does_not_see_the_seasons_quarters(client):
     assert client.get(reverse("reports:quarter-xlsx", args=[w.season.pk, 2])).status_code == 404
     # Still open to a member of the season's own province, for their own Mẫu 05.
     assert as_user(client, w.member_user).get(season_url("quarters", w)).status_code == 200
+
+
+# -- cancelling a decided rating (R-STEP-3) ---------------------------------------------------------------
+
+
+def test_only_the_directly_superior_committee_cancels_a_decision(client):
+    w = build_world()
+    decide_everything_below_the_commune(w)
+    subject = fresh(w.subject(member=w.members1[3]))  # decided by the base committee CS1
+    assert subject.state == S.DECIDED
+    # The provincial board sees it, but is two levels above CS1: not the committee that cancels.
+    client = as_user(client, w.board)
+    assert "cancel" not in client.get(season_url("subject", w, subject.pk)).context["actions"]
+    response = client.post(season_url("subject_cancel", w, subject.pk), {"cancel-reason": "Sai"})
+    assert response.status_code == 403
+    assert fresh(subject).state == S.DECIDED
+    # The commune committee, directly above CS1, does.
+    assert access.may_cancel(w.commune_staff, subject) is None
