@@ -78,9 +78,6 @@ def quarter_progress(season: Season, path_q=None) -> dict[int, Progress | None]:
     return result
 
 
-LEADER_PROFILES = (Subject.Profile.LEADER, Subject.Profile.CENTRAL_LEADER)
-
-
 def local_rule_notes(results: list[QuarterResult], setup, lowest: str = "KHTNV") -> list[str]:
     """R366-QTR-4, the optional local rules (off unless the province switched them on): a quarter
     rated KHTNV bars an annual HTXSNV; two consecutive KHTNV quarters flag for reassignment. Notes
@@ -134,14 +131,18 @@ def reassignment_flags(season: Season, path_q, setup) -> list[dict] | None:
 
 def year_panel(subject: Subject) -> dict | None:
     """R366-QTR-4: what the year's form and the deciding level's page show of Q1–Q3 (None for a
-    subject not evaluated quarterly, without a query): the quarters and the local rules' notes."""
-    if subject.profile not in LEADER_PROFILES:
+    subject not evaluated quarterly): the quarters and the local rules' notes. R366-QTR-1: those
+    evaluated are the profiles the season chose (LĐ and LĐ-TW by default); a subject with no
+    profile of a member (a collective, a season without points) is answered without a query."""
+    if not subject.is_member or not subject.profile:
         return None
     from reviews.quarters.setup import setup_of
 
+    setup = setup_of(subject.season)
+    if subject.profile not in setup.profiles:
+        return None
     results = quarter_results(subject)
     codes = subject.season.rule_set.level_codes()
-    setup = setup_of(subject.season)
     # R366-QTR-4: two consecutive quarters at the lowest level flag the leader for reassignment.
     flag = setup.flag_two_khtnv_quarters and consecutive_lowest([r.level for r in results], codes[-1])
     return {"results": results, "notes": local_rule_notes(results, setup, codes[-1]), "flag": flag}
