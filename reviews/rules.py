@@ -123,16 +123,28 @@ def leave_problems(subject: Subject, level: str, facts: Facts) -> list[str]:
 
 
 def leave_notes(subject: Subject, facts: Facts) -> list[str]:
-    """R-RATE-10 / R366-RATE-11: maternity leave is rated on the time actually worked: a note."""
+    """R-RATE-10 / R366-RATE-11: sick leave of 3 months or more (`sick_leave_days`) and maternity
+    leave are rated on the work actually done: a note (the cap, where a rule set sets one, is
+    leave_problems')."""
+    notes = []
+    sick = facts.leave_days.get((subject.member_id, LeaveRecord.Kind.SICK), 0)
+    if sick and sick >= facts.rules.switch("sick_leave_days"):
+        notes.append(
+            Reason(
+                _("%(days)d days of sick leave in %(year)s: rate on the work actually done.")
+                % {"days": sick, "year": facts.season.year},
+                rule="R366-RATE-11" if facts.rules.regime == "qd366" else "R-RATE-10",
+            )
+        )
     days = facts.leave_days.get((subject.member_id, LeaveRecord.Kind.MATERNITY), 0)
     if days:
-        return [
+        return notes + [
             Reason(
                 _("%(days)d days of maternity leave: rate on the time actually worked.") % {"days": days},
                 rule="R-RATE-10",
             )
         ]
-    return []
+    return notes
 
 
 # -- order (R-ORDER) --------------------------------------------------------------------------------
