@@ -2,23 +2,37 @@
 one rule, cites its ID, and proves what the code does at the rule's boundary or where the code
 had drifted from the rule."""
 
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
 import pytest
 from django.utils import translation
 
 from members.models import LeaveRecord
 from reviews import workflow
-from reviews.models import QuarterlyEvaluation
+from reviews.defaults import rule_set_data
+from reviews.models import QuarterlyEvaluation, RuleSet
 from reviews.quarters import services
 from reviews.quarters.results import year_panel
 from reviews.quarters.setup import save_quarter_setup
+from reviews.regimes.qd366.levels import Standing, outcome
+from reviews.regimes.qd366.standing import found_cases
+from reviews.rules import circulation_warning, group_quota, quota_count
+from reviews.scoring import Tasks
 from tests.reviews.helpers import fresh
 from tests.reviews.test_qd366 import reviewed_cell, world366
 from tests.reviews.test_quarters import quarter_world
 
-pytestmark = pytest.mark.django_db
 E = QuarterlyEvaluation.State
+DATA = rule_set_data("qd366-hd43-2025.json")
+SCORING = DATA["scoring"]
+CODES = [level["code"] for level in DATA["levels"]]
+RULES = RuleSet(levels=DATA["levels"], scoring=SCORING, quota=DATA["quota"], switches=DATA["switches"])
+TOP, GOOD, PASSING, LOWEST = CODES
 
 
+@pytest.mark.django_db
 def test_r366_qtr_1_and_qtr_4_a_profile_the_province_evaluates_quarterly_has_its_quarters_on_the_year():
     """R366-QTR-1: which posts are evaluated each quarter is configurable (default LĐ and LĐ-TW);
     R366-QTR-4: the product shows the quarters on the annual proposal. A member of a profile the
@@ -37,6 +51,7 @@ def test_r366_qtr_1_and_qtr_4_a_profile_the_province_evaluates_quarterly_has_its
     assert [r.level for r in panel["results"]] == ["", "HTTNV", ""]
 
 
+@pytest.mark.django_db
 def test_r366_qtr_1_a_profile_not_evaluated_quarterly_shows_no_quarters_on_the_year():
     """R366-QTR-1: by default ordinary members (KLĐ, NHT) are not evaluated each quarter, so the
     year shows no quarters for them; a leader (LĐ) has them."""
@@ -46,6 +61,7 @@ def test_r366_qtr_1_a_profile_not_evaluated_quarterly_shows_no_quarters_on_the_y
     assert year_panel(fresh(w.subject(member=w.head))) is not None
 
 
+@pytest.mark.django_db
 def test_r366_rate_11_sick_leave_of_3_months_is_rated_on_the_work_done_and_89_days_says_nothing():
     """R366-RATE-11: a member sick for 3 months or more in the year (90 days, the rule set's
     `sick_leave_days`), like one on maternity leave, is rated on the work actually done that year,
@@ -66,3 +82,97 @@ def test_r366_rate_11_sick_leave_of_3_months_is_rated_on_the_work_done_and_89_da
     assert verdict.allowed, verdict.blockers
     assert any("Nghỉ ốm 90 ngày" in note and "thực tế" in note for note in verdict.warnings), verdict.warnings
     assert short.allowed and not any("Nghỉ ốm" in note for note in short.warnings), short.warnings
+
+
+# -- boundaries of the pure rules (no database) -------------------------------------------------------
+
+
+def level_of(profile: str, points: str, tasks: Tasks, **standing) -> str | None:
+    result = outcome(
+        Standing(profile=profile, points=Decimal(points), tasks=tasks, **standing), SCORING, CODES
+    )
+    return result.level
+
+
+@pytest.mark.parametrize("profile", ["TT", "LD", "LD_TW", "KLD", "NHT"])
+def test_r366_rate_2_htxsnv_needs_at_least_30_percent_exceeded_and_exactly_30_is_enough(profile):
+    """R366-RATE-2: HTXSNV needs every task on time and at least 30 % exceeded (≥, not >): 3 of 10
+    exceeded is enough; 29 of 100 is not, and the level falls to HTTNV."""
+    ticks = {"units_led": True}
+    assert level_of(profile, "95", Tasks(on_time=7, exceeded=3), **ticks) == TOP
+    assert level_of(profile, "95", Tasks(on_time=71, exceeded=29), **ticks) == GOOD
+
+
+def test_r366_rate_2_htnv_allows_at_most_20_percent_late_and_exactly_20_is_allowed():
+    """R366-RATE-2: HTNV needs every task done with at most 20 % late: 1 late of 5 is HTNV; 21 of
+    100 meets no level's conditions (the R366-RATE-3 gap, level None); a task not done as well."""
+    assert level_of("KLD", "80", Tasks(on_time=4, late=1)) == PASSING
+    assert level_of("KLD", "80", Tasks(on_time=79, late=21)) is None
+    assert level_of("KLD", "80", Tasks(on_time=99, not_done=1)) is None
+
+
+def test_r366_rate_2_httnv_needs_every_task_on_time():
+    """R366-RATE-2: HTTNV needs 100 % of the tasks on time: one late task of 100 drops it to HTNV."""
+    assert level_of("NHT", "85", Tasks(on_time=100)) == GOOD
+    assert level_of("NHT", "85", Tasks(on_time=99, late=1)) == PASSING
+
+
+def _cases(profile: str, tasks: Tasks, units_led_levels=()) -> set[str]:
+    subject = SimpleNamespace(profile=profile, member_id=1)
+    facts = SimpleNamespace(
+        rules=RULES,
+        season=SimpleNamespace(year=2026),
+        disciplines={},
+        units_led_levels={1: list(units_led_levels)},
+    )
+    return found_cases(subject, facts, tasks)
+
+
+@pytest.mark.parametrize("profile", ["TT", "LD", "LD_TW"])
+def test_r366_rate_4_and_5_under_70_percent_of_the_tasks_is_khtnv_and_exactly_70_is_not(profile):
+    """R366-RATE-4 (collective), R366-RATE-5 (leader): a unit under 70 % of its planned tasks is a
+    KHTNV case; at exactly 70 % it is not (late tasks count as done)."""
+    assert "tasks_below" not in _cases(profile, Tasks(on_time=5, late=2, not_done=3))
+    assert "tasks_below" in _cases(profile, Tasks(on_time=69, not_done=31))
+
+
+@pytest.mark.parametrize("profile", ["KLD", "NHT"])
+def test_r366_rate_6_more_than_half_the_tasks_not_done_is_khtnv_and_exactly_half_is_not(profile):
+    """R366-RATE-6: more than 50 % of the year's tasks not done is KHTNV; exactly 50 % is not."""
+    assert "tasks_not_done" not in _cases(profile, Tasks(on_time=5, not_done=5))
+    assert "tasks_not_done" in _cases(profile, Tasks(on_time=49, not_done=51))
+
+
+@pytest.mark.parametrize("profile", ["LD", "LD_TW"])
+def test_r366_rate_5_more_than_half_the_units_led_khtnv_and_exactly_half_is_not(profile):
+    """R366-RATE-5: more than 50 % of the units a leader leads rated KHTNV is a case; exactly half
+    is not, and a unit not decided yet is not counted as KHTNV."""
+    tasks = Tasks(on_time=10)
+    assert "units_led_khtnv" not in _cases(profile, tasks, [LOWEST, LOWEST, GOOD, ""])
+    assert "units_led_khtnv" in _cases(profile, tasks, [LOWEST, LOWEST, LOWEST, GOOD, PASSING])
+
+
+def test_r366_rate_10_the_quota_at_its_limit_is_allowed_one_more_is_refused():
+    """R366-RATE-10: HTXSNV at most 20 % of the HTTNV count of the group (the base is HTTNV, not the
+    group's size), rounded down: 1 HTXSNV beside 5 HTTNV is at the limit and allowed, 2 are over;
+    with 4 HTTNV (0.8, rounded down to 0) no HTXSNV; raised to 25 %, 4 HTTNV allow 1."""
+    quota = RULES.quota
+    at_limit = quota_count("g", [TOP] + [GOOD] * 5 + [PASSING] * 4, quota)
+    assert (at_limit.limit, at_limit.exceeded) == (1, False)
+    assert quota_count("g", [TOP] * 2 + [GOOD] * 5, quota).exceeded
+    small = quota_count("g", [TOP] + [GOOD] * 4 + [PASSING] * 10, quota)
+    assert (small.limit, small.exceeded) == (0, True)
+    raised = group_quota(quota, SimpleNamespace(raised_percent=quota["raised_percent"]))
+    assert raised["percent"] == 25
+    assert not quota_count("g", [TOP] + [GOOD] * 4, raised).exceeded
+    assert quota_count("g", [TOP] * 2 + [GOOD] * 7, raised).exceeded
+
+
+def test_r366_order_5_the_draft_three_working_days_before_the_meeting_is_on_time():
+    """R366-ORDER-5: the draft collective report goes out at least 3 working days before the
+    meeting (`circulation_working_days`); counted as whole working days between the two dates
+    (weekends not counted): Monday 16/11 before Friday 20/11 is 3, Tuesday 17/11 only 2."""
+    meeting = datetime.date(2026, 11, 20)
+    assert circulation_warning(meeting, datetime.date(2026, 11, 16), RULES) == ""
+    assert circulation_warning(meeting, datetime.date(2026, 11, 17), RULES)
+    assert circulation_warning(datetime.date(2026, 11, 23), datetime.date(2026, 11, 17), RULES) == ""
