@@ -10,16 +10,20 @@ import pytest
 from django.utils import translation
 
 from members.models import LeaveRecord
+from organizations.models import Kind
 from reviews import workflow
 from reviews.defaults import rule_set_data
-from reviews.models import QuarterlyEvaluation, RuleSet
+from reviews.models import QuarterlyEvaluation, RuleSet, Subject
 from reviews.quarters import services
 from reviews.quarters.results import year_panel
 from reviews.quarters.setup import save_quarter_setup
 from reviews.regimes.qd366.levels import Standing, outcome
 from reviews.regimes.qd366.standing import found_cases
 from reviews.rules import circulation_warning, group_quota, quota_count
+from reviews.scope import open_season
 from reviews.scoring import Tasks
+from tests.factories import make_member, make_org
+from tests.reviews.conftest import QD366, REFERENCE, build_world
 from tests.reviews.helpers import fresh
 from tests.reviews.test_qd366 import reviewed_cell, world366
 from tests.reviews.test_quarters import quarter_world
@@ -176,3 +180,25 @@ def test_r366_order_5_the_draft_three_working_days_before_the_meeting_is_on_time
     assert circulation_warning(meeting, datetime.date(2026, 11, 16), RULES) == ""
     assert circulation_warning(meeting, datetime.date(2026, 11, 17), RULES)
     assert circulation_warning(datetime.date(2026, 11, 23), datetime.date(2026, 11, 17), RULES) == ""
+
+
+@pytest.mark.django_db
+def test_r366_step_1_a_partial_committee_only_proposes_and_the_upper_levels_decide():
+    """R366-STEP-1: a chi bộ trực thuộc or a đảng bộ bộ phận is decided by the đảng ủy cơ sở (a
+    đảng ủy bộ phận only proposes, so a cell under it is decided by the base committee too, and so
+    are its members); a base organization by the standing committee directly above; the level
+    above base by the provincial standing committee; the province outside it (the Politburo and
+    Secretariat decide)."""
+    w = build_world(open_now=False)
+    partial = make_org(Kind.PARTIAL_COMMITTEE, w.base, name="Đảng bộ bộ phận Khối A", code="BP1")
+    cell = make_org(Kind.CELL, partial, name="Chi bộ Khối A1", code="CBA1")
+    member = make_member(cell, "Đặng", "Văn", "Tâm")
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    assert w.season.rule_set.code == QD366
+    assert w.subject(unit=partial).decider.organization == w.base
+    assert w.subject(unit=cell).decider.organization == w.base
+    assert w.subject(member=member).decider.organization == w.base
+    assert w.subject(unit=w.base).decider.organization == w.commune
+    assert w.subject(unit=w.commune).decider.organization == w.province
+    top = w.subject(unit=w.province)
+    assert top.decider is None and top.out_of_scope == Subject.OutOfScope.DECIDED_ABOVE
