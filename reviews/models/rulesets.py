@@ -70,6 +70,12 @@ class RuleSet(models.Model):
         return self.switches[name]
 
     def clean(self):
+        from reviews.regimes import REGIMES
+
+        # R366-SET-1: a regime whose levels come from points cannot do without its scoring.
+        regime = REGIMES.get(self.regime)
+        if regime is not None and regime.uses_points and not self.scoring:
+            raise ValidationError({"scoring": scoring_required_message()})
         if self.frozen_at and self.pk:
             original = RuleSet.objects.get(pk=self.pk)
             for field in [
@@ -88,3 +94,10 @@ class RuleSet(models.Model):
                     raise ValidationError(
                         _("This rule set is frozen: a season has opened under it. Copy it to change values.")
                     )
+
+
+def scoring_required_message() -> str:
+    return _(
+        "Under these rules a level comes from points out of 100: the scoring (groups, bands, "
+        "conditions and profiles) is required."
+    )

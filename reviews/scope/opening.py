@@ -15,6 +15,8 @@ from reviews import kept_figures
 from reviews.audit import append_event
 from reviews.defaults import rule_set_for_year
 from reviews.models import AuditChain, RuleSet, Season, SeasonUnit, Subject
+from reviews.models.rulesets import scoring_required_message
+from reviews.regimes import regime_of
 from reviews.scope.marks import (
     _mark_concurrent_posts,
     _mark_positions,
@@ -45,6 +47,8 @@ def open_season(
     if existing:
         return existing
     rule_set = rule_set or rule_set_for_year(year)
+    if regime_of(rule_set).uses_points and not rule_set.scoring:  # R366-SET-1
+        raise ValidationError([scoring_required_message()])
     criteria = criteria or {}
     if criteria and rule_set.scoring:
         problems = criteria_problems(rule_set.scoring, criteria)

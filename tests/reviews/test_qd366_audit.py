@@ -7,12 +7,13 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from members.models import LeaveRecord
 from organizations.models import Kind
 from reviews import workflow
-from reviews.defaults import rule_set_data
+from reviews.defaults import rule_set_data, shipped_rule_set
 from reviews.models import QuarterlyEvaluation, RuleSet, Subject
 from reviews.quarters import services
 from reviews.quarters.results import year_panel
@@ -202,3 +203,23 @@ def test_r366_step_1_a_partial_committee_only_proposes_and_the_upper_levels_deci
     assert w.subject(unit=w.commune).decider.organization == w.province
     top = w.subject(unit=w.province)
     assert top.decider is None and top.out_of_scope == Subject.OutOfScope.DECIDED_ABOVE
+
+
+@pytest.mark.django_db
+def test_r366_set_1_a_points_rule_set_without_scoring_is_refused_and_opens_no_season():
+    """R366-SET-1: under the QĐ 366 regime `scoring` is required (levels come from points): a copy
+    of the rule set whose scoring was emptied is refused when saved through its form, and no
+    season opens under it."""
+    w = build_world(open_now=False)
+    copy = shipped_rule_set(QD366)
+    copy.pk, copy.code, copy.is_default, copy.frozen_at = None, "tinh-366-khong-diem", False, None
+    copy.first_year = copy.last_year = None
+    copy.scoring = None
+    copy.save()
+    with pytest.raises(ValidationError) as refused:
+        copy.clean()  # what the administrators' form runs on the rule set
+    assert "scoring" in refused.value.message_dict
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        open_season(top_organization=w.province, year=2026, reference_date=REFERENCE, rule_set=copy)
+    assert "thang 100" in " ".join(refused.value.messages)
+    assert not w.province.seasons.exists()
