@@ -16,11 +16,13 @@ class RuleSet(models.Model):
     name = models.CharField(_("name"), max_length=255)
     regime = models.CharField(_("regime"), max_length=32, help_text=_("e.g. qd124 or qd366"))
     levels = models.JSONField(_("rating levels"))
-    grades = models.JSONField(_("criterion grades"))
-    level_rules = models.JSONField(_("grade requirements per level"))
+    # Empty under a points regime (R366-SET-1: levels from points, no grades); required otherwise (clean).
+    grades = models.JSONField(_("criterion grades"), blank=True)
+    level_rules = models.JSONField(_("grade requirements per level"), blank=True)
     form_templates = models.JSONField(_("form templates"))
     quota = models.JSONField(_("quota"))
-    organization_thresholds = models.JSONField(_("organization thresholds"))
+    # R366-RATE-8: none by default.
+    organization_thresholds = models.JSONField(_("organization thresholds"), blank=True)
     authority = models.JSONField(_("who decides"))
     switches = models.JSONField(_("optional rules and values"))
     scoring = models.JSONField(_("scoring"), null=True, blank=True)
@@ -76,6 +78,14 @@ class RuleSet(models.Model):
         regime = REGIMES.get(self.regime)
         if regime is not None and regime.uses_points and not self.scoring:
             raise ValidationError({"scoring": scoring_required_message()})
+        if regime is not None and not regime.uses_points:  # R-RATE-1: levels from grades
+            missing = {
+                name: _("This field is required.")
+                for name in ("grades", "level_rules")
+                if not getattr(self, name)
+            }
+            if missing:
+                raise ValidationError(missing)
         if self.frozen_at and self.pk:
             original = RuleSet.objects.get(pk=self.pk)
             for field in [

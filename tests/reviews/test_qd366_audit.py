@@ -3,6 +3,7 @@ one rule, cites its ID, and proves what the code does at the rule's boundary or 
 had drifted from the rule."""
 
 import datetime
+import json
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -24,7 +25,7 @@ from reviews.rules import circulation_warning, group_quota, quota_count
 from reviews.scope import open_season
 from reviews.scoring import Tasks
 from tests.factories import make_member, make_org
-from tests.reviews.conftest import QD366, REFERENCE, build_world
+from tests.reviews.conftest import QD124, QD366, REFERENCE, build_world
 from tests.reviews.helpers import fresh
 from tests.reviews.test_qd366 import reviewed_cell, world366
 from tests.reviews.test_quarters import quarter_world
@@ -223,3 +224,45 @@ def test_r366_set_1_a_points_rule_set_without_scoring_is_refused_and_opens_no_se
         open_season(top_organization=w.province, year=2026, reference_date=REFERENCE, rule_set=copy)
     assert "thang 100" in " ".join(refused.value.messages)
     assert not w.province.seasons.exists()
+
+
+def _admin_form_data(rule_set) -> dict:
+    """The rule set's fields as its administrators' form posts them, unchanged."""
+    from django.forms.models import model_to_dict
+
+    data = {}
+    for name, value in model_to_dict(rule_set).items():
+        field = rule_set._meta.get_field(name)
+        if field.get_internal_type() == "JSONField":
+            data[name] = json.dumps(value)
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_r366_set_1_a_copy_of_the_366_rule_set_can_be_adjusted_before_a_season_opens(rf, admin_user):
+    """R366-SET-1 (as R-SET-1): a province adjusts the configurable values of a copy of the rule
+    set before its season opens (here the quota's raised rate, R366-RATE-10). The QĐ 366 rule set
+    has no grades, no grade rules and no share thresholds (R366-RATE-8: off by default): empty
+    values the administrators' form must accept, or no QĐ 366 copy could be saved at all."""
+    from django.contrib import admin
+
+    copy = shipped_rule_set(QD366)
+    copy.pk, copy.code, copy.is_default, copy.frozen_at = None, "tinh-366-dieu-chinh", False, None
+    copy.first_year = copy.last_year = None
+    copy.save()
+    request = rf.post("/")
+    request.user = admin_user
+    form_class = admin.site._registry[RuleSet].get_form(request, copy, change=True)
+    data = _admin_form_data(copy)
+    data["quota"] = json.dumps({**copy.quota, "raised_percent": 22})
+    form = form_class(data, instance=copy)
+    assert form.is_valid(), form.errors
+    form.save()
+    assert RuleSet.objects.get(pk=copy.pk).quota["raised_percent"] == 22
+    graded = shipped_rule_set(QD124)
+    graded.grades = []
+    with pytest.raises(ValidationError) as refused:
+        graded.clean()  # under QĐ 124 the levels come from the grades: they stay required
+    assert "grades" in refused.value.message_dict
