@@ -157,7 +157,25 @@ def _rerated_points(subject: Subject, level: str, typed: dict | None) -> list[st
             ]
     subject.scores = {**scores, "decided": points}
     subject.decided_points = total
-    return []
+    return _conditions_problems(subject, level)
+
+
+def _conditions_problems(subject: Subject, level: str) -> list[str]:
+    """R366-RATE-2 (with R366-RATE-3..6): the re-rated level meets its conditions and the KHTNV
+    cases, read from the record with the re-rated points, as at a decision. A result brought in
+    from paper (no task list, no points per criterion) has only its band checked."""
+    from reviews.facts import Facts
+    from reviews.regimes.qd366.checks import agreement_problems
+    from reviews.regimes.qd366.levels import outcome
+    from reviews.regimes.qd366.standing import standing_of
+
+    rules = subject.season.rule_set
+    if level not in rules.level_codes() or "tasks" not in (subject.scores or {}):
+        return []
+    standing = standing_of(subject, Facts(subject.season, [subject]))
+    if standing.points is None:
+        return []
+    return agreement_problems(level, standing, outcome(standing, rules.scoring, rules.level_codes()), rules)
 
 
 @transaction.atomic

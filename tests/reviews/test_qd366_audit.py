@@ -26,7 +26,7 @@ from reviews.scope import open_season
 from reviews.scoring import Tasks
 from tests.factories import make_member, make_org
 from tests.reviews.conftest import QD124, QD366, REFERENCE, build_world
-from tests.reviews.helpers import fresh
+from tests.reviews.helpers import fresh, task_rows
 from tests.reviews.test_qd366 import reviewed_cell, world366
 from tests.reviews.test_quarters import quarter_world
 
@@ -266,3 +266,25 @@ def test_r366_set_1_a_copy_of_the_366_rule_set_can_be_adjusted_before_a_season_o
     with pytest.raises(ValidationError) as refused:
         graded.clean()  # under QĐ 124 the levels come from the grades: they stay required
     assert "grades" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_r366_step_2_a_re_rating_meets_the_conditions_of_its_level_like_a_decision():
+    """R366-STEP-2 with R366-RATE-2: the committee directly above re-rates a result that proved
+    wrong, and the new level is the highest whose band and conditions hold, as at a decision: 87
+    points with 1 task of 10 late is HTNV (HTTNV needs every task on time), so a re-rating to HTTNV
+    is refused, saying which condition fails; the points in force may still be re-rated lower."""
+    from reviews.rerating import rerate
+
+    w = world366()
+    _cell, members = reviewed_cell(w, tasks=task_rows(6, 3, late=1), level="HTNV")
+    subject = members[3]
+    workflow.propose(proposals=[workflow.ProposalInput(subject=subject, level="HTNV")], actor=w.secretary)
+    workflow.decide(decisions=[workflow.DecisionInput(subject=fresh(subject))], actor=w.base_staff)
+    assert fresh(subject).decided_level == PASSING
+    with translation.override("vi"), pytest.raises(workflow.WorkflowError) as refused:
+        rerate(subject=fresh(subject), actor=w.commune_staff, level=GOOD, reason="Đánh giá lại")
+    assert "đúng hạn" in " ".join(refused.value.reasons)
+    assert fresh(subject).decided_level == PASSING
+    rerate(subject=fresh(subject), actor=w.commune_staff, level=LOWEST, reason="Kết quả không đúng thực chất")
+    assert fresh(subject).decided_level == LOWEST
