@@ -288,3 +288,17 @@ def test_r366_step_2_a_re_rating_meets_the_conditions_of_its_level_like_a_decisi
     assert fresh(subject).decided_level == PASSING
     rerate(subject=fresh(subject), actor=w.commune_staff, level=LOWEST, reason="Kết quả không đúng thực chất")
     assert fresh(subject).decided_level == LOWEST
+
+
+@pytest.mark.django_db
+def test_r366_scope_1_a_member_admitted_exactly_6_months_before_is_reviewed_a_day_later_is_not():
+    """R366-SCOPE-1: members admitted less than 6 months before (the rule set's
+    `new_member_months`) are listed, not reviewed. At the reference date 15/11/2026, one admitted
+    on 15/05/2026 has 6 months and is reviewed; one admitted on 16/05/2026 is not."""
+    w = build_world(open_now=False)
+    six = make_member(w.cell2, "Lý", "Thị", "Sáu", admitted_on=datetime.date(2026, 5, 15), official_on=None)
+    short = make_member(w.cell2, "Lý", "Văn", "Năm", admitted_on=datetime.date(2026, 5, 16), official_on=None)
+    w.season = open_season(top_organization=w.province, year=2026, reference_date=REFERENCE)
+    assert w.season.reference_date == datetime.date(2026, 11, 15)
+    assert w.subject(member=six).in_scope
+    assert w.subject(member=short).out_of_scope == Subject.OutOfScope.NEW_MEMBER
