@@ -2,6 +2,7 @@
 reviewed (R-ORDER-4), and the members to commend (reviews/views/merit.py, R366-REC-3)."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -96,14 +97,13 @@ def affiliates(request, season, code):
     }
     if request.method == "POST":
         access.require(access.may_record_meeting(request.user, unit))
-        chosen = collectives.filter(pk=request.POST.get("affiliate")).first()
+        picked = request.POST.get("affiliate", "")
+        chosen = collectives.filter(pk=int(picked)).first() if picked.isdigit() else None
         try:
             day = forms.DateField().clean(request.POST.get("done_on", ""))
         except forms.ValidationError:
             day = None
         if chosen is None or day is None:
-            from django.contrib import messages
-
             messages.error(request, _("Choose the collective and the date its review was held."))
         else:
             run_step(

@@ -54,6 +54,22 @@ def test_r_rec_3_outsiders_do_not_see_a_plan_and_leaders_may_only_look(world, cl
     assert client.post(url, {"item-TOTAL_FORMS": "5", "item-INITIAL_FORMS": "0"}).status_code == 403
 
 
+@pytest.mark.parametrize("picked", ["abc", "", "1.5", "-3", "99999999"])
+def test_a_prerequisite_collective_that_is_not_one_of_the_list_is_refused_with_a_message(
+    world, client, picked
+):
+    """A hand-made form: the collective is not a number of the list, or none at all (it was a
+    server error): nothing is recorded, and the page says what to choose."""
+    w = world
+    AffiliatedCollective.objects.create(organization=w.base, name="Ban Giám hiệu", kind="professional")
+    url = reverse("reviews:affiliates", args=[w.season.pk, "CS1"])
+    client.force_login(w.base_staff)
+    response = client.post(url, {"affiliate": picked, "done_on": "10/11/2026"}, follow=True)
+    assert response.status_code == 200
+    assert "Hãy chọn tập thể và ngày tập thể đó kiểm điểm." in response.content.decode()
+    assert not AffiliateReview.objects.exists()
+
+
 def test_r_order_4_staff_mark_a_prerequisite_collective_reviewed(world, client):
     w = world
     affiliate = AffiliatedCollective.objects.create(
