@@ -54,7 +54,7 @@ def test_r_rec_3_outsiders_do_not_see_a_plan_and_leaders_may_only_look(world, cl
     assert client.post(url, {"item-TOTAL_FORMS": "5", "item-INITIAL_FORMS": "0"}).status_code == 403
 
 
-@pytest.mark.parametrize("picked", ["abc", "", "1.5", "-3", "99999999"])
+@pytest.mark.parametrize("picked", ["abc", "", "1.5", "-3", "99999999", "9" * 30])
 def test_a_prerequisite_collective_that_is_not_one_of_the_list_is_refused_with_a_message(
     world, client, picked
 ):
