@@ -221,6 +221,13 @@ class DisciplineRecord(models.Model):
         related_name="+",
         help_text=_("Empty when it is the member's current cell."),
     )
+    # R366-RATE-4..6: under QĐ 366 discipline makes a KHTNV case only for a violation of the duties
+    # assigned (in public duty, for KLĐ/NHT); unticked, the rating weighs it case by case.
+    duty_related = models.BooleanField(
+        _("related to the duties assigned"),
+        default=True,
+        help_text=_("The violation concerned the duties assigned (or public duty). Untick it otherwise."),
+    )
     self_found_and_remedied = models.BooleanField(
         _("self-found and remedied"),
         default=False,

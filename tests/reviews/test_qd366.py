@@ -292,6 +292,33 @@ def test_r366_rate_7_discipline_decided_this_year_counts_now_whatever_the_violat
     propose_one(fresh(subject), w.secretary, "KHTNV")
 
 
+def test_r366_rate_6_discipline_for_a_violation_outside_the_duties_is_not_a_khtnv_case_by_itself():
+    """R366-RATE-6 (and RATE-4, RATE-5): discipline makes a KHTNV case only for a violation of the
+    duties assigned; a reprimand recorded as outside them leaves the level to the points and the
+    conditions, and the same reprimand recorded as duty-related makes the case."""
+    w = world366()
+    record = DisciplineRecord.objects.create(
+        member=w.members1[4],
+        decided_on=datetime.date(2026, 10, 1),
+        form=DisciplineRecord.Form.REPRIMAND,
+        decided_by="Chi bộ Tổ Toán",
+        violation_year=2026,
+        duty_related=False,
+    )
+    subject = w.subject(member=w.members1[4])
+    complete_366(subject, w.secretary, level="HTTNV")  # 87 points, every task on time
+    assert fresh(subject).state == Subject.State.SUBMITTED
+
+    def cases():
+        found = fresh(subject)
+        return standing.standing_of(found, Facts(w.season, [found])).cases
+
+    assert cases() == ()
+    record.duty_related = True
+    record.save()
+    assert cases() == ("disciplined",)
+
+
 def test_r366_rate_6_more_than_half_the_tasks_not_done_is_khtnv():
     """R366-RATE-6: more than 50 % of the year's tasks not done gives KHTNV."""
     w = world366()

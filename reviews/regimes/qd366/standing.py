@@ -73,9 +73,10 @@ def units_led_note(subject: Subject, facts: Facts) -> str:
 
 def _disciplined_in_year(subject: Subject, facts: Facts) -> bool:
     """R366-RATE-7: discipline decided in the rating year counts in this year's rating, whatever
-    year the violation was committed (the earlier year is not reopened)."""
+    year the violation was committed (the earlier year is not reopened). R366-RATE-4..6: only for a
+    violation of the duties assigned; discipline alone no longer makes a KHTNV case."""
     return any(
-        record.decided_on.year == facts.season.year
+        record.decided_on.year == facts.season.year and record.duty_related
         for record in facts.disciplines.get(subject.member_id, [])
         if isinstance(record, DisciplineRecord)
     )
