@@ -136,9 +136,9 @@ def year_panel(subject: Subject) -> dict | None:
     profile of a member (a collective, a season without points) is answered without a query."""
     if not subject.is_member or not subject.profile:
         return None
-    from reviews.quarters.setup import setup_of
+    from reviews.quarters.setup import setup_as_read
 
-    setup = setup_of(subject.season)
+    setup = setup_as_read(subject.season)
     if subject.profile not in setup.profiles:
         return None
     results = quarter_results(subject)

@@ -17,6 +17,15 @@ def setup_of(season: Season) -> QuarterSetup:
     return QuarterSetup.objects.filter(season=season).first() or QuarterSetup(season=season)
 
 
+def setup_as_read(season: Season) -> QuarterSetup:
+    """setup_of, from the row read with the season where it was (reviews/open_seasons.py reads it
+    with every open season): no query for the pages that only show it."""
+    relation = Season._meta.get_field("quarter_setup")
+    if relation.is_cached(season):
+        return relation.get_cached_value(season) or QuarterSetup(season=season)
+    return setup_of(season)
+
+
 @transaction.atomic
 def save_quarter_setup(*, season: Season, actor, profiles: list[str], **switches) -> QuarterSetup:
     """R366-QTR-1: choose the profiles evaluated each quarter (the next quarter opened uses them);

@@ -180,3 +180,20 @@ def test_an_autosave_runs_the_same_queries_for_a_short_and_a_long_form(client, d
     with django_assert_num_queries(9):
         assert client.post(save, {"key": "II.1", "text": "Hạn chế"}, headers=HTMX).status_code == 200
     assert fresh(subject).form.answers["I.1"] == {"text": "Giữ vững lập trường"}
+
+
+def test_the_years_quarters_on_the_form_cost_no_query_of_their_own(client):
+    """R366-QTR-1: whether the year shows a member's quarters depends on the profiles the season
+    evaluates quarterly; that choice is read with the season (reviews/open_seasons.py), so the form
+    of a member never evaluated quarterly reads no quarter row at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world366()
+    subject = w.subject(member=w.deputy)
+    client.force_login(w.member_user)
+    client.get(url("form", w, subject))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("form", w, subject)).status_code == 200
+    assert not [q for q in queries.captured_queries if 'FROM "reviews_quarter' in q["sql"]]
+    assert len(queries) == 7
