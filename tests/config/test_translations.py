@@ -52,6 +52,23 @@ def test_every_string_is_translated_and_not_fuzzy(catalogue):
 
 
 @pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_compiled_catalogue_says_what_the_catalogue_says(catalogue):
+    """The .mo the server reads holds every translation of its .po: compilemessages leaves a .mo
+    alone when it is newer than its .po, which a merge can make it while it misses entries."""
+    import gettext
+
+    with catalogue.with_suffix(".mo").open("rb") as compiled:
+        read = gettext.GNUTranslations(compiled)._catalog
+    by_msgid = {}
+    for key, value in read.items():
+        msgid = key[0] if isinstance(key, tuple) else key
+        if not isinstance(key, tuple) or key[1] == 0:
+            by_msgid[msgid.split("\x04")[-1]] = value
+    stale = [e["msgid"][:60] for e in entries(catalogue) if by_msgid.get(e["msgid"]) != e["msgstr"][0]]
+    assert stale == [], f"compile {catalogue.relative_to(ROOT)} again (touch it first): {stale}"
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_placeholders_survive_translation(catalogue):
     placeholder = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
     broken = [
