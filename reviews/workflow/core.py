@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from reviews import access, rules, scoring
 from reviews.audit import append_event
 from reviews.facts import Facts
+from reviews.leave_rules import leave_notes
 from reviews.models import Season, Subject
 from reviews.refusals import as_reason, state_reason
 from reviews.regimes import regime_of
@@ -170,7 +171,7 @@ def _verdict(subject: Subject, step: str, *, actor, level: str, facts: Facts) ->
         verdict.blockers += _state_problem(subject, (S.REVIEWED,), step) or _proposal_problems(
             subject, level, facts
         )
-        verdict.warnings += rules.leave_notes(subject, facts) if subject.is_member else []
+        verdict.warnings += leave_notes(subject, facts) if subject.is_member else []
         mode, note = rules.residence_comment_note(subject, facts)
         if note and subject.state == S.REVIEWED:
             (verdict.blockers if mode == "block" else verdict.warnings).append(note)

@@ -5,13 +5,13 @@ from django.utils.translation import ngettext
 
 from members.models import DisciplineRecord
 from reviews.facts import Facts
+from reviews.leave_rules import leave_problems
 from reviews.models import Subject
 from reviews.refusals import Reason, form_place, item_fragment, listing
 from reviews.regimes.qd124.grades import grade_problems, own_grades
 from reviews.rules import (
     civil_service_problems,
     form_items,
-    leave_problems,
     names,
     pledge_problems,
 )

@@ -4,13 +4,14 @@ and the KHTNV cases, and what keeps a form from being submitted."""
 from django.utils.translation import gettext as _
 
 from reviews.facts import Facts
+from reviews.leave_rules import leave_problems
 from reviews.models import Subject
 from reviews.refusals import form_place, item_fragment, listing
 from reviews.regimes.qd124.checks import suggestion_problems, threshold_problems
 from reviews.regimes.qd366.levels import Outcome, Standing, outcome
 from reviews.regimes.qd366.quarter_rules import quarter_rule_problems
 from reviews.regimes.qd366.standing import found_cases, remedied_on_record, standing_of
-from reviews.rules import civil_service_problems, form_items, leave_problems, pledge_problems
+from reviews.rules import civil_service_problems, form_items, pledge_problems
 from reviews.scoring import Tasks, clean_scores, criteria_items, points_text, task_rows_problems, totals
 
 
