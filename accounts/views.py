@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -24,17 +24,12 @@ from accounts.devices import (
 )
 from accounts.forms import CodeForm
 from accounts.policy import is_verified, second_factor_required
+from config.redirects import site_path
 
 
 def _next_url(request) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path of this site: redirect() would take anything else for a URL name to reverse.
-    is_path = candidate.startswith("/") and not candidate.startswith("//")
-    if is_path and url_has_allowed_host_and_scheme(
-        candidate, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    candidate = request.POST.get("next") or request.GET.get("next")
+    return site_path(request, candidate) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(name: str, next_url: str) -> str:

@@ -51,4 +51,4 @@ def preview(request, kind: str, season: int, code: str):
     return HttpResponse(render_html(document), content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("xem-truoc/<str:kind>/<int:season>/<str:code>/", preview, name="preview")]
+urlpatterns = [path("xem-truoc/<str:kind>/<id:season>/<str:code>/", preview, name="preview")]

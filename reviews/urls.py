@@ -7,11 +7,11 @@ app_name = "reviews"
 urlpatterns = [
     path("", season_index, name="index"),
     path("", include("reviews.views.criteria")),
-    path("<int:season>/", include(member.urlpatterns)),
-    path("<int:season>/", include(cell.urlpatterns)),
-    path("<int:season>/", include(staff.urlpatterns)),
-    path("<int:season>/", include(dashboard.urlpatterns)),
-    path("<int:season>/", include(notifications.urlpatterns)),
-    path("<int:season>/", include(followup.urlpatterns)),
-    path("<int:season>/", include(quarters.urlpatterns)),
+    path("<id:season>/", include(member.urlpatterns)),
+    path("<id:season>/", include(cell.urlpatterns)),
+    path("<id:season>/", include(staff.urlpatterns)),
+    path("<id:season>/", include(dashboard.urlpatterns)),
+    path("<id:season>/", include(notifications.urlpatterns)),
+    path("<id:season>/", include(followup.urlpatterns)),
+    path("<id:season>/", include(quarters.urlpatterns)),
 ]

@@ -10,7 +10,8 @@ hx-get of htmx fragments) are followed breadth-first from the home page, GET onl
 `--pages` pages and PAGES_PER_VIEW pages of one view, so that the walk spreads over the views
 instead of paging through one list. The key pages of the user's role (`key_pages`) are then fetched
 if the walk did not reach them. Every response of 500 or more and every exception is recorded
-with its URL. The last line printed is `EMBEDDED_CRAWL <json summary>`.
+with its URL. Each view reached with a number in its path is then asked once more with that
+number 20 digits long (`probe_long_ids`). The last line printed is `EMBEDDED_CRAWL <json summary>`.
 """
 
 import argparse
@@ -30,6 +31,7 @@ PAGES_PER_VIEW = 10
 # the language switch changes the session's language, and the admin's delete pages confirm a
 # deletion.
 STATE_CHANGING = re.compile(r"/(delete|logout|dang-xuat|setlang)/")
+LONG_ID = "9" * 20
 LINK_ATTRIBUTES = {"href": False, "hx-get": True, "data-hx-get": True}  # name: asked as htmx
 
 
@@ -62,6 +64,7 @@ class Walk:
         self.statuses: dict[str, int] = {}
         self.failures: list[dict] = []
         self.per_view: Counter = Counter()
+        self.probes: dict[str, int] = {}  # URL with a 20-digit id: status
 
     def fetch(self, url: str, *, htmx: bool = False):
         """GET the URL once; returns the response, or None after an exception (recorded)."""
@@ -104,6 +107,26 @@ class Walk:
                 self.per_view[view_of(link)] += 1
                 queue.append((link, link_htmx))
 
+    def probe_long_ids(self) -> None:
+        """Each view reached with an id in its path, once more with its last number 20 digits
+        long: a number no row has, which SQLite refuses to compare with an id column
+        (OverflowError). The page must answer 404, as for any unknown id (config/row_ids.py)."""
+        probed_views = set()
+        for url, status in list(self.statuses.items()):
+            path = urlsplit(url).path
+            segments = path.split("/")
+            numbered = [i for i, segment in enumerate(segments) if segment.isdigit()]
+            if status != 200 or not numbered or view_of(path) in probed_views:
+                continue
+            probed_views.add(view_of(path))
+            at = numbered[-1]
+            probe = "/".join([*segments[:at], LONG_ID, *segments[at + 1 :]])
+            try:
+                self.probes[probe] = self.client.get(probe).status_code
+            except Exception:
+                self.probes[probe] = 0
+                self.failures.append({"url": probe, "status": None, "traceback": traceback.format_exc()})
+
     def worth_following(self, url: str) -> bool:
         from django.conf import settings
 
@@ -120,6 +143,7 @@ class Walk:
             "failures": self.failures,
             "key_pages": {url: self.statuses.get(url) for url in key_pages},
             "not_found": sorted(url for url, status in self.statuses.items() if status == 404),
+            "long_ids": self.probes,
         }
 
 
@@ -208,6 +232,7 @@ def main() -> None:
         walk.crawl(reverse("home"))
         for url in pages_by_user.get(username, []):
             walk.fetch(url)
+        walk.probe_long_ids()
         walks[username] = walk.summary(pages_by_user.get(username, []))
         walks[username]["seconds"] = round(time.monotonic() - started, 1)
     sys.stdout.write(SUMMARY_PREFIX + json.dumps({"database": connection.vendor, "users": walks}) + "\n")

@@ -146,3 +146,12 @@ def test_every_page_a_demo_login_reaches_answers_without_a_server_error(tmp_path
     assert not not_ok, f"key pages that did not answer 200: {not_ok}"
     broken = {username: walk["not_found"] for username, walk in walks.items() if walk["not_found"]}
     assert not broken, f"links on the pages that answered 404: {broken}"
+    long_ids = {url: status for walk in walks.values() for url, status in walk["long_ids"].items()}
+    assert any("/phieu/" in url for url in long_ids), f"the review form was not probed: {sorted(long_ids)}"
+    # The admin sends an unknown id back to its list with a message (302); every other page: 404.
+    odd = {
+        url: status
+        for url, status in long_ids.items()
+        if status != (302 if url.startswith("/quan-tri/") else 404)
+    }
+    assert not odd, f"an id of 20 digits, not answered as an unknown one: {odd}"

@@ -8,6 +8,7 @@ three steps and the levels (reports/documents/part_b.py) — and one signing bod
 import re
 from collections import defaultdict
 
+from config.row_ids import row_ids
 from members.models import Pledge
 from organizations.models import CELL_KINDS, Kind
 from reports.documents import part_b
@@ -91,7 +92,7 @@ def form_sections(subject: Subject, template: dict, answers: dict) -> list[dict]
 
 def _references(ids: list) -> list[dict]:
     """R-FORM-7: the manifestations and prohibitions the author ticked."""
-    chosen = [i for i in ids if isinstance(i, int) or str(i).isdigit()]
+    chosen = row_ids(ids)
     if not chosen:
         return []
     lists = dict(ReferenceItem.List.choices)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
+from config.row_ids import row_id
 from members.models import CommitteeSeat
 from organizations.models import ALLOWED_CHILDREN, Kind
 from reviews import rules, workflow
@@ -100,7 +101,7 @@ def holders(season: Season, unit: SeasonUnit, post: str) -> QuerySet[Subject] | 
     if len(parts) == 2 and parts[0] in ("org", "lead") and parts[1] in Kind.values:
         kind = Subject.Kind.ORGANIZATION if parts[0] == "org" else Subject.Kind.LEADERSHIP
         return under.filter(kind=kind, unit__kind=parts[1]).exclude(unit=unit)
-    if len(parts) == 3 and parts[0] == "seat" and parts[1].isdigit() and parts[2] in Kind.values:
+    if len(parts) == 3 and parts[0] == "seat" and row_id(parts[1]) is not None and parts[2] in Kind.values:
         organizations = SeasonUnit.objects.filter(season=season, path__startswith=unit.path, kind=parts[2])
         where = Q(organization_id__in=organizations.values("organization_id"), position=int(parts[1]))
         return under.filter(_seated(season, where), kind=M)

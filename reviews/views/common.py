@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from config.kept_reads import Ids, InIds, KeptRead
 from config.request_memo import in_request
+from config.row_ids import row_id
 from members.models import own_member
 from organizations.access import todays_roles
 from reviews import workflow
@@ -38,11 +39,13 @@ def current_season(user) -> Season | None:
 
 
 def id_from(value: str | None) -> int:
-    """The id a form or query field names: digits only, else 404 ("x", "1e3", "-1", "" name
-    nothing). `int()` would accept " 7" and "1_0", and raise ValueError (a server error) on "x"."""
-    if not value or not value.isascii() or not value.isdigit():
+    """The id a form or query field names (config/row_ids.py), else 404 ("x", "1e3", "-1", "²",
+    "" name nothing). `int()` would accept " 7" and "1_0", and raise ValueError (a server error)
+    on "x"."""
+    found = row_id(value)
+    if found is None:
         raise Http404
-    return int(value)
+    return found
 
 
 def get_season(season_id: int) -> Season:

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.row_ids import row_id
 from reviews.criteria import (
     CriteriaYear,
     board_organizations,
@@ -54,7 +55,9 @@ def _start(request, page: str):
     asked = request.GET.get("year", "")
     if len(organizations) == 1:
         organization = organizations[0]
-        year = int(asked) if asked.isdigit() and year_in_range(int(asked)) else suggested_year(organization)
+        year = row_id(asked)
+        if year is None or not year_in_range(year):
+            year = suggested_year(organization)
         return redirect(page, organization.code, year)
     choices = [(organization, suggested_year(organization)) for organization in organizations]
     return render(request, "reviews/criteria/start.html", {"choices": choices, "page": page})

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.row_ids import row_id
 from config.widgets import DateInput
 from reviews.criteria import DEFAULT_METHODS, MAX_ITEMS, method_labels, new_key, profile_problems, with_keys
 from reviews.models import RuleSet
@@ -113,8 +114,8 @@ class Editor:
                 )
                 self.focus = f"{key}-{len(rows) - 1}:title"
             return True
-        n = int(index) if index.isdigit() else -1
-        if not 0 <= n < len(rows):
+        n = row_id(index)
+        if n is None or n >= len(rows):
             return False
         if verb == "remove":
             rows.pop(n)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.row_ids import row_id
 from config.widgets import DateInput, date_placeholder
 from organizations.models import AffiliatedCollective
 from reviews import access, services
@@ -97,8 +98,8 @@ def affiliates(request, season, code):
     }
     if request.method == "POST":
         access.require(access.may_record_meeting(request.user, unit))
-        picked = request.POST.get("affiliate", "")
-        chosen = collectives.filter(pk=int(picked)).first() if picked.isdigit() else None
+        picked = row_id(request.POST.get("affiliate", ""))
+        chosen = collectives.filter(pk=picked).first() if picked is not None else None
         try:
             day = forms.DateField().clean(request.POST.get("done_on", ""))
         except forms.ValidationError:
@@ -128,8 +129,8 @@ def affiliates(request, season, code):
 
 
 urlpatterns = [
-    path("ke-hoach/<int:subject>/", remediation, name="remediation"),
-    path("ke-hoach/<int:subject>/muc/<int:item>/", remediation_item, name="remediation-item"),
+    path("ke-hoach/<id:subject>/", remediation, name="remediation"),
+    path("ke-hoach/<id:subject>/muc/<id:item>/", remediation_item, name="remediation-item"),
     path("tien-quyet/<str:code>/", affiliates, name="affiliates"),
     *merit.urlpatterns,
 ]

@@ -4,6 +4,7 @@ and the answer checked and cleaned (a clear message naming what is wrong, nothin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.row_ids import row_id, row_ids
 from members.models import PledgeItem
 from reviews.models import ReferenceItem, Subject
 from reviews.rules import form_items
@@ -54,11 +55,10 @@ def clean_answer(data, subject: Subject, key: str) -> tuple[dict | None, str | N
     rule_set = subject.season.rule_set
     items = {i["key"]: i for i in form_items(rule_set.template(subject.form_code)) if applies(i, subject)}
     if key == "refs" and any(i.get("references") for i in items.values()):
-        try:
-            ticked = sorted({int(v) for v in data.getlist("ticked")})
-        except ValueError:
-            ticked = [-1]
-        if ReferenceItem.objects.filter(pk__in=ticked).count() != len(ticked):
+        posted = data.getlist("ticked")
+        ticked = sorted(set(row_ids(posted)))
+        unknown = len(row_ids(posted)) != len(posted)  # a value that is no id names no item
+        if unknown or ReferenceItem.objects.filter(pk__in=ticked).count() != len(ticked):
             return None, _("Unknown reference item.")
         return {"ticked": ticked}, None
     fields: list[tuple[str, tuple[str, str | None]]] = []
@@ -66,9 +66,9 @@ def clean_answer(data, subject: Subject, key: str) -> tuple[dict | None, str | N
         item_id = key.partition(":")[2]
         if not (
             subject.is_member
-            and item_id.isdigit()
+            and (item_pk := row_id(item_id)) is not None
             and PledgeItem.objects.filter(
-                pk=int(item_id), pledge__member_id=subject.member_id, pledge__year=subject.season.year
+                pk=item_pk, pledge__member_id=subject.member_id, pledge__year=subject.season.year
             ).exists()
         ):
             return None, _("This item is not part of the pledge for %(year)s.") % {

@@ -332,11 +332,11 @@ def my_result(request, season: int):
 
 urlpatterns = [
     path("phieu/", my_form, name="my-form"),
-    path("phieu/<int:subject>/", review_form, name="form"),
-    path("phieu/<int:subject>/luu/", save_item, name="form-save"),
-    path("phieu/<int:subject>/goi-y/<int:suggestion>/", answer_suggestion, name="form-answer"),
-    path("phieu/<int:subject>/con-thieu/", form_blockers, name="form-blockers"),
-    path("phieu/<int:subject>/nop/", submit, name="form-submit"),
-    path("phieu/<int:subject>/in/", print_form, name="form-print"),
+    path("phieu/<id:subject>/", review_form, name="form"),
+    path("phieu/<id:subject>/luu/", save_item, name="form-save"),
+    path("phieu/<id:subject>/goi-y/<id:suggestion>/", answer_suggestion, name="form-answer"),
+    path("phieu/<id:subject>/con-thieu/", form_blockers, name="form-blockers"),
+    path("phieu/<id:subject>/nop/", submit, name="form-submit"),
+    path("phieu/<id:subject>/in/", print_form, name="form-print"),
     path("ket-qua/", my_result, name="my-result"),
 ]

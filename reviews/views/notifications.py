@@ -87,5 +87,5 @@ def notifications_read_all(request, season):
 urlpatterns = [
     path("thong-bao/", notification_list, name="notifications"),
     path("thong-bao/da-doc-tat-ca/", notifications_read_all, name="notifications-read-all"),
-    path("thong-bao/<int:pk>/da-doc/", notification_read, name="notification-read"),
+    path("thong-bao/<id:pk>/da-doc/", notification_read, name="notification-read"),
 ]

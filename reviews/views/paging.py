@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+from config.row_ids import row_id
+
 
 def counted_rows(rows: QuerySet, number: int, per_page: int) -> QuerySet:
     """The rows of page `number`, each with the total (`total_rows`, a window count)."""
@@ -22,7 +24,7 @@ def counted_page(rows: QuerySet, number: str | None, per_page: int) -> tuple[Pag
 
 def page_of_reads(read: Callable[[int], list], number: str | None, per_page: int) -> tuple[Page, list]:
     """counted_page with the rows of a page read by `read(number)` (rows with `total_rows`)."""
-    number = int(number) if number and number.isdigit() and int(number) > 0 else 1
+    number = row_id(number) or 1
     shown = read(number)
     if not shown and number > 1:
         number, shown = 1, read(1)

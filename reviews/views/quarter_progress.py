@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.row_ids import row_id
 from config.widgets import DateInput, date_placeholder
 from reviews.access import STAFF, season_scope
 from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit, Subject
@@ -146,7 +147,7 @@ def quarter_open(request, season: int):
     typed text and what is wrong with it."""
     season = get_season(season)
     number = request.POST.get("number", "")
-    number = int(number) if number.isdigit() else 0
+    number = row_id(number) or 0
     form = OpenQuarterForm(request.POST, season=season, number=number) if number in NUMBERS else None
     if form is not None and not form.is_valid():
         if guards.may_open_quarter(request.user, season) is not None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from config.row_ids import row_ids
 from organizations.models import Kind
 from reviews.access import CELL_OFFICERS, STAFF, season_scope
 from reviews.models import Quarter, QuarterlyEvaluation, Season
@@ -199,7 +200,7 @@ def quarter_decide_bulk(request, season: int, number: int):
     quarter = get_object_or_404(
         Quarter.objects.select_related("season__rule_set"), season=season, number=number
     )
-    pks = [int(p) for p in request.POST.getlist("evaluation") if p.isdigit()]
+    pks = row_ids(request.POST.getlist("evaluation"))
     pks = list(_decidable(request.user, season, quarter).filter(pk__in=pks).values_list("pk", flat=True))
     try:
         result = decide_quarters(quarter=quarter, actor=request.user, pks=pks)
@@ -248,9 +249,9 @@ urlpatterns = [
     path("quy/<int:number>/phieu/", my_quarter, name="my-quarter"),
     path("quy/<int:number>/xet/", quarter_decide_list, name="quarter-decide-list"),
     path("quy/<int:number>/xet-nhieu/", quarter_decide_bulk, name="quarter-decide-bulk"),
-    path("quy/danh-gia/<int:evaluation>/", quarter_form, name="quarter-form"),
-    path("quy/danh-gia/<int:evaluation>/luu/", quarter_save, name="quarter-save"),
-    path("quy/danh-gia/<int:evaluation>/nop/", quarter_submit, name="quarter-submit"),
-    path("quy/danh-gia/<int:evaluation>/quyet-dinh/", quarter_decide, name="quarter-decide"),
-    path("quy/danh-gia/<int:evaluation>/tra-lai/", quarter_return, name="quarter-return"),
+    path("quy/danh-gia/<id:evaluation>/", quarter_form, name="quarter-form"),
+    path("quy/danh-gia/<id:evaluation>/luu/", quarter_save, name="quarter-save"),
+    path("quy/danh-gia/<id:evaluation>/nop/", quarter_submit, name="quarter-submit"),
+    path("quy/danh-gia/<id:evaluation>/quyet-dinh/", quarter_decide, name="quarter-decide"),
+    path("quy/danh-gia/<id:evaluation>/tra-lai/", quarter_return, name="quarter-return"),
 ]

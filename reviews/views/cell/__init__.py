@@ -14,15 +14,15 @@ from reviews.views.cell.pledges import acknowledge_pledge_view, return_pledge_vi
 urlpatterns = [
     path("chi-bo/<str:code>/", cell_dashboard, name="cell"),
     path(
-        "chi-bo/<str:code>/cam-ket/<int:pk>/xac-nhan/",
+        "chi-bo/<str:code>/cam-ket/<id:pk>/xac-nhan/",
         acknowledge_pledge_view,
         name="cell_acknowledge_pledge",
     ),
-    path("chi-bo/<str:code>/cam-ket/<int:pk>/tra-lai/", return_pledge_view, name="cell_return_pledge"),
-    path("chi-bo/<str:code>/tra-lai/<int:pk>/", return_form_view, name="cell_return_form"),
+    path("chi-bo/<str:code>/cam-ket/<id:pk>/tra-lai/", return_pledge_view, name="cell_return_pledge"),
+    path("chi-bo/<str:code>/tra-lai/<id:pk>/", return_form_view, name="cell_return_form"),
     path("chi-bo/<str:code>/hop/", meeting_page, name="meeting"),
     path("chi-bo/<str:code>/hop/ghi/", meeting_rows, name="meeting_rows"),
-    path("chi-bo/<str:code>/hop/<int:pk>/", meeting_row, name="meeting_row"),
+    path("chi-bo/<str:code>/hop/<id:pk>/", meeting_row, name="meeting_row"),
     path("chi-bo/<str:code>/hop/dinh-muc/", quota_meter, name="quota_meter"),
     path("chi-bo/<str:code>/hop/canh-bao/", circulation_check, name="meeting_circulation"),
 ]

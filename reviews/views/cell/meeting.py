@@ -6,6 +6,8 @@ per row (htmx) or all at once, with the live quota meter (R-RATE-2) and the circ
 Views are thin: every step goes through reviews/workflow/, every reason comes from it.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.row_ids import row_ids
 from reviews import rules, workflow
 from reviews.facts.with_subjects import suggestions_issued
 from reviews.meeting_warnings import meeting_warnings
@@ -28,6 +31,7 @@ from reviews.views.cell.quota import pending_levels, quota_meters
 from reviews.views.common import get_season, get_unit, run_step
 
 S = Subject.State
+TYPED_VOTES = re.compile(r"-?[0-9]{1,9}")  # a count of votes as typed, its sign kept for R-REC-2
 
 
 def _cell_subject(cell: Cell, pk: int) -> Subject:
@@ -234,7 +238,7 @@ def _mark_refused_rows(context: dict, data) -> None:
 
 def refused_ids(data, name: str = "refused") -> set[int]:
     """The rows the page shows as refused (their hidden fields, _row_status.html)."""
-    return {int(v) for v in data.getlist(name) if v.isdigit()}
+    return set(row_ids(data.getlist(name)))
 
 
 def _engine_reasons(cell: Cell, row: Row, data) -> list[str]:
@@ -255,7 +259,7 @@ def _tally_reasons(cell: Cell, row: Row, data) -> list[str]:
     votes = {
         code: int(value)
         for code in cell.season.rule_set.level_codes()
-        if (value := data.get(f"{row.subject.pk}-votes_{code}", "").strip()).lstrip("-").isdigit()
+        if TYPED_VOTES.fullmatch(value := data.get(f"{row.subject.pk}-votes_{code}", "").strip())
     }
     return [f"{row.subject.name}: {t}" for t in rules.vote_problems(votes, cell.meeting.present)]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from config.row_ids import row_id
 from reviews.access import STAFF, VIEWING, season_scope
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.regimes import regime_of
@@ -119,7 +120,7 @@ def comparison(request, season: Season, unit: SeasonUnit):
 
 def _highlight(request) -> int | None:
     value = request.GET.get("subject", "")
-    return int(value) if value.isdigit() else None
+    return row_id(value)
 
 
 def _columns(season_id: int, code: str, query: dict, sort: str) -> list[dict]:

@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.redirects import site_path
 from reviews import access, committee, workflow
 from reviews.facts import Facts
 from reviews.models import CheckFlag, QuotaGroup, Subject
@@ -231,7 +231,6 @@ def queue_raise_quota(request, season, group):
         success=_("The rate of %(group)s is now %(percent)s%%.")
         % {"group": chosen.label, "percent": percent},
     )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("reviews:queue", args=[season.pk])
-    return redirect(back)
+    return redirect(
+        site_path(request, request.POST.get("next")) or reverse("reviews:queue", args=[season.pk])
+    )

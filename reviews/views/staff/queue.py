@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from config.kept_reads import Ids, InIds, KeptRead, Keys
+from config.row_ids import row_ids
 from organizations.models import Kind
 from reviews import access, rules, workflow
 from reviews.access import season_scope
@@ -42,10 +43,6 @@ from reviews.views.staff.quota import quota_meters
 S = Subject.State
 PAGE_SIZE = 50
 SELECTION_KEY = "kd_queue_selection"
-
-
-def _int_list(values) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
 
 
 def deciding_units(user, season) -> list[SeasonUnit]:
@@ -304,13 +301,13 @@ def queue_quota(request, season):
     """The quota meter for the rows of a queue page and the ones ticked (htmx partial)."""
     season = get_season(season)
     units = _queue_units_or_404(request, season)
-    shown_ids = _int_list(request.GET.getlist("shown"))[:PAGE_SIZE]
+    shown_ids = row_ids(request.GET.getlist("shown"))[:PAGE_SIZE]
     shown = list(
         queue_subjects(request, season, units)
         .filter(pk__in=shown_ids)
         .select_related("unit", "decider__parent")
     )
-    checked = set(_int_list(request.GET.getlist("subject")))
+    checked = set(row_ids(request.GET.getlist("subject")))
     levels = {s.pk: request.GET.get(f"level-{s.pk}", "") for s in shown}
     rows = [QueueRow(s, rules.Verdict(), [], s.state == S.PROPOSED) for s in shown]
     meters = quota_meters(season, shown, _counted_levels(rows, levels, checked))
@@ -334,7 +331,7 @@ def queue_decide(request, season):
     back = reverse("reviews:queue", args=[season.pk])
     query = _queue_query(QueryDict(request.POST.get("query", "")))
     back += f"?{query}" if query else ""
-    ids = list(dict.fromkeys(_int_list(request.POST.getlist("subject"))))
+    ids = list(dict.fromkeys(row_ids(request.POST.getlist("subject"))))
     if not ids:
         messages.error(request, _("Tick the ratings to decide first."))
         return redirect(back)

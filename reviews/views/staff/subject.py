@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from config.row_ids import row_id
 from config.widgets import DateInput
 from organizations.models import CELL_KINDS
 from reviews import access, services, workflow
@@ -346,7 +347,7 @@ def subject_suggest(request, season, subject):
             subject=subject,
             actor=request.user,
             text=text,
-            meeting_min_days=int(days) if days.isdigit() else None,
+            meeting_min_days=row_id(days),
         ),
         success=_("The review suggestion was issued."),
     )

@@ -120,6 +120,24 @@ def test_r366_rate_10_the_queue_offers_the_raise_to_the_deciding_committee(clien
     assert response.status_code == 403
 
 
+def test_raising_a_rate_goes_back_only_to_a_page_of_this_site(client):
+    """`next` that is no path of this site ("abc" was a URL name to reverse: a server error;
+    "//other.example" another site) sends the user back to the queue (config/redirects.py)."""
+    w = world366()
+    proposed(w)
+    client.force_login(w.base_staff)
+    group = QuotaGroup.objects.filter(season=w.season, decider__organization=w.base).first()
+    raise_url = reverse("reviews:queue_raise_quota", args=[w.season.pk, group.pk])
+    queue = reverse("reviews:queue", args=[w.season.pk])
+    for back in ("abc", "0", "-1", "//other.example/x", "https://other.example/", ""):
+        response = client.post(raise_url, {"percent": "25", "reason": "Vượt kế hoạch", "next": back})
+        assert (response.status_code, response["Location"]) == (302, queue), back
+    response = client.post(
+        raise_url, {"percent": "25", "reason": "Vượt kế hoạch", "next": f"{queue}?kind=member"}
+    )
+    assert response["Location"] == f"{queue}?kind=member"
+
+
 def test_r366_step_2_a_result_cancelled_and_decided_again_offers_the_form_03(client):
     w = world366()
     subject = proposed(w)
