@@ -73,9 +73,7 @@ def quarters(request, season: int):
 
 
 def _page(request, season: Season, posted: OpenQuarterForm | None = None):
-    scope = season_scope(request.user, season)
-    if not scope.roles and not scope.everything and not _has_subject(season, scope.member_ids):
-        raise Http404  # a season of another part of the tree (another province's, for a member)
+    scope = _seen_scope(request.user, season)
     board = guards.may_open_quarter(request.user, season) is None
     staff = scope.everything or any(kind in STAFF for kind, _p in scope.roles)
     progress = quarter_progress(season, scope.q())
@@ -124,6 +122,17 @@ def _page(request, season: Season, posted: OpenQuarterForm | None = None):
     return render(request, "reviews/quarters/progress.html", context)
 
 
+def _seen_scope(user, season: Season):
+    """The user's scope in a season whose quarters they may see: a role in the season, or their
+    own subject in it. 404 for anyone else, on the page and on each of its actions alike: a user of
+    another part of the tree (another province's member) must not learn that the season exists,
+    while one who sees it but may not act is refused by the step (403 or its message)."""
+    scope = season_scope(user, season)
+    if not scope.roles and not scope.everything and not _has_subject(season, scope.member_ids):
+        raise Http404
+    return scope
+
+
 def _has_subject(season: Season, member_ids) -> bool:
     """Whether the user's member record is reviewed in the season (a member without a role in it)."""
     return bool(member_ids) and Subject.objects.filter(season=season, member_id__in=member_ids).exists()
@@ -146,8 +155,8 @@ def quarter_open(request, season: int):
     """Open a quarter. A deadline that is not a date opens nothing: the page comes back with the
     typed text and what is wrong with it."""
     season = get_season(season)
-    number = request.POST.get("number", "")
-    number = row_id(number) or 0
+    _seen_scope(request.user, season)
+    number = row_id(request.POST.get("number", "")) or 0
     form = OpenQuarterForm(request.POST, season=season, number=number) if number in NUMBERS else None
     if form is not None and not form.is_valid():
         if guards.may_open_quarter(request.user, season) is not None:
@@ -170,6 +179,7 @@ def quarter_open(request, season: int):
 @require_POST
 def quarter_setup(request, season: int):
     season = get_season(season)
+    _seen_scope(request.user, season)
     post = request.POST
     run_step(
         request,
@@ -191,6 +201,7 @@ def quarter_setup(request, season: int):
 def quarter_remind(request, season: int, number: int):
     """Remind the leaders of the reader's part of the season who have not self-assessed."""
     season = get_season(season)
+    _seen_scope(request.user, season)
     quarter = get_object_or_404(Quarter.objects.select_related("season"), season=season, number=number)
     run_step(
         request,
