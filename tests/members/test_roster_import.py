@@ -336,9 +336,13 @@ def test_a_card_number_already_in_the_database_is_an_error(tree):
     make_member(tree["cell_a"], card_number="22223333")
     result = run(csv_bytes([member_row(), member_row(**{"Số thẻ đảng viên": "22223333"})]))
 
-    assert errors_of(result) == {
-        (3, "Số thẻ đảng viên", "Đã có đảng viên mang số thẻ 22223333 trong hệ thống.")
-    }
+    # The command line sees every member: the message names the holder (scoped users:
+    # tests/members/test_roster_taken_cards.py).
+    message = (
+        "Số thẻ 22223333 đã được ghi nhận cho đảng viên Nguyễn Văn An, sinh hoạt tại Chi bộ Tổ Toán "
+        "(CB1). Nếu là cùng một người, hãy bỏ dòng này khỏi tệp; nếu không, hãy kiểm tra lại số thẻ."
+    )
+    assert errors_of(result) == {(3, "Số thẻ đảng viên", message)}
     assert Member.objects.count() == 1
 
 
@@ -658,7 +662,7 @@ def test_a_card_number_taken_during_the_import_leaves_nothing_half_saved(tree, m
     make_member(tree["cell_b"], card_number="33334444")
     # Someone else adds the card between the check and the insert; one row per batch, so that
     # the first rows are already written when the third fails.
-    monkeypatch.setattr(database, "_taken_cards", lambda cards: set())
+    monkeypatch.setattr(database, "_taken_cards", lambda cards: {})
     monkeypatch.setattr(database, "INSERT_BATCH", 1)
 
     result = run(csv_bytes(rows))
