@@ -14,6 +14,7 @@ from reports.documents import DocumentUnavailable, rerating_issuer
 from reports.models import ReportJob
 from reports.services import request_report
 from reviews.access import is_own, season_scope
+from reviews.records_deadline import records_deadline_sentence
 from reviews.views.common import get_season, get_subject, get_unit, id_from
 
 # What each role may ask for: documents about a unit need view access to it; an individual form
@@ -30,7 +31,7 @@ UNIT_KINDS = {
 
 
 def _job_for(request, uid) -> ReportJob:
-    job = get_object_or_404(ReportJob.objects.select_related("season", "unit", "subject"), uid=uid)
+    job = get_object_or_404(ReportJob.objects.select_related("season__rule_set", "unit", "subject"), uid=uid)
     allowed = season_scope(request.user, job.season).can_view_path(job.unit.path) or (
         job.subject is not None and is_own(request.user, job.subject)
     )
@@ -94,7 +95,10 @@ def _back(request) -> str:
 def job_page(request, uid):
     job = _job_for(request, uid)
     template = "reports/web/_job_status.html" if request.htmx else "reports/web/job.html"
-    return render(request, template, {"job": job})
+    # R366-SCOPE-7: the province's records list says when the records are due above.
+    sent_above = job.kind == ReportJob.Kind.RECORDS and not request.htmx
+    deadline = records_deadline_sentence(job.season, job.unit) if sent_above else ""
+    return render(request, template, {"job": job, "records_deadline": deadline})
 
 
 @login_required

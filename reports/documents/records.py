@@ -36,6 +36,7 @@ from reviews.models import (
     Subject,
     Suggestion,
 )
+from reviews.records_deadline import records_deadline
 
 S = Subject.State
 Source = FormerCellComment.Source
@@ -249,6 +250,7 @@ def records(season: Season, unit: SeasonUnit, subject) -> Document:
         "children": children,
         "signature": signing_block(season, unit),
         "recipients": recipients(unit),
+        "records_deadline": records_deadline(season, unit),  # R366-SCOPE-7: the province only
     }
     return Document(
         "reports/records.html", context, title, filename("danh-muc-ho-so", season.year, issuer(unit))

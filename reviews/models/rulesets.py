@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +74,12 @@ class RuleSet(models.Model):
     def switch(self, name: str):
         return self.switches[name]
 
+    def day_of(self, name: str, year: int) -> datetime.date | None:
+        """A day-of-the-year switch ("12-31", MONTH_DAY_SWITCHES) as a date of `year`; None where the
+        rule set has no such switch (it is off)."""
+        value = self.switches.get(name)
+        return month_day(value, year) if value else None
+
     def clean(self):
         from reviews.regimes import REGIMES
 
@@ -86,6 +95,7 @@ class RuleSet(models.Model):
             }
             if missing:
                 raise ValidationError(missing)
+        self._check_month_days()
         if self.frozen_at and self.pk:
             original = RuleSet.objects.get(pk=self.pk)
             for field in [
@@ -104,6 +114,48 @@ class RuleSet(models.Model):
                     raise ValidationError(
                         _("This rule set is frozen: a season has opened under it. Copy it to change values.")
                     )
+
+    def _check_month_days(self) -> None:
+        """R366-SCOPE-7: the deadline switches are days of the year written "MM-DD" (29/02 is
+        refused: it does not exist every year)."""
+        wrong = [
+            name
+            for name in MONTH_DAY_SWITCHES
+            if name in (self.switches or {}) and not _is_month_day(self.switches[name])
+        ]
+        if wrong:
+            raise ValidationError(
+                {
+                    "switches": [
+                        _(
+                            "“%(name)s” must be a day of the year written month-day, e.g. “02-01” for 1 February."
+                        )
+                        % {"name": name}
+                        for name in wrong
+                    ]
+                }
+            )
+
+
+# R366-SCOPE-7 (HD 43 §4): the rating finishes by `deadline_finish` of the rated year, by
+# `deadline_finish_other_year` of the next year for units with another work year; the records go
+# with Mẫu 04 to the Central Organization Commission by `deadline_records` of the next year.
+MONTH_DAY_SWITCHES = ("deadline_finish", "deadline_finish_other_year", "deadline_records")
+
+
+def month_day(value: str, year: int) -> datetime.date:
+    month, day = (int(part) for part in value.split("-"))
+    return datetime.date(year, month, day)
+
+
+def _is_month_day(value) -> bool:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        month_day(value, 2001)  # not a leap year
+    except ValueError:
+        return False
+    return True
 
 
 def scoring_required_message() -> str:

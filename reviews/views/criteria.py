@@ -3,7 +3,6 @@ a year (R366-SET-2, R366-SCORE-3), with a preview of part B as a member will see
 the season with them (R366-SET-1). The rules are in reviews/criteria.py; only the board of the
 top organization (or a superuser) may see these pages."""
 
-import datetime
 import re
 
 from django.contrib import messages
@@ -248,11 +247,8 @@ def _open(request, found: CriteriaYear, form: OpenSeasonForm):
 def default_deadlines(found) -> dict:
     """R366-SCOPE-7: the rating is finished by 31 December of the year (the rule set's
     `deadline_finish`, configurable); the page offers it as the decision's deadline."""
-    finish = found.rule_set.switches.get("deadline_finish")
-    if not finish:
-        return {}
-    month, day = (int(part) for part in finish.split("-"))
-    return {"deadline_decision": datetime.date(found.year, month, day)}
+    finish = found.rule_set.day_of("deadline_finish", found.year)
+    return {"deadline_decision": finish} if finish else {}
 
 
 @login_required

@@ -6,7 +6,6 @@ check, save — and the page comes back with everything typed, so nothing is los
 user presses (or if JavaScript is off).
 """
 
-import datetime
 from decimal import Decimal
 
 from django import forms
@@ -225,11 +224,9 @@ class OpenSeasonForm(forms.Form):
         units with another work year (`deadline_finish`, `deadline_finish_other_year`): a decision
         deadline after the latest of them is refused."""
         rule_set, day = data.get("rule_set"), data.get("deadline_decision")
-        latest = rule_set and day and rule_set.switches.get("deadline_finish_other_year")
-        if not latest:
+        limit = rule_set and day and rule_set.day_of("deadline_finish_other_year", self.year + 1)
+        if not limit:
             return
-        month, date = (int(part) for part in latest.split("-"))
-        limit = datetime.date(self.year + 1, month, date)
         if day > limit:
             self.add_error(
                 "deadline_decision",

@@ -28,6 +28,7 @@ from reviews.figures import LevelCounts
 from reviews.figures_children import ChildRow, by_child
 from reviews.models import Season, SeasonUnit, Subject
 from reviews.quarters.dashboard import dashboard_quarters
+from reviews.records_deadline import records_deadline_sentence
 from reviews.scope.units import decides_ratings
 from reviews.supervision.counts import redo_table
 from reviews.views.common import get_season, get_unit, state_label
@@ -386,6 +387,7 @@ def dashboard(request, season, code):
         "decided_members_percent": ratio(members.rated, reviewed_count(members)),
         "decided_organizations_percent": ratio(organizations.rated, reviewed_count(organizations)),
         "quarters": dashboard_quarters(season, unit),  # issue 14, R366-QTR-5
+        "records_deadline": records_deadline_sentence(season, unit),  # R366-SCOPE-7: the province only
     }
     # Issue 15: the reviews required again (R-SUP-1) per child organization, open and done.
     context["redo"] = redo_table(figures.children)
