@@ -4,6 +4,7 @@ Each helper fails loudly (ImproperlyConfigured) on a value it cannot read, so a 
 deployment stops the process at start-up instead of running with a silent default.
 """
 
+import datetime
 import hashlib
 import hmac
 import os
@@ -56,6 +57,22 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value == "":
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_DAY = re.compile(r"(?:[0-9]{4}-)?[0-9]{2}-[0-9]{2}")
+
+
+def env_days(name: str, default: list[str]) -> list[str]:
+    """Days as "MM-DD" (every year) or "YYYY-MM-DD" (that year only), comma-separated."""
+    days = env_list(name, default)
+    for day in days:
+        try:
+            if not _DAY.fullmatch(day):
+                raise ValueError
+            datetime.date.fromisoformat(day if len(day) == 10 else f"2000-{day}")  # 2000: a leap year
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {day!r} is not MM-DD or YYYY-MM-DD") from None
+    return days
 
 
 def database_from_url(url: str, *, base_dir) -> dict:

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from reviews.facts import REVIEW_DONE, Facts
 from reviews.models import Subject
 from reviews.refusals import Reason, order_reason, tagged
+from reviews.working_days import earliest_after, latest_before, working_days_between
 
 S = Subject.State
 
@@ -276,32 +277,34 @@ def quota_count(label: str, levels: list[str], quota: dict) -> QuotaCount:
     )
 
 
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days (Monday to Friday) after `start` up to and including the day before `end`."""
-    days, day = 0, start + datetime.timedelta(days=1)
-    while day < end:
-        if day.weekday() < 5:
-            days += 1
-        day += datetime.timedelta(days=1)
-    return days
-
-
 def circulation_warning(held_on: datetime.date, circulated_on: datetime.date | None, rules) -> str:
     """R-ORDER-8 / R366-ORDER-5: the draft report goes out at least N working days before the
-    meeting (a warning, not a block)."""
+    meeting, counted strictly between the two days (reviews/working_days.py); a warning, not a
+    block, that says who acts and the days that would do."""
     needed = rules.switch("circulation_working_days")
     if circulated_on is None:
         return _("The date the draft report was circulated is not recorded: enter it with the meeting.")
-    got = working_days_between(circulated_on, held_on)
-    if circulated_on >= held_on or got < needed:
-        return ngettext(
-            "The draft report was circulated %(got)d working day before the meeting; at least %(needed)d are "
-            "required.",
-            "The draft report was circulated %(got)d working days before the meeting; at least %(needed)d are "
-            "required.",
-            max(got, 0),
-        ) % {"got": max(got, 0), "needed": needed}
-    return ""
+    got = working_days_between(circulated_on, held_on)  # 0 when sent on the day or after
+    if got >= needed and circulated_on < held_on:
+        return ""
+    return ngettext(
+        "The draft report was sent on %(sent)s, %(got)d working day before the meeting; at least "
+        "%(needed)d are required (the day it is sent, the meeting day, weekends and public holidays do "
+        "not count). The head of the collective (the secretary) sends the draft by %(latest)s for a "
+        "meeting on %(held)s, or moves the meeting to %(earliest)s or later.",
+        "The draft report was sent on %(sent)s, %(got)d working days before the meeting; at least "
+        "%(needed)d are required (the day it is sent, the meeting day, weekends and public holidays do "
+        "not count). The head of the collective (the secretary) sends the draft by %(latest)s for a "
+        "meeting on %(held)s, or moves the meeting to %(earliest)s or later.",
+        got,
+    ) % {
+        "sent": circulated_on.strftime("%d/%m/%Y"),
+        "got": got,
+        "needed": needed,
+        "held": held_on.strftime("%d/%m/%Y"),
+        "latest": latest_before(held_on, needed).strftime("%d/%m/%Y"),
+        "earliest": earliest_after(circulated_on, needed).strftime("%d/%m/%Y"),
+    }
 
 
 # -- what each regime decides (reviews/regimes/) ---------------------------------------------------

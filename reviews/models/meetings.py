@@ -25,7 +25,7 @@ class Meeting(models.Model):
     present = models.PositiveIntegerField(_("present"))
     total = models.PositiveIntegerField(_("summoned"))
     notes = models.TextField(_("notes"), blank=True)
-    circulation_warning = models.CharField(max_length=255, blank=True)
+    circulation_warning = models.TextField(blank=True)  # R366-ORDER-5: the sentence says what would do
     # R366-ORDER-5: who commented on the draft collective report among the related bodies at the same
     # level, and the members of the working group the standing committee above sent (where there are
     # review suggestions).

@@ -48,8 +48,10 @@ class MeetingForm(forms.Form):
         self.with_collective = with_collective
         days = season.rule_set.switch("circulation_working_days")
         self.fields["draft_circulated_on"].help_text = ngettext(
-            "At least %(n)d working day before the meeting.",
-            "At least %(n)d working days before the meeting.",
+            "At least %(n)d working day before the meeting, not counting the day it is sent, the "
+            "meeting day, weekends and public holidays.",
+            "At least %(n)d working days before the meeting, not counting the day it is sent, the "
+            "meeting day, weekends and public holidays.",
             days,
         ) % {"n": days}
         if season.rule_set.switches.get("meeting_min_days"):  # R366-SCOPE-8
