@@ -242,12 +242,13 @@ def child_rows(figures: Figures, season: Season) -> list[dict]:
             "decided_percent": ratio(child.states.get(S.DECIDED, 0), in_scope),
             "average_points": child.average_points,
         }
+        rated = f"{number(row['organizations_rated'])}/{number(row['organizations_total'])}"
         row["cells"] = [
             number(row["members_total"]),
             *(number(n) for n in row["levels"]),
             number(row["not_rated"]),
             number(row["pending"]),
-            f"{number(row['organizations_rated'])}/{number(row['organizations_total'])}",
+            rated if row["organizations_total"] else "—",  # none to rate (a cell): a dash, not "0/0"
             number(row["decided_percent"], 1),
         ]
         if figures.points:
@@ -267,7 +268,7 @@ def child_rows(figures: Figures, season: Season) -> list[dict]:
 
 
 def follow_up_rows(figures: Figures) -> list[dict]:
-    """R-STAT-3: plans submitted as x/y, then the plain counts."""
+    """R-STAT-3: plans submitted as x/y; where none is due (`of` is 0), a sentence saying so."""
     f = figures.follow_up
     return [
         {
@@ -275,12 +276,14 @@ def follow_up_rows(figures: Figures) -> list[dict]:
             "done": f["collective_plans"],
             "of": f["collectives"],
             "percent": ratio(f["collective_plans"], f["collectives"]),
+            "none_due": _("No collective here needs a remediation plan yet."),
         },
         {
             "label": _("Remediation plans of committee members"),
             "done": f["committee_plans"],
             "of": f["committee_members"],
             "percent": ratio(f["committee_plans"], f["committee_members"]),
+            "none_due": _("No committee member here needs a remediation plan yet."),
         },
     ]
 

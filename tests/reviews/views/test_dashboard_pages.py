@@ -139,6 +139,43 @@ def test_a_cells_figures_say_it_has_no_organizations_to_rate_not_0_of_0(client, 
     assert "do cấp trên quyết định" not in html
 
 
+ZERO_OF_ZERO = re.compile(r"(?<![\d/])0/0(?![\d/])")  # "0/0", not the "10/01" of a date
+
+
+def test_where_nothing_is_due_the_figures_say_so_in_words_not_0_of_0(client, world):
+    """R-STAT-1, R-STAT-3: a figure whose whole is 0 (no member to rate, no collective or committee
+    member reviewed yet, a child with no organization to rate) is a sentence or a dash, on every
+    level's page; where there is something to count, the figure stays."""
+    w = world
+    Subject.objects.filter(season=w.season, member__in=w.members2).update(
+        out_of_scope=Subject.OutOfScope.EXEMPT
+    )
+    new_organization = Subject.OutOfScope.NEW_ORGANIZATION
+    Subject.objects.filter(season=w.season, unit__code="CS2").exclude(kind=Subject.Kind.MEMBER).update(
+        out_of_scope=new_organization
+    )
+    client.force_login(w.board)
+    html = client.get(dashboard_url(w, "CB2")).content.decode()
+    assert not ZERO_OF_ZERO.search(html)
+    members = html[html.index("data-members-card") : html.index("data-organizations-card")]
+    assert "không có đảng viên nào thuộc diện xếp loại" in members
+    plans = html[html.index("data-plans-card") : html.index("</section>", html.index("data-plans-card"))]
+    assert "Chưa có tập thể nào ở đây phải có kế hoạch khắc phục" in plans
+    assert "Chưa có cấp ủy viên nào ở đây phải có kế hoạch khắc phục" in html
+    # The commune: its base cell (new, not rated this year) has no organization to rate, a dash.
+    response = client.get(dashboard_url(w, "XA1"))
+    assert not ZERO_OF_ZERO.search(response.content.decode())
+    children = {row["unit"].code: row["cells"] for row in response.context["children"]}
+    assert children["CS2"][-2] == "—" and children["CS1"][-2] == "0/3"
+    # Once a collective is reviewed, its plan is counted again as x/y, in the card and the list.
+    rate_cell1(w)
+    submit_remediation_plan(subject=w.subject(unit=w.cell1), actor=w.secretary, items=[{"text": "Khắc phục"}])
+    html = client.get(dashboard_url(w, "CB1")).content.decode()
+    plans = html[html.index("data-plans-card") : html.index("</section>", html.index("data-plans-card"))]
+    assert "1<span" in plans and "/1</span>" in plans and "Chưa có tập thể nào" not in html
+    assert "<strong>1/1</strong>" in html and "<strong>0/2</strong>" in html
+
+
 def test_unknown_season_is_404_and_anonymous_users_sign_in(client, world):
     client.force_login(world.board)
     assert client.get(reverse("reviews:dashboard", args=[99999, "TINH"])).status_code == 404
