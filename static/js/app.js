@@ -23,26 +23,28 @@
   });
 
   // A save sent after the session ended is answered 401 (config/middleware.py), and what was
-  // typed is still on the page: say so once, with a link to sign in again in another tab; back on
-  // this tab, the items that save themselves are sent again.
+  // typed is still on the page: the element that sent it is marked (data-signed-out) and the page
+  // says so once, with a link to sign in again in another tab; back on this tab, the marked items
+  // that save themselves are sent again. An element keeps its mark until the server answers it
+  // otherwise (saved, or refused for what it holds, which the item itself then says); a request
+  // lost on the way keeps it. The notice goes once no element on the page is marked.
   var signedOut = document.getElementById("signed-out");
-  var unsent = [];
+  var stillUnsent = function () { return document.querySelector("[data-signed-out]"); };
   document.addEventListener("htmx:responseError", function (event) {
     if (!signedOut || !event.detail.xhr || event.detail.xhr.status !== 401) { return; }
+    event.detail.elt.setAttribute("data-signed-out", "");
     signedOut.hidden = false;
-    if (unsent.indexOf(event.detail.elt) < 0) { unsent.push(event.detail.elt); }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (signedOut && event.detail.successful && event.detail.requestConfig.verb !== "get") {
-      signedOut.hidden = true;
-    }
+    var xhr = event.detail.xhr;
+    if (!signedOut || !xhr || !xhr.status || xhr.status === 401) { return; }
+    event.detail.elt.removeAttribute("data-signed-out");
+    if (!stillUnsent()) { signedOut.hidden = true; }
   });
   var sendAgain = function () {
-    if (document.visibilityState !== "visible" || !unsent.length || !window.htmx) { return; }
-    var waiting = unsent;
-    unsent = [];
-    waiting.forEach(function (elt) {
-      if (elt.isConnected && elt.matches("form[data-autosave]")) { window.htmx.trigger(elt, "change"); }
+    if (document.visibilityState !== "visible" || !window.htmx) { return; }
+    document.querySelectorAll("form[data-autosave][data-signed-out]").forEach(function (form) {
+      window.htmx.trigger(form, "change");
     });
   };
   document.addEventListener("visibilitychange", sendAgain);

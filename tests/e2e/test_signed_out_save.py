@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, press
+from tests.e2e.conftest import login, press, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -55,3 +55,43 @@ def test_a_save_after_the_session_ended_is_kept_and_sent_again_after_signing_in(
     expect(
         page.locator(".tab-pane.active form[data-autosave]:has(textarea)").first.locator("textarea").first
     ).to_have_value(typed)
+
+
+def test_the_notice_stays_until_every_item_sent_while_signed_out_is_saved(fresh_server, open_as):
+    """Two items are changed after the session ended. Back on the page after signing in again, both
+    are sent again: one is saved, the other's request is lost on the way (the network). The notice
+    stays while that one is unsaved, and goes once it is sent again and saved."""
+    page = open_as(fresh_server, "dangvien")
+    press(page, page.locator("section[aria-labelledby=my-tasks] a[href$='/phieu/']"))
+    forms = page.locator(".tab-pane.active form[data-autosave]:has(textarea)")
+    first, second = forms.nth(0), forms.nth(1)
+    context = page.context
+    kept = [c for c in context.cookies() if c["name"] != "sessionid"]
+    context.clear_cookies()
+    context.add_cookies(kept)
+
+    lost = "Lost-on-the-way"  # in the second item's text, to pick its request out
+    for form, added in ((first, " Bổ sung một."), (second, f" {lost}.")):
+        text = form.locator("textarea").first
+        text.fill(text.input_value() + added)
+        text.blur()
+        expect(form).to_have_attribute("data-failed", "1")
+    banner = page.locator("#signed-out")
+    expect(banner).to_be_visible()
+
+    other = context.new_page()
+    login(other, fresh_server.base_url, "dangvien")
+    other.close()
+    page.route(
+        "**/*", lambda route: route.abort() if lost in (route.request.post_data or "") else route.continue_()
+    )
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(first.locator("[data-save-state]")).to_have_attribute("data-save-state", "saved")
+    settle(page)
+    expect(second).to_have_attribute("data-failed", "1")
+    expect(banner).to_be_visible()  # the second item is still unsent
+
+    page.unroute("**/*")
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(second.locator("[data-save-state]")).to_have_attribute("data-save-state", "saved")
+    expect(banner).to_be_hidden()
