@@ -24,6 +24,13 @@ OVERFLOWING = """() => {
           scrollers: scrollers.length};
 }"""
 
+# The name cells of the members with a post (their title: name · post · form), each with whether
+# its line cuts something short (the board's line ellipsizes what does not fit).
+NAMES_WITH_POSTS = """() => [...document.querySelectorAll('#members-title ~ .table-responsive tbody td[id^=subject-]')]
+  .filter(td => td.title.split(' · ').length === 3)
+  .map(td => [td.title, [td, ...td.querySelectorAll('.cell-name, .cell-name > *')]
+    .some(e => e.scrollWidth > e.clientWidth + 1)])"""
+
 
 def shot(page, name: str, full_page: bool = True):
     (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
@@ -48,6 +55,9 @@ def test_the_board_of_a_thirty_member_cell_fits_two_screens_and_a_phone(fresh_se
     # One line per member: every row about as tall as the first.
     heights = [box["height"] for box in (rows.nth(i).bounding_box() for i in range(MEMBERS))]
     assert max(heights) <= 1.6 * min(heights), heights
+    # The secretary's and the deputy's names and posts (BT, PBT) are read in full on that line.
+    with_posts = page.evaluate(NAMES_WITH_POSTS)
+    assert len(with_posts) == 2 and not any(cut for _title, cut in with_posts), with_posts
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()

@@ -7,6 +7,7 @@ one the tests and the browser tests rely on (ids `member-<member id>`, `subject-
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from config.escaping import escape
 from members.models import Pledge
@@ -36,6 +37,9 @@ def _labels() -> dict[str, str]:
             "return_with_reason": _("Return with reason"),
             "rework": _("What must be reworked"),
             "return_review": _("Return the review"),
+            # The posts as a line of the board holds them (in full in the abbreviation's title).
+            f"post_{Subject.Position.HEAD}": pgettext("post, abbreviated", "Sec."),
+            f"post_{Subject.Position.DEPUTY}": pgettext("post, abbreviated", "Dep. sec."),
             # a pledge's state, as get_state_display gives it (which hashes its lazy labels each time)
             **{f"pledge_{value}": label for value, label in Pledge.State.choices},
         }.items()
@@ -57,8 +61,17 @@ def _name_cell(row, t) -> str:
         if row.second_khtnv
         else ""
     )
-    where = f'<span class="small text-body-secondary">· {escape(position)}</span>' if position else ""
-    return f'<td id="subject-{s.pk}" title="{escape(title)}">{name} {flag} {where}</td>'
+    # The post on a screen: its standard abbreviation (BT, PBT), so that a name and its post hold
+    # on the board's one line, and never cut short (a long name yields first, app.css); the word in
+    # full on a phone, where the line wraps, and for a screen reader.
+    where = (
+        '<span class="small text-body-secondary cell-post">· '
+        f'<abbr class="d-none d-sm-inline" title="{escape(position)}" aria-hidden="true">'
+        f'{t[f"post_{s.position}"]}</abbr><span class="cell-post-full">{escape(position)}</span></span>'
+        if position
+        else ""
+    )
+    return f'<td id="subject-{s.pk}" title="{escape(title)}"><div class="cell-name">{name} {flag} {where}</div></td>'
 
 
 def _state_cell(row, t) -> str:

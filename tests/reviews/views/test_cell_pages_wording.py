@@ -119,3 +119,9 @@ def test_the_board_and_the_meeting_name_the_secretary_and_deputy_by_their_posts(
     meeting = client.get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
     assert '<span class="badge text-bg-dark">Bí thư</span>' in meeting
     assert '<span class="badge text-bg-dark">Phó Bí thư</span>' in meeting
+    # On a screen the board's one line holds the post's standard abbreviation, the word in full in
+    # its title and for a screen reader (and on a phone, where the line wraps): docs/decisions.md.
+    for subject, word, short in ((head, "Bí thư", "BT"), (deputy, "Phó Bí thư", "PBT")):
+        row = re.search(rf'<tr id="member-{subject.member_id}">(.*?)</tr>', html, re.S).group(1)
+        assert f'title="{word}" aria-hidden="true">{short}</abbr>' in row
+        assert f'<span class="cell-post-full">{word}</span>' in row
