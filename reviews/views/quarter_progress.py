@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.row_ids import row_id
 from config.widgets import DateInput, date_placeholder
 from reviews.access import STAFF, season_scope
 from reviews.models import Quarter, QuarterlyEvaluation, Season, SeasonUnit, Subject
@@ -156,7 +155,8 @@ def quarter_open(request, season: int):
     typed text and what is wrong with it."""
     season = get_season(season)
     _seen_scope(request.user, season)
-    number = row_id(request.POST.get("number", "")) or 0
+    # A choice of "1" to "3", not a number to read: int() fails on "²" and 5,000 digits.
+    number = {str(n): n for n in NUMBERS}.get(request.POST.get("number", ""), 0)
     form = OpenQuarterForm(request.POST, season=season, number=number) if number in NUMBERS else None
     if form is not None and not form.is_valid():
         if guards.may_open_quarter(request.user, season) is not None:
