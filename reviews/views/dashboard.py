@@ -7,7 +7,6 @@ database keeps for the unit and its children, never the season's subjects. Chart
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from html import escape
 
 from django.contrib.auth.decorators import login_required
@@ -15,8 +14,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import get_format
-from django.utils.numberformat import format as format_number
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +28,7 @@ from reviews.quarters.dashboard import dashboard_quarters
 from reviews.records_deadline import records_deadline_sentence
 from reviews.scope.units import decides_ratings
 from reviews.supervision.counts import redo_table
+from reviews.views.cell_format import CellFormat
 from reviews.views.common import get_season, get_unit, state_label
 from reviews.views.dashboard_charts import Chart, bar_chart
 from reviews.views.dashboard_points import histogram_rows, points_figures
@@ -191,32 +189,6 @@ def progress_table(figures: Figures) -> tuple[list[dict], list[int]]:
         rows.append({"state": state, "label": state_label(state), "counts": counts, "total": sum(counts)})
     totals = [figures.progress_total(kind) for kind in kinds]
     return rows, totals
-
-
-class CellFormat:
-    """Numbers for a table of many rows, formatted as the `intcomma` and `floatformat` filters do in
-    the active language, with the separators looked up once (the filters look them up per cell)."""
-
-    def __init__(self):
-        self.decimal, self.thousands = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
-        self.grouping = get_format("NUMBER_GROUPING")
-        self.separators = str.maketrans({",": self.thousands, ".": self.decimal})
-
-    def __call__(self, value, decimals: int = 0) -> str:
-        if type(value) is int and not decimals and self.grouping == 3:  # most cells: Django's own is slower
-            return f"{value:,}".replace(",", self.thousands)
-        if self.grouping == 3 and type(value) in (float, Decimal) and round(value, decimals) == value:
-            # Already at that precision (ratio and the averages round): Django's cuts the digits
-            # after `decimals` where Python rounds, which is the same for these.
-            return f"{value:,.{decimals}f}".translate(self.separators)
-        return format_number(
-            value,
-            self.decimal,
-            decimal_pos=decimals,
-            grouping=self.grouping,
-            thousand_sep=self.thousands,
-            force_grouping=True,
-        )
 
 
 def child_rows(figures: Figures, season: Season) -> list[dict]:

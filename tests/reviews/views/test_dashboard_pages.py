@@ -15,7 +15,8 @@ from members.models import DisciplineRecord
 from reviews.models import Notification, SeasonUnit, Subject
 from reviews.services import submit_remediation_plan
 from reviews.tasks import notify_deadlines, send_notification_emails
-from reviews.views.dashboard import CellFormat, collect_figures
+from reviews.views.cell_format import CellFormat
+from reviews.views.dashboard import collect_figures
 from reviews.views.dashboard_charts import bar_chart
 from reviews.views.notifications import unread_count
 from tests.reviews.conftest import REFERENCE, build_world, open_season_124
