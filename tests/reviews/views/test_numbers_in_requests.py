@@ -15,6 +15,9 @@ TWENTY_DIGITS = "9" * 20
 
 
 def test_a_form_of_twenty_digits_is_not_found(world, client):
+    """On PostgreSQL this answered 404 before `<id:…>` too (it compares the number as numeric);
+    the server error was SQLite's, which the embedded default's walk proves. Kept as the
+    page's answer on both."""
     w = world
     client.force_login(w.secretary)
     page = f"/ky-kiem-diem/{w.season.pk}/phieu/{TWENTY_DIGITS}/"
