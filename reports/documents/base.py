@@ -288,6 +288,15 @@ def recipients(unit: SeasonUnit) -> list[str]:
     return [*above, "Lưu."]
 
 
+def reporting_recipients(unit: SeasonUnit) -> list[str]:
+    """Where a unit's summary report and its list of records (Mẫu 04) go: to the committee above;
+    a province's to the Central Organization Commission (R366-SCOPE-7, HD 43 §4.2), which has
+    no row in the tree."""
+    if unit.kind == Kind.PROVINCIAL_COMMITTEE:
+        return ["Ban Tổ chức Trung ương (để báo cáo),", "Lưu."]
+    return recipients(unit)
+
+
 # -- one signing body, never "CHI ỦY (CHI BỘ)" ------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from reports.documents.base import (
     issuer,
     legal_basis,
     num,
-    recipients,
+    reporting_recipients,
     signing_block,
 )
 from reviews.models import (
@@ -249,7 +249,7 @@ def records(season: Season, unit: SeasonUnit, subject) -> Document:
         "columns": [COLUMN_TITLES[c] for c in columns],
         "children": children,
         "signature": signing_block(season, unit),
-        "recipients": recipients(unit),
+        "recipients": reporting_recipients(unit),
         "records_deadline": records_deadline(season, unit),  # R366-SCOPE-7: the province only
     }
     return Document(

@@ -26,7 +26,7 @@ from reports.documents.base import (
     num,
     number_suffix,
     pct,
-    recipients,
+    reporting_recipients,
     signing_block,
 )
 from reports.documents.points import average_text, points_text_or_blank, summary_points, uses_points
@@ -158,7 +158,7 @@ def summary(season: Season, unit: SeasonUnit, subject) -> Document:
         "appendix_count": appendices,
         "levels_legend": legend(rules),
         "signature": signing_block(season, unit) if with_points else committee_signature(season, unit),
-        "recipients": recipients(unit),
+        "recipients": reporting_recipients(unit),
     }
     if with_points:
         context["points"] = summary_points(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reports.documents import build, render_html
+from reports.documents.base import committee
 from reports.models import ReportJob
 from reports.pdf import StaticOnlyFetcher, html_to_pdf
 from reports.services import render_now
@@ -92,6 +93,19 @@ def test_r366_form_04_of_the_province_says_when_the_records_are_due(w, tmp_path)
     assert f"gửi về Ban Tổ chức Trung ương trước ngày {w.due}" in pdf
     assert "mục 4.2 Hướng dẫn số 43-HD/BTCTW" in pdf
     assert "gửi về Ban Tổ chức Trung ương trước ngày" not in _pdf(w, w.unit(w.base))
+
+
+def test_r366_form_04_is_addressed_to_the_central_organization_commission_by_the_province(w):
+    """R366-SCOPE-7, R366-FORM-03/04: the province's Mẫu 04 and summary report name the Central
+    Organization Commission under "Nơi nhận"; a lower organization's name the committee above it."""
+    province, base = w.unit(w.province), w.unit(w.base)
+    for kind in ("records", "summary"):
+        to_centre = build(kind, season=w.season, unit=province, verification=verification())
+        assert to_centre.context["recipients"] == ["Ban Tổ chức Trung ương (để báo cáo),", "Lưu."]
+        upward = build(kind, season=w.season, unit=base, verification=verification())
+        assert upward.context["recipients"] == [committee(base.parent.name), "Lưu."]
+    printed = _pdf(w, province)
+    assert "Nơi nhận:" in printed and "- Ban Tổ chức Trung ương (để báo cáo)," in printed
 
 
 def test_r366_scope_7_the_province_s_switch_sets_the_day(w):
