@@ -30,12 +30,12 @@ def _said(row, **options) -> str:
 def test_the_board_folds_every_step_on_one_line():
     blocked = _said(_row(S.DRAFT, ["Thiếu <mục I.1>", "Thiếu mục II"], ["Xem & sửa"]), fold_all=True)
     assert blocked.startswith('<details class="small board-step"><summary>')
-    assert "Nộp bản kiểm điểm — 2 điều đang chặn · 1 cảnh báo</summary>" in blocked
+    assert "Nộp bản kiểm điểm — 2 vướng mắc · 1 cảnh báo</summary>" in blocked
     assert "Thiếu &lt;mục I.1&gt;" in blocked and "<mục" not in blocked and "Xem &amp; sửa" in blocked
     assert "text-danger-emphasis" in blocked and "text-warning-emphasis" in blocked
 
     waiting = _said(_row(S.SUBMITTED, shared=2), fold_all=True)
-    assert waiting == '<span class="small">Kiểm điểm tại hội nghị — đang chờ (xem ở trên)</span>'
+    assert waiting == '<span class="small">Kiểm điểm tại hội nghị — chờ (xem ở trên)</span>'
     ready = _said(_row(S.REVIEWED), fold_all=True)
     assert "✓ Sẵn sàng: Đề xuất xếp loại" in ready and "<details" not in ready
     warned = _said(_row(S.REVIEWED, warnings=["Cần xem lại"]), fold_all=True)
@@ -52,7 +52,7 @@ def test_the_meeting_page_says_each_step_in_full_and_folds_an_unsubmitted_form()
     assert "Bước tiếp theo: Nộp bản kiểm điểm — vướng mắc:" in in_full and "<details>" not in in_full
     review = _said(_row(S.SUBMITTED, ["Chưa ghi biên bản"]), fold_submit=True)
     assert "vướng mắc:" in review  # only the form's own reasons are folded
-    assert "đang chờ (xem ở trên)" in _said(_row(S.SUBMITTED, shared=1))
+    assert "— chờ (xem ở trên)" in _said(_row(S.SUBMITTED, shared=1))
     ready = _said(_row(S.REVIEWED, warnings=["Cần <xem> lại"]))
     assert "✓ Sẵn sàng: Đề xuất xếp loại" in ready and "Cần &lt;xem&gt; lại" in ready
 
