@@ -75,12 +75,13 @@ def _ready_tone(row) -> str:
 
 
 def _folded_on_one_line(row, blockers, warnings) -> str:
-    """The cell board: every step's reasons and warnings folded under one line."""
+    """The cell board: every step's reasons and warnings folded under one line, which says it in
+    full in its title too (a narrow window cuts the line's end, the count of warnings first)."""
     step = row.step_label
     if not (blockers or warnings):
-        if row.shared_blockers:
-            return f'<span class="small">{_waits(step)}</span>'
-        return f'<span class="small{_ready_tone(row)}">{_ready(row)}</span>'
+        said = _waits(step) if row.shared_blockers else _ready(row)
+        tone = "" if row.shared_blockers else _ready_tone(row)
+        return f'<span class="small{tone}" title="{said}">{said}</span>'
     if blockers:
         summary = escape(
             ngettext("%(step)s — %(n)s thing blocks it", "%(step)s — %(n)s things block it", len(blockers))
@@ -94,7 +95,9 @@ def _folded_on_one_line(row, blockers, warnings) -> str:
     shown = (_list(blockers, "danger", reasons=True) if blockers else "") + (
         _list(warnings, "warning", reasons=False) if warnings else ""
     )
-    return f'<details class="small board-step"><summary>{summary}</summary>{shown}</details>'
+    return (
+        f'<details class="small board-step"><summary title="{summary}">{summary}</summary>{shown}</details>'
+    )
 
 
 def _said_in_full(row, blockers, warnings, fold_submit: bool, here: str) -> str:
