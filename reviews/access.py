@@ -25,9 +25,10 @@ from reviews.signed_in_roles import season_path_attribute
 STAFF = frozenset({Role.Kind.COMMITTEE_STAFF, Role.Kind.PROVINCIAL_BOARD})
 CELL_OFFICERS = frozenset({Role.Kind.CELL_SECRETARY, Role.Kind.CELL_DEPUTY})
 MANAGING = STAFF | CELL_OFFICERS
-# A committee member assigned to attend a unit's review meeting (R-SUP-1) sees that unit's review.
+VIEWING = frozenset({Role.Kind.COMMITTEE_LEADER})
+# A committee member assigned to attend a unit's review meeting (R-SUP-1) sees that unit's review:
+# the unit and its own subjects, not the units below it, which hold their own meetings.
 ATTENDING = "attending"
-VIEWING = frozenset({Role.Kind.COMMITTEE_LEADER, ATTENDING})
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,11 @@ class SeasonScope:
         return self.everything or any(kind in kinds and path.startswith(p) for kind, p in self.roles)
 
     def can_view_path(self, path: str) -> bool:
-        return self._covering(path, MANAGING | VIEWING)
+        return self._covering(path, MANAGING | VIEWING) or self.attends(path)
+
+    def attends(self, path: str) -> bool:
+        """The user attends the review meeting of exactly the unit at `path` (R-SUP-1)."""
+        return any(kind == ATTENDING and p == path for kind, p in self.roles)
 
     def can_manage_path(self, path: str) -> bool:
         return self._covering(path, MANAGING)

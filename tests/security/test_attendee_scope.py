@@ -1,0 +1,61 @@
+"""R-SUP-1: an assigned attendee sees the review of the unit they attend, and nothing below it.
+
+Found by the cross-scope sweep of the demo (2026-12-08): a committee member assigned to attend a
+base committee's review meeting opened every cell below it — their boards, meetings, members'
+self-reviews and printouts — and the approval queue of the whole base committee, because the
+attendance counted as a committee leader's role over the unit's subtree."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from members.models import CommitteeSeat
+from reviews.models import SeasonUnit
+from reviews.supervision import attendance
+from tests.clock import ROLES_FROM
+from tests.factories import UserFactory
+from tests.reviews.conftest import build_world
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 12, 10)
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def attendee_of_the_base_committee(client, world):
+    """A commune committee member (no role in the application) assigned to CS1's review meeting."""
+    w = world
+    member = w.members3[0]
+    CommitteeSeat.objects.create(member=member, organization=w.commune, position=2, starts_on=ROLES_FROM)
+    member.user = UserFactory(username="daibieu")
+    member.save()
+    base = SeasonUnit.objects.select_related("season", "parent").get(season=w.season, organization=w.base)
+    attendance.assign(actor=w.commune_staff, unit=base, attends_on=DAY, member=member)
+    client.force_login(member.user)
+    return client
+
+
+def test_the_attendee_opens_the_attended_units_meeting_and_board(world, attendee_of_the_base_committee):
+    w, client = world, attendee_of_the_base_committee
+    for name in ("meeting", "cell", "dashboard"):
+        assert client.get(reverse(f"reviews:{name}", args=[w.season.pk, "CS1"])).status_code == 200, name
+
+
+def test_the_attendee_does_not_open_the_cells_below_the_attended_unit(world, attendee_of_the_base_committee):
+    w, client = world, attendee_of_the_base_committee
+    below = w.subject(member=w.deputy)  # a member of CB1, reviewed at CB1's meeting, not CS1's
+    urls = [
+        reverse("reviews:meeting", args=[w.season.pk, "CB1"]),
+        reverse("reviews:cell", args=[w.season.pk, "CB1"]),
+        reverse("reviews:subject", args=[w.season.pk, below.pk]),
+        reverse("reviews:form", args=[w.season.pk, below.pk]),
+        reverse("reviews:form-print", args=[w.season.pk, below.pk]),
+    ]
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 404)
+    queue = client.get(reverse("reviews:queue", args=[w.season.pk]))
+    assert queue.status_code == 404 or below.name not in queue.content.decode()
