@@ -257,10 +257,11 @@ def decide_quarter(
 
 @transaction.atomic
 def return_quarter_evaluation(*, evaluation: QuarterlyEvaluation, actor, reason: str) -> QuarterlyEvaluation:
-    """R366-QTR-2: the managing body sends the self-assessment back, saying why."""
+    """R366-QTR-2: the managing body sends the self-assessment back, saying why (who may is
+    checked first: another user is told that, not that a reason is missing)."""
+    allow(guards.may_evaluate(actor, evaluation))
     if not reason.strip():
         raise WorkflowError([_("Say why the self-assessment is returned.")])
-    allow(guards.may_evaluate(actor, evaluation))
     evaluation = _locked(evaluation)
     _refuse_if(guards.state_problems(evaluation, "return"))
     from_state, evaluation.state = evaluation.state, Q.RETURNED

@@ -281,6 +281,8 @@ def test_r366_qtr_2_return_with_a_reason_then_resubmit(qw):
         services.return_quarter_evaluation(
             evaluation=evaluation(w, w.deputy), actor=w.secretary, reason="Thiếu"
         )
+    with pytest.raises(NotAllowed):  # who may act is said first, before a missing reason
+        services.return_quarter_evaluation(evaluation=evaluation(w, w.deputy), actor=w.secretary, reason="")
     returned = services.return_quarter_evaluation(
         evaluation=evaluation(w, w.deputy), actor=w.base_staff, reason="Thiếu minh chứng"
     )
