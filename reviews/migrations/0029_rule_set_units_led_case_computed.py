@@ -3,7 +3,9 @@ from django.db import migrations
 # R366-RATE-5's case "more than 50 % of the units led rated KHTNV" became a case the engine finds
 # from the units' decisions ("auto") after a database could have loaded the shipped QĐ 366 file
 # (the data migrations load it once): a rule set stored before it left the case to be ticked by
-# hand. Rule sets not frozen get it; a frozen one stays as the closed season that used it decided.
+# hand. Every stored QĐ 366 rule set gets it, frozen ones too, as 0026 and 0028 did: a season that
+# opened froze its rule set, and the case is the regulation's in either form. Nothing decided
+# changes: a decided subject keeps its level; the case is found for the steps still to come.
 CASE = "units_led_khtnv"
 COMPUTED = {"auto": "units_led_over", "percent": 50}
 
@@ -17,7 +19,7 @@ def _cases_without_rule(rule_set):
 
 def add_rule(apps, schema_editor):
     RuleSet = apps.get_model("reviews", "RuleSet")
-    for rule_set in RuleSet.objects.filter(regime="qd366", frozen_at__isnull=True):
+    for rule_set in RuleSet.objects.filter(regime="qd366"):
         cases = list(_cases_without_rule(rule_set))
         for case in cases:
             case.update(COMPUTED)

@@ -85,8 +85,8 @@ def test_r366_order_5_and_scope_5_switches_reach_a_rule_set_stored_before_them()
 
 def test_r366_rate_5_the_units_led_case_is_computed_in_a_rule_set_stored_before_it():
     """R366-RATE-5: a QĐ 366 rule set stored when "more than 50 % of the units led rated KHTNV" was
-    still ticked by hand gets the computed case (both leader profiles), a province's copy too; a
-    frozen rule set (a closed season's) is left as it was."""
+    still ticked by hand gets the computed case (both leader profiles), a province's copy too, and
+    a rule set frozen by the season it opened (the season being run when the migration comes)."""
     migration = importlib.import_module("reviews.migrations.0029_rule_set_units_led_case_computed")
     shipped = shipped_rule_set("qd366-hd43-2025")
     expected = copy.deepcopy(shipped.scoring)
@@ -107,7 +107,7 @@ def test_r366_rate_5_the_units_led_case_is_computed_in_a_rule_set_stored_before_
     migration.add_rule(apps, None)
     assert RuleSet.objects.get(pk=shipped.pk).scoring == expected
     assert RuleSet.objects.get(pk=own.pk).scoring == expected
-    assert RuleSet.objects.get(pk=frozen.pk).scoring == old_scoring
+    assert RuleSet.objects.get(pk=frozen.pk).scoring == expected
     migration.add_rule(apps, None)  # run again: nothing more changes
     assert RuleSet.objects.get(pk=shipped.pk).scoring == expected
 
