@@ -31,19 +31,25 @@ def state_badge(row) -> SafeString:
 
 @register.simple_tag
 def returned_mark(row, inline: bool = False) -> SafeString:
-    """A proposal the deciding level sent back, until it is proposed again; `inline`: one line,
-    the reason in full on hover (the cell board's rows)."""
+    """A proposal the deciding level sent back, until it is proposed again. `inline`: the cell
+    board's line, which keeps one line per member: the mark before the next step, the sentence in
+    its title; on a phone, where the line wraps and nothing hovers, the reason after the mark."""
     returned = row.subject.returned_proposal
     if not returned:
         return mark_safe("")
     reason = returned.get("reason", "")
-    shape = " text-truncate" if inline else " mt-1"
-    title = format_html(' title="{}"', reason) if inline else ""
     said = _("Proposal returned by the deciding level: %(reason)s") % {"reason": reason}
+    if inline:
+        return format_html(
+            '<span class="badge text-bg-warning js-returned" title="{}">{}</span>'
+            '<span class="d-sm-none small"> {}</span><span class="visually-hidden d-none d-sm-inline"> {}</span>',
+            said,
+            _("Returned"),
+            reason,
+            said,
+        )
     return format_html(
-        '<div class="small js-returned{}"{}><span class="badge text-bg-warning">{}</span> {}</div>',
-        shape,
-        title,
+        '<div class="small js-returned mt-1"><span class="badge text-bg-warning">{}</span> {}</div>',
         _("Returned"),
         said,
     )

@@ -31,6 +31,14 @@ NAMES_WITH_POSTS = """() => [...document.querySelectorAll('#members-title ~ .tab
   .map(td => [td.title, [td, ...td.querySelectorAll('.cell-name, .cell-name > *')]
     .some(e => e.scrollWidth > e.clientWidth + 1)])"""
 
+# The levels on the board's lines that are cut: inside their own box, or by their cell (the code
+# reaching past the cell's content).
+LEVELS_CUT = """() => [...document.querySelectorAll('.cell-table .cell-level-code')].filter(code => {
+  const td = code.closest('td'), style = getComputedStyle(td);
+  return code.scrollWidth > code.clientWidth + 1
+    || code.getBoundingClientRect().right > td.getBoundingClientRect().right - parseFloat(style.paddingRight) + 0.5;
+}).map(code => code.textContent)"""
+
 
 def shot(page, name: str, full_page: bool = True):
     (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
@@ -58,6 +66,9 @@ def test_the_board_of_a_thirty_member_cell_fits_two_screens_and_a_phone(fresh_se
     # The secretary's and the deputy's names and posts (BT, PBT) are read in full on that line.
     with_posts = page.evaluate(NAMES_WITH_POSTS)
     assert len(with_posts) == 2 and not any(cut for _title, cut in with_posts), with_posts
+    # The level is never cut, only the words after it.
+    assert page.locator(".cell-table .cell-level-code").count() > 0
+    assert page.evaluate(LEVELS_CUT) == []
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()

@@ -74,8 +74,10 @@ def test_the_state_badge_and_the_returned_mark():
         inline = str(returned_mark(returned, inline=True))
         block = str(returned_mark(returned))
         assert not str(returned_mark(_row(S.PROPOSED, flags=returned.subject.flags)))  # proposed again
-    # On the board's one line the reason may be cut short: it is in full on hover.
-    assert 'text-truncate" title="Thiếu &lt;minh chứng&gt;"' in inline and "Bị trả lại" in inline
+    # On the board's line only the mark, the sentence in full on hover; on a phone the reason after it.
+    assert "<div" not in inline and "Bị trả lại</span>" in inline
+    assert 'title="Cấp có thẩm quyền trả lại đề xuất, lý do: Thiếu &lt;minh chứng&gt;"' in inline
+    assert '<span class="d-sm-none small"> Thiếu &lt;minh chứng&gt;</span>' in inline
     assert "mt-1" in block and "title=" not in block and "Thiếu &lt;minh chứng&gt;" in block
 
 

@@ -83,18 +83,21 @@ def _state_cell(row, t) -> str:
 
 def _level_cell(row, t) -> str:
     """The level first, then what it is (proposed, self-rated): the board's line may cut the
-    words short, never the level; the cell's title says both in full."""
+    words short, never the level (app.css, `.cell-level`); the cell's title says both in full."""
     s = row.subject
     title = ""
     if s.decided_level:
-        level = f"<strong>{escape(s.decided_level)}</strong>"
+        level = f'<strong class="cell-level-code">{escape(s.decided_level)}</strong>'
     elif level_code := s.proposed_level or s.self_level:
         said = t["proposed"] if s.proposed_level else t["self_rated"]
-        level = f'{escape(level_code)} <span class="small text-body-secondary">({said})</span>'
+        level = (
+            f'<span class="cell-level-code">{escape(level_code)}</span> '
+            f'<span class="small text-body-secondary">({said})</span>'
+        )
         title = f' title="{escape(level_code)} ({said})"'
     else:
         level = f'<span class="text-body-secondary" aria-hidden="true">—</span><span class="visually-hidden">{t["none_yet"]}</span>'
-    return f'<td{title}><span class="visually-hidden">{t["level"]}:</span> {level}</td>'
+    return f'<td{title}><span class="visually-hidden">{t["level"]}:</span> <span class="cell-level">{level}</span></td>'
 
 
 def _pledge_cell(row, t, can_manage: bool, csrf: str) -> str:
@@ -147,6 +150,13 @@ def _actions_cell(row, t, can_manage: bool, csrf: str) -> str:
     return f"<td>{shown}</td>"
 
 
+def _step_cell(row) -> str:
+    step = next_step(row, fold_all=True)
+    if returned := returned_mark(row, inline=True):
+        return f'<td class="cell-step"><div class="cell-step-line">{returned} {step}</div></td>'
+    return f'<td class="cell-step">{step}</td>'
+
+
 def member_rows_html(rows: list, *, can_manage: bool, csrf_token: str) -> SafeString:
     """The `<tr>` of each member row of the cell board (rows from Cell.row, with their links)."""
     t = _labels()
@@ -159,7 +169,7 @@ def member_rows_html(rows: list, *, can_manage: bool, csrf_token: str) -> SafeSt
                     _name_cell(row, t),
                     _state_cell(row, t),
                     _level_cell(row, t),
-                    f'<td class="cell-step">{returned_mark(row, inline=True)} {next_step(row, fold_all=True)}</td>',
+                    _step_cell(row),
                     _pledge_cell(row, t, can_manage, csrf),
                     _actions_cell(row, t, can_manage, csrf),
                 )

@@ -38,20 +38,25 @@ def section(html: str, heading_id: str) -> str:
 
 def test_the_board_never_cuts_the_level_short(world):
     """One line per member (a cell of 30 in about two screens, tests/e2e/test_cell_board.py), so a
-    line may cut its words short, but never the level: it comes first in its cell, what it is after
-    it, and the cell's title says both in full."""
+    line may cut its words short, but never the level: it comes first in its cell, in an element
+    the line never shrinks, what it is after it, and the cell's title says both in full."""
     w = world
     complete_form(w.subject(member=w.members1[2]), w.secretary)
     members = section(board(w), "members-title")
     cell = re.search(
-        r'<td title="([A-Z]+) \(self-rated\)"><span class="visually-hidden">Level:</span> ([^<]+)', members
+        r'<td title="([A-Z]+) \(self-rated\)"><span class="visually-hidden">Level:</span> '
+        r'<span class="cell-level"><span class="cell-level-code">([^<]+)</span>',
+        members,
     )
     assert cell is not None, "a self-rated level with its title"
-    assert cell.group(2).strip() == cell.group(1)  # the level, before its words
-    # The stylesheet keeps the board's cells on one line, cut with an ellipsis at the end.
+    assert cell.group(2) == cell.group(1)  # the level, before its words
+    # The stylesheet keeps the board's cells on one line, cut with an ellipsis at the end; the
+    # level's code does not shrink (the words after it do).
     rules = dict(re.findall(r"([^{}]+)\{([^{}]*)\}", CSS.read_text()))
     cells = next(body for selector, body in rules.items() if ".cell-table > tbody > tr > td" in selector)
     assert "nowrap" in cells and "ellipsis" in cells
+    code = next(body for selector, body in rules.items() if ".cell-level > .cell-level-code" in selector)
+    assert "flex-shrink: 0" in code
 
 
 def test_the_quota_summary_names_each_group(world):

@@ -256,7 +256,7 @@ def test_the_cell_boards_rows_joined_in_the_view_escape_what_they_show():
     assert "<i>" not in html and "<điều" not in html and "<nặng>" not in html and '<mục "2">' not in html
     assert "Lê &lt;i&gt;Văn&lt;/i&gt; Năm" in html and 'href="/s/?a=1&amp;b=2"' in html
     assert "Chưa đủ &lt;điều kiện&gt;" in html and "Xem &amp; bổ sung" in html
-    assert 'title="Xem lại &lt;mục &quot;2&quot;&gt;"' in html and "js-returned" in html
+    assert 'lý do: Xem lại &lt;mục &quot;2&quot;&gt;"' in html and "js-returned" in html
     assert 'data-flag="second_khtnv"' in html and "Ốm &lt;nặng&gt;" in html
     assert (
         html.count('name="csrfmiddlewaretoken" value="tok&lt;&gt;"') == 3
