@@ -231,6 +231,17 @@ class RowForm(forms.Form):
             assessment=data["assessment"],
         )
 
+    def text_without_outcome(self) -> bool:
+        """Comments, an assessment or a reason typed in a row whose outcome is not chosen: nothing
+        would record them, so the row must not be taken as "nothing to save"."""
+        if self.entry_locked or self.cleaned_data.get("outcome"):
+            return False
+        return any(
+            (self.cleaned_data.get(name) or "").strip()
+            for name in ("absent_reason", "comments", "assessment")
+            if name in self.changed_data
+        )
+
     def proposal_input(self) -> workflow.ProposalInput | None:
         data = self.cleaned_data
         if self.proposal_locked or not data.get("level"):

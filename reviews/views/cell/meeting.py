@@ -28,7 +28,7 @@ from reviews.views.cell import appraisal
 from reviews.views.cell.common import Cell, Row, can_manage, cell_crumbs, load_cell
 from reviews.views.cell.forms import MeetingForm, RowForm
 from reviews.views.cell.quota import pending_levels, quota_meters
-from reviews.views.common import get_season, get_unit, run_step
+from reviews.views.common import get_season, get_unit, run_step, show_refusal
 
 S = Subject.State
 TYPED_VOTES = re.compile(r"-?[0-9]{1,9}")  # a count of votes as typed, its sign kept for R-REC-2
@@ -166,6 +166,17 @@ def _meeting_input(meeting: Meeting) -> workflow.MeetingInput:
 
 def _save_rows(request, cell: Cell, forms_: list[RowForm]) -> bool:
     """Record the rows' entries in one meeting step, then their proposals in one proposal step."""
+    if untold := [f.subject.name for f in forms_ if f.text_without_outcome()]:
+        show_refusal(
+            request,
+            [
+                _("%(name)s: choose the outcome (reviewed or absent) to record what was typed.")
+                % {"name": name}
+                for name in untold
+            ],
+            _("Nothing was saved; what was typed is kept below:"),
+        )
+        return False
     entries = [e for f in forms_ if (e := f.entry_input())]
     proposals = [p for f in forms_ if (p := f.proposal_input())]
     if not entries and not proposals:

@@ -1,0 +1,81 @@
+"""No user loses what they typed when a step is refused: the page they land on holds the text, and
+nothing was saved. Found by a sweep of the demo's forms (2026-12-08): the meeting's rows typed
+without an outcome, and the actions of a subject's page that redirect after a refusal."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from reviews.models import MeetingEntry, Subject
+from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, fresh
+
+pytestmark = pytest.mark.django_db
+S = Subject.State
+TYPED = "Đồng chí cần sửa lại phần tự đánh giá về kết quả thực hiện nhiệm vụ"
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def season_url(name, w, *args):
+    return reverse(f"reviews:{name}", args=[w.season.pk, *args])
+
+
+def in_a_field(page: str, text: str) -> bool:
+    """The text is in a textarea or an input's value, not only in a message."""
+    return any(text in part.split("</textarea>")[0] for part in page.split("<textarea")[1:]) or (
+        f'value="{text}"' in page
+    )
+
+
+# -- the meeting's rows: comments typed, no outcome chosen ----------------------------------------
+
+
+def _meeting_ready(w):
+    complete_form(w.subject(unit=w.cell1), w.secretary)
+    complete_form(w.subject(member=w.head), w.secretary)
+    header = {
+        "held_on": MEETING_DAY.isoformat(),
+        "draft_circulated_on": CIRCULATED.isoformat(),
+        "present": "6",
+        "total": "7",
+    }
+    assert client_for(w.secretary).post(season_url("meeting", w, "CB1"), header).status_code == 302
+    return w.subject(member=w.head)
+
+
+def _typed_row(head) -> dict:
+    return {f"{head.pk}-outcome": "", f"{head.pk}-comments": TYPED, f"{head.pk}-assessment": TYPED + "."}
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx row", "row without JavaScript"])
+def test_a_row_typed_without_an_outcome_comes_back_with_its_text(world, htmx):
+    head = _meeting_ready(world)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client_for(world.secretary).post(
+        season_url("meeting_row", world, "CB1", head.pk), _typed_row(head), headers=headers
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert in_a_field(page, TYPED) and in_a_field(page, TYPED + ".")
+    assert "choose the outcome (reviewed or absent) to record what was typed." in page
+    assert fresh(head).state == S.SUBMITTED and not MeetingEntry.objects.filter(subject=head).exists()
+
+
+def test_save_all_with_a_row_typed_without_an_outcome_saves_nothing(world):
+    head = _meeting_ready(world)
+    deputy = world.subject(member=world.deputy)
+    complete_form(deputy, world.secretary)
+    data = {**_typed_row(head), f"{deputy.pk}-outcome": "absent", f"{deputy.pk}-absent_reason": "Ốm"}
+    response = client_for(world.secretary).post(season_url("meeting_rows", world, "CB1"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"{head.name}: choose the outcome (reviewed or absent) to record what was typed." in page
+    assert in_a_field(page, TYPED)
+    assert not MeetingEntry.objects.filter(subject__in=[head, deputy]).exists()
+    assert fresh(deputy).state == S.SUBMITTED
