@@ -1,9 +1,13 @@
 """What the committee staff's pages share: the order of work, the step that comes next from
 each state, and the labels of the flags the rules set on a subject."""
 
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from reviews.models import Subject
+from reviews.views.typed_back import TypedBack, keep_typed
 
 S = Subject.State
 # The order of work, for sorting and for counting subjects per step.
@@ -57,3 +61,42 @@ def _concurrent_posts_label(posts: list[dict]) -> str:
             % {"names": ", ".join(elsewhere)}
         )
     return " ".join(parts)
+
+
+def back_to_subject(
+    request, subject: Subject, *, done: bool, action: str, names=None
+) -> HttpResponseRedirect:
+    """Back to the subject's page; after a refusal, with what was typed for `action` kept there."""
+    url = reverse("reviews:subject", args=[subject.season_id, subject.pk])
+    if not done:
+        keep_typed(request, url, action, names)
+    return redirect(url)
+
+
+# The form of each action whose typed text a refusal keeps (typed_back), as the subject's page names it.
+FORM_OF_ACTION = {
+    "propose": "propose",
+    "return": "return_proposal",
+    "redo": "redo",
+    "reopen": "reopen",
+    "cancel": "cancel",
+    "suggest": "suggest",
+    "comment": "outside_comment",
+    "decide": "decide_points",
+    "check": "check",
+    "profile": "profile",
+}
+
+
+def typed_unshown(kept: TypedBack, actions: dict, panel: dict | None) -> list[str]:
+    """The text typed before a refusal whose form the page no longer offers (the subject's state
+    moved on): shown to be copied, not lost."""
+    if kept.action.startswith("conclude-"):
+        shown = (
+            "check" in actions
+            and panel is not None
+            and any(c.typed_conclusion for c in panel["checks"] if c.is_open)
+        )
+    else:
+        shown = FORM_OF_ACTION.get(kept.action) in actions
+    return [] if shown else kept.texts()

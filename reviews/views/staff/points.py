@@ -20,6 +20,8 @@ from reviews.models import CheckFlag, QuotaGroup, Subject
 from reviews.regimes.qd366.standing import found_cases, standing_of, subject_outcome, units_led_note
 from reviews.scoring import criteria_items, parse_number, points_text
 from reviews.views.common import get_season, get_subject, run_step
+from reviews.views.staff.common import back_to_subject
+from reviews.views.typed_back import TypedBack
 
 S = Subject.State
 
@@ -37,15 +39,16 @@ class ProfileForm(forms.Form):
         label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, subject: Subject, **kwargs):
-        super().__init__(*args, initial={"profile": subject.profile}, **kwargs)
+    def __init__(self, *args, subject: Subject, initial=None, **kwargs):
+        super().__init__(*args, initial={"profile": subject.profile, **(initial or {})}, **kwargs)
         self.fields["profile"].choices = [
             (code, label) for code, label in Subject.Profile.choices if code != Subject.Profile.COLLECTIVE
         ]
 
 
-def points_panel(subject: Subject, facts: Facts) -> dict:
-    """Item by item: the maximum, then the self-scored, appraised and decided points."""
+def points_panel(subject: Subject, facts: Facts, kept: TypedBack) -> dict:
+    """Item by item: the maximum, then the self-scored, appraised and decided points; and what was
+    typed in the decision's or a check's form before a refusal (`kept`)."""
     rule_set = subject.season.rule_set
     scores = subject.scores or {}
     rows = []
@@ -53,6 +56,7 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
         rows.append(
             {
                 "item": item,
+                "typed": kept.value(f"decide-points_{item.key}"),
                 "steps": [
                     points_text(_number(scores.get(step, {}).get(item.key)))
                     for step in ("self", "proposed", "decided")
@@ -82,11 +86,19 @@ def points_panel(subject: Subject, facts: Facts) -> dict:
                 "evidence": (scores.get("cases") or {}).get(code)
                 or _found_evidence(code in found, units_led if code in from_units_led else ""),
                 "waived": (scores.get("waived") or {}).get(code, ""),
+                "typed_why": kept.value(f"decide-why_{code}"),
             }
             for code in sorted(set(scores.get("cases") or {}) | found)
         ],
-        "checks": facts.check_flags.get(subject.pk, []),
+        "checks": _with_typed_conclusion(facts.check_flags.get(subject.pk, []), kept),
+        "typed_reason": kept.value("decide-reason"),
     }
+
+
+def _with_typed_conclusion(checks: list[CheckFlag], kept: TypedBack) -> list[CheckFlag]:
+    for check in checks:
+        check.typed_conclusion = kept.value("conclusion") if kept.action == f"conclude-{check.pk}" else ""
+    return checks
 
 
 def _found_evidence(found: bool, units_led: str) -> str:
@@ -101,24 +113,21 @@ def _number(value):
     return parse_number(value) if value not in (None, "") else None
 
 
-def actions(user, subject: Subject) -> dict:
-    """The QĐ 366 actions this user's role allows on the subject in its state."""
+def actions(user, subject: Subject, kept: TypedBack) -> dict:
+    """The QĐ 366 actions this user's role allows on the subject in its state (their forms with
+    what was typed in them before a refusal, `kept`)."""
     found = {}
     if subject.state == S.PROPOSED and access.may_decide(user, subject) is None:
         found["decide_points"] = True
     if subject.state in (S.REVIEWED, S.PROPOSED) and access.may_order_check(user, subject) is None:
-        found["check"] = CheckForm(prefix="check")
+        found["check"] = CheckForm(prefix="check", initial=kept.initial("check"))
     if (
         subject.is_member
         and subject.state in workflow.EDITABLE
         and access.may_return_form(user, subject) is None
     ):
-        found["profile"] = ProfileForm(prefix="profile", subject=subject)
+        found["profile"] = ProfileForm(prefix="profile", subject=subject, initial=kept.initial("profile"))
     return found
-
-
-def _subject_url(subject: Subject) -> str:
-    return reverse("reviews:subject", args=[subject.season_id, subject.pk])
 
 
 @login_required
@@ -144,14 +153,14 @@ def subject_decide(request, season, subject):
         points=typed if any(typed.values()) else None,
         waived=waived or None,
     )
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.decide(
             decisions=[decision], actor=request.user, reason=request.POST.get("decide-reason", "")
         ),
         success=_("The rating was decided."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="decide")
 
 
 @login_required
@@ -160,7 +169,7 @@ def subject_check(request, season, subject):
     """R366-ORDER-4: order a check before the decision."""
     subject = get_subject(request, get_season(season), subject)
     access.require(access.may_order_check(request.user, subject))
-    run_step(
+    done = run_step(
         request,
         lambda: committee.order_check(
             subject=subject,
@@ -170,7 +179,7 @@ def subject_check(request, season, subject):
         ),
         success=_("The check was ordered; the rating waits for its conclusion."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="check")
 
 
 @login_required
@@ -179,14 +188,14 @@ def subject_check_conclude(request, season, subject, flag):
     subject = get_subject(request, get_season(season), subject)
     access.require(access.may_order_check(request.user, subject))
     check = get_object_or_404(CheckFlag, pk=flag, subject=subject)
-    run_step(
+    done = run_step(
         request,
         lambda: committee.conclude_check(
             flag=check, actor=request.user, conclusion=request.POST.get("conclusion", "")
         ),
         success=_("The check is concluded."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action=f"conclude-{check.pk}", names=["conclusion"])
 
 
 @login_required
@@ -194,7 +203,7 @@ def subject_check_conclude(request, season, subject, flag):
 def subject_profile(request, season, subject):
     subject = get_subject(request, get_season(season), subject)
     access.require(access.may_return_form(request.user, subject))
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.change_profile(
             subject=subject,
@@ -204,7 +213,7 @@ def subject_profile(request, season, subject):
         ),
         success=_("The member's profile and form were changed."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="profile")
 
 
 @login_required

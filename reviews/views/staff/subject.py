@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,9 +32,10 @@ from reviews.quarters.results import year_panel
 from reviews.regimes import regime_of
 from reviews.views.common import get_season, get_subject, level_choices, run_step, state_label
 from reviews.views.staff import points
-from reviews.views.staff.common import flag_labels
+from reviews.views.staff.common import back_to_subject, flag_labels, typed_unshown
 from reviews.views.staff.equivalents import link_for as equivalents_link
 from reviews.views.staff.subject_next import next_steps, write_action
+from reviews.views.typed_back import TypedBack, typed_back
 
 S = Subject.State
 ACTION_LABELS = {
@@ -132,23 +133,24 @@ def _outside_sources(subject: Subject) -> list[str]:
     return sources
 
 
-def _subject_actions(user, subject: Subject) -> dict:
-    """The actions this user's role allows on this subject in its state, each with its form."""
+def _subject_actions(user, subject: Subject, kept: TypedBack) -> dict:
+    """The actions this user's role allows on this subject in its state, each with its form (with
+    what was typed in it before a refusal, `kept`)."""
     season = subject.season
     actions = {}
     if write := write_action(user, subject):
         actions["write"] = write
     if subject.state == S.REVIEWED and subject.is_collective and access.may_propose(user, subject) is None:
-        actions["propose"] = ProposeForm(prefix="propose", season=season)
+        actions["propose"] = ProposeForm(prefix="propose", season=season, initial=kept.initial("propose"))
     if subject.state == S.PROPOSED and access.may_decide(user, subject) is None:
-        actions["return_proposal"] = ReasonForm(prefix="return")
+        actions["return_proposal"] = ReasonForm(prefix="return", initial=kept.initial("return"))
         actions["decide_in_queue"] = True
     if subject.state in workflow.REDO_FROM and workflow.may_require_redo(user, subject) is None:
-        actions["redo"] = ReasonForm(prefix="redo")  # R-SUP-1
+        actions["redo"] = ReasonForm(prefix="redo", initial=kept.initial("redo"))  # R-SUP-1
     if subject.state == S.DECIDED and access.may_reopen(user, subject) is None:
-        actions["reopen"] = ReasonForm(prefix="reopen")
+        actions["reopen"] = ReasonForm(prefix="reopen", initial=kept.initial("reopen"))
     if subject.state == S.DECIDED and access.may_cancel(user, subject) is None:
-        actions["cancel"] = CancelForm(prefix="cancel")
+        actions["cancel"] = CancelForm(prefix="cancel", initial=kept.initial("cancel"))
     if subject.state == S.DECIDED and access.may_rerate(user, subject) is None:
         actions["rerate"] = True
     if (
@@ -156,12 +158,14 @@ def _subject_actions(user, subject: Subject) -> dict:
         and subject.in_scope
         and access.may_issue_suggestion(user, subject) is None
     ):
-        actions["suggest"] = SuggestionForm(prefix="suggest", season=season)
+        actions["suggest"] = SuggestionForm(prefix="suggest", season=season, initial=kept.initial("suggest"))
     sources = _outside_sources(subject)
     if sources and subject.in_scope and access.may_return_form(user, subject) is None:
-        actions["outside_comment"] = OutsideCommentForm(prefix="comment", sources=sources)
+        actions["outside_comment"] = OutsideCommentForm(
+            prefix="comment", sources=sources, initial=kept.initial("comment")
+        )
     if regime_of(season.rule_set).uses_points and subject.in_scope:
-        actions.update(points.actions(user, subject))
+        actions.update(points.actions(user, subject, kept))
     return actions
 
 
@@ -181,10 +185,6 @@ def _unit_url(subject: Subject) -> str:
     return reverse(name, args=[subject.season_id, subject.unit.code])
 
 
-def _subject_url(subject: Subject) -> str:
-    return reverse("reviews:subject", args=[subject.season_id, subject.pk])
-
-
 @login_required
 @require_GET
 def subject_page(request, season, subject):
@@ -199,6 +199,8 @@ def subject_page(request, season, subject):
         **facts_annotations(season),
     )
     facts = Facts(season, [subject], loaded=("form", "meeting_entry", *ANNOTATED))
+    kept = typed_back(request, request.path)
+    uses_points = regime_of(season.rule_set).uses_points
     events = list(Event.objects.filter(subject=subject).select_related("actor").order_by("seq"))
     for event in events:
         event.action_label = ACTION_LABELS.get(event.action, event.action)
@@ -246,8 +248,9 @@ def subject_page(request, season, subject):
             ],
             "plan": plan,
             "plan_items": list(plan.items.all()) if plan else [],
-            "actions": _subject_actions(request.user, subject),
-            "points": points.points_panel(subject, facts) if regime_of(season.rule_set).uses_points else None,
+            "actions": (actions := _subject_actions(request.user, subject, kept)),
+            "points": (panel := points.points_panel(subject, facts, kept) if uses_points else None),
+            "typed_unshown": typed_unshown(kept, actions, panel),
             "is_own": access.is_own(request.user, subject),
             "equivalents_url": equivalents_link(request.user, subject),  # R-SUP-2
             "queue_url": reverse("reviews:queue", args=[season.pk])
@@ -275,7 +278,7 @@ def subject_propose(request, season, subject):
     access.require(access.may_propose(request.user, subject))
     level = request.POST.get("propose-level", "")
     reason = request.POST.get("propose-reason", "")
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.propose(
             proposals=[workflow.ProposalInput(subject=subject, level=level, reason=reason)],
@@ -283,7 +286,7 @@ def subject_propose(request, season, subject):
         ),
         success=_("Rating proposed: %(level)s.") % {"level": level},
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="propose")
 
 
 @login_required
@@ -292,12 +295,12 @@ def subject_return_proposal(request, season, subject):
     subject = _subject_for_action(request, season, subject)
     access.require(access.may_decide(request.user, subject))
     reason = request.POST.get("return-reason", "")
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.return_proposal(subject=subject, actor=request.user, reason=reason),
         success=_("The proposal was returned to be appraised again."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="return")
 
 
 @login_required
@@ -307,12 +310,12 @@ def subject_reopen(request, season, subject):
     subject = _subject_for_action(request, season, subject)
     access.require(access.may_reopen(request.user, subject))
     reason = request.POST.get("reopen-reason", "")
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.reopen(subject=subject, actor=request.user, reason=reason),
         success=_("The decision was reopened; the rating can be decided again."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="reopen")
 
 
 @login_required
@@ -323,14 +326,14 @@ def subject_cancel(request, season, subject):
     access.require(access.may_cancel(request.user, subject))
     reason = request.POST.get("cancel-reason", "")
     commendation = request.POST.get("cancel-commendation_review") in ("on", "true", "1")
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.cancel(
             subject=subject, actor=request.user, reason=reason, commendation_review=commendation
         ),
         success=_("The decision was cancelled and stays on record; the rating must be decided again."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="cancel")
 
 
 @login_required
@@ -341,7 +344,7 @@ def subject_suggest(request, season, subject):
     access.require(access.may_issue_suggestion(request.user, subject))
     text = request.POST.get("suggest-text", "")
     days = request.POST.get("suggest-meeting_min_days", "").strip()
-    run_step(
+    done = run_step(
         request,
         lambda: services.issue_suggestion(
             subject=subject,
@@ -351,7 +354,7 @@ def subject_suggest(request, season, subject):
         ),
         success=_("The review suggestion was issued."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="suggest")
 
 
 @login_required
@@ -362,11 +365,11 @@ def subject_outside_comment(request, season, subject):
     access.require(access.may_return_form(request.user, subject))
     form, data = _form_data(OutsideCommentForm, request, prefix="comment")
     if "received_on" not in data or "source" not in data:
-        for errors in form.errors.values():
+        for name, errors in form.errors.items():
             for error in errors:
-                messages.error(request, error)
-        return redirect(_subject_url(subject))
-    run_step(
+                messages.error(request, f"{form.fields[name].label}: {error}")
+        return back_to_subject(request, subject, done=False, action="comment")
+    done = run_step(
         request,
         lambda: services.attach_outside_comment(
             subject=subject,
@@ -378,4 +381,4 @@ def subject_outside_comment(request, season, subject):
         ),
         success=_("The comments were attached."),
     )
-    return redirect(_subject_url(subject))
+    return back_to_subject(request, subject, done=done, action="comment")

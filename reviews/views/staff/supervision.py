@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from reviews import access, workflow
 from reviews.models import Subject
 from reviews.views.common import get_season, run_step
+from reviews.views.staff.common import back_to_subject
 
 
 @login_required
@@ -27,11 +28,11 @@ def subject_require_redo(request, season, subject):
         raise Http404  # outside the user's part of the tree: not even that it exists
     access.require(refusal)
     reason = request.POST.get("redo-reason", "")
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.require_redo(subject=subject, actor=request.user, reason=reason),
         success=_("The review must be done again; the secretary and the subject are notified."),
     )
     if access.can_view_subject(request.user, subject):
-        return redirect(reverse("reviews:subject", args=[season.pk, subject.pk]))
+        return back_to_subject(request, subject, done=done, action="redo")
     return redirect(reverse("reviews:meeting", args=[season.pk, subject.unit.code]))

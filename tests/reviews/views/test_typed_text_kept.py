@@ -7,8 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from reviews.models import MeetingEntry, Subject
-from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, fresh
+from reviews.models import Decision, FormerCellComment, MeetingEntry, Subject, Suggestion
+from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, decide, fresh
+from tests.reviews.views.test_staff_pages import proposed, reviewed
 
 pytestmark = pytest.mark.django_db
 S = Subject.State
@@ -79,3 +80,64 @@ def test_save_all_with_a_row_typed_without_an_outcome_saves_nothing(world):
     assert in_a_field(page, TYPED)
     assert not MeetingEntry.objects.filter(subject__in=[head, deputy]).exists()
     assert fresh(deputy).state == S.SUBMITTED
+
+
+# -- the subject's page: a refused action brings its text back -------------------------------------
+
+
+def test_comments_of_another_cell_with_an_impossible_date_come_back_in_the_form(world):
+    member = world.subject(member=world.members1[3])
+    Subject.objects.filter(pk=member.pk).update(needs_former_cell_comment=True)
+    data = {
+        "comment-source": "former",
+        "comment-from_name": "Chi bộ Tổ Lý - Hóa",
+        "comment-text": TYPED,
+        "comment-received_on": "31/02/2026",
+    }
+    client = client_for(world.secretary)
+    response = client.post(season_url("subject_outside_comment", world, member.pk), data, follow=True)
+    page = response.content.decode()
+    assert "Received on: Enter a valid date." in page  # names the field that is wrong
+    assert in_a_field(page, TYPED) and in_a_field(page, "Chi bộ Tổ Lý - Hóa")
+    assert not FormerCellComment.objects.exists()
+    # Read once: the next visit shows the empty form.
+    assert not in_a_field(client.get(season_url("subject", world, member.pk)).content.decode(), TYPED)
+
+
+def test_a_refused_return_of_a_proposal_keeps_its_reason_in_the_form(world):
+    proposed(world)
+    member = world.subject(unit=world.cell1)
+    client = client_for(world.base_staff)
+    decide([member], world.base_staff)  # decided meanwhile, in another tab
+    response = client.post(
+        season_url("subject_return_proposal", world, member.pk), {"return-reason": TYPED}, follow=True
+    )
+    page = response.content.decode()
+    assert "return_proposal" not in response.context["actions"]  # the form is no longer offered…
+    assert "What you typed was not saved; copy it if you still need it:" in page
+    assert in_a_field(page, TYPED)  # …so the text is shown to be copied
+    assert fresh(member).state == S.DECIDED
+
+
+def test_a_suggestion_refused_as_too_late_is_shown_to_be_copied(world):
+    reviewed(world)
+    later = world.subject(member=world.members1[4])
+    response = client_for(world.base_staff).post(
+        season_url("subject_suggest", world, later.pk), {"suggest-text": TYPED}, follow=True
+    )
+    page = response.content.decode()
+    assert later.name in page  # the engine's reason
+    assert in_a_field(page, TYPED) and not Suggestion.objects.filter(subject=later).exists()
+
+
+def test_reopening_twice_keeps_the_second_reason(world):
+    proposed(world)
+    cell = world.subject(unit=world.cell1)
+    decide([cell], world.base_staff)
+    client = client_for(world.base_staff)
+    client.post(season_url("subject_reopen", world, cell.pk), {"reopen-reason": "Sai sót khi tổng hợp"})
+    response = client.post(
+        season_url("subject_reopen", world, cell.pk), {"reopen-reason": TYPED}, follow=True
+    )
+    assert in_a_field(response.content.decode(), TYPED)
+    assert Decision.objects.filter(subject=cell).count() == 1
