@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from reviews.quarters.bulk import decide_quarters
 from reviews.scoring import points_text
 from reviews.views import quarter_progress
 from reviews.views.common import get_season, get_subject, level_choices, run_step
+from reviews.views.typed_back import keep_typed, typed_back
 from reviews.workflow import NotAllowed, WorkflowError
 
 E = QuarterlyEvaluation.State
@@ -88,6 +89,8 @@ def quarter_form(request, season: int, evaluation: int):
         and guards.may_evaluate(request.user, evaluation) is None,
         "blockers": services.submit_problems(evaluation) if editable else [],
     }
+    if context["may_evaluate"]:
+        _put_back_typed(request, [evaluation])
     return render(request, "reviews/quarters/form.html", context)
 
 
@@ -157,6 +160,7 @@ def quarter_decide_list(request, season: int, number: int):
     waiting = list(rows.filter(state=E.SUBMITTED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
     # R366-FORM-05: the quarters this body evaluated, each printable as a signed Mẫu 05.
     decided = list(rows.filter(state=E.DECIDED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
+    _put_back_typed(request, waiting)
     counts = rows.values("state").annotate(n=Count("id")).order_by("state")
     context = {
         "season": season,
@@ -176,7 +180,7 @@ def quarter_decide(request, season: int, evaluation: int):
     season = get_season(season)
     evaluation = _evaluation(request, season, evaluation)
     post = request.POST
-    run_step(
+    done = run_step(
         request,
         lambda: services.decide_quarter(
             evaluation=evaluation,
@@ -188,7 +192,7 @@ def quarter_decide(request, season: int, evaluation: int):
         ),
         success=_("%(name)s: quarter evaluated.") % {"name": evaluation.subject.name},
     )
-    return redirect(post.get("back") == "list" and _list_url(evaluation) or quarter_url(evaluation))
+    return _back(request, evaluation, done=done)
 
 
 @login_required
@@ -236,6 +240,27 @@ def quarter_return(request, season: int, evaluation: int):
         success=_("%(name)s: self-assessment returned.") % {"name": evaluation.subject.name},
     )
     return redirect(request.POST.get("back") == "list" and _list_url(evaluation) or quarter_url(evaluation))
+
+
+DECIDE_FIELDS = ("general", "tasks", "level", "comment")
+
+
+def _back(request, evaluation: QuarterlyEvaluation, *, done: bool) -> HttpResponseRedirect:
+    """Back to the list or the form the decision was posted from; after a refusal (points, level),
+    with what was typed kept there for the decide form (typed_back). A return is refused only for
+    a missing reason, or when the evaluation has moved on and its forms are gone."""
+    url = request.POST.get("back") == "list" and _list_url(evaluation) or quarter_url(evaluation)
+    if not done:
+        keep_typed(request, url, f"quarter-decide-{evaluation.pk}", DECIDE_FIELDS)
+    return redirect(url)
+
+
+def _put_back_typed(request, evaluations) -> None:
+    """The values typed in an evaluation's decide form before a refusal, put back on it for
+    _decide_form.html (`typed_decide`)."""
+    kept = typed_back(request, request.path)
+    for evaluation in evaluations:
+        evaluation.typed_decide = kept.initial(f"quarter-decide-{evaluation.pk}")
 
 
 def _list_url(evaluation: QuarterlyEvaluation) -> str:

@@ -141,3 +141,38 @@ def test_reopening_twice_keeps_the_second_reason(world):
     )
     assert in_a_field(response.content.decode(), TYPED)
     assert Decision.objects.filter(subject=cell).count() == 1
+
+
+# -- a quarter's evaluation (R366-QTR-2): the decision ------------------------------
+
+
+@pytest.fixture
+def quarter_submitted(db):
+    from reviews.quarters import services
+    from tests.reviews.test_quarters import evaluation, quarter_world, self_assess
+
+    w = quarter_world()
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    self_assess(w, w.deputy, w.member_user)
+    return w, evaluation(w, w.deputy)
+
+
+@pytest.mark.parametrize("back", ["list", "form"])
+def test_a_refused_quarter_decision_comes_back_as_typed(quarter_submitted, back):
+    """R366-QTR-2: points above the band of the level refuse the decision; the points, the level
+    and the comment typed are back in the decide form (of the list or of form 05), nothing saved."""
+    w, evaluation = quarter_submitted
+    client = client_for(w.base_staff)
+    response = client.post(
+        season_url("quarter-decide", w, evaluation.pk),
+        {"general": "20", "tasks": "45", "level": "HTTNV", "comment": TYPED, "back": back},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "65" in page  # the refusal names the points
+    assert in_a_field(page, TYPED)
+    assert 'value="20"' in page and 'value="45"' in page
+    stored = type(evaluation).objects.get(pk=evaluation.pk)
+    assert (stored.state, stored.comment, stored.decided_level) == (evaluation.state, "", "")
+    again = client.get(response.request["PATH_INFO"]).content.decode()
+    assert not in_a_field(again, TYPED)  # read once
