@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from config.kept_reads import Ids, InIds, KeptRead, Keys
-from config.row_ids import row_ids
+from config.row_ids import row_id, row_ids
 from organizations.models import Kind
 from reviews import access, rules, workflow
 from reviews.access import season_scope
@@ -332,8 +332,10 @@ def queue_decide(request, season):
     query = _queue_query(QueryDict(request.POST.get("query", "")))
     back += f"?{query}" if query else ""
     ids = list(dict.fromkeys(row_ids(request.POST.getlist("subject"))))
+    reason = request.POST.get("reason", "").strip()
     if not ids:
         messages.error(request, _("Tick the ratings to decide first."))
+        _keep_selection(request, season, [], _typed_levels(request.POST), reason)
         return redirect(back)
     # The season read once, not with each row (its rule set is ten JSON documents to decode).
     subjects = list(visible_subjects(request, season).filter(pk__in=ids).select_related(*SUBJECT_ROWS))
@@ -344,7 +346,6 @@ def queue_decide(request, season):
     for subject in subjects:
         access.require(access.may_decide(request.user, subject))
     levels = {s.pk: request.POST.get(f"level-{s.pk}", "").strip() for s in subjects}
-    reason = request.POST.get("reason", "").strip()
     decided = run_step(
         request,
         lambda: workflow.decide(
@@ -356,10 +357,24 @@ def queue_decide(request, season):
         % {"n": len(subjects)},
     )
     if not decided:
-        request.session[SELECTION_KEY] = {
-            "season": season.pk,
-            "subjects": ids,
-            "levels": {str(k): v for k, v in levels.items() if v},
-            "reason": reason,
-        }
+        _keep_selection(request, season, ids, levels, reason)
     return redirect(back)
+
+
+def _typed_levels(post) -> dict[int, str]:
+    """The levels chosen in the rows, by subject id (the rows' `level-<id>` lists)."""
+    found = {}
+    for name, value in post.items():
+        if name.startswith("level-") and (pk := row_id(name.removeprefix("level-"))) and value.strip():
+            found[pk] = value.strip()
+    return found
+
+
+def _keep_selection(request, season, ids: list[int], levels: dict[int, str], reason: str) -> None:
+    """What was ticked, chosen and typed for a refused decision, put back on the queue's page."""
+    request.session[SELECTION_KEY] = {
+        "season": season.pk,
+        "subjects": ids,
+        "levels": {str(k): v for k, v in levels.items() if v},
+        "reason": reason,
+    }

@@ -176,3 +176,25 @@ def test_a_refused_quarter_decision_comes_back_as_typed(quarter_submitted, back)
     assert (stored.state, stored.comment, stored.decided_level) == (evaluation.state, "", "")
     again = client.get(response.request["PATH_INFO"]).content.decode()
     assert not in_a_field(again, TYPED)  # read once
+
+
+# -- the approval queue: a decision sent with nothing ticked ---------------------------------------
+
+
+def test_a_queue_decision_with_nothing_ticked_keeps_the_reason_and_the_levels_chosen(world):
+    """R-STEP-1: "tick the ratings first" refuses the decision; the reason typed for it and the
+    level chosen in a row are back on the queue's page, nothing decided."""
+    w = world
+    proposed(w)
+    target = w.subject(member=w.members1[0])
+    response = client_for(w.base_staff).post(
+        season_url("queue_decide", w),
+        {f"level-{target.pk}": "HTNV", "reason": TYPED},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Tick the ratings to decide first." in page
+    assert in_a_field(page, TYPED)
+    row = page[page.index(f'id="level-{target.pk}"') :]
+    assert '<option value="HTNV" selected>' in row[: row.index("</select>")]
+    assert fresh(target).state == S.PROPOSED
