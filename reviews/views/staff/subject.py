@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from config.row_ids import row_id
 from config.widgets import DateInput
 from organizations.models import CELL_KINDS
 from reviews import access, services, workflow
@@ -270,6 +269,13 @@ def _form_data(form_class, request, **kwargs):
     return form, form.cleaned_data
 
 
+def _form_errors(request, form) -> None:
+    """Each error of a refused form, naming its field."""
+    for name, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[name].label}: {error}")
+
+
 @login_required
 @require_POST
 def subject_propose(request, season, subject):
@@ -342,15 +348,17 @@ def subject_suggest(request, season, subject):
     """R-FORM-4: an upper level issues a review suggestion."""
     subject = _subject_for_action(request, season, subject)
     access.require(access.may_issue_suggestion(request.user, subject))
-    text = request.POST.get("suggest-text", "")
-    days = request.POST.get("suggest-meeting_min_days", "").strip()
+    form, data = _form_data(SuggestionForm, request, prefix="suggest", season=subject.season)
+    if form.errors:  # the meeting's length (R366-SCOPE-8): a whole number of days, 1 to 30
+        _form_errors(request, form)
+        return back_to_subject(request, subject, done=False, action="suggest")
     done = run_step(
         request,
         lambda: services.issue_suggestion(
             subject=subject,
             actor=request.user,
-            text=text,
-            meeting_min_days=row_id(days),
+            text=data.get("text", ""),
+            meeting_min_days=data.get("meeting_min_days"),
         ),
         success=_("The review suggestion was issued."),
     )
@@ -365,9 +373,7 @@ def subject_outside_comment(request, season, subject):
     access.require(access.may_return_form(request.user, subject))
     form, data = _form_data(OutsideCommentForm, request, prefix="comment")
     if "received_on" not in data or "source" not in data:
-        for name, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[name].label}: {error}")
+        _form_errors(request, form)
         return back_to_subject(request, subject, done=False, action="comment")
     done = run_step(
         request,
