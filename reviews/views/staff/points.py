@@ -4,6 +4,8 @@ actions of the deciding level — decide with the decided points and the cases w
 (R366-STEP-1), order or conclude a check before the decision (R366-ORDER-4), change a member's
 profile (R366-FORM-LETTERS) — plus raising a quota group's rate from the queue (R366-RATE-10)."""
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -21,7 +23,7 @@ from reviews.regimes.qd366.standing import found_cases, standing_of, subject_out
 from reviews.scoring import criteria_items, parse_number, points_text
 from reviews.views.common import get_season, get_subject, run_step
 from reviews.views.staff.common import back_to_subject
-from reviews.views.typed_back import TypedBack
+from reviews.views.typed_back import TypedBack, keep_typed
 
 S = Subject.State
 
@@ -232,7 +234,7 @@ def queue_raise_quota(request, season, group):
         percent = int(request.POST.get("percent", ""))
     except ValueError:
         percent = -1
-    run_step(
+    done = run_step(
         request,
         lambda: committee.raise_quota(
             group=chosen, actor=request.user, percent=percent, reason=request.POST.get("reason", "")
@@ -240,6 +242,7 @@ def queue_raise_quota(request, season, group):
         success=_("The rate of %(group)s is now %(percent)s%%.")
         % {"group": chosen.label, "percent": percent},
     )
-    return redirect(
-        site_path(request, request.POST.get("next")) or reverse("reviews:queue", args=[season.pk])
-    )
+    back = site_path(request, request.POST.get("next")) or reverse("reviews:queue", args=[season.pk])
+    if not done:  # the rate and its reason, back in the group's form (the queue's `_raisable`)
+        keep_typed(request, urlsplit(back).path, f"raise-{chosen.pk}", ("percent", "reason"))
+    return redirect(back)

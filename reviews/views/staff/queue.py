@@ -39,6 +39,7 @@ from reviews.views.staff.queue_page import (
 from reviews.views.staff.queue_page import subjects as queue_page_subjects
 from reviews.views.staff.queue_rows import rows_html, shown_html
 from reviews.views.staff.quota import quota_meters
+from reviews.views.typed_back import typed_back
 
 S = Subject.State
 PAGE_SIZE = 50
@@ -210,12 +211,17 @@ def _queue_query(data) -> str:
     return keep.urlencode()
 
 
-def _raisable(season, units, meters) -> list:
-    """The quota groups on the page whose rate this user's committee may raise (R366-RATE-10)."""
+def _raisable(request, season, units, meters) -> list:
+    """The quota groups on the page whose rate this user's committee may raise (R366-RATE-10),
+    each with what was typed in its form before a refused raise (`typed`)."""
     if not season.rule_set.quota.get("raised_percent"):
         return []
     deciding = {u.pk for u in units}
-    return [m.group for m in meters if m.group is not None and m.group.decider_id in deciding]
+    groups = [m.group for m in meters if m.group is not None and m.group.decider_id in deciding]
+    kept = typed_back(request, request.path)
+    for group in groups:
+        group.typed = kept.initial(f"raise-{group.pk}")
+    return groups
 
 
 @dataclass
@@ -278,7 +284,7 @@ def queue(request, season):
             "rows_html": rows_html(page_rows, choices),
             "shown_html": shown_html(page_rows),
             "meters": meters,
-            "raisable": _raisable(season, units, meters),
+            "raisable": _raisable(request, season, units, meters),
             "meter_selected": bool(checked & {r.subject.pk for r in page_rows}),
             "meter_adding": sum(m.adding for m in meters),
             "can_decide_any": any(r.can_decide for r in page_rows),

@@ -2,6 +2,8 @@
 points and a case weighed case by case, a check before the decision, a member's profile changed,
 a group's rate raised from the queue (R366-SCORE-4, R366-RATE-4/5/6, R366-ORDER-4, R366-RATE-10)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -118,6 +120,29 @@ def test_r366_rate_10_the_queue_offers_the_raise_to_the_deciding_committee(clien
         reverse("reviews:queue_raise_quota", args=[w.season.pk, group.pk]), {"percent": "20", "reason": "x"}
     )
     assert response.status_code == 403
+
+
+def test_r366_rate_10_a_refused_raise_keeps_its_rate_and_reason(client):
+    """R366-RATE-10: a rate above the ceiling is refused; the rate and the reason typed are back in
+    the group's form on the queue page it was sent from, the group's rate unchanged."""
+    w = world366()
+    proposed(w)
+    client.force_login(w.base_staff)
+    queue = reverse("reviews:queue", args=[w.season.pk])
+    offered = re.search(r'id="raise-([0-9]+)"', client.get(queue).content.decode())
+    group = QuotaGroup.objects.get(pk=offered.group(1))
+    why = "Đơn vị vượt kế hoạch chuyển đổi số, được Tỉnh ủy khen thưởng"
+    response = client.post(
+        reverse("reviews:queue_raise_quota", args=[w.season.pk, group.pk]),
+        {"percent": "90", "reason": why, "next": queue},
+        follow=True,
+    )
+    form = response.content.decode().split(f'id="raise-{group.pk}"')[1].split("</form>")[0]
+    assert 'value="90"' in form and f'value="{why}"' in form
+    group.refresh_from_db()
+    assert group.raised_percent is None
+    again = client.get(queue).content.decode()  # read once
+    assert why not in again.split(f'id="raise-{group.pk}"')[1].split("</form>")[0]
 
 
 def test_raising_a_rate_goes_back_only_to_a_page_of_this_site(client):
