@@ -5,11 +5,16 @@ dashboard: two correlated counts on the query that reads the organizations
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from reviews.models import RedoDemand
+from reviews.models import MeetingEntry, RedoDemand
 
-# A demand is done once the subject's meeting entry was recorded after it.
-DONE = Q(subject__meeting_entry__recorded_at__gt=F("required_at"))
-OPEN = Q(subject__meeting_entry__isnull=True) | Q(subject__meeting_entry__recorded_at__lte=F("required_at"))
+# A demand is done once the subject's meeting entry was recorded after it. The entry's time is read
+# for each demand (a scalar subquery, which PostgreSQL never turns into a join): joined, PostgreSQL
+# could walk the meeting entries once per organization counted when it guesses the demands to be
+# more (a table without statistics), 54 ms at a province's 488 children (bench/README.md,
+# "2026-12-08, evening"); there are only ever a few demands.
+ENTRY_AT = Subquery(MeetingEntry.objects.filter(subject_id=OuterRef("subject_id")).values("recorded_at")[:1])
+DONE = Q(entry_at__gt=F("required_at"))
+OPEN = Q(entry_at__isnull=True) | Q(entry_at__lte=F("required_at"))
 
 
 def _count(demands):
@@ -19,7 +24,9 @@ def _count(demands):
 
 def redo_annotations(season) -> dict:
     """`redo_open` and `redo_done`: the demands on the subjects under each SeasonUnit (by path)."""
-    under = RedoDemand.objects.filter(subject__season=season, subject__path__startswith=OuterRef("path"))
+    under = RedoDemand.objects.filter(
+        subject__season=season, subject__path__startswith=OuterRef("path")
+    ).annotate(entry_at=ENTRY_AT)
     return {"redo_open": _count(under.filter(OPEN)), "redo_done": _count(under.filter(DONE))}
 
 
