@@ -5,8 +5,6 @@ base committee's review meeting opened every cell below it — their boards, mee
 self-reviews and printouts — and the approval queue of the whole base committee, because the
 attendance counted as a committee leader's role over the unit's subtree."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -16,9 +14,10 @@ from reviews.supervision import attendance
 from tests.clock import ROLES_FROM
 from tests.factories import UserFactory
 from tests.reviews.conftest import build_world
+from tests.reviews.helpers import MEETING_DAY
 
 pytestmark = pytest.mark.django_db
-DAY = datetime.date(2026, 12, 10)
+DAY = MEETING_DAY  # the world's review meetings' day, which the attendee is assigned to
 
 
 @pytest.fixture
