@@ -29,12 +29,25 @@ UNIT_KINDS = {
     ReportJob.Kind.QUARTER_TABLE,
 }
 
+# R-SUP-1: an attendee of a unit's review meeting sees that unit's own review, not the units below
+# it; of the documents about the unit, only those about the unit itself (the others list the
+# members and results of the whole subtree).
+OWN_REVIEW_KINDS = {ReportJob.Kind.COLLECTIVE, ReportJob.Kind.MINUTES}
+
+
+def may_see_unit_document(scope, kind: str, path: str) -> bool:
+    return scope.sees_below(path) or (kind in OWN_REVIEW_KINDS and scope.attends(path))
+
 
 def _job_for(request, uid) -> ReportJob:
     job = get_object_or_404(ReportJob.objects.select_related("season__rule_set", "unit", "subject"), uid=uid)
-    allowed = season_scope(request.user, job.season).can_view_path(job.unit.path) or (
-        job.subject is not None and is_own(request.user, job.subject)
-    )
+    scope = season_scope(request.user, job.season)
+    if job.kind in UNIT_KINDS:
+        allowed = may_see_unit_document(scope, job.kind, job.unit.path)
+    else:
+        allowed = scope.can_view_path(job.unit.path) or (
+            job.subject is not None and is_own(request.user, job.subject)
+        )
     if not allowed:
         raise Http404
     return job
@@ -59,6 +72,8 @@ def request_job(request, season, kind):
             raise Http404
     else:
         unit, subject_for_job = get_unit(request, season, request.POST.get("code", "")), None
+        if not may_see_unit_document(season_scope(request.user, season), kind, unit.path):
+            raise PermissionDenied  # an attendee asking for the subtree's documents
         quarter = id_from(request.POST.get("quarter")) if kind == ReportJob.Kind.QUARTER_TABLE else 0
     number = request.POST.get("number", "").strip()
     if number and not season_scope(request.user, season).can_manage_path(unit.path):

@@ -42,7 +42,11 @@ class SeasonScope:
         return self.everything or any(kind in kinds and path.startswith(p) for kind, p in self.roles)
 
     def can_view_path(self, path: str) -> bool:
-        return self._covering(path, MANAGING | VIEWING) or self.attends(path)
+        return self.sees_below(path) or self.attends(path)
+
+    def sees_below(self, path: str) -> bool:
+        """The user sees the unit at `path` and every unit under it (not as a meeting's attendee)."""
+        return self._covering(path, MANAGING | VIEWING)
 
     def attends(self, path: str) -> bool:
         """The user attends the review meeting of exactly the unit at `path` (R-SUP-1)."""

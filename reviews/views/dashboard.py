@@ -307,11 +307,14 @@ def dashboard(request, season, code):
     progress_rows, progress_totals = progress_table(figures)
     members, organizations = figures.levels[MEMBER], figures.levels[ORGANIZATION]
     children = child_rows(figures, season)
+    scope = season_scope(request.user, season)
     context = {
         "season": season,
         "unit": unit,
         "figures": figures,
-        "can_number": season_scope(request.user, season).can_manage_path(unit.path),
+        "can_number": scope.can_manage_path(unit.path),
+        # R-SUP-1: a meeting's attendee sees the figures, not the documents listing the subtree.
+        "sees_below": scope.sees_below(unit.path),
         # R366-STEP-1: only the deciding level issues the decision (reports refuses the others).
         "issues_decisions": decides_ratings(season.rule_set, unit.kind),
         "crumbs": breadcrumbs(request, season, unit),
