@@ -231,16 +231,15 @@ class RowForm(forms.Form):
             assessment=data["assessment"],
         )
 
-    def text_without_outcome(self) -> bool:
-        """Comments, an assessment or a reason typed in a row whose outcome is not chosen: nothing
-        would record them, so the row must not be taken as "nothing to save"."""
+    def typed_without_outcome(self) -> bool:
+        """Comments, an assessment, a reason or votes typed in a row whose outcome is not chosen:
+        nothing would record them, so the row must not be taken as "nothing to save"."""
         if self.entry_locked or self.cleaned_data.get("outcome"):
             return False
-        return any(
-            (self.cleaned_data.get(name) or "").strip()
-            for name in ("absent_reason", "comments", "assessment")
-            if name in self.changed_data
-        )
+        typed = [
+            self.cleaned_data.get(name) for name in self.entry_field_names() if name in self.changed_data
+        ]
+        return any(str(value).strip() for value in typed if value is not None)
 
     def proposal_input(self) -> workflow.ProposalInput | None:
         data = self.cleaned_data

@@ -166,7 +166,7 @@ def _meeting_input(meeting: Meeting) -> workflow.MeetingInput:
 
 def _save_rows(request, cell: Cell, forms_: list[RowForm]) -> bool:
     """Record the rows' entries in one meeting step, then their proposals in one proposal step."""
-    if untold := [f.subject.name for f in forms_ if f.text_without_outcome()]:
+    if untold := [f.subject.name for f in forms_ if f.typed_without_outcome()]:
         show_refusal(
             request,
             [

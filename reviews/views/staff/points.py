@@ -89,11 +89,13 @@ def points_panel(subject: Subject, facts: Facts, kept: TypedBack) -> dict:
                 or _found_evidence(code in found, units_led if code in from_units_led else ""),
                 "waived": (scores.get("waived") or {}).get(code, ""),
                 "typed_why": kept.value(f"decide-why_{code}"),
+                "typed_waive": bool(kept.value(f"decide-waive_{code}")),
             }
             for code in sorted(set(scores.get("cases") or {}) | found)
         ],
         "checks": _with_typed_conclusion(facts.check_flags.get(subject.pk, []), kept),
         "typed_reason": kept.value("decide-reason"),
+        "typed_level": kept.value("decide-level"),
     }
 
 

@@ -72,6 +72,36 @@ def test_r366_rate_6_a_case_weighed_case_by_case_on_the_page_lifts_it(client):
     assert fresh(subject).scores["waived"] == {"harmed_standing": "Tự phát hiện, đã khắc phục"}
 
 
+def test_r366_rate_6_a_refused_decision_keeps_the_level_chosen_and_the_case_ticked(client):
+    """Found by a review (2026-12-08): the points and the whys came back after a refusal, but the
+    level went back to "as proposed" and the case's tick was gone, so the next try decided
+    something else than what was entered."""
+    w = world366()
+    _cell, members = reviewed_cell(w)
+    subject = members[3]
+    workflow.propose(
+        proposals=[
+            workflow.ProposalInput(subject=subject, level="KHTNV", cases={"harmed_standing": "Kết luận số 3"})
+        ],
+        actor=w.secretary,
+    )
+    client.force_login(w.base_staff)
+    data = {
+        "decide-points_general": "99",  # out of 30: refused
+        "decide-level": "HTTNV",
+        "decide-waive_harmed_standing": "on",
+        "decide-why_harmed_standing": "Tự phát hiện, đã khắc phục",
+    }
+    client.post(url("subject_decide", subject), data)
+    assert fresh(subject).state == S.PROPOSED
+    html = client.get(url("subject", subject)).content.decode()
+    assert re.search(r'<option value="HTTNV" selected>', html)
+    assert re.search(r'name="decide-waive_harmed_standing" id="waive-harmed_standing" checked>', html)
+    assert 'value="Tự phát hiện, đã khắc phục"' in html and 'value="99"' in html
+    html = client.get(url("subject", subject)).content.decode()  # read once: a later visit starts afresh
+    assert '<option value="HTTNV" selected>' not in html and "checked>" not in html
+
+
 def test_r366_order_4_a_check_is_ordered_and_concluded_from_the_page(client):
     w = world366()
     subject = proposed(w)

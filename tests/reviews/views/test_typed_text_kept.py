@@ -68,6 +68,21 @@ def test_a_row_typed_without_an_outcome_comes_back_with_its_text(world, htmx):
     assert fresh(head).state == S.SUBMITTED and not MeetingEntry.objects.filter(subject=head).exists()
 
 
+def test_votes_typed_without_an_outcome_come_back(world):
+    """Found by a review (2026-12-08): a row with only its votes typed was "nothing to save"."""
+    head = _meeting_ready(world)
+    codes = world.season.rule_set.level_codes()
+    votes = {f"{head.pk}-votes_{code}": str(n) for n, code in zip((5, 1, 0, 0), codes, strict=False)}
+    response = client_for(world.secretary).post(
+        season_url("meeting_row", world, "CB1", head.pk), {f"{head.pk}-outcome": "", **votes}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "choose the outcome (reviewed or absent) to record what was typed." in page
+    assert all(f'name="{name}" value="{value}"' in page for name, value in votes.items())
+    assert not MeetingEntry.objects.filter(subject=head).exists()
+
+
 def test_save_all_with_a_row_typed_without_an_outcome_saves_nothing(world):
     head = _meeting_ready(world)
     deputy = world.subject(member=world.deputy)
