@@ -84,6 +84,7 @@ class Row:
     second_khtnv: bool = False  # R-RATE-11 / R366-RATE-12, as on the member's page
     shared_blockers: int = 0  # reasons left out of the row because the checklist says them once
     links: dict[str, str] = field(default_factory=dict)  # the cell board's links (reversed once a page)
+    typed_reason: str | None = None  # the board: a refused return's reason, put back in the row's form
 
     @property
     def step(self) -> str:

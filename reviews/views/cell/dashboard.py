@@ -1,6 +1,7 @@
 """Page: the cell dashboard of the secretary (bí thư chi bộ): every member's state, what blocks
 their next step, their pledge, the cell's own report, and the out-of-scope members with their
-reason (R-SCOPE-2); and the return of a submitted review to its author.
+reason (R-SCOPE-2); and the return of a submitted review to its author (its reason, when the
+return is refused, back in the row's form or, the row no longer offering it, shown to be copied).
 
 Views are thin: every step goes through reviews/workflow/, every reason comes from it.
 """
@@ -23,6 +24,7 @@ from reviews.views.cell.board_rows import member_rows_html
 from reviews.views.cell.common import STATE_TONES, Row, back_to_cell, can_manage, cell_crumbs, load_cell
 from reviews.views.cell.quota import quota_meters
 from reviews.views.common import get_season, get_unit, run_step
+from reviews.views.typed_back import TypedBack, keep_typed, typed_back
 
 S = Subject.State
 
@@ -62,15 +64,31 @@ def _link_rows(season: Season, unit: SeasonUnit, rows: list) -> None:
             }
 
 
+def _return_action(subject_pk: int) -> str:
+    return f"return-{subject_pk}"
+
+
+def _put_back_reason(kept: TypedBack, rows: list[Row], manage: bool) -> list[str]:
+    """The reason typed for a refused return: back in its row's form if the row still offers it
+    (`Row.typed_reason`), else returned to be copied."""
+    for row in rows:
+        typed = kept.initial(_return_action(row.subject.pk))
+        if typed is not None and row.returnable and manage:
+            row.typed_reason = typed.get("reason", "")
+            return []
+    return kept.texts()
+
+
 def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
     cell = load_cell(season, unit)
     rows = [cell.row(s) for s in cell.members]
     _link_rows(season, unit, rows)
+    manage = can_manage(request, season, unit)
+    typed_unshown = _put_back_reason(typed_back(request, request.path), rows, manage)
     collective_rows = [cell.row(s) for s in cell.collectives]
     counts = Counter(s.state for s in cell.members)
     pledge_counts = Counter(r.pledge.state if r.pledge else "" for r in rows)
     shared_blockers = said_once(rows)  # before the rows are written: it takes their shared reasons out
-    manage = can_manage(request, season, unit)
     return {
         "season": season,
         "unit": unit,
@@ -94,6 +112,7 @@ def _dashboard_context(request, season: Season, unit: SeasonUnit) -> dict:
         "out_of_scope": cell.out_of_scope,
         "meters": quota_meters(season, cell.members),
         "can_manage": manage,
+        "typed_unshown": typed_unshown,
         "crumbs": cell_crumbs(season, unit),
     }
 
@@ -119,9 +138,12 @@ def return_form_view(request, season: int, code: str, pk: int):
         pk=pk,
     )
     reason = request.POST.get("reason", "").strip()
-    run_step(
+    done = run_step(
         request,
         lambda: workflow.return_form(subject=subject, actor=request.user, reason=reason),
         success=_("The review of %(name)s was returned for rework.") % {"name": subject.name},
     )
+    if not done:
+        board = reverse("reviews:cell", args=[season.pk, unit.code])
+        keep_typed(request, board, _return_action(subject.pk), ("reason",))
     return back_to_cell(season, unit, f"subject-{subject.pk}")

@@ -2,13 +2,16 @@
 nothing was saved. Found by a sweep of the demo's forms (2026-12-08): the meeting's rows typed
 without an outcome, and the actions of a subject's page that redirect after a refusal."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from reviews import workflow
 from reviews.models import Decision, FormerCellComment, MeetingEntry, Subject, Suggestion
-from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, decide, fresh
+from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, decide, fresh, textareas
 from tests.reviews.views.test_staff_pages import proposed, reviewed
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +98,49 @@ def test_save_all_with_a_row_typed_without_an_outcome_saves_nothing(world):
     assert in_a_field(page, TYPED)
     assert not MeetingEntry.objects.filter(subject__in=[head, deputy]).exists()
     assert fresh(deputy).state == S.SUBMITTED
+
+
+# -- the cell board: a submitted review returned for rework ----------------------------------------
+
+
+def _return_on_the_board(w, subject, reason=TYPED):
+    url = reverse("reviews:cell_return_form", args=[w.season.pk, "CB1", subject.pk])
+    return client_for(w.secretary).post(url, {"reason": reason}, follow=True)
+
+
+def test_a_return_refused_once_the_review_moved_on_is_shown_to_be_copied(world):
+    member = world.subject(member=world.members1[2])
+    complete_form(member, world.secretary)
+    workflow.return_form(subject=member, actor=world.secretary, reason="Bổ sung mục II.")  # another tab
+    response = _return_on_the_board(world, member)
+    page = response.content.decode()
+    assert "is not possible now" in page  # the engine's reason
+    assert f'id="reason-{member.pk}"' not in page  # the row's form is gone…
+    assert "What you typed was not saved; copy it if you still need it:" in page
+    assert in_a_field(page, TYPED)  # …so the reason is shown to be copied
+    assert not world.season.events.filter(subject=member, reason=TYPED).exists()
+    # Read once: the next visit shows the board without it.
+    again = client_for(world.secretary).get(response.request["PATH_INFO"]).content.decode()
+    assert not in_a_field(again, TYPED)
+
+
+def test_a_return_refused_while_the_row_still_offers_it_reopens_the_rows_form(world, monkeypatch):
+    """A refusal that leaves the review returnable (a rule of the engine): the row's return opens
+    with the reason in its textarea, not in a box apart."""
+    member = world.subject(member=world.members1[2])
+    complete_form(member, world.secretary)
+
+    def refused(**_kwargs):
+        raise workflow.WorkflowError(["Chưa thể trả lại lúc này."])
+
+    monkeypatch.setattr(workflow, "return_form", refused)
+    page = _return_on_the_board(world, member).content.decode()
+    assert "Chưa thể trả lại lúc này." in page
+    row = page[page.index(f'id="member-{member.member_id}"') :]
+    row = row[: row.index("</tr>")]
+    assert re.search(r"<details[^>]* open>", row) and textareas(row, "reason") == [TYPED]
+    assert "What you typed was not saved" not in page
+    assert fresh(member).state == S.SUBMITTED
 
 
 # -- the subject's page: a refused action brings its text back -------------------------------------
