@@ -89,8 +89,7 @@ def quarter_form(request, season: int, evaluation: int):
         and guards.may_evaluate(request.user, evaluation) is None,
         "blockers": services.submit_problems(evaluation) if editable else [],
     }
-    if context["may_evaluate"]:
-        _put_back_typed(request, [evaluation])
+    context["typed_unshown"] = _put_back_typed(request, [evaluation] if context["may_evaluate"] else [])
     return render(request, "reviews/quarters/form.html", context)
 
 
@@ -160,7 +159,7 @@ def quarter_decide_list(request, season: int, number: int):
     waiting = list(rows.filter(state=E.SUBMITTED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
     # R366-FORM-05: the quarters this body evaluated, each printable as a signed Mẫu 05.
     decided = list(rows.filter(state=E.DECIDED).order_by("path", "subject__sort_key")[:LIST_LIMIT])
-    _put_back_typed(request, waiting)
+    typed_unshown = _put_back_typed(request, waiting)
     counts = rows.values("state").annotate(n=Count("id")).order_by("state")
     context = {
         "season": season,
@@ -170,6 +169,7 @@ def quarter_decide_list(request, season: int, number: int):
         "counts": [(E(row["state"]).label, row["n"]) for row in counts],
         "levels": level_choices(season),
         "groups": guards.group_items(season.rule_set),
+        "typed_unshown": typed_unshown,
     }
     return render(request, "reviews/quarters/decide.html", context)
 
@@ -192,7 +192,7 @@ def quarter_decide(request, season: int, evaluation: int):
         ),
         success=_("%(name)s: quarter evaluated.") % {"name": evaluation.subject.name},
     )
-    return _back(request, evaluation, done=done)
+    return _back(request, evaluation, done=done, action=_decide_action(evaluation.pk), names=DECIDE_FIELDS)
 
 
 @login_required
@@ -232,35 +232,50 @@ def quarter_decide_bulk(request, season: int, number: int):
 def quarter_return(request, season: int, evaluation: int):
     season = get_season(season)
     evaluation = _evaluation(request, season, evaluation)
-    run_step(
+    done = run_step(
         request,
         lambda: services.return_quarter_evaluation(
             evaluation=evaluation, actor=request.user, reason=request.POST.get("reason", "")[:5000]
         ),
         success=_("%(name)s: self-assessment returned.") % {"name": evaluation.subject.name},
     )
-    return redirect(request.POST.get("back") == "list" and _list_url(evaluation) or quarter_url(evaluation))
+    return _back(request, evaluation, done=done, action=_return_action(evaluation.pk), names=("reason",))
 
 
 DECIDE_FIELDS = ("general", "tasks", "level", "comment")
 
 
-def _back(request, evaluation: QuarterlyEvaluation, *, done: bool) -> HttpResponseRedirect:
-    """Back to the list or the form the decision was posted from; after a refusal (points, level),
-    with what was typed kept there for the decide form (typed_back). A return is refused only for
-    a missing reason, or when the evaluation has moved on and its forms are gone."""
+def _decide_action(pk: int) -> str:
+    return f"quarter-decide-{pk}"
+
+
+def _return_action(pk: int) -> str:
+    return f"quarter-return-{pk}"
+
+
+def _back(
+    request, evaluation: QuarterlyEvaluation, *, done: bool, action: str, names
+) -> HttpResponseRedirect:
+    """Back to the list or the form the decision or the return was posted from; after a refusal
+    (points, level, the evaluation moved on), with what was typed (`names`) kept there for
+    `action`'s form (typed_back)."""
     url = request.POST.get("back") == "list" and _list_url(evaluation) or quarter_url(evaluation)
     if not done:
-        keep_typed(request, url, f"quarter-decide-{evaluation.pk}", DECIDE_FIELDS)
+        keep_typed(request, url, action, names)
     return redirect(url)
 
 
-def _put_back_typed(request, evaluations) -> None:
-    """The values typed in an evaluation's decide form before a refusal, put back on it for
-    _decide_form.html (`typed_decide`)."""
+def _put_back_typed(request, evaluations) -> list[str]:
+    """The values typed in an evaluation's decide or return form before a refusal, put back on it
+    for _decide_form.html (`typed_decide`, `typed_return`); returned to be copied when none of
+    `evaluations` offers that form any more (evaluated or returned meanwhile)."""
     kept = typed_back(request, request.path)
+    shown = False
     for evaluation in evaluations:
-        evaluation.typed_decide = kept.initial(f"quarter-decide-{evaluation.pk}")
+        evaluation.typed_decide = kept.initial(_decide_action(evaluation.pk))
+        evaluation.typed_return = kept.initial(_return_action(evaluation.pk))
+        shown = shown or evaluation.typed_decide is not None or evaluation.typed_return is not None
+    return [] if shown else kept.texts()
 
 
 def _list_url(evaluation: QuarterlyEvaluation) -> str:

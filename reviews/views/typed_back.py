@@ -7,7 +7,7 @@ came from, or shows it to be copied when that form is no longer offered (the sta
 from dataclasses import dataclass, field
 
 SESSION_KEY = "typed_back"
-TEXT_ENDINGS = ("reason", "text", "from_name", "conclusion")
+TEXT_ENDINGS = ("reason", "text", "from_name", "conclusion", "comment")
 
 
 @dataclass(frozen=True)

@@ -239,6 +239,60 @@ def test_a_refused_quarter_decision_comes_back_as_typed(quarter_submitted, back)
     assert not in_a_field(again, TYPED)  # read once
 
 
+QUARTER_STEPS = {
+    "quarter-return": {"reason": TYPED},
+    "quarter-decide": {"general": "25", "tasks": "60", "level": "HTTNV", "comment": TYPED},
+}
+
+
+@pytest.mark.parametrize("step", QUARTER_STEPS)
+@pytest.mark.parametrize("back", ["list", "form"])
+def test_a_quarter_step_refused_once_evaluated_is_shown_to_be_copied(quarter_submitted, back, step):
+    """Evaluated meanwhile, in another tab: the quarter's forms are gone from the list and from
+    form 05, so the reason (or the comment) typed is shown to be copied there; nothing saved."""
+    from reviews.quarters import services
+
+    w, evaluation = quarter_submitted
+    services.decide_quarter(
+        evaluation=evaluation, actor=w.base_staff, general="24", tasks="62", level="HTTNV", comment="Tốt"
+    )
+    client = client_for(w.base_staff)
+    response = client.post(
+        season_url(step, w, evaluation.pk), {**QUARTER_STEPS[step], "back": back}, follow=True
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and f'id="r-{evaluation.pk}"' not in page
+    assert "What you typed was not saved; copy it if you still need it:" in page
+    assert in_a_field(page, TYPED)
+    stored = type(evaluation).objects.get(pk=evaluation.pk)
+    assert (stored.state, stored.return_reason, stored.comment) == (stored.State.DECIDED, "", "Tốt")
+    again = client.get(response.request["PATH_INFO"]).content.decode()
+    assert not in_a_field(again, TYPED)  # read once
+
+
+@pytest.mark.parametrize("back", ["list", "form"])
+def test_a_quarter_return_refused_while_waiting_keeps_its_reason_in_the_form(
+    quarter_submitted, back, monkeypatch
+):
+    """A refusal that leaves the self-assessment waiting (a rule of the service): the reason is
+    back in the return's field of the evaluation it was typed for."""
+    from reviews.quarters import services
+
+    w, evaluation = quarter_submitted
+
+    def refused(**_kwargs):
+        raise workflow.WorkflowError(["Chưa thể trả lại lúc này."])
+
+    monkeypatch.setattr(services, "return_quarter_evaluation", refused)
+    response = client_for(w.base_staff).post(
+        season_url("quarter-return", w, evaluation.pk), {"reason": TYPED, "back": back}, follow=True
+    )
+    page = response.content.decode()
+    assert "Chưa thể trả lại lúc này." in page
+    assert f'id="r-{evaluation.pk}" name="reason" value="{TYPED}"' in page
+    assert "What you typed was not saved" not in page
+
+
 # -- the approval queue: a decision sent with nothing ticked ---------------------------------------
 
 
