@@ -34,11 +34,21 @@ class PlanItemForm(forms.Form):
 PlanItems = forms.formset_factory(PlanItemForm, extra=ROWS, max_num=20)
 
 
+def _typed_rows(formset) -> list[str]:
+    """Each row of the plan as it was typed (the measure, who, by when), for a page that no longer
+    offers the plan's form: to be copied, not lost."""
+    rows = []
+    for form in formset.forms:
+        typed = [form.data.get(form.add_prefix(name), "").strip() for name in ("text", "owner", "due_on")]
+        if any(typed):
+            rows.append(" — ".join(value for value in typed if value))
+    return rows
+
+
 @login_required
 def remediation(request, season, subject):
     season = get_season(season)
     subject = get_subject(request, season, subject)
-    plan = RemediationPlan.objects.filter(subject=subject).prefetch_related("items").first()
     can_edit = access.may_edit_form(request.user, subject) is None
     formset = PlanItems(request.POST or None, prefix="item")
     if request.method == "POST":
@@ -51,6 +61,9 @@ def remediation(request, season, subject):
                 success=_("The remediation plan was submitted."),
             ):
                 return redirect("reviews:remediation", season.pk, subject.pk)
+    # Read after a refused submission: the plan may have been submitted meanwhile (another tab).
+    plan = RemediationPlan.objects.filter(subject=subject).prefetch_related("items").first()
+    submitted = plan is not None and plan.submitted_at is not None
     return render(
         request,
         "reviews/followup/remediation.html",
@@ -62,6 +75,8 @@ def remediation(request, season, subject):
             "can_edit": can_edit,
             "statuses": RemediationItem.Status.choices,
             "previous": services.previous_shortcomings(subject),
+            # typed in a form the page no longer offers (the plan was submitted): to be copied
+            "typed_unshown": _typed_rows(formset) if formset.is_bound and submitted else [],
         },
     )
 
