@@ -26,7 +26,9 @@ from reviews.views import form_points
 from reviews.views.common import SUBJECT_RELATED, get_season, get_subject, run_step
 from reviews.views.form_answers import ASSESSMENTS, applies, clean_answer, clean_text, dom_id
 from reviews.views.form_references import reference_lists
+from reviews.views.form_typed import keep_answer, put_back_answer, suggestion_action
 from reviews.views.form_wording import form_wording
+from reviews.views.typed_back import typed_back
 
 
 def _deadline(season) -> datetime.date | None:
@@ -174,7 +176,10 @@ def my_form(request, season: int):
 @login_required
 def review_form(request, season: int, subject: int):
     subject = get_subject(request, get_season(season), subject, related=FORM_WITH_SUBJECT)
-    return render(request, "reviews/member/form.html", _form_context(request, subject, loaded=("form",)))
+    context = _form_context(request, subject, loaded=("form",))
+    # An answer saved without JavaScript and refused: back in its fields, or to be copied.
+    context["typed_unshown"] = put_back_answer(context, typed_back(request, request.path))
+    return render(request, "reviews/member/form.html", context)
 
 
 @login_required
@@ -205,14 +210,17 @@ def form_blockers(request, season: int, subject: int):
     return render(request, "reviews/member/_blockers.html", context)
 
 
-def _saved(request, subject: Subject, *, dom: str, saved_at=None, error: str | None = None, summary=None):
+def _saved(
+    request, subject: Subject, *, action: str, dom: str, saved_at=None, error: str | None = None, summary=None
+):
     """The answer to an autosave: a small partial for htmx (with part B's totals when they changed),
-    otherwise back to the item."""
+    otherwise back to the item, with the answer of a refusal kept for the form (form_typed)."""
     if request.htmx:
         context = {"saved_at": saved_at, "error": error, "dom": dom, "part_b": summary}
         return render(request, "reviews/member/_save_status.html", context)
     if error:
         messages.error(request, error)
+        keep_answer(request, _form_url(subject), action)
     else:
         messages.success(request, _("Saved."))
     return redirect(_form_url(subject, dom))
@@ -238,7 +246,9 @@ def save_item(request, season: int, subject: int):
         else:
             if key in ("B.I", "B.II") and regime_of(subject.season.rule_set).uses_points:
                 summary = form_points.part_b(subject, Facts(subject.season, [subject]), form.answers)
-    return _saved(request, subject, dom=dom_id(key), saved_at=saved_at, error=error, summary=summary)
+    return _saved(
+        request, subject, action=key, dom=dom_id(key), saved_at=saved_at, error=error, summary=summary
+    )
 
 
 @login_required
@@ -261,7 +271,14 @@ def answer_suggestion(request, season: int, subject: int, suggestion: int):
             access.require(" ".join(refusal.reasons))
         except workflow.WorkflowError as refusal:
             error = " ".join(refusal.reasons)
-    return _saved(request, subject, dom=f"suggestion-{suggestion.pk}", saved_at=saved_at, error=error)
+    return _saved(
+        request,
+        subject,
+        action=suggestion_action(suggestion.pk),
+        dom=f"suggestion-{suggestion.pk}",
+        saved_at=saved_at,
+        error=error,
+    )
 
 
 @login_required

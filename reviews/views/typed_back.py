@@ -7,13 +7,14 @@ came from, or shows it to be copied when that form is no longer offered (the sta
 from dataclasses import dataclass, field
 
 SESSION_KEY = "typed_back"
-TEXT_ENDINGS = ("reason", "text", "from_name", "conclusion", "comment")
+TEXT_ENDINGS = ("reason", "text", "from_name", "conclusion", "comment", "fulfilment", "answer", "products")
 
 
 @dataclass(frozen=True)
 class TypedBack:
     action: str = ""  # the form's prefix, or "conclude-<check id>"
-    typed: dict[str, str] = field(default_factory=dict)  # the posted names and values
+    # the posted names and values (a list for a name posted several times: the rows of a list)
+    typed: dict[str, str | list[str]] = field(default_factory=dict)
 
     def initial(self, action: str) -> dict[str, str] | None:
         """The typed values of `action`'s form, named without its prefix (None for another form)."""
@@ -26,16 +27,17 @@ class TypedBack:
 
     def texts(self) -> list[str]:
         """The free text typed (reasons, comments), not the levels or dates chosen."""
-        return [v for k, v in self.typed.items() if k.endswith(TEXT_ENDINGS) or "-why_" in k]
+        found = [v for k, v in self.typed.items() if k.endswith(TEXT_ENDINGS) or "-why_" in k]
+        return [text for v in found for text in ([v] if isinstance(v, str) else v) if text.strip()]
 
 
 def keep_typed(request, page: str, action: str, names=None) -> None:
-    """Keep what was posted for `action` (the fields `<action>-…`, or `names`) for `page`."""
-    typed = {
-        name: value
-        for name, value in request.POST.items()
-        if (name in names if names else name.startswith(f"{action}-")) and value.strip()
-    }
+    """Keep what was posted for `action` (the fields `<action>-…`, or `names`) for `page`; a name
+    posted several times (the rows of a list) is kept as the list of its values."""
+    typed = {}
+    for name, values in request.POST.lists():
+        if (name in names if names else name.startswith(f"{action}-")) and any(v.strip() for v in values):
+            typed[name] = values if len(values) > 1 else values[0]
     if typed:
         request.session[SESSION_KEY] = {"page": page, "action": action, "typed": typed}
 
