@@ -137,8 +137,6 @@ def _actions_cell(row, t, can_manage: bool, csrf: str) -> str:
             )
     if row.returnable and can_manage:
         typed = row.typed_reason  # a refused return's reason, put back: the form opens with it
-        # (a newline after the start tag is not part of a textarea's text)
-        typed_text = f"\n{escape(typed)}" if typed else ""
         shown += (
             f' <details class="d-inline-block align-top"{" open" if typed else ""}>'
             f'<summary class="small">{t["return"]}<span class="visually-hidden"> – {t["return_with_reason"]}'
@@ -146,7 +144,7 @@ def _actions_cell(row, t, can_manage: bool, csrf: str) -> str:
             f'<form method="post" action="{escape(row.links["return_form"])}" class="mt-1">{csrf}\n'
             f'<label class="form-label small" for="reason-{s.pk}">{t["rework"]}</label>\n'
             f'<textarea class="form-control form-control-sm" id="reason-{s.pk}" name="reason" rows="2"'
-            f" required>{typed_text}</textarea>\n"
+            f" required>\n{escape(typed or '')}</textarea>\n"
             f'<button type="submit" class="btn btn-sm btn-warning mt-1">{t["return_review"]}</button>\n'
             "</form></details>"
         )
