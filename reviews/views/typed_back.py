@@ -4,9 +4,14 @@
 One refusal is kept at a time, for one page, and read once: the page puts it back in the form it
 came from, or shows it to be copied when that form is no longer offered (the state moved on)."""
 
+import time
 from dataclasses import dataclass, field
 
 SESSION_KEY = "typed_back"
+# The refused step redirects to the page at once, which reads what was kept. Kept text that page
+# did not read (it no longer offers the form) must not come back into a form hours later, with
+# values that no longer apply.
+KEPT_SECONDS = 10 * 60
 TEXT_ENDINGS = ("reason", "text", "from_name", "conclusion", "comment", "fulfilment", "answer", "products")
 
 
@@ -39,7 +44,7 @@ def keep_typed(request, page: str, action: str, names=None) -> None:
         if (name in names if names else name.startswith(f"{action}-")) and any(v.strip() for v in values):
             typed[name] = values if len(values) > 1 else values[0]
     if typed:
-        request.session[SESSION_KEY] = {"page": page, "action": action, "typed": typed}
+        request.session[SESSION_KEY] = {"page": page, "action": action, "typed": typed, "at": time.time()}
 
 
 def typed_back(request, page: str) -> TypedBack:
@@ -48,4 +53,6 @@ def typed_back(request, page: str) -> TypedBack:
     if not kept or kept.get("page") != page:
         return TypedBack()
     del request.session[SESSION_KEY]
+    if time.time() - kept.get("at", 0) > KEPT_SECONDS:
+        return TypedBack()
     return TypedBack(kept["action"], kept["typed"])

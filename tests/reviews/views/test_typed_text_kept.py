@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from reviews import workflow
 from reviews.models import Decision, FormerCellComment, MeetingEntry, Subject, Suggestion
+from reviews.views import typed_back
 from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, decide, fresh, textareas
 from tests.reviews.views.test_staff_pages import proposed, reviewed
 
@@ -163,6 +164,22 @@ def test_comments_of_another_cell_with_an_impossible_date_come_back_in_the_form(
     assert not FormerCellComment.objects.exists()
     # Read once: the next visit shows the empty form.
     assert not in_a_field(client.get(season_url("subject", world, member.pk)).content.decode(), TYPED)
+
+
+def test_text_kept_and_not_read_at_once_does_not_come_back_later(world):
+    """Kept text is read by the page the refusal redirects to; left unread (that page no longer
+    offers the form), it must not fill a form long after, when its values no longer apply."""
+    member = world.subject(member=world.members1[3])
+    Subject.objects.filter(pk=member.pk).update(needs_former_cell_comment=True)
+    data = {"comment-source": "former", "comment-text": TYPED, "comment-received_on": "31/02/2026"}
+    client = client_for(world.secretary)
+    client.post(season_url("subject_outside_comment", world, member.pk), data)
+    session = client.session
+    session[typed_back.SESSION_KEY]["at"] -= typed_back.KEPT_SECONDS + 1
+    session.save()
+    page = client.get(season_url("subject", world, member.pk)).content.decode()
+    assert "comment-text" in page and not in_a_field(page, TYPED)
+    assert typed_back.SESSION_KEY not in client.session
 
 
 def test_a_refused_return_of_a_proposal_keeps_its_reason_in_the_form(world):
