@@ -24,7 +24,6 @@ from reviews.models import Decision, Subject
 from reviews.refusals import Reason
 from reviews.regimes import regime_of
 from reviews.regimes.qd366.levels import band
-from reviews.services import _flag_following_year
 from reviews.workflow import WorkflowError, _locked, _quota_refusals, allow, end_valid_decision
 
 
@@ -239,7 +238,11 @@ def rerate(
     subject.decided_level = level
     if new.points is None:
         subject.decided_points = None
-    subject.flags = {k: v for k, v in subject.flags.items() if k != "rerate_case_by_case"}
+    subject.flags = {
+        k: v for k, v in subject.flags.items() if k not in ("rerate_case_by_case", "second_khtnv")
+    }
+    if _second_lowest_year(subject, level, subject.season.year - 1):
+        subject.flags["second_khtnv"] = True
     subject.save(update_fields=["decided_level", "decided_points", "scores", "flags", "updated_at"])
     data = {"from_level": old.level, "level": level}
     if new.points is not None:
@@ -256,7 +259,46 @@ def rerate(
         reason=written,
         data=data,
     )
-    if level == subject.season.rule_set.level_codes()[-1]:
-        _flag_following_year(subject, level)
+    _reflag_following_year(subject, level)
     notifications.notify_decided([subject])
     return new
+
+
+def _second_lowest_year(subject: Subject, level: str, other_year: int) -> bool:
+    """R-RATE-11 / R366-RATE-12: `level` is the lowest and so is the level decided for the member
+    in `other_year` (the year before or after), with the flag switched on."""
+    rules = subject.season.rule_set
+    lowest = rules.level_codes()[-1]
+    return (
+        subject.is_member
+        and rules.switch("second_khtnv_flag")
+        and level == lowest
+        and Subject.objects.filter(
+            member_id=subject.member_id,
+            season__top_organization_id=subject.season.top_organization_id,
+            season__year=other_year,
+            state=Subject.State.DECIDED,
+            decided_level=lowest,
+        ).exists()
+    )
+
+
+def _reflag_following_year(subject: Subject, level: str) -> None:
+    """R-RATE-11 after R-RATE-4: a year re-rated to the lowest level flags a following year decided
+    at the lowest level; a year re-rated above it lifts that flag."""
+    lowest = subject.season.rule_set.level_codes()[-1]
+    following = Subject.objects.filter(
+        member_id=subject.member_id,
+        season__top_organization_id=subject.season.top_organization_id,
+        season__year=subject.season.year + 1,
+        state=Subject.State.DECIDED,
+        decided_level=lowest,
+    ).first()
+    if following is None:
+        return
+    flagged = _second_lowest_year(following, lowest, subject.season.year) and level == lowest
+    if flagged != bool(following.flags.get("second_khtnv")):
+        following.flags = {k: v for k, v in following.flags.items() if k != "second_khtnv"}
+        if flagged:
+            following.flags["second_khtnv"] = True
+        following.save(update_fields=["flags", "updated_at"])

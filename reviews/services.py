@@ -273,20 +273,6 @@ def rerate_for_past_violation(*, record: DisciplineRecord, actor) -> Decision | 
     return None
 
 
-def _flag_following_year(subject: Subject, lowest: str) -> None:
-    """R-RATE-11 after R-RATE-4: a re-rated KHTNV year followed by a KHTNV year flags the member."""
-    following = Subject.objects.filter(
-        member_id=subject.member_id,
-        season__top_organization_id=subject.season.top_organization_id,
-        season__year=subject.season.year + 1,
-        state=Subject.State.DECIDED,
-        decided_level=lowest,
-    ).first()
-    if following and subject.season.rule_set.switch("second_khtnv_flag"):
-        following.flags = {**following.flags, "second_khtnv": True}
-        following.save(update_fields=["flags", "updated_at"])
-
-
 # For subjects this import has just moved to "decided": none of them holds a valid decision (a
 # reopened or cancelled one has ended), so no anti-join is needed. (A NOT EXISTS on the decision
 # table, which is filling in the same statement, made this quadratic: 500,000 rows ran for tens

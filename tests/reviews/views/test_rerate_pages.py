@@ -248,3 +248,30 @@ def test_r366_step_2_a_re_rating_without_points_keeps_those_in_force(client):
     new = Decision.objects.get(subject=w.earlier, status=Decision.Status.VALID)
     assert (new.level, new.points) == ("HTNV", Decimal("82.5"))
     assert Subject.objects.get(pk=w.earlier.pk).decided_points == Decimal("82.5")
+
+
+def _decided_2026(w, level: str) -> Subject:
+    now = Subject.objects.get(season=w.season, member=w.an)
+    import_decided_results(season=w.season, levels={now.pk: level}, actor=w.board, source="Sổ 2026")
+    return fresh(now)
+
+
+def test_r_rate_11_a_year_re_rated_above_the_lowest_lifts_the_following_years_flag():
+    """R-RATE-11: 2025 and 2026 both KHTNV flag 2026 as the second such year; 2025 re-rated HTNV,
+    2026 is no longer a second KHTNV year and its flag goes (found by a review, 2026-12-08)."""
+    w = world_with_a_decided_2025("124")
+    Subject.objects.filter(pk=w.earlier.pk).update(decided_level="KHTNV")
+    following = _decided_2026(w, "KHTNV")
+    Subject.objects.filter(pk=following.pk).update(flags={"second_khtnv": True})
+    rerate(subject=fresh(w.earlier), actor=w.commune_staff, level="HTNV", reason="Kết quả không đúng")
+    assert "second_khtnv" not in fresh(following).flags
+
+
+def test_r_rate_11_a_year_re_rated_to_the_lowest_after_a_lowest_year_is_flagged_itself():
+    """R-RATE-11: 2025 KHTNV, 2026 decided HTTNV then re-rated KHTNV by the committee above: 2026 is
+    the second KHTNV year and says so, as a decision would."""
+    w = world_with_a_decided_2025("124")
+    Subject.objects.filter(pk=w.earlier.pk).update(decided_level="KHTNV")
+    now = _decided_2026(w, "HTTNV")
+    rerate(subject=now, actor=w.commune_staff, level="KHTNV", reason="Kết quả không đúng")
+    assert fresh(now).flags.get("second_khtnv") is True
