@@ -47,17 +47,9 @@ def issue_suggestion(
                 % {"name": subject.name}
             ]
         )
-    issuer = next(
-        (
-            u
-            for u in subject.season.units.filter(path__in=_prefixes(subject.path)).order_by("-depth")
-            if access.season_scope(actor, subject.season).is_staff_for(u.path) and u.path != subject.path
-        ),
-        None,
-    )
     suggestion = Suggestion.objects.create(
         subject=subject,
-        issued_by_unit=issuer or subject.unit,
+        issued_by_unit=_issuing_unit(actor, subject) or subject.unit,
         issued_by=actor,
         text=text.strip(),
         meeting_min_days=meeting_min_days,
@@ -78,6 +70,21 @@ def issue_suggestion(
     )
     notify_suggestion(subject)
     return suggestion
+
+
+def _issuing_unit(actor, subject: Subject):
+    """R366-SCOPE-8: the level that issues a suggestion is the actor's own: the deepest unit above
+    the subject where they are staff (the province for the provincial board), not merely the
+    nearest unit their scope covers."""
+    scope = access.season_scope(actor, subject.season)
+    above = list(
+        subject.season.units.filter(path__in=_prefixes(subject.path))
+        .exclude(path=subject.path)
+        .order_by("-depth")
+    )
+    staff_at = {path for kind, path in scope.roles if kind in access.STAFF}
+    own = next((u for u in above if u.path in staff_at), None)
+    return own or (above[-1] if above and scope.everything else None)
 
 
 def _prefixes(path: str, step: int = 4) -> list[str]:

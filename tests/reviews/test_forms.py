@@ -88,6 +88,17 @@ def test_r_form_4_suggestions_must_be_answered_before_submission(world):
         issue_suggestion(subject=fresh(subject), actor=w.secretary, text="x")
 
 
+@pytest.mark.parametrize("issuer", ["base_staff", "commune_staff", "board"])
+def test_r366_scope_8_a_suggestion_is_issued_in_the_name_of_the_issuers_own_level(world, issuer):
+    """Found by a review (2026-12-08): every suggestion was credited to the subject's base
+    committee, the nearest unit the issuer's scope covers, whoever issued it."""
+    w = world
+    subject = w.subject(member=w.deputy)
+    suggestion = issue_suggestion(subject=subject, actor=getattr(w, issuer), text="Làm rõ")
+    own = {"base_staff": w.base, "commune_staff": w.commune, "board": w.province}[issuer]
+    assert suggestion.issued_by_unit.organization_id == own.pk
+
+
 def test_r_form_5_every_pledge_item_is_assessed_before_submission(world):
     w = world
     subject = w.subject(member=w.members1[3])
