@@ -351,3 +351,15 @@ def test_r_sup_1_the_dashboard_counts_redo_demands_per_child(world):
         page = client.get(url).content.decode()
     assert 'data-redo="CS1:1/1"' in page and page.count("data-redo=") == 1
     assert len(after) == len(before) <= 12  # counted with the children: no query more
+
+
+def test_r_sup_1_a_cells_dashboard_does_not_say_there_are_no_redo_demands(world):
+    """Found by a review (2026-12-08): the section counts per organization under the unit, so a
+    cell's dashboard said "no review was required again" beside its members' open demands."""
+    w = world
+    _proposed_cell1(w)
+    workflow.require_redo(subject=w.subject(member=w.members1[1]), actor=w.base_staff, reason="Chưa đạt")
+    page = _client(w.base_staff).get(reverse("reviews:dashboard", args=[w.season.pk, "CB1"])).content.decode()
+    assert 'id="redo-title"' not in page
+    page = _client(w.base_staff).get(reverse("reviews:dashboard", args=[w.season.pk, "CS1"])).content.decode()
+    assert 'id="redo-title"' in page and 'data-redo="CB1:1/0"' in page
