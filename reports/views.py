@@ -9,8 +9,9 @@ from django.utils import timezone
 from reports.equivalents_excel import equivalents_workbook
 from reports.excel import dashboard_workbook, filename
 from reports.quarter_excel import quarter_workbook
-from reviews.access import season_scope
+from reviews.access import require, season_scope
 from reviews.models import Quarter
+from reviews.quarters import guards
 from reviews.supervision.equivalents import joined
 from reviews.views.common import get_season, get_unit
 from reviews.views.dashboard import collect_figures
@@ -32,11 +33,14 @@ def dashboard_xlsx(request, season, code):
 
 @login_required
 def quarter_xlsx(request, season, number):
-    """The summary table of a quarter for the reader's part of the season (R366-QTR-2)."""
+    """The summary table of a quarter for the reader's part of the season (R366-QTR-2): 404 to one
+    whose roles see no unit of the season; 403 to one who sees a unit without a role over a part
+    of the tree (an attendee of its review meeting), never an empty table."""
     season = get_season(season)
     scope = season_scope(request.user, season)
     if not scope.everything and not any(scope.can_view_path(p) for _kind, p in scope.roles):
         raise Http404
+    require(guards.may_read_quarter_table(request.user, season))
     quarter = get_object_or_404(
         Quarter.objects.select_related("season__top_organization"), season=season, number=number
     )

@@ -37,6 +37,20 @@ def may_open_quarter(user, season: Season) -> str | None:
     ) % {"top": top.name}
 
 
+def may_read_quarter_table(user, season: Season) -> str | None:
+    """R366-QTR-2: the summary table of a quarter lists the evaluations of the reader's part of the
+    season, for the roles that see a part of the tree: committee staff and the board, committee
+    leaders, cell officers. An attendee of a unit's review meeting (R-SUP-1) sees that meeting, not
+    the quarters; a member sees their own Mẫu 05 only. Neither gets an empty table."""
+    scope = access.season_scope(user, season)
+    if scope.everything or scope.paths():
+        return None
+    return _(
+        "Only committee staff, committee leaders and cell secretaries download the summary table of "
+        "a quarter, for the part of the province they are responsible for."
+    )
+
+
 def may_self_assess(user, evaluation: QuarterlyEvaluation) -> str | None:
     """The leader writes their own Mẫu 05; the cell's officers or staff above may enter it for them
     (the same rule as the year's form)."""

@@ -105,6 +105,7 @@ def _page(request, season: Season, posted: OpenQuarterForm | None = None):
         "rows": rows,
         "board": board,
         "staff": staff,
+        "may_read_table": guards.may_read_quarter_table(request.user, season) is None,
         "setup": setup,
         "date_format": date_placeholder(),
         "flags": reassignment_flags(season, scope.q(), setup),  # R366-QTR-4, off by default

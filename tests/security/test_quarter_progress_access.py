@@ -4,11 +4,19 @@ in the season, no subject in it — gets 404, as on the page itself; a user who 
 not take the step gets the step's 403; the one whose role it is takes it. Each refusal changes
 nothing."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from reviews.models import Event, Notification, Quarter, QuarterSetup
+from members.models import CommitteeSeat
+from reviews.models import Event, Notification, Quarter, QuarterSetup, SeasonUnit
 from reviews.quarters import services
+from reviews.supervision import attendance
+from tests.clock import ROLES_FROM
+from tests.factories import UserFactory
+from tests.reviews.helpers import MEETING_DAY
 from tests.reviews.test_quarters import quarter_world
 from tests.security.test_scoped_access_audit import as_user, member_of_another_province
 
@@ -130,3 +138,57 @@ def test_a_bulk_decision_ignores_posted_values_that_are_not_ids(w, client, value
     response = as_user(client, w.base_staff).post(url("quarter-decide-bulk", w, 2), {"evaluation": [value]})
     assert response.status_code == 302
     assert not Event.objects.filter(season=w.season, action__startswith="quarter_decide").exists()
+
+
+# -- the quarter's summary table in Excel (R366-QTR-2) ---------------------------------------------------
+
+
+def attendee(w, member, organization, username):
+    """A member of CS2 seated on the commune committee, without a role in the application, assigned
+    to attend the review meeting of `organization` (R-SUP-1): they see that meeting, not the
+    quarters' evaluations."""
+    CommitteeSeat.objects.create(member=member, organization=w.commune, position=2, starts_on=ROLES_FROM)
+    member.user = UserFactory(username=username)
+    member.save()
+    unit = SeasonUnit.objects.select_related("season", "parent").get(
+        season=w.season, organization=organization
+    )
+    attendance.assign(actor=w.commune_staff, unit=unit, attends_on=MEETING_DAY, member=member)
+    return member.user
+
+
+def table_rows(response) -> list[str]:
+    rows = load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    return [row[1] for row in list(rows)[4:] if row and row[0]]
+
+
+def test_the_quarter_table_is_403_to_an_attendee_not_an_empty_workbook(w, client):
+    """An attendee of CB1's or CS1's review meeting sees that meeting, and holds no role over the
+    quarter's evaluations: 403, where an empty workbook came back; the page offers no link."""
+    for user in (
+        attendee(w, w.members3[0], w.cell1, "daibieu1"),
+        attendee(w, w.members3[1], w.base, "daibieu2"),
+    ):
+        response = as_user(client, user).get(reverse("reports:quarter-xlsx", args=[w.season.pk, 2]))
+        assert response.status_code == 403, user.username
+        assert "Đồng chí không được thực hiện thao tác này" in response.content.decode()
+        assert "data-quarter-xlsx" not in client.get(url("quarters", w)).content.decode(), user.username
+
+
+def test_the_quarter_table_is_404_to_one_whose_roles_see_no_unit(w, client):
+    """An outsider, another province's member, and a member of the season without a role (who sees
+    their own Mẫu 05 only): the table does not exist for them, and their page offers no link."""
+    for user in (*outsiders(w), w.member_user):
+        response = as_user(client, user).get(reverse("reports:quarter-xlsx", args=[w.season.pk, 2]))
+        assert response.status_code == 404, user.username
+    assert "data-quarter-xlsx" not in client.get(url("quarters", w)).content.decode()
+
+
+def test_the_roles_over_a_part_of_the_tree_download_the_quarter_table(w, client):
+    """The board, committee staff and leaders, the cell's secretary: each gets the leaders of their
+    part (CB1's two leaders lie under all of them), and the page offers them the link."""
+    for user in (w.board, w.commune_staff, w.base_staff, w.leader, w.secretary):
+        response = as_user(client, user).get(reverse("reports:quarter-xlsx", args=[w.season.pk, 2]))
+        assert response.status_code == 200, user.username
+        assert sorted(table_rows(response)) == ["Lê Văn Hùng", "Phạm Thị Lan"], user.username
+        assert "data-quarter-xlsx" in client.get(url("quarters", w)).content.decode(), user.username
