@@ -142,9 +142,11 @@ def _take_self_scores(subject: Subject, answers: dict) -> None:
 
 @transaction.atomic
 def return_form(*, subject: Subject, actor, reason: str) -> Subject:
+    """Send a submitted review back to its author; who may is asked first (then the reason, then
+    the state), so another user learns nothing of the review."""
+    allow(permission("return", actor, subject))
     if not reason.strip():
         raise WorkflowError([_("Say why the review is returned.")])
-    allow(permission("return", actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(blockers(subject, "return", actor=actor).blockers)
     from_state, subject.state = subject.state, S.RETURNED

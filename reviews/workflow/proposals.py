@@ -122,10 +122,10 @@ def _appraise(subject: Subject, proposal: ProposalInput) -> list[str]:
 
 @transaction.atomic
 def return_proposal(*, subject: Subject, actor, reason: str) -> Subject:
-    """The deciding level sends a proposal back to be appraised again."""
+    """The deciding level sends a proposal back to be appraised again; who may is asked first."""
+    allow(access.may_decide(actor, subject))
     if not reason.strip():
         raise WorkflowError([_("Say why the proposal is returned.")])
-    allow(access.may_decide(actor, subject))
     subject = _locked([subject])[0]
     _refuse_if(_state_problem(subject, (S.PROPOSED,), "return"))
     from_state, subject.state = subject.state, S.REVIEWED

@@ -172,8 +172,9 @@ def test_only_the_cells_officers_or_staff_above_record_its_meeting_and_return_fo
         with pytest.raises(workflow.NotAllowed):
             review(w.subject(unit=w.cell1), actor)
     complete_form(w.subject(member=w.members1[3]), w.secretary)
-    with pytest.raises(workflow.NotAllowed):
-        workflow.return_form(subject=w.subject(member=w.members1[3]), actor=w.member_user, reason="x")
+    for reason in ("x", ""):  # who may is asked before the reason: a missing one tells nothing
+        with pytest.raises(workflow.NotAllowed):
+            workflow.return_form(subject=w.subject(member=w.members1[3]), actor=w.member_user, reason=reason)
     workflow.return_form(subject=w.subject(member=w.members1[3]), actor=w.secretary, reason="Bổ sung mục II")
     assert w.subject(member=w.members1[3]).state == S.RETURNED
     review(w.subject(unit=w.cell1), w.base_staff)
@@ -195,3 +196,6 @@ def test_proposals_by_the_cell_for_members_and_by_the_deciders_staff_for_collect
     propose([w.subject(member=w.members1[2])], w.secretary)
     propose([w.subject(unit=w.cell1)], w.base_staff)
     assert w.subject(unit=w.cell1).state == S.PROPOSED
+    for actor in (w.secretary, w.commune_staff, w.member_user):  # the role first, then the reason
+        with pytest.raises(workflow.NotAllowed):
+            workflow.return_proposal(subject=w.subject(unit=w.cell1), actor=actor, reason="")
