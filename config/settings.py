@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import audit_keys_from, database_from_url, env_bool, env_days, env_int, env_list, env_str
+from config.holidays import DEFAULT_PUBLIC_HOLIDAYS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -196,7 +197,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 # Public holidays, not working days when days are counted (R-ORDER-8, R366-ORDER-5): "MM-DD" every
 # year (Labour Code 2019 Art. 112: 01/01, 30/04, 01/05, 02/09), "YYYY-MM-DD" for one year (Tết,
 # the Hùng Kings' day, the second day of 02/09, swapped days: set each year by the Government).
-PUBLIC_HOLIDAYS = env_days("PUBLIC_HOLIDAYS", ["01-01", "04-30", "05-01", "09-02"])
+# The default lists the lunar days of 2026–2030 (config/holidays.py); the variable replaces it.
+PUBLIC_HOLIDAYS = env_days("PUBLIC_HOLIDAYS", DEFAULT_PUBLIC_HOLIDAYS)
 USE_I18N = True
 USE_TZ = True
 

@@ -97,3 +97,104 @@ def test_public_holidays_read_from_the_environment(monkeypatch):
     assert env_days("PUBLIC_HOLIDAYS", []) == ["01-01", "02-29", "2027-02-05"]
     monkeypatch.delenv("PUBLIC_HOLIDAYS")
     assert env_days("PUBLIC_HOLIDAYS", FIXED) == FIXED
+
+
+# -- the default calendar: Tết, the Hùng Kings' day, the second day of 02/09 (config/holidays.py) ------
+
+
+def off_weekdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The weekdays from `start` to `end` (both counted) that are not working days."""
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    return [day for day in days if day.weekday() < 5 and day in holidays(day.year)]
+
+
+def test_the_default_calendar_is_the_labour_codes_days_and_the_lunar_days_of_2026_to_2030():
+    """Labour Code 2019 Art. 112: the every-year days, then each year's Tết (5 days), Hùng Kings'
+    day and second day of 02/09, written "YYYY-MM-DD"; the environment replaces the whole list."""
+    from django.conf import settings
+
+    from config.holidays import DEFAULT_PUBLIC_HOLIDAYS, HUNG_KINGS, NATIONAL_DAY_SECOND, TET
+
+    assert DEFAULT_PUBLIC_HOLIDAYS[:4] == FIXED
+    assert settings.PUBLIC_HOLIDAYS == DEFAULT_PUBLIC_HOLIDAYS  # the suite runs without the variable
+    assert env_days("PUBLIC_HOLIDAYS", DEFAULT_PUBLIC_HOLIDAYS) == DEFAULT_PUBLIC_HOLIDAYS
+    for table in (TET, HUNG_KINGS, NATIONAL_DAY_SECOND):
+        assert sorted(table) == [2026, 2027, 2028, 2029, 2030]
+        assert all(day.startswith(f"{year}-") for year, days in table.items() for day in days)
+    for year, days in TET.items():  # five days off, each a weekday (a weekend's Tết day moved)
+        assert len(days) == 5 and all(D.fromisoformat(day).weekday() < 5 for day in days), year
+
+
+def test_tet_is_five_working_days_off_around_the_lunar_new_year():
+    """Tết Bính Ngọ (Tuesday 17/02/2026): Monday 16 to Friday 20, as the Government set it (off
+    Saturday 14 to Sunday 22). Tết Đinh Mùi falls on Saturday 06/02/2027: its Saturday is taken
+    on Thursday 04, its Sunday on Wednesday 10, so the week of 08/02 has no working day but none
+    of Thursday 11 and Friday 12 is lost."""
+    assert off_weekdays(D(2026, 2, 9), D(2026, 2, 27)) == [D(2026, 2, 16 + n) for n in range(5)]
+    assert off_weekdays(D(2027, 2, 1), D(2027, 2, 19)) == [
+        D(2027, 2, 4),
+        D(2027, 2, 5),
+        D(2027, 2, 8),
+        D(2027, 2, 9),
+        D(2027, 2, 10),
+    ]
+    assert off_weekdays(D(2028, 1, 17), D(2028, 2, 4)) == [D(2028, 1, 24 + n) for n in range(5)]
+    assert off_weekdays(D(2029, 2, 5), D(2029, 2, 23)) == [D(2029, 2, 12 + n) for n in range(5)]
+
+
+def test_tet_2030_is_vietnams_saturday_02_02_not_the_chinese_new_year():
+    """The new moon of 02/02/2030 falls at 23:08 in Hanoi (UTC+7) and 00:08 on 03/02 in Beijing:
+    Tết Canh Tuất is Saturday 02/02/2030, a day before the Chinese New Year. The eve (Friday 01/02)
+    and mùng 3, 4 (Monday 04, Tuesday 05) are off, with Thursday 31/01 and Wednesday 06/02 for its
+    Saturday and Sunday."""
+    assert off_weekdays(D(2030, 1, 28), D(2030, 2, 8)) == [
+        D(2030, 1, 31),
+        D(2030, 2, 1),
+        D(2030, 2, 4),
+        D(2030, 2, 5),
+        D(2030, 2, 6),
+    ]
+
+
+def test_the_hung_kings_day_and_the_second_day_of_the_national_day():
+    """10/03 lunar: Sunday 26/04/2026 is taken on Monday 27 (Art. 112 §3); Friday 16/04/2027.
+    02/09 and the day beside it: Tuesday 01/09/2026 with Wednesday 02/09; Friday 03/09/2027 after a
+    Thursday; 2028: Friday 01/09, and Saturday 02/09 taken on Monday 04; 2029: Sunday 02/09 with
+    Monday 03, taken on Tuesday 04."""
+    assert off_weekdays(D(2026, 4, 20), D(2026, 5, 1)) == [D(2026, 4, 27), D(2026, 4, 30), D(2026, 5, 1)]
+    assert off_weekdays(D(2027, 4, 12), D(2027, 4, 23)) == [D(2027, 4, 16)]
+    assert [D(2028, 4, 4), D(2029, 4, 23), D(2030, 4, 12)] == [
+        day for year in (2028, 2029, 2030) for day in off_weekdays(D(year, 4, 1), D(year, 4, 29))
+    ]
+    assert off_weekdays(D(2026, 8, 31), D(2026, 9, 4)) == [D(2026, 9, 1), D(2026, 9, 2)]
+    assert off_weekdays(D(2027, 8, 30), D(2027, 9, 6)) == [D(2027, 9, 2), D(2027, 9, 3)]
+    assert off_weekdays(D(2028, 8, 28), D(2028, 9, 8)) == [D(2028, 9, 1), D(2028, 9, 4)]
+    assert off_weekdays(D(2029, 8, 27), D(2029, 9, 7)) == [D(2029, 9, 3), D(2029, 9, 4)]
+    assert off_weekdays(D(2030, 8, 26), D(2030, 9, 6)) == [D(2030, 9, 2), D(2030, 9, 3)]
+
+
+def test_r366_order_5_a_draft_sent_before_tet_counts_no_day_of_tet():
+    """A meeting on Monday 15/02/2027, after Tết: a draft sent on Wednesday 03/02 has Thursday 11
+    and Friday 12 only (Thursday 04 to Wednesday 10 are Tết); the last day to send it for three
+    working days is Tuesday 02/02 (then Wednesday 03 counts too), and a meeting for a draft sent
+    on 03/02 is held from Tuesday 16/02."""
+    meeting = D(2027, 2, 15)
+    assert working_days_between(D(2027, 2, 3), meeting) == 2
+    assert circulation_warning(meeting, D(2027, 2, 3), RULES)
+    assert latest_before(meeting, 3) == D(2027, 2, 2)
+    assert circulation_warning(meeting, D(2027, 2, 2), RULES) == ""
+    assert earliest_after(D(2027, 2, 3), 3) == D(2027, 2, 16)
+
+
+def test_the_operator_replaces_the_default_with_the_years_announced_days():
+    """The Government announces Tết's days each year: the variable replaces the whole default,
+    so a year's days the operator leaves out are working days again."""
+    with override_settings(PUBLIC_HOLIDAYS=[*FIXED, "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10"]):
+        assert off_weekdays(D(2027, 2, 1), D(2027, 2, 12)) == [
+            D(2027, 2, 5),
+            D(2027, 2, 8),
+            D(2027, 2, 9),
+            D(2027, 2, 10),
+        ]
+    with override_settings(PUBLIC_HOLIDAYS=FIXED):
+        assert off_weekdays(D(2027, 2, 1), D(2027, 2, 12)) == []
