@@ -498,37 +498,20 @@ def assignee_login(*, username: str) -> dict:
 
 
 def collective_to_propose(*, name: str) -> dict:
-    """A collective under dangu's base organization reviewed at its meeting, waiting for the base
-    committee's proposal (R-STEP-1), renamed `name`: one already there if the demo left one, else a
-    cell other than the login cell taken there by its secretary, as bring_cells_to_proposal does."""
+    """A collective under dangu's base organization reviewed at its meeting and waiting for the
+    base committee's proposal (R-STEP-1) — the demo leaves several there — renamed `name`."""
     season = _season()
-    users = get_user_model().objects
-    dangu, bithu = users.get(username="dangu"), users.get(username="bithu")
+    dangu = get_user_model().objects.get(username="dangu")
     base_org = Role.objects.get(user=dangu, kind=Role.Kind.COMMITTEE_STAFF).organization
-    login_cell = Role.objects.get(user=bithu, kind=Role.Kind.CELL_SECRETARY).organization
     base = SeasonUnit.objects.get(season=season, organization=base_org)
-    waiting = Subject.objects.filter(
-        season=season, path__startswith=base.path, state=S.REVIEWED, decider=base, out_of_scope=""
-    ).exclude(kind=Subject.Kind.MEMBER)
-    subject = waiting.order_by("path", "kind").first()
-    if subject is None:
-        unit = (
-            SeasonUnit.objects.filter(season=season, parent=base)
-            .exclude(organization=login_cell)
-            .select_related("organization")
-            .order_by("path")
-            .first()
+    subject = (
+        Subject.objects.filter(
+            season=season, path__startswith=base.path, state=S.REVIEWED, decider=base, out_of_scope=""
         )
-        secretary = demo._secretary(season, unit.organization)
-        collective = demo._collectives(season, unit.organization)[0]
-        if collective.state in workflow.EDITABLE:
-            _answer_and_submit(collective, secretary)
-        if regime_of(season.rule_set).uses_points:
-            _decide_members(season, unit, secretary, dangu)
-        collective = demo._subject(season, pk=collective.pk)
-        if collective.state == S.SUBMITTED:
-            demo._meeting(collective, secretary)
-        subject = demo._subject(season, pk=collective.pk)
-    assert subject.state == S.REVIEWED, subject.state
+        .exclude(kind=Subject.Kind.MEMBER)
+        .order_by("path", "kind")
+        .first()
+    )
+    assert subject is not None, "the demo left no collective waiting for the base committee's proposal"
     Subject.objects.filter(pk=subject.pk).update(name=name)
     return {"season": season.pk, "subject": subject.pk, "name": name}
