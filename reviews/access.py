@@ -180,6 +180,18 @@ def may_edit_form(user, subject: Subject) -> str | None:
     return _("Only the author, the cell secretary or committee staff may write this review.")
 
 
+def may_mark_remediation(user, subject: Subject) -> str | None:
+    """R366-RATE-2, R-REC-3: whether an item of a remediation plan is done decides the condition
+    "earlier shortcomings remedied", so the cell's officers or committee staff over the subject
+    mark it — never the rated member themself (who may still write the item's result)."""
+    if not is_own(user, subject) and _scope(user, subject).can_manage_path(subject.path):
+        return None
+    return _(
+        "The progress of a remediation item is marked by the cell secretary or deputy secretary or by "
+        "committee staff above; the member writes the result."
+    )
+
+
 def may_record_meeting(user, unit: SeasonUnit) -> str | None:
     if season_scope(user, unit.season).can_manage_path(unit.path):
         return None

@@ -193,9 +193,27 @@ def submit_remediation_plan(*, subject: Subject, actor, items: list[dict]) -> Re
 
 @transaction.atomic
 def update_remediation_item(*, item: RemediationItem, actor, status: str, note: str = "") -> RemediationItem:
-    allow(access.may_edit_form(actor, item.plan.subject))
+    """R-REC-3: the member (or whoever may write their review) records an item's result; only
+    the cell's officers or staff above change its status (access.may_mark_remediation, R366-RATE-2).
+    Each change is an event (R-REC-4)."""
+    subject = item.plan.subject
+    allow(access.may_edit_form(actor, subject))
+    before = item.status
+    if status != before:
+        allow(access.may_mark_remediation(actor, subject))
+    if (status, note) == (before, item.status_note):
+        return item
     item.status, item.status_note, item.updated_at = status, note, timezone.now()
     item.save(update_fields=["status", "status_note", "updated_at"])
+    append_event(
+        season=subject.season,
+        subject=subject,
+        actor=actor,
+        action="remediation_item",
+        from_state=subject.state,
+        to_state=subject.state,
+        data={"item": item.pk, "from_status": before, "to_status": status, "note": note},
+    )
     return item
 
 

@@ -50,6 +50,7 @@ def remediation(request, season, subject):
     season = get_season(season)
     subject = get_subject(request, season, subject)
     can_edit = access.may_edit_form(request.user, subject) is None
+    can_mark = access.may_mark_remediation(request.user, subject) is None
     formset = PlanItems(request.POST or None, prefix="item")
     if request.method == "POST":
         access.require(access.may_edit_form(request.user, subject))
@@ -73,6 +74,8 @@ def remediation(request, season, subject):
             "plan": plan,
             "formset": formset,
             "can_edit": can_edit,
+            "can_mark": can_mark,
+            "mark_refusal": "" if can_mark else access.may_mark_remediation(request.user, subject),
             "statuses": RemediationItem.Status.choices,
             "previous": services.previous_shortcomings(subject),
             # typed in a form the page no longer offers (the plan was submitted): to be copied
@@ -88,7 +91,8 @@ def remediation_item(request, season, subject, item):
     subject = get_subject(request, season, subject)
     access.require(access.may_edit_form(request.user, subject))
     entry = RemediationItem.objects.filter(pk=item, plan__subject=subject).first()
-    status = request.POST.get("status", "")
+    # The member's own form offers no status: the item keeps it (access.may_mark_remediation).
+    status = request.POST.get("status", entry.status if entry is not None else "")
     if entry is not None and status in RemediationItem.Status.values:
         run_step(
             request,

@@ -10,7 +10,15 @@ from reviews.audit import verify_chain
 from reviews.models import Decision, Event, Meeting, MeetingEntry, Notification, RemediationPlan, Subject
 from reviews.notifications import published_results
 from reviews.services import submit_remediation_plan, update_remediation_item
-from reviews.workflow import EntryInput, MeetingInput, WorkflowError, cancel, record_meeting, return_form
+from reviews.workflow import (
+    EntryInput,
+    MeetingInput,
+    NotAllowed,
+    WorkflowError,
+    cancel,
+    record_meeting,
+    return_form,
+)
 from tests.reviews.helpers import CIRCULATED, MEETING_DAY, complete_form, decide, fresh, propose, review
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +96,9 @@ def test_r_rec_3_remediation_plans_and_their_follow_up(world):
     with pytest.raises(WorkflowError):
         submit_remediation_plan(subject=deputy, actor=w.member_user, items=[{"text": "khác"}])
     item = plan.items.get()
-    update_remediation_item(item=item, actor=w.member_user, status="in_progress", note="Đã đăng ký lớp")
+    with pytest.raises(NotAllowed):  # R366-RATE-2: the member does not mark their own item
+        update_remediation_item(item=item, actor=w.member_user, status="in_progress", note="")
+    update_remediation_item(item=item, actor=w.secretary, status="in_progress", note="Đã đăng ký lớp")
     item.refresh_from_db()
     assert item.status == "in_progress"
     assert RemediationPlan.objects.filter(subject__season=w.season, submitted_at__isnull=False).count() == 1

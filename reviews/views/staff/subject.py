@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "suggest": gettext_lazy("Review suggestion issued"),
     "outside_comment": gettext_lazy("Comments from another cell attached"),
     "remediation_plan": gettext_lazy("Remediation plan submitted"),
+    "remediation_item": gettext_lazy("Progress of a remediation item recorded"),
     "change_profile": gettext_lazy("Scoring profile changed"),
     "order_check": gettext_lazy("Check ordered before the decision"),
     "conclude_check": gettext_lazy("Check concluded"),

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import AffiliatedCollective
-from reviews.models import AffiliateReview, RemediationPlan
+from reviews.models import AffiliateReview, Event, RemediationPlan
 from tests.reviews.helpers import complete_form, review
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,40 @@ def test_r_rec_3_a_member_submits_a_plan_and_records_progress(world, client):
     plan = RemediationPlan.objects.get(subject=subject)
     item = plan.items.get()
     assert item.due_on.isoformat() == "2027-06-30" and plan.submitted_by == w.member_user
-    client.post(
-        reverse("reviews:remediation-item", args=[w.season.pk, subject.pk, item.pk]),
-        {"status": "done", "note": "Đã có chứng chỉ"},
-    )
+    item_url = reverse("reviews:remediation-item", args=[w.season.pk, subject.pk, item.pk])
+    client.post(item_url, {"note": "Đã có chứng chỉ"})
+    item.refresh_from_db()
+    assert (item.status, item.status_note) == ("open", "Đã có chứng chỉ")
+    client.force_login(w.secretary)
+    client.post(item_url, {"status": "done", "note": "Đã có chứng chỉ"})
     item.refresh_from_db()
     assert (item.status, item.status_note) == ("done", "Đã có chứng chỉ")
+
+
+def test_r366_rate_2_a_member_cannot_mark_their_own_remediation_item_done(world, client):
+    """R366-RATE-2 / R-REC-3: "earlier shortcomings remedied" reads the items' status, so the
+    rated member does not set it: a 403, nothing saved, no event; the page
+    offers them the result only and says who marks it. The cell secretary marks it, and the change is an event (R-REC-4)."""
+    w = world
+    subject = reviewed_deputy(w)
+    plan = RemediationPlan.objects.create(subject=subject, submitted_at=subject.season.opened_at)
+    item = plan.items.create(text="Học thêm tin học")
+    item_url = reverse("reviews:remediation-item", args=[w.season.pk, subject.pk, item.pk])
+    page_url = reverse("reviews:remediation", args=[w.season.pk, subject.pk])
+    events = Event.objects.filter(subject=subject, action="remediation_item")
+    client.force_login(w.member_user)
+    page = client.get(page_url).content.decode()
+    assert 'name="status"' not in page and 'name="note"' in page
+    assert "do bí thư hoặc phó bí thư chi bộ" in page
+    assert client.post(item_url, {"status": "done", "note": "Xong"}).status_code == 403
+    item.refresh_from_db()
+    assert (item.status, item.status_note) == ("open", "") and not events.exists()
+    client.force_login(w.secretary)
+    assert 'name="status"' in client.get(page_url).content.decode()
+    assert client.post(item_url, {"status": "done", "note": "Xong"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "done"
+    assert [e.data["to_status"] for e in events] == ["done"]
 
 
 def test_r_rec_3_outsiders_do_not_see_a_plan_and_leaders_may_only_look(world, client):
