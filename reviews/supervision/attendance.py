@@ -1,7 +1,8 @@
 """Upper-level attendees of a review meeting (đại biểu cấp trên dự).
 
 Committee staff assign a committee member in charge of a unit in their subtree (a member holding
-a committee seat, at the season's reference date, on a committee at or above the unit), or a
+a committee seat, at the season's reference date, on a committee strictly above the unit: the
+level above, "cấp trên", R-SUP-1), or a
 working group sent by an upper body (R366-ORDER-5), to attend the unit's review meeting on a
 date. Bad input is refused with every reason at once and nothing is saved."""
 
@@ -24,10 +25,10 @@ def ancestor_organization_ids(unit: SeasonUnit) -> list[int]:
 
 
 def committee_members(unit: SeasonUnit):
-    """Members holding a committee seat at the reference date on the unit's or an upper committee."""
-    seats = CommitteeSeat.objects.active_on(unit.season.reference_date).filter(
-        organization_id__in=ancestor_organization_ids(unit)
-    )
+    """R-SUP-1: members holding a committee seat at the reference date on a committee strictly
+    above the unit (its own committee is the level supervised, not the level above)."""
+    above = ancestor_organization_ids(unit.parent) if unit.parent_id else []
+    seats = CommitteeSeat.objects.active_on(unit.season.reference_date).filter(organization_id__in=above)
     return Member.objects.filter(pk__in=seats.values("member_id"))
 
 
@@ -65,7 +66,7 @@ def assign(
     if member is not None and not committee_members(unit).filter(pk=member.pk).exists():
         problems.append(
             _(
-                "%(name)s holds no seat on a party committee at or above %(unit)s at the reference date: "
+                "%(name)s holds no seat on a party committee above %(unit)s at the reference date: "
                 "only committee members are assigned; the committee's staff update the seats first."
             )
             % {"name": member.full_name, "unit": unit.name}

@@ -21,20 +21,31 @@ REDO_FROM = (S.REVIEWED, S.PROPOSED)
 
 
 def may_require_redo(user, subject: Subject) -> str | None:
-    """R-SUP-1: committee staff of the subject's unit or above, or a committee member assigned to
-    attend the meeting of the subject's unit."""
-    if access.season_scope(user, subject.season).is_staff_for(subject.path):
+    """R-SUP-1: the level above ("cấp trên") — committee staff of a level strictly above the
+    subject's unit, or a member of a committee strictly above it assigned to attend the unit's
+    meeting; never the subject themself."""
+    if access.is_own(user, subject):
+        return _("No one may require their own review to be done again.")
+    if access.season_scope(user, subject.season).is_upper_staff_for(subject.path):
         return None
     member = access.own_member(user)
-    if (
-        member is not None
-        and MeetingAttendance.objects.filter(unit_id=subject.unit_id, member=member).exists()
-    ):
+    if member is not None and _attends_for_the_level_above(member, subject):
         return None
     return _(
         "Only committee staff above %(unit)s or a committee member assigned to attend its meeting may "
         "require a review to be done again."
     ) % {"unit": subject.unit.name}
+
+
+def _attends_for_the_level_above(member, subject: Subject) -> bool:
+    """Assigned to the meeting of the subject's unit, and seated on a committee above it (an
+    assignment made before own-level seats were refused does not count)."""
+    from reviews.supervision.attendance import committee_members  # supervision imports workflow
+
+    return (
+        MeetingAttendance.objects.filter(unit_id=subject.unit_id, member=member).exists()
+        and committee_members(subject.unit).filter(pk=member.pk).exists()
+    )
 
 
 def redo_problems(subject: Subject) -> list[str]:

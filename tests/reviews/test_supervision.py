@@ -71,11 +71,13 @@ def test_bad_input_is_refused_and_nothing_saved(world, seated):
 
 
 def test_a_seat_on_a_committee_below_or_beside_the_unit_does_not_count(world):
-    """CB1's own secretary sits on CB1: fine for CB1, but not for CB2 beside it."""
+    """CB1's own secretary sits on CB1: not for CB2 beside it, nor for CB1 itself (R-SUP-1: the
+    level above attends; tests/reviews/test_supervision_levels.py)."""
     w = world
-    with pytest.raises(workflow.WorkflowError):
-        attendance.assign(actor=w.base_staff, unit=unit_of(w, w.cell2), attends_on=DAY, member=w.head)
-    attendance.assign(actor=w.base_staff, unit=unit_of(w, w.cell1), attends_on=DAY, member=w.head)
+    for cell in (w.cell2, w.cell1):
+        with pytest.raises(workflow.WorkflowError):
+            attendance.assign(actor=w.base_staff, unit=unit_of(w, cell), attends_on=DAY, member=w.head)
+    assert not MeetingAttendance.objects.exists()
 
 
 def test_a_seat_ended_before_the_reference_date_does_not_count(world):

@@ -1,0 +1,97 @@
+"""R-SUP-1: the level above ("cấp trên") supervises a review — its staff and the members of its
+committee assigned to attend — not the unit's own staff or committee, and no one their own review."""
+
+import datetime
+
+import pytest
+
+from members.models import CommitteeSeat
+from reviews import workflow
+from reviews.models import MeetingAttendance, RedoDemand, SeasonUnit, Subject
+from reviews.supervision import attendance
+from tests.clock import ROLES_FROM
+from tests.factories import UserFactory
+from tests.reviews.helpers import complete_form, review
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 12, 10)
+S = Subject.State
+
+
+def unit_of(w, org):
+    return SeasonUnit.objects.select_related("season", "parent").get(season=w.season, organization=org)
+
+
+def _reviewed_cell1(w):
+    complete_form(w.subject(unit=w.cell1), w.secretary)
+    for m in w.members1:
+        complete_form(w.subject(member=m), w.secretary)
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=m) for m in w.members1])
+
+
+def _with_user(member, username):
+    member.user = UserFactory(username=username)
+    member.save()
+    return member.user
+
+
+def test_r_sup_1_the_units_own_staff_may_not_require_a_redo_and_the_staff_above_may(world):
+    """CS1's own collective review: CS1's staff are its own level, the commune's staff are above."""
+    w = world
+    base = w.subject(unit=w.base)
+    refusal = workflow.may_require_redo(w.base_staff, base)
+    assert refusal and "Đảng bộ Trường An Bình" in refusal
+    assert workflow.may_require_redo(w.commune_staff, base) is None
+    # For CB1 below it, CS1's staff are the level above.
+    assert workflow.may_require_redo(w.base_staff, w.subject(unit=w.cell1)) is None
+
+
+def test_r_sup_1_no_one_requires_their_own_review_redone(world):
+    """A member of CB1 who is also staff of CS1 above it: not their own review."""
+    w = world
+    _reviewed_cell1(w)
+    own = w.members1[2]
+    own.user = w.base_staff
+    own.save()
+    subject = w.subject(member=own)
+    with pytest.raises(workflow.NotAllowed) as refused:
+        workflow.require_redo(subject=subject, actor=w.base_staff, reason="Chưa đạt")
+    assert "Không ai được tự yêu cầu kiểm điểm lại" in str(refused.value)
+    assert w.subject(member=own).state == S.REVIEWED and not RedoDemand.objects.exists()
+    workflow.require_redo(subject=w.subject(member=w.members1[3]), actor=w.base_staff, reason="Chưa đạt")
+    assert w.subject(member=w.members1[3]).state == S.SUBMITTED
+
+
+def test_r_sup_1_a_member_of_the_units_own_committee_is_not_assigned_to_attend(world):
+    """CB1's deputy secretary sits on CB1's committee: the level supervised, not the level above;
+    a member of CS1's committee above is assigned."""
+    w = world
+    unit = unit_of(w, w.cell1)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=w.deputy)
+    assert "không phải là cấp ủy viên cấp trên" in str(refused.value)
+    assert w.deputy not in attendance.committee_members(unit)
+    upper = w.members2[0]
+    CommitteeSeat.objects.create(member=upper, organization=w.base, position=0, starts_on=ROLES_FROM)
+    attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=upper)
+    assert list(MeetingAttendance.objects.values_list("member", flat=True)) == [upper.pk]
+
+
+def test_r_sup_1_an_own_level_attendee_on_record_does_not_require_a_redo(world):
+    """An assignment of an own-level committee member made before such seats were refused gives
+    no right to require a redo; the same assignment of a member of the committee above does."""
+    w = world
+    _reviewed_cell1(w)
+    unit = unit_of(w, w.cell1)
+    head_user = _with_user(w.head, "bt-cb1")
+    MeetingAttendance.objects.create(
+        season=w.season, unit=unit, attends_on=DAY, member=w.head, assigned_by=w.base_staff
+    )
+    target = w.subject(member=w.members1[3])
+    with pytest.raises(workflow.NotAllowed):
+        workflow.require_redo(subject=target, actor=head_user, reason="Chưa đạt")
+    upper = w.members2[0]
+    CommitteeSeat.objects.create(member=upper, organization=w.base, position=0, starts_on=ROLES_FROM)
+    attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=upper)
+    workflow.require_redo(subject=target, actor=_with_user(upper, "uv-cs1"), reason="Chưa đạt")
+    assert w.subject(member=w.members1[3]).state == S.SUBMITTED
