@@ -47,7 +47,9 @@ class MeetingAttendance(models.Model):
 
 class RedoDemand(models.Model):
     """A demand that a collective or a member review again (kiểm điểm lại, R-SUP-1). The demand
-    stays on record; it is done once a new meeting entry is recorded for the subject after it."""
+    stays on record; it is done once the subject is reviewed again: a meeting entry recorded after
+    it with `reviewed` set (an absence recorded does not do it). reviews/supervision/counts.py
+    counts the same way."""
 
     subject = models.ForeignKey("reviews.Subject", on_delete=models.CASCADE, related_name="redo_demands")
     reason = models.TextField(_("reason"))
@@ -67,4 +69,4 @@ class RedoDemand(models.Model):
     @property
     def done(self) -> bool:
         entry = getattr(self.subject, "meeting_entry", None)
-        return entry is not None and entry.recorded_at > self.required_at
+        return entry is not None and entry.reviewed and entry.recorded_at > self.required_at

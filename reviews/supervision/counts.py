@@ -7,12 +7,15 @@ from django.db.models.functions import Coalesce
 
 from reviews.models import MeetingEntry, RedoDemand
 
-# A demand is done once the subject's meeting entry was recorded after it. The entry's time is read
+# A demand is done once the subject was reviewed at a meeting entry recorded after it (an absence
+# recorded does not do it; RedoDemand.done says the same). The entry's time is read
 # for each demand (a scalar subquery, which PostgreSQL never turns into a join): joined, PostgreSQL
 # could walk the meeting entries once per organization counted when it guesses the demands to be
 # more (a table without statistics), 54 ms at a province's 488 children (bench/README.md,
 # "2026-12-08, evening"); there are only ever a few demands.
-ENTRY_AT = Subquery(MeetingEntry.objects.filter(subject_id=OuterRef("subject_id")).values("recorded_at")[:1])
+ENTRY_AT = Subquery(
+    MeetingEntry.objects.filter(subject_id=OuterRef("subject_id"), reviewed=True).values("recorded_at")[:1]
+)
 DONE = Q(entry_at__gt=F("required_at"))
 OPEN = Q(entry_at__isnull=True) | Q(entry_at__lte=F("required_at"))
 
