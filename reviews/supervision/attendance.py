@@ -6,7 +6,7 @@ level above, "cấp trên", R-SUP-1), or a
 working group sent by an upper body (R366-ORDER-5), to attend the unit's review meeting on a
 date. Bad input is refused with every reason at once and nothing is saved."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from members.models import CommitteeSeat, Member
@@ -71,19 +71,34 @@ def assign(
             )
             % {"name": member.full_name, "unit": unit.name}
         )
-    if member is not None and MeetingAttendance.objects.filter(unit=unit, member=member).exists():
-        problems.append(_("%(name)s is already assigned to this meeting.") % {"name": member.full_name})
+    if member is not None and is_assigned(unit, member):
+        problems.append(_already_assigned(member))
     if problems:
         raise WorkflowError(problems)
-    return MeetingAttendance.objects.create(
-        season=unit.season,
-        unit=unit,
-        attends_on=attends_on,
-        member=member,
-        group_names=group_names,
-        sent_by=sent_by,
-        assigned_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: another staff member may assign them meanwhile
+            return MeetingAttendance.objects.create(
+                season=unit.season,
+                unit=unit,
+                attends_on=attends_on,
+                member=member,
+                group_names=group_names,
+                sent_by=sent_by,
+                assigned_by=actor,
+            )
+    except IntegrityError:
+        if member is None:
+            raise
+        raise WorkflowError([_already_assigned(member)]) from None
+
+
+def is_assigned(unit: SeasonUnit, member: Member) -> bool:
+    """Read before the assignment; the unique constraint decides when two staff assign at once."""
+    return MeetingAttendance.objects.filter(unit=unit, member=member).exists()
+
+
+def _already_assigned(member: Member) -> str:
+    return _("%(name)s is already assigned to this meeting.") % {"name": member.full_name}
 
 
 def attendees(unit: SeasonUnit) -> list[MeetingAttendance]:

@@ -95,3 +95,29 @@ def test_r_sup_1_an_own_level_attendee_on_record_does_not_require_a_redo(world):
     attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=upper)
     workflow.require_redo(subject=target, actor=_with_user(upper, "uv-cs1"), reason="Chưa đạt")
     assert w.subject(member=w.members1[3]).state == S.SUBMITTED
+
+
+def test_two_staff_assigning_the_same_attendee_at_once_get_the_sentence_not_an_error(world, monkeypatch):
+    """The other staff member's assignment lands between the check and the insert: the unique
+    constraint refuses it with the same sentence as the check (no server error), and the database
+    goes on answering (the insert is in a savepoint)."""
+    w = world
+    unit = unit_of(w, w.cell1)
+    upper = w.members2[0]
+    CommitteeSeat.objects.create(member=upper, organization=w.base, position=0, starts_on=ROLES_FROM)
+    checked = attendance.is_assigned
+
+    def assigned_meanwhile(unit, member):
+        seen = checked(unit, member)  # read first, as the request did
+        MeetingAttendance.objects.create(
+            season=w.season, unit=unit, attends_on=DAY, member=member, assigned_by=w.commune_staff
+        )
+        return seen
+
+    monkeypatch.setattr(attendance, "is_assigned", assigned_meanwhile)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=upper)
+    assert refused.value.reasons == [f"Đồng chí {upper.full_name} đã được phân công dự hội nghị này."]
+    # The database still answers (the refusal did not leave the transaction broken); the other
+    # row, made here inside the same transaction, is rolled back with the refused step.
+    assert MeetingAttendance.objects.count() == 0
