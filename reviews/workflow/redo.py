@@ -104,7 +104,12 @@ def require_redo(*, subject: Subject, actor, reason: str) -> RedoDemand:
     from_state = subject.state
     subject.state, subject.proposed_level, subject.proposed_points = S.SUBMITTED, "", None
     subject.scores = {k: v for k, v in (subject.scores or {}).items() if k != "proposed"}
-    subject.save(update_fields=["state", "proposed_level", "proposed_points", "scores", "updated_at"])
+    # A return of the proposal before the demand belongs to the review now superseded: it must not
+    # mark the row again once the new review is recorded (its event stays in the chain).
+    subject.flags = {k: v for k, v in (subject.flags or {}).items() if k != "returned_proposal"}
+    subject.save(
+        update_fields=["state", "proposed_level", "proposed_points", "scores", "flags", "updated_at"]
+    )
     demand = RedoDemand.objects.create(
         subject=subject, reason=reason, required_by=actor, superseded_entry=before
     )

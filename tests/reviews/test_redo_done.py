@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from reviews import workflow
 from reviews.models import RedoDemand
-from tests.reviews.helpers import complete_form, review
+from tests.reviews.helpers import complete_form, propose, review
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,21 @@ def test_r_sup_1_a_member_recorded_absent_leaves_the_redo_demand_open(world):
     assert 'data-redo="1/1"' in board.content.decode()
     dashboard = _client(w.commune_staff).get(reverse("reviews:dashboard", args=[w.season.pk, "XA1"]))
     assert 'data-redo="CS1:1/1"' in dashboard.content.decode()
+
+
+def test_r_sup_1_a_returned_proposal_does_not_mark_the_row_again_after_the_redo(world):
+    """The deciding level returned the proposal; the level above then required the review again:
+    once the new review is recorded, the old return no longer marks the row."""
+    w = world
+    complete_form(w.subject(unit=w.cell1), w.secretary)
+    complete_form(w.subject(member=w.head), w.secretary)
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.head)])
+    propose([w.subject(member=w.head)], w.secretary)
+    workflow.return_proposal(subject=w.subject(member=w.head), actor=w.base_staff, reason="Cần làm rõ")
+    assert w.subject(member=w.head).returned_proposal["reason"] == "Cần làm rõ"
+    workflow.require_redo(subject=w.subject(member=w.head), actor=w.base_staff, reason="Chưa đạt")
+    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=w.head)])
+    head = w.subject(member=w.head)
+    assert head.state == "reviewed" and head.returned_proposal is None
+    page = _client(w.secretary).get(reverse("reviews:meeting", args=[w.season.pk, "CB1"])).content.decode()
+    assert "js-returned" not in page
