@@ -255,12 +255,16 @@ def test_r_sup_1_the_redo_form_on_the_subject_page(world, seated):
     response = _client(w.base_staff).post(post_url, {"redo-reason": ""}, follow=True)
     assert "Hãy ghi lý do phải kiểm điểm lại" in response.content.decode()
     assert w.subject(member=w.deputy).state == S.PROPOSED
-    # The assigned committee member (no staff role) requires it; back to the meeting page.
+    # The assigned committee member (no staff role) requires it; back to the subject's page, which
+    # they see as the meeting's attendee (with what was done said there).
     seated.user = UserFactory(username="uv")
     seated.save()
     attendance.assign(actor=w.commune_staff, unit=unit_of(w, w.cell1), attends_on=DAY, member=seated)
-    response = _client(seated.user).post(post_url, {"redo-reason": "Chưa nghiêm túc"})
-    assert response.status_code == 302 and response["Location"].endswith("/")
+    attendee = _client(seated.user)
+    response = attendee.post(post_url, {"redo-reason": "Chưa nghiêm túc"})
+    assert (response.status_code, response["Location"]) == (302, page_url)
+    page = attendee.get(page_url)
+    assert page.status_code == 200 and "Đã yêu cầu kiểm điểm lại" in page.content.decode()
     assert w.subject(member=w.deputy).state == S.SUBMITTED
     assert RedoDemand.objects.get().reason == "Chưa nghiêm túc"
 

@@ -2,8 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +32,6 @@ def subject_require_redo(request, season, subject):
         lambda: workflow.require_redo(subject=subject, actor=request.user, reason=reason),
         success=_("The review must be done again; the secretary and the subject are notified."),
     )
-    if access.can_view_subject(request.user, subject):
-        return back_to_subject(request, subject, done=done, action="redo")
-    return redirect(reverse("reviews:meeting", args=[season.pk, subject.unit.code]))
+    # Whoever may require it sees the subject: staff above see below them, and an assigned
+    # attendee sees the subjects of the meeting they attend (access.SeasonScope.attends).
+    return back_to_subject(request, subject, done=done, action="redo")
