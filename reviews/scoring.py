@@ -8,6 +8,7 @@ province left empty is scored as a whole. Nothing here knows about HTTP or about
 (reviews/regimes/qd366/ decides those).
 """
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -144,23 +145,32 @@ def parse_number(raw) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+# Points as people type them (R366-SCORE-4): digits, at most one decimal comma or dot; a minus sign
+# is read only to say that points cannot be negative. No exponent ("1e1"), no spaces, no signs.
+TYPED_POINTS = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
 def clean_points(raw, item: Item, scoring: dict) -> tuple[Decimal | None, str]:
     """(points, "") for a value typed for `item`, or (None, what is wrong, in Vietnamese).
     A percentage item takes the percentage and gives percent × maximum."""
-    value = parse_number(raw)
-    if value is None:
-        return None, _("“%(value)s” is not a number.") % {"value": str(raw).strip()[:20]}
+    text = str(raw).strip()
+    if not TYPED_POINTS.fullmatch(text):
+        return None, _(
+            "“%(value)s” is not a number: type digits only, with one decimal comma if needed (22,5)."
+        ) % {"value": text[:20]}
+    value = Decimal(text.replace(",", "."))
     if value < 0:
         return None, _("Points cannot be negative.")
+    # The maximum before the decimals: rounding a huge number to the step cannot be done.
+    if item.method == PERCENT and value > 100:
+        return None, _("A percentage is at most 100.")
+    if item.method != PERCENT and value > item.max:
+        return None, _("At most %(max)s points for this item.") % {"max": points_text(item.max)}
     step = quantum(scoring)
     if value != value.quantize(step):
         return None, _("At most %(n)d decimal place.") % {"n": int(scoring.get("decimals", 1))}
     if item.method == PERCENT:
-        if value > 100:
-            return None, _("A percentage is at most 100.")
         return (item.max * value / 100).quantize(step, rounding=ROUND_HALF_UP), ""
-    if value > item.max:
-        return None, _("At most %(max)s points for this item.") % {"max": points_text(item.max)}
     if item.method == CHECKLIST and value not in (0, item.max):
         return None, _("This item is scored all or nothing: %(max)s or 0.") % {"max": points_text(item.max)}
     return value, ""

@@ -167,6 +167,8 @@ def save_quarter_draft(*, evaluation: QuarterlyEvaluation, actor, values: dict) 
         value = values[field]
         if field in POINT_FIELDS:
             value = _typed_points(evaluation, POINT_FIELDS[field], value)
+        if field == "self_level":
+            value = _typed_level(evaluation, value)
         setattr(evaluation, field, value)
         changed.append(field)
     evaluation.version += 1
@@ -186,6 +188,15 @@ def _typed_points(evaluation: QuarterlyEvaluation, group: str, raw):
     value, problem = scoring.clean_points(raw, item, evaluation.subject.season.rule_set.scoring)
     _refuse_if([f"{item.title}: {problem}"] if problem else [])
     return value
+
+
+def _typed_level(evaluation: QuarterlyEvaluation, raw) -> str:
+    """R366-QTR-2: the proposed level is one of the rule set's levels (or none yet); anything
+    else refuses the save, naming the field."""
+    level = str(raw or "").strip()
+    if level and level not in evaluation.subject.season.rule_set.level_codes():
+        _refuse_if([_("%(field)s: choose a level from the list.") % {"field": _("Proposed level")}])
+    return level
 
 
 def submit_problems(evaluation: QuarterlyEvaluation) -> list[str]:
