@@ -1,17 +1,20 @@
 """The scheduled reminders of a quarter's deadline (issue 14, R366-QTR-5): on the configured days
 before the deadline, the leaders who have not self-assessed and the managing bodies that have not
 evaluated hear, at most once a day per person. Days are given to the task or the clock is moved
-to them: nothing depends on the real date."""
+to them: nothing depends on the real date. The staff's reminder button too: overdue or not is
+said from the day the clock is moved to."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from reviews.models import Notification
+from reviews.models import Event, Notification, Quarter
 from reviews.quarters import services
+from reviews.quarters.reminders import remind_quarter
 from reviews.tasks import remind_quarters
-from tests.reviews.test_quarters import quarter_world, self_assess
+from reviews.workflow import NotAllowed, WorkflowError
+from tests.reviews.test_quarters import evaluation, quarter_world, self_assess
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,49 @@ def test_r366_qtr_5_the_beat_run_takes_the_local_day_from_the_clock(due, time_ma
     assert remind_quarters() == {"leaders": 0, "bodies": 0}
     time_machine.move_to(on_the_day + datetime.timedelta(days=1))
     assert remind_quarters() == {"leaders": 0, "bodies": 0}
+
+
+# -- the staff's reminder button -------------------------------------------------------------------------
+
+
+def vietnam_morning(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def test_r366_qtr_5_staff_remind_the_leaders_who_have_not_self_assessed_once_a_day(due, time_machine):
+    """R366-QTR-5 (the deadline) with issue 14's "remind late ones": the leader not yet submitted
+    hears, with a link to their Mẫu 05; the one who submitted does not; once a day; not a member.
+    On 20/06/2026, after the deadline of 15/06: the reminder says overdue."""
+    w = due
+    quarter = w.quarter
+    time_machine.move_to(vietnam_morning(datetime.date(2026, 6, 20)))
+    self_assess(w, w.head, w.secretary)
+    with pytest.raises(NotAllowed):
+        remind_quarter(quarter=quarter, actor=w.member_user)
+    assert remind_quarter(quarter=quarter, actor=w.base_staff) == 1
+    note = Notification.objects.get(user=w.member_user, kind=Notification.Kind.OVERDUE)
+    assert note.link.endswith(f"/quy/danh-gia/{evaluation(w, w.deputy).pk}/")
+    assert Event.objects.get(action="quarter_remind").data == {"quarter": 2, "leaders": 1, "late": True}
+    with pytest.raises(WorkflowError):
+        remind_quarter(quarter=quarter, actor=w.base_staff)
+    self_assess(w, w.deputy, w.member_user)
+    with pytest.raises(WorkflowError):  # everyone in the commune's part has self-assessed now
+        remind_quarter(quarter=Quarter.objects.get(pk=quarter.pk), actor=w.commune_staff)
+
+
+def test_r366_qtr_5_a_reminder_up_to_the_deadline_is_not_overdue(due, time_machine):
+    """R366-QTR-5: on 10/06/2026 and on the deadline itself (15/06) the leader hears of the
+    deadline, not that they are late; from 16/06 the reminder says overdue."""
+    w = due
+    time_machine.move_to(vietnam_morning(datetime.date(2026, 6, 10)))
+    self_assess(w, w.head, w.secretary)  # the deputy alone is left to remind
+    assert remind_quarter(quarter=w.quarter, actor=w.base_staff) == 1
+    note = Notification.objects.get(user=w.member_user)
+    assert note.kind == Notification.Kind.DEADLINE and "15/06/2026" in note.text
+    assert Event.objects.get(action="quarter_remind").data == {"quarter": 2, "leaders": 1, "late": False}
+    time_machine.move_to(vietnam_morning(datetime.date(2026, 6, 15)))
+    remind_quarter(quarter=w.quarter, actor=w.base_staff)
+    assert not Notification.objects.filter(kind=Notification.Kind.OVERDUE).exists()
+    time_machine.move_to(vietnam_morning(datetime.date(2026, 6, 16)))
+    remind_quarter(quarter=w.quarter, actor=w.base_staff)
+    assert Notification.objects.filter(user=w.member_user, kind=Notification.Kind.OVERDUE).count() == 1

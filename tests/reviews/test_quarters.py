@@ -405,24 +405,3 @@ def test_r366_qtr_2_autosave_refuses_points_over_the_groups_maximum(qw):
     assert evaluation(w, w.deputy).self_general == Decimal("12.5")
     services.save_quarter_draft(evaluation=mine, actor=w.member_user, values={"self_general": ""})
     assert evaluation(w, w.deputy).self_general is None
-
-
-def test_r366_qtr_5_staff_remind_the_leaders_who_have_not_self_assessed_once_a_day(qw):
-    """R366-QTR-5 (the deadline) with issue 14's "remind late ones": the leader not yet submitted
-    hears, with a link to their Mẫu 05; the one who submitted does not; once a day; not a member."""
-    from reviews.quarters.reminders import remind_quarter
-
-    w = qw
-    quarter = services.open_quarter(season=w.season, actor=w.board, number=2)
-    self_assess(w, w.head, w.secretary)
-    with pytest.raises(NotAllowed):
-        remind_quarter(quarter=quarter, actor=w.member_user)
-    assert remind_quarter(quarter=quarter, actor=w.base_staff) == 1
-    note = Notification.objects.get(user=w.member_user, kind=Notification.Kind.OVERDUE)
-    assert note.link.endswith(f"/quy/danh-gia/{evaluation(w, w.deputy).pk}/")
-    assert Event.objects.get(action="quarter_remind").data == {"quarter": 2, "leaders": 1, "late": True}
-    with pytest.raises(WorkflowError):
-        remind_quarter(quarter=quarter, actor=w.base_staff)
-    self_assess(w, w.deputy, w.member_user)
-    with pytest.raises(WorkflowError):  # everyone in the commune's part has self-assessed now
-        remind_quarter(quarter=Quarter.objects.get(pk=quarter.pk), actor=w.commune_staff)

@@ -3,7 +3,9 @@ list to decide or return, the progress of Q1–Q3 where the board opens a quarte
 behind them are tested in tests/reviews/test_quarters.py; here: the pages reach them, and refuse
 who may not act."""
 
+import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -78,7 +80,8 @@ def test_r366_qtr_2_the_managing_body_decides_from_its_list(qw, client):
     refused = client.post(
         decide, {"general": "20", "tasks": "40", "level": "HTTNV", "back": "list"}, follow=True
     )
-    assert "60" in refused.content.decode() and evaluation(w, w.deputy).state == E.SUBMITTED
+    refusal = "60/100 điểm chỉ đạt tối đa HTNV; mức HTTNV cần 70 điểm."
+    assert refusal in refused.content.decode() and evaluation(w, w.deputy).state == E.SUBMITTED
     client.post(decide, {"general": "25", "tasks": "60", "level": "HTTNV", "comment": "Đạt"})
     assert (evaluation(w, w.deputy).state, evaluation(w, w.deputy).decided_points) == (
         E.DECIDED,
@@ -164,12 +167,17 @@ def test_r366_qtr_4_two_consecutive_khtnv_quarters_are_flagged_when_switched_on(
     assert local_rule_notes(apart, switched) == []
 
 
-def test_r366_qtr_5_the_progress_page_reminds_the_late_ones(qw, client):
+def _vietnam_morning(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def test_r366_qtr_5_the_progress_page_reminds_the_late_ones(qw, client, time_machine):
     """R366-QTR-5: staff see a reminder button where leaders have not self-assessed; pressing it
-    notifies them."""
+    on 20/06/2026, after the deadline of 15/06, tells them they are overdue."""
     from reviews.models import Notification
 
     w = qw
+    time_machine.move_to(_vietnam_morning(datetime.date(2026, 6, 20)))
     client.force_login(w.base_staff)
     page = client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
     remind = reverse("reviews:quarter-remind", args=[w.season.pk, 2])
@@ -178,6 +186,25 @@ def test_r366_qtr_5_the_progress_page_reminds_the_late_ones(qw, client):
     assert Notification.objects.filter(user=w.member_user, kind=Notification.Kind.OVERDUE).count() == 1
     client.force_login(w.member_user)
     assert remind not in client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+    assert "Quá hạn" in client.get(reverse("reviews:notifications", args=[w.season.pk])).content.decode()
+
+
+def test_r366_qtr_5_the_reminder_button_before_the_deadline_is_not_overdue(qw, client, time_machine):
+    """R366-QTR-5: pressed on 10/06/2026, before the deadline of 15/06, the reminder tells the
+    leader of the deadline and says nothing of being overdue."""
+    from reviews.models import Notification
+
+    w = qw
+    time_machine.move_to(_vietnam_morning(datetime.date(2026, 6, 10)))
+    client.force_login(w.base_staff)
+    remind = reverse("reviews:quarter-remind", args=[w.season.pk, 2])
+    assert remind in client.get(reverse("reviews:quarters", args=[w.season.pk])).content.decode()
+    assert client.post(remind).status_code == 302
+    note = Notification.objects.get(user=w.member_user)
+    assert note.kind == Notification.Kind.DEADLINE and "15/06/2026" in note.text
+    client.force_login(w.member_user)
+    notices = client.get(reverse("reviews:notifications", args=[w.season.pk])).content.decode()
+    assert "15/06/2026" in notices and "Quá hạn" not in notices
 
 
 def test_r366_qtr_2_the_quarters_summary_table_downloads_as_excel_for_the_readers_part(qw, client):
