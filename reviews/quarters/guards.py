@@ -16,7 +16,11 @@ EDITABLE = (Q.DRAFT, Q.RETURNED)
 
 
 def _day(moment) -> str:
-    return moment.strftime("%d/%m/%Y") if moment else ""
+    """The Vietnam day of a stored (UTC) moment, as the refusals write it: a submission at 05:00
+    on 12/06 is 22:00 UTC on 11/06 and reads 12/06/2026."""
+    from reports.documents.base import dmy, local_day  # imported here: reports reads reviews
+
+    return dmy(local_day(moment)) if moment else ""
 
 
 # -- who ------------------------------------------------------------------------------------------
