@@ -171,9 +171,20 @@ def save_quarter_draft(*, evaluation: QuarterlyEvaluation, actor, values: dict) 
             value = _typed_level(evaluation, value)
         setattr(evaluation, field, value)
         changed.append(field)
+    if any(field in POINT_FIELDS for field in changed):
+        evaluation.self_points = self_total(evaluation)
+        changed.append("self_points")
     evaluation.version += 1
     evaluation.save(update_fields=[*changed, "version", "updated_at"])
     return evaluation
+
+
+def self_total(evaluation: QuarterlyEvaluation):
+    """R366-QTR-2: the self-assessed total is general + tasks as they stand, on every save (the
+    form, the summary table and Mẫu 05 read it); None while either is missing."""
+    if evaluation.self_general is None or evaluation.self_tasks is None:
+        return None
+    return evaluation.self_general + evaluation.self_tasks
 
 
 POINT_FIELDS = {"self_general": "general", "self_tasks": "tasks"}
@@ -221,7 +232,7 @@ def submit_quarter_self_assessment(*, evaluation: QuarterlyEvaluation, actor) ->
     evaluation = _locked(evaluation)
     _refuse_if(guards.state_problems(evaluation, "submit") or submit_problems(evaluation))
     from_state = evaluation.state
-    evaluation.self_points = evaluation.self_general + evaluation.self_tasks
+    evaluation.self_points = self_total(evaluation)
     evaluation.state, evaluation.submitted_at = Q.SUBMITTED, timezone.now()
     evaluation.save(update_fields=["self_points", "state", "submitted_at", "updated_at"])
     _event(

@@ -329,3 +329,23 @@ def test_r366_qtr_5_the_progress_table_stacks_on_a_phone_and_names_the_levels(qw
     assert "table-responsive-stack quarter-table" in page
     assert '<abbr title="Hoàn thành tốt nhiệm vụ">HTTNV</abbr>: 1' in page
     assert page.count('<span class="d-sm-none text-body-secondary">') >= 4
+
+
+def test_r366_qtr_2_the_self_assessed_total_follows_every_save_after_a_return(qw, client):
+    """R366-QTR-2: returned, the leader changes 25 → 20: the total read by the form, the summary
+    table and Mẫu 05 is 80 at once, not the 85 submitted; clearing a group leaves no total."""
+    w = qw
+    self_assess(w, w.deputy, w.member_user)
+    services.return_quarter_evaluation(evaluation=evaluation(w, w.deputy), actor=w.base_staff, reason="Thiếu")
+    mine = evaluation(w, w.deputy)
+    assert mine.self_points == Decimal("85")
+    client.force_login(w.member_user)
+    save = reverse("reviews:quarter-save", args=[w.season.pk, mine.pk])
+    client.post(save, {"field": "self_general", "value": "20"}, headers=HTMX)
+    assert evaluation(w, w.deputy).self_points == Decimal("80")
+    page = client.get(reverse("reviews:quarter-form", args=[w.season.pk, mine.pk])).content.decode()
+    assert "80,0/100" in page and "85,0/100" not in page
+    client.post(save, {"field": "self_tasks", "value": ""}, headers=HTMX)
+    assert evaluation(w, w.deputy).self_points is None
+    client.post(save, {"field": "self_tasks", "value": "62,5"}, headers=HTMX)
+    assert evaluation(w, w.deputy).self_points == Decimal("82.5")
