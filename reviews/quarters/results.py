@@ -132,16 +132,18 @@ def reassignment_flags(season: Season, path_q, setup) -> list[dict] | None:
 def year_panel(subject: Subject) -> dict | None:
     """R366-QTR-4: what the year's form and the deciding level's page show of Q1–Q3 (None for a
     subject not evaluated quarterly): the quarters and the local rules' notes. R366-QTR-1: those
-    evaluated are the profiles the season chose (LĐ and LĐ-TW by default); a subject with no
-    profile of a member (a collective, a season without points) is answered without a query."""
+    evaluated are the profiles the season chose (LĐ and LĐ-TW by default) — and anyone with a
+    quarter recorded, whatever their profile now (a leader moved to another post keeps the quarters
+    the year's checks read). A subject with no profile of a member (a collective, a season without
+    points, so without quarters) is answered without a query."""
     if not subject.is_member or not subject.profile:
         return None
     from reviews.quarters.setup import setup_as_read
 
     setup = setup_as_read(subject.season)
-    if subject.profile not in setup.profiles:
-        return None
     results = quarter_results(subject)
+    if subject.profile not in setup.profiles and not any(r.evaluation for r in results):
+        return None
     codes = subject.season.rule_set.level_codes()
     # R366-QTR-4: two consecutive quarters at the lowest level flag the leader for reassignment.
     flag = setup.flag_two_khtnv_quarters and consecutive_lowest([r.level for r in results], codes[-1])

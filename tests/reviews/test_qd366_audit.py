@@ -58,6 +58,27 @@ def test_r366_qtr_1_and_qtr_4_a_profile_the_province_evaluates_quarterly_has_its
 
 
 @pytest.mark.django_db
+def test_r366_qtr_4_a_leader_moved_to_another_profile_keeps_their_recorded_quarters_on_the_year(client):
+    """R366-QTR-4: the deputy, a leader (LĐ) evaluated in Q2, is now of a profile the province does
+    not evaluate quarterly (KLĐ): the year still shows the quarter recorded, as the checks that
+    read the quarters still use it — on the year's form too."""
+    from django.urls import reverse
+
+    w = quarter_world()
+    services.open_quarter(season=w.season, actor=w.board, number=2)
+    subject = fresh(w.subject(member=w.deputy))
+    QuarterlyEvaluation.objects.filter(quarter__number=2, subject=subject).update(
+        state=E.DECIDED, decided_level="HTTNV", decided_points=85
+    )
+    Subject.objects.filter(pk=subject.pk).update(profile="KLD")
+    panel = year_panel(fresh(subject))
+    assert panel is not None and [r.level for r in panel["results"]] == ["", "HTTNV", ""]
+    client.force_login(w.member_user)
+    page = client.get(reverse("reviews:form", kwargs={"season": w.season.pk, "subject": subject.pk}))
+    assert page.status_code == 200 and 'id="quarters-heading"' in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_r366_qtr_1_a_profile_not_evaluated_quarterly_shows_no_quarters_on_the_year():
     """R366-QTR-1: by default ordinary members (KLĐ, NHT) are not evaluated each quarter, so the
     year shows no quarters for them; a leader (LĐ) has them."""
