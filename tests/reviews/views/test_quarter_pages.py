@@ -349,3 +349,26 @@ def test_r366_qtr_2_the_self_assessed_total_follows_every_save_after_a_return(qw
     assert evaluation(w, w.deputy).self_points is None
     client.post(save, {"field": "self_tasks", "value": "62,5"}, headers=HTMX)
     assert evaluation(w, w.deputy).self_points == Decimal("82.5")
+
+
+def test_r366_qtr_2_the_totals_left_stale_by_earlier_saves_are_recomputed_once(qw):
+    """R366-QTR-2: migration 0030 sets every stored total to general + tasks (none while one is
+    missing), for the forms returned and changed before the saves kept it."""
+    import importlib
+
+    from django.apps import apps
+
+    w = qw
+    self_assess(w, w.deputy, w.member_user)
+    stale = evaluation(w, w.deputy)
+    QuarterlyEvaluation.objects.filter(pk=stale.pk).update(
+        self_general=Decimal("20"), self_points=Decimal("85")
+    )
+    half = evaluation(w, w.head)
+    QuarterlyEvaluation.objects.filter(pk=half.pk).update(
+        self_general=Decimal("25"), self_tasks=None, self_points=Decimal("85")
+    )
+    migration = importlib.import_module("reviews.migrations.0030_quarter_self_points_recomputed")
+    migration.recompute(apps, None)
+    assert evaluation(w, w.deputy).self_points == Decimal("80")
+    assert evaluation(w, w.head).self_points is None
