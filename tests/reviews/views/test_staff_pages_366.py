@@ -51,7 +51,8 @@ def test_r366_score_4_deciding_with_decided_points_records_them(client):
     assert decided.decisions.get().points is not None
 
 
-def test_r366_rate_6_a_case_weighed_case_by_case_on_the_page_lifts_it(client):
+def proposed_khtnv_for_a_case():
+    """A member of the reviewed cell proposed KHTNV for a case found (R366-RATE-6)."""
     w = world366()
     _cell, members = reviewed_cell(w)
     subject = members[3]
@@ -61,6 +62,11 @@ def test_r366_rate_6_a_case_weighed_case_by_case_on_the_page_lifts_it(client):
         ],
         actor=w.secretary,
     )
+    return w, subject
+
+
+def test_r366_rate_6_a_case_weighed_case_by_case_on_the_page_lifts_it(client):
+    w, subject = proposed_khtnv_for_a_case()
     client.force_login(w.base_staff)
     data = {
         "decide-level": "HTTNV",
@@ -76,15 +82,7 @@ def test_r366_rate_6_a_refused_decision_keeps_the_level_chosen_and_the_case_tick
     """Found by a review (2026-12-08): the points and the whys came back after a refusal, but the
     level went back to "as proposed" and the case's tick was gone, so the next try decided
     something else than what was entered."""
-    w = world366()
-    _cell, members = reviewed_cell(w)
-    subject = members[3]
-    workflow.propose(
-        proposals=[
-            workflow.ProposalInput(subject=subject, level="KHTNV", cases={"harmed_standing": "Kết luận số 3"})
-        ],
-        actor=w.secretary,
-    )
+    w, subject = proposed_khtnv_for_a_case()
     client.force_login(w.base_staff)
     data = {
         "decide-points_general": "99",  # out of 30: refused
