@@ -11,7 +11,7 @@ from reviews.models import MeetingAttendance, RedoDemand, SeasonUnit, Subject
 from reviews.supervision import attendance
 from tests.clock import ROLES_FROM
 from tests.factories import UserFactory
-from tests.reviews.helpers import complete_form, review
+from tests.reviews.test_supervision import _recorded_meeting
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 12, 10)
@@ -20,13 +20,6 @@ S = Subject.State
 
 def unit_of(w, org):
     return SeasonUnit.objects.select_related("season", "parent").get(season=w.season, organization=org)
-
-
-def _reviewed_cell1(w):
-    complete_form(w.subject(unit=w.cell1), w.secretary)
-    for m in w.members1:
-        complete_form(w.subject(member=m), w.secretary)
-    review(w.subject(unit=w.cell1), w.secretary, [w.subject(member=m) for m in w.members1])
 
 
 def _with_user(member, username):
@@ -49,7 +42,7 @@ def test_r_sup_1_the_units_own_staff_may_not_require_a_redo_and_the_staff_above_
 def test_r_sup_1_no_one_requires_their_own_review_redone(world):
     """A member of CB1 who is also staff of CS1 above it: not their own review."""
     w = world
-    _reviewed_cell1(w)
+    _recorded_meeting(w)
     own = w.members1[2]
     own.user = w.base_staff
     own.save()
@@ -81,7 +74,7 @@ def test_r_sup_1_an_own_level_attendee_on_record_does_not_require_a_redo(world):
     """An assignment of an own-level committee member made before such seats were refused gives
     no right to require a redo; the same assignment of a member of the committee above does."""
     w = world
-    _reviewed_cell1(w)
+    _recorded_meeting(w)
     unit = unit_of(w, w.cell1)
     head_user = _with_user(w.head, "bt-cb1")
     MeetingAttendance.objects.create(
