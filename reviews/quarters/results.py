@@ -141,8 +141,11 @@ def year_panel(subject: Subject) -> dict | None:
     from reviews.quarters.setup import setup_as_read
 
     setup = setup_as_read(subject.season)
+    quarterly = subject.profile in setup.profiles
+    if not quarterly and getattr(subject, "quarters_recorded", None) is False:
+        return None  # read with the subject (reviews.views.common.QUARTERS_RECORDED): none recorded
     results = quarter_results(subject)
-    if subject.profile not in setup.profiles and not any(r.evaluation for r in results):
+    if not quarterly and not any(r.evaluation for r in results):
         return None
     codes = subject.season.rule_set.level_codes()
     # R366-QTR-4: two consecutive quarters at the lowest level flag the leader for reassignment.

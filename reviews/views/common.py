@@ -3,7 +3,7 @@ access checks), running a workflow step and showing its refusal."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from members.models import own_member
 from organizations.access import todays_roles
 from reviews import workflow
 from reviews.access import season_scope
-from reviews.models import Season, SeasonUnit, Subject
+from reviews.models import QuarterlyEvaluation, Season, SeasonUnit, Subject
 from reviews.open_seasons import SEASON_RELATED, open_seasons
 
 SUBJECT_ROWS = ("unit", "decider", "member")  # for many rows of one season, given the season
@@ -88,13 +88,21 @@ def get_unit(
 _SUBJECT_READS: dict[tuple[str, ...], KeptRead] = {}
 
 
+# R366-QTR-4: whether the subject has a quarter recorded, read with it, so that the year's panel
+# asks for the quarters of a member not evaluated quarterly only when there are some (a leader
+# moved to another post keeps them); quarters.results.year_panel.
+QUARTERS_RECORDED = Exists(QuarterlyEvaluation.objects.filter(subject_id=OuterRef("pk")))
+
+
 def _subject_read(related: tuple[str, ...]) -> KeptRead:
     """The subject with its rows and `related`, one kept read per `related` (a handful in the code)."""
     if related not in _SUBJECT_READS:
         _SUBJECT_READS[related] = KeptRead(
-            lambda season, pk: Subject.objects.select_related(*SUBJECT_ROWS, *related).filter(
-                season_id=season, pk=pk
-            )[:1],
+            lambda season, pk: (
+                Subject.objects.select_related(*SUBJECT_ROWS, *related)
+                .annotate(quarters_recorded=QUARTERS_RECORDED)
+                .filter(season_id=season, pk=pk)[:1]
+            ),
             int,
             int,
         )

@@ -439,9 +439,16 @@ def seeded_demo(django_db_blocker, *, members: int):
 
 
 @pytest.fixture(autouse=True)
-def _local_cache(settings):
-    """The public pages' rate limit counts in the cache: keep this module's count to itself."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _local_cache(settings, request):
+    """The public pages' rate limit counts in the cache, per minute of the real clock: each test
+    counts in a cache of its own (a LocMemCache's storage is shared by its LOCATION), or the tests
+    run within one minute add up past the verification page's limit and get 429."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
 
 
 def _get(client, url: str, htmx: bool):
