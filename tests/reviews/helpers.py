@@ -168,3 +168,18 @@ def textareas(page: str, name: str) -> list[str]:
     is not part of it (HTML, "textarea" element), so a text that begins with one needs two."""
     found = re.findall(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
     return [html.unescape(v.removeprefix("\n")) for v in found]
+
+
+def seated_with_login(member, organization, username: str, *, position: int = 2):
+    """`member` seated on `organization`'s committee since ROLES_FROM (a seat, no role in the
+    application), with a login of their own: the user, e.g. for an attendee of a review meeting."""
+    from members.models import CommitteeSeat
+    from tests.clock import ROLES_FROM
+    from tests.factories import UserFactory
+
+    CommitteeSeat.objects.create(
+        member=member, organization=organization, position=position, starts_on=ROLES_FROM
+    )
+    member.user = UserFactory(username=username)
+    member.save()
+    return member.user

@@ -11,6 +11,7 @@ from reviews.models import MeetingAttendance, RedoDemand, SeasonUnit, Subject
 from reviews.supervision import attendance
 from tests.clock import ROLES_FROM
 from tests.factories import UserFactory
+from tests.reviews.helpers import seated_with_login
 from tests.reviews.test_supervision import _recorded_meeting
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +85,9 @@ def test_r_sup_1_an_own_level_attendee_on_record_does_not_require_a_redo(world):
     with pytest.raises(workflow.NotAllowed):
         workflow.require_redo(subject=target, actor=head_user, reason="Chưa đạt")
     upper = w.members2[0]
-    CommitteeSeat.objects.create(member=upper, organization=w.base, position=0, starts_on=ROLES_FROM)
+    upper_user = seated_with_login(upper, w.base, "uv-cs1", position=0)
     attendance.assign(actor=w.base_staff, unit=unit, attends_on=DAY, member=upper)
-    workflow.require_redo(subject=target, actor=_with_user(upper, "uv-cs1"), reason="Chưa đạt")
+    workflow.require_redo(subject=target, actor=upper_user, reason="Chưa đạt")
     assert w.subject(member=w.members1[3]).state == S.SUBMITTED
 
 

@@ -10,15 +10,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from members.models import CommitteeSeat
 from reports.models import ReportJob
 from reports.services import request_report
 from reviews.models import SeasonUnit
 from reviews.supervision import attendance
-from tests.clock import ROLES_FROM
-from tests.factories import UserFactory
 from tests.reviews.conftest import build_world
-from tests.reviews.helpers import MEETING_DAY
+from tests.reviews.helpers import MEETING_DAY, seated_with_login
 
 pytestmark = pytest.mark.django_db
 DAY = MEETING_DAY  # the world's review meetings' day, which the attendee is assigned to
@@ -34,9 +31,7 @@ def attendee_of_the_base_committee(client, world):
     """A commune committee member (no role in the application) assigned to CS1's review meeting."""
     w = world
     member = w.members3[0]
-    CommitteeSeat.objects.create(member=member, organization=w.commune, position=2, starts_on=ROLES_FROM)
-    member.user = UserFactory(username="daibieu")
-    member.save()
+    seated_with_login(member, w.commune, "daibieu")
     base = SeasonUnit.objects.select_related("season", "parent").get(season=w.season, organization=w.base)
     attendance.assign(actor=w.commune_staff, unit=base, attends_on=DAY, member=member)
     client.force_login(member.user)

@@ -8,14 +8,11 @@ Nothing changes and no event is written."""
 import pytest
 from django.urls import reverse
 
-from members.models import CommitteeSeat
 from reviews.models import Event, QuarterlyEvaluation, SeasonUnit
 from reviews.quarters import guards, services
 from reviews.supervision import attendance
 from reviews.workflow import NotAllowed
-from tests.clock import ROLES_FROM
-from tests.factories import UserFactory
-from tests.reviews.helpers import MEETING_DAY
+from tests.reviews.helpers import MEETING_DAY, seated_with_login
 from tests.reviews.test_quarters import evaluation, quarter_world, self_assess
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +42,7 @@ def world_in(state: str):
     elif state == E.RETURNED:
         services.return_quarter_evaluation(evaluation=evaluation(w, w.deputy), actor=w.base_staff, reason="x")
     seated = w.members3[0]
-    CommitteeSeat.objects.create(member=seated, organization=w.commune, position=2, starts_on=ROLES_FROM)
-    seated.user = UserFactory(username="daibieu")
-    seated.save()
+    seated_with_login(seated, w.commune, "daibieu")
     cell = SeasonUnit.objects.select_related("season", "parent").get(season=w.season, organization=w.cell1)
     attendance.assign(actor=w.base_staff, unit=cell, attends_on=MEETING_DAY, member=seated)
     w.attendee = seated.user

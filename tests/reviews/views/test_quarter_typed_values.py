@@ -29,6 +29,12 @@ def qw(db):
 OVER = "Nhóm tiêu chí chung: Tiêu chí này được tối đa 30 điểm."
 
 
+def deputys_quarter_save(w, client) -> str:
+    """The deputy signed in; the address their Q2 form's fields are saved to."""
+    client.force_login(w.member_user)
+    return reverse("reviews:quarter-save", args=[w.season.pk, evaluation(w, w.deputy).pk])
+
+
 @pytest.mark.parametrize(
     ("typed", "refusal"),
     [
@@ -39,9 +45,7 @@ OVER = "Nhóm tiêu chí chung: Tiêu chí này được tối đa 30 điểm."
 )
 def test_r366_qtr_2_points_that_are_not_plain_digits_are_refused_naming_the_field(qw, client, typed, refusal):
     w = qw
-    mine = evaluation(w, w.deputy)
-    client.force_login(w.member_user)
-    save = reverse("reviews:quarter-save", args=[w.season.pk, mine.pk])
+    save = deputys_quarter_save(w, client)
     answer = client.post(save, {"field": "self_general", "value": typed}, headers=HTMX)
     html = answer.content.decode()
     assert answer.status_code == 200 and 'data-save-state="error"' in html
@@ -54,9 +58,7 @@ def test_r366_qtr_2_points_that_are_not_plain_digits_are_refused_naming_the_fiel
 )
 def test_r366_qtr_2_digits_with_a_decimal_comma_or_dot_are_saved(qw, client, typed, points):
     w = qw
-    mine = evaluation(w, w.deputy)
-    client.force_login(w.member_user)
-    save = reverse("reviews:quarter-save", args=[w.season.pk, mine.pk])
+    save = deputys_quarter_save(w, client)
     answer = client.post(save, {"field": "self_general", "value": typed}, headers=HTMX)
     assert 'data-save-state="saved"' in answer.content.decode()
     assert evaluation(w, w.deputy).self_general == points
@@ -65,9 +67,7 @@ def test_r366_qtr_2_digits_with_a_decimal_comma_or_dot_are_saved(qw, client, typ
 @pytest.mark.parametrize("typed", ["X" * 17, "ABC", "httnv"])
 def test_r366_qtr_2_a_proposed_level_not_of_the_rule_set_is_refused_and_not_saved(qw, client, typed):
     w = qw
-    mine = evaluation(w, w.deputy)
-    client.force_login(w.member_user)
-    save = reverse("reviews:quarter-save", args=[w.season.pk, mine.pk])
+    save = deputys_quarter_save(w, client)
     answer = client.post(save, {"field": "self_level", "value": typed}, headers=HTMX)
     html = answer.content.decode()
     assert answer.status_code == 200 and 'data-save-state="error"' in html
