@@ -5,6 +5,7 @@ managing body that evaluates the quarter, the province's board opens it."""
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews import access, rules, scoring
@@ -18,9 +19,7 @@ EDITABLE = (Q.DRAFT, Q.RETURNED)
 def _day(moment) -> str:
     """The Vietnam day of a stored (UTC) moment, as the refusals write it: a submission at 05:00
     on 12/06 is 22:00 UTC on 11/06 and reads 12/06/2026."""
-    from reports.documents.base import dmy, local_day  # imported here: reports reads reviews
-
-    return dmy(local_day(moment)) if moment else ""
+    return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
 
 
 # -- who ------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def remediation(request, season, subject):
     season = get_season(season)
     subject = get_subject(request, season, subject)
     can_edit = access.may_edit_form(request.user, subject) is None
-    can_mark = access.may_mark_remediation(request.user, subject) is None
+    mark_refusal = access.may_mark_remediation(request.user, subject) or ""
     formset = PlanItems(request.POST or None, prefix="item")
     if request.method == "POST":
         access.require(access.may_edit_form(request.user, subject))
@@ -74,8 +74,8 @@ def remediation(request, season, subject):
             "plan": plan,
             "formset": formset,
             "can_edit": can_edit,
-            "can_mark": can_mark,
-            "mark_refusal": "" if can_mark else access.may_mark_remediation(request.user, subject),
+            "can_mark": not mark_refusal,
+            "mark_refusal": mark_refusal,
             "statuses": RemediationItem.Status.choices,
             "previous": services.previous_shortcomings(subject),
             # typed in a form the page no longer offers (the plan was submitted): to be copied
